@@ -1,0 +1,1001 @@
+/* asynclab.h - the public API of libasynclab, a poll-based executor runtime
+ * that models Rust's futures in C: futures with a poll function, wakers,
+ * an executor with spawn/join/abort, virtual and real time, an epoll
+ * reactor, async synchronisation, combinators and streams.
+ *
+ * Conventions: public names start with ax_ (macros AX_), internal ones that
+ * must be visible for the macros start with ax__.  Calls that can fail
+ * return 0 or a negative errno value.  Unless a prototype says otherwise,
+ * runtime objects are used from the thread that runs their executor; only
+ * wakers may be woken from any thread.  This header needs GNU C (gnu11):
+ * the async-function macros use labels as values and statement
+ * expressions. */
+#ifndef ASYNCLAB_H
+#define ASYNCLAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AX_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------------
+ * Basic types
+ * ------------------------------------------------------------------------ */
+
+/* What a poll returns.  AX_DONE is only returned by a stream's poll_next
+ * (the stream has ended: Rust's Ready(None)). */
+typedef enum ax_poll { AX_PENDING = 0, AX_READY = 1, AX_DONE = 2 } ax_poll_t;
+
+/* The value combinators, join handles and streams carry: an integer or a
+ * pointer (cast through intptr_t).  A child future's output is converted
+ * to an ax_val when it is an integer of 1, 2, 4 or 8 bytes (sign-extended),
+ * a pointer, or an ax_res (its val). */
+typedef int64_t ax_val;
+
+/* The output of a fallible future, Rust's Result<i64, Error>: err is 0 for
+ * Ok, otherwise a negative errno-style code (or any nonzero code the
+ * program chooses). */
+typedef struct ax_res {
+	ax_val val;
+	int err;
+} ax_res;
+
+/* The output type of an async function that returns nothing (Rust's ()). */
+typedef struct ax_unit {
+	char unused;
+} ax_unit;
+
+/* An optional value: a stream item, a received message.  some is false
+ * when the stream has ended or the channel is closed and empty. */
+typedef struct ax_opt {
+	ax_val val;
+	bool some;
+} ax_opt;
+
+/* A source location, recorded by the macros so that the checker can name
+ * the learner's line.  Stored in static storage, never freed. */
+typedef struct ax_site {
+	const char *file;
+	int line;
+	const char *func;
+} ax_site;
+
+#define AX_HERE                                                             \
+	({                                                                  \
+		static const ax_site ax__site = { __FILE__, __LINE__,       \
+						  __func__ };               \
+		&ax__site;                                                  \
+	})
+
+typedef struct ax_rt ax_rt;
+typedef struct ax_task ax_task;	  /* a task; an ax_task * you hold is a JoinHandle */
+typedef struct ax_waker ax_waker; /* a counted reference that can wake a task */
+typedef struct ax_future ax_future;
+typedef struct ax_stream ax_stream;
+
+/* The context a poll receives: the waker of the task being polled. */
+typedef struct ax_cx {
+	ax_waker *waker; /* borrowed: clone it to keep it past the poll */
+	ax_task *task;	 /* the task being polled */
+} ax_cx;
+
+/* ------------------------------------------------------------------------
+ * Futures
+ * ------------------------------------------------------------------------ */
+
+typedef ax_poll_t (*ax_poll_fn)(ax_future *self, ax_cx *cx);
+typedef void (*ax_drop_fn)(ax_future *self);
+
+enum {
+	AX_VT_FRAME = 1u << 0, /* the future is an async-function frame (ax_frame) */
+	AX_VT_RES = 1u << 1    /* its output is an ax_res */
+};
+
+/* The vtable every future points to. */
+typedef struct ax_future_vt {
+	const char *name;    /* shown by the checker and in task tables */
+	ax_poll_fn poll;     /* READY once the output is stored; PENDING after
+				arranging for cx->waker to be woken */
+	ax_drop_fn drop;     /* cancel: release timers, waker registrations and
+				children; NULL when there is nothing to release.
+				Called exactly once, ready or not. */
+	uint32_t size;	     /* sizeof the whole future */
+	uint16_t out_offset; /* offsetof its output field */
+	uint16_t out_size;   /* sizeof its output field; 0 for none */
+	uint32_t flags;	     /* AX_VT_* */
+} ax_future_vt;
+
+/* Every future begins with this header. */
+struct ax_future {
+	const ax_future_vt *vt;
+	void *pinned_at; /* its address at the first poll; NULL before */
+	uint32_t id;	 /* nonzero when the checker tracks it */
+	uint32_t state;	 /* free for the future's own use; zero at creation */
+};
+
+/* Build a vtable for a future type T whose output field is named `out`. */
+#define AX_VT_OF(T, name_, poll_, drop_, flags_)                               \
+	{                                                                      \
+		.name = (name_), .poll = (poll_), .drop = (drop_),             \
+		.size = sizeof(T), .out_offset = offsetof(T, out),             \
+		.out_size = sizeof(((T *)0)->out), .flags = (flags_)           \
+	}
+/* The same for a future without an output. */
+#define AX_VT_NOOUT(T, name_, poll_, drop_)                                    \
+	{                                                                      \
+		.name = (name_), .poll = (poll_), .drop = (drop_),             \
+		.size = sizeof(T), .out_offset = 0, .out_size = 0, .flags = 0  \
+	}
+
+/* The hook table, see "Hooks" below.  Declared here because ax_poll
+ * reads it. */
+typedef struct ax_hooks ax_hooks;
+extern const ax_hooks *volatile ax__hooks;
+
+void ax__first_poll(ax_future *f);
+void ax__future_created(ax_future *f, const ax_site *site);
+
+/* Poll a future.  Records the address of its first poll and reports a
+ * future polled at another address afterwards (a moved future). */
+static inline ax_poll_t ax_poll(ax_future *f, ax_cx *cx)
+{
+	if (__builtin_expect(f->pinned_at != (void *)f, 0))
+		ax__first_poll(f);
+	return f->vt->poll(f, cx);
+}
+
+/* Copy a future (by value, not yet polled) to the heap.  The result is
+ * owned by the caller: hand it to a combinator or release it with
+ * ax_future_free.  Returns NULL on allocation failure. */
+ax_future *ax__box(const ax_future *f, size_t size);
+#define AX_BOX(expr)                                                        \
+	({                                                                  \
+		__typeof__(expr) ax__bv = (expr);                           \
+		ax_future *ax__bp = ax__box((ax_future *)(void *)&ax__bv,   \
+					    sizeof ax__bv);                 \
+		if (__builtin_expect(ax__hooks != NULL, 0) && ax__bp &&     \
+		    !ax__bp->id)                                            \
+			ax__future_created(ax__bp, AX_HERE);                \
+		ax__bp;                                                     \
+	})
+
+/* Drop (cancel) a boxed future and free it.  NULL is ignored. */
+void ax_future_free(ax_future *f);
+/* Drop a future that lives elsewhere (in a frame, on the stack). */
+void ax_future_drop(ax_future *f);
+/* The output of a ready future as an ax_val (see ax_val), and its error
+ * when its output is an ax_res (0 otherwise). */
+ax_val ax_future_val(const ax_future *f);
+int ax_future_err(const ax_future *f);
+/* Copy the output of a ready future to dst (vt->out_size bytes). */
+void ax_future_take(const ax_future *f, void *dst);
+
+/* ------------------------------------------------------------------------
+ * Async functions: a frame plus a poll function
+ *
+ *   AX_ASYNC(fetch, int,              // name, output type
+ *       int id;                       // arguments and locals that live
+ *       int tries;)                   // across awaits are frame fields
+ *   {
+ *       AX_BEGIN;
+ *       AX_AWAIT(ax_sleep_ms(100));
+ *       AX_RETURN(self->id * 2);
+ *       AX_END;
+ *   }
+ *
+ *   AX_AWAIT_TO(self->n, AX_CALL(fetch, .id = 7));   // n = fetch(7).await
+ *
+ * Inside the body, `self` is the frame and `cx` the context.  Awaits may
+ * sit inside loops, branches and switch statements; plain C locals do not
+ * survive an await (that is the lesson of "async fn").  The awaited child
+ * is owned by the frame: dropping the frame drops it.
+ * ------------------------------------------------------------------------ */
+
+typedef struct ax__owned ax__owned;
+
+typedef struct ax_frame {
+	ax_future base;
+	void *resume;		   /* where to continue; NULL before the first poll */
+	ax_future *child;	   /* the future being awaited (owned) or NULL */
+	const ax_site *await_site; /* the await the frame is suspended at */
+	ax__owned *owned;	   /* resources dropped with the frame */
+} ax_frame;
+
+void ax_frame_drop(ax_future *f);
+/* Tie a resource to a frame: fn(obj) runs when the frame is dropped, ready
+ * or cancelled (a Rust Drop impl on a local).  Returns 0 or -ENOMEM. */
+int ax_frame_own(ax_frame *fr, void *obj, void (*fn)(void *obj));
+/* Run and forget the drop function registered for obj now (the local
+ * goes out of scope early).  Returns 0 or -ENOENT. */
+int ax_frame_release(ax_frame *fr, void *obj);
+void ax__frame_done(ax_frame *fr);
+
+#define AX_ASYNC(fn_, T, ...)                                                 \
+	typedef struct fn_ {                                                  \
+		ax_frame ax_fr;                                               \
+		T out;                                                        \
+		__VA_ARGS__                                                   \
+	} fn_##_t;                                                            \
+	static ax_poll_t fn_##__body(fn_##_t *self, ax_cx *cx);               \
+	static ax_poll_t fn_##__poll(ax_future *ax__f, ax_cx *ax__cx)         \
+	{                                                                     \
+		return fn_##__body((fn_##_t *)(void *)ax__f, ax__cx);         \
+	}                                                                     \
+	static const ax_future_vt fn_##__vt = {                               \
+		#fn_, fn_##__poll, ax_frame_drop, sizeof(fn_##_t),            \
+		offsetof(fn_##_t, out), sizeof(T),                            \
+		AX_VT_FRAME | (__builtin_types_compatible_p(T, ax_res)        \
+				       ? AX_VT_RES                            \
+				       : 0),                                  \
+	};                                                                    \
+	static ax_poll_t fn_##__body(fn_##_t *self, ax_cx *cx)
+
+/* Make a call of an async function: a future, not yet polled, with the
+ * named arguments set and every other field zero. */
+#define AX_CALL(fn_, ...)                                                   \
+	({                                                                  \
+		fn_##_t ax__call = { .ax_fr.base.vt = &fn_##__vt,           \
+				      __VA_ARGS__ };                        \
+		if (__builtin_expect(ax__hooks != NULL, 0))                 \
+			ax__future_created(&ax__call.ax_fr.base, AX_HERE);  \
+		ax__call;                                                   \
+	})
+
+#define AX_BEGIN                                                            \
+	do {                                                                \
+		(void)cx;                                                   \
+		if (self->ax_fr.resume)                                     \
+			goto *self->ax_fr.resume;                           \
+	} while (0)
+
+#define AX_RETURN(v)                                                        \
+	do {                                                                \
+		self->out = (v);                                            \
+		ax__frame_done(&self->ax_fr);                               \
+		return AX_READY;                                            \
+	} while (0)
+
+/* Finish an async function without a value (also the end of the body). */
+#define AX_EXIT                                                             \
+	do {                                                                \
+		ax__frame_done(&self->ax_fr);                               \
+		return AX_READY;                                            \
+	} while (0)
+
+#define AX_END AX_EXIT
+
+#if defined(__clang__)
+#define AX__SET_RESUME(l) (self->ax_fr.resume = &&l)
+#else
+/* gcc 12 wrongly reports a label address stored in the frame as a
+ * dangling pointer. */
+#define AX__SET_RESUME(l)                                                   \
+	_Pragma("GCC diagnostic push")                                      \
+	_Pragma("GCC diagnostic ignored \"-Wdangling-pointer\"")            \
+	(self->ax_fr.resume = &&l);                                         \
+	_Pragma("GCC diagnostic pop")
+#endif
+
+#define AX__CAT(a, b) a##b
+#define AX__LBL(n) AX__CAT(ax__resume_, n)
+
+#define AX__AWAIT(expr, take, n)                                            \
+	do {                                                                \
+		{                                                           \
+			__typeof__(expr) ax__cv = (expr);                   \
+			self->ax_fr.child = ax__box(                        \
+				(ax_future *)(void *)&ax__cv, sizeof ax__cv); \
+		}                                                           \
+		self->ax_fr.await_site = AX_HERE;                           \
+		AX__SET_RESUME(AX__LBL(n));                                 \
+	AX__LBL(n) :                                                        \
+		if (ax_poll(self->ax_fr.child, cx) == AX_PENDING)           \
+			return AX_PENDING;                                  \
+		take;                                                       \
+		ax_future_free(self->ax_fr.child);                          \
+		self->ax_fr.child = NULL;                                   \
+		self->ax_fr.await_site = NULL;                              \
+	} while (0)
+
+/* expr.await, discarding the output. */
+#define AX_AWAIT(expr) AX__AWAIT(expr, (void)0, __COUNTER__)
+/* dst = expr.await */
+#define AX_AWAIT_TO(dst, expr)                                              \
+	AX__AWAIT(expr,                                                     \
+		  (dst) = ((__typeof__(expr) *)(void *)self->ax_fr.child)->out, \
+		  __COUNTER__)
+
+/* Suspend the frame until it is polled again, without a child: the body
+ * has arranged a wake-up itself (e.g. registered cx->waker). */
+#define AX__SUSPEND(n)                                                      \
+	do {                                                                \
+		self->ax_fr.await_site = AX_HERE;                           \
+		AX__SET_RESUME(AX__LBL(n));                                 \
+		return AX_PENDING;                                          \
+	AX__LBL(n) :;                                                       \
+		self->ax_fr.await_site = NULL;                              \
+	} while (0)
+#define AX_SUSPEND AX__SUSPEND(__COUNTER__)
+
+/* ------------------------------------------------------------------------
+ * Runtime and executor
+ * ------------------------------------------------------------------------ */
+
+typedef enum ax_clock { AX_CLOCK_REAL = 0, AX_CLOCK_VIRTUAL = 1 } ax_clock;
+
+typedef struct ax_rt_opts {
+	ax_clock clock;		/* default: ASYNCLAB_CLOCK=real|virtual, else real */
+	uint64_t seed;		/* 0: FIFO order; else ready tasks are reordered
+				   pseudo-randomly from this seed (ASYNCLAB_SEED) */
+	int blocking_threads;	/* spawn_blocking pool size (ASYNCLAB_BLOCKING_THREADS, default 4) */
+	int blocking_queue;	/* pending jobs before spawn_blocking waits (default 1024) */
+} ax_rt_opts;
+
+/* Create a runtime on the calling thread.  opts may be NULL: defaults and
+ * the environment.  Returns NULL on failure (errno set). */
+ax_rt *ax_rt_new(const ax_rt_opts *opts);
+/* Shut down: every task still alive is dropped (its future cancelled),
+ * then the runtime is freed.  Returns the number of tasks that were still
+ * alive, or a negative errno. */
+int ax_rt_free(ax_rt *rt);
+/* The runtime of the calling thread, or NULL. */
+ax_rt *ax_rt_current(void);
+
+typedef struct ax_rt_stats {
+	uint64_t live_tasks;	  /* spawned and not yet freed */
+	uint64_t spawned;	  /* tasks ever spawned */
+	uint64_t polls;		  /* task polls */
+	uint64_t timers;	  /* timers registered */
+	uint64_t io_waiters;	  /* descriptors waited on */
+	uint64_t blocking_jobs;	  /* spawn_blocking jobs queued or running */
+	uint64_t boxed_futures;	  /* ax__box allocations not yet freed (all runtimes) */
+	uint64_t now_ns;	  /* the runtime's clock */
+	int deadlocked;		  /* block_on found every task asleep with nothing to wake one */
+} ax_rt_stats;
+void ax_rt_stats_get(ax_rt *rt, ax_rt_stats *st);
+
+/* Run fut (a future by value) as the root task until it completes and
+ * return its output.  If the runtime deadlocks (virtual clock: every task
+ * waits and no timer, descriptor or blocking job can wake one) it returns
+ * with the output zeroed and ax_rt_stats.deadlocked set. */
+int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site);
+#define AX_BLOCK_ON(rt, expr)                                                 \
+	({                                                                    \
+		__typeof__(expr) ax__root = (expr);                           \
+		ax__block_on((rt), (ax_future *)(void *)&ax__root,            \
+			     sizeof ax__root, AX_HERE);                       \
+		ax__root.out;                                                 \
+	})
+
+/* Create a runtime from the environment, run expr on it, free it. */
+#define AX_RUN(expr)                                                          \
+	({                                                                    \
+		ax_rt *ax__rt = ax_rt_new(NULL);                              \
+		__typeof__(AX_BLOCK_ON(ax__rt, expr)) ax__out =               \
+			AX_BLOCK_ON(ax__rt, expr);                            \
+		ax_rt_free(ax__rt);                                           \
+		ax__out;                                                      \
+	})
+
+/* Spawn a future (by value) as a task on the current runtime.  Returns
+ * its JoinHandle, owned by the caller: await it with ax_join, or give it
+ * up with ax_task_detach.  NULL on allocation failure. */
+ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
+		   const ax_site *site);
+#define AX_SPAWN_NAMED(name, expr)                                          \
+	({                                                                  \
+		__typeof__(expr) ax__sv = (expr);                           \
+		ax__spawn((ax_future *)(void *)&ax__sv, sizeof ax__sv,      \
+			  (name), AX_HERE);                                 \
+	})
+#define AX_SPAWN(expr) AX_SPAWN_NAMED(NULL, expr)
+
+/* Give up a JoinHandle: the task runs on, its output is discarded. */
+void ax_task_detach(ax_task *h);
+/* Ask the task to stop: its future is dropped (not polled again) the next
+ * time the executor reaches it, and awaiting the handle gives -ECANCELED.
+ * Aborting a finished task does nothing. */
+void ax_task_abort(ax_task *h);
+bool ax_task_is_finished(const ax_task *h);
+const char *ax_task_name(const ax_task *t);
+/* A number unique within the runtime, in spawn order from 1. */
+uint64_t ax_task_id(const ax_task *t);
+/* Where the task is suspended: the await site of its innermost frame, or
+ * NULL. */
+const ax_site *ax_task_await_site(const ax_task *t);
+/* The task being polled on this thread, or NULL outside a poll. */
+ax_task *ax_task_current(void);
+
+/* await handle: out.err is 0 and out.val the task's output, or out.err is
+ * -ECANCELED when the task was aborted.  The join future owns the handle;
+ * dropping it detaches the task. */
+typedef struct ax_join_t {
+	ax_future base;
+	ax_res out;
+	ax_task *task;
+} ax_join_t;
+ax_join_t ax_join(ax_task *h) __attribute__((warn_unused_result));
+
+/* Give up the CPU once: the task goes to the back of the run queue. */
+typedef struct ax_yield_t {
+	ax_future base;
+	ax_unit out;
+} ax_yield_t;
+ax_yield_t ax_yield(void) __attribute__((warn_unused_result));
+
+/* A set of tasks that ends with its owner: ax_taskset_free (or dropping
+ * the frame that owns it, see AX_TASKSET_OWN) aborts every child still
+ * running. */
+typedef struct ax_taskset ax_taskset;
+ax_taskset *ax_taskset_new(void);
+void ax_taskset_free(ax_taskset *ts);
+ax_task *ax__taskset_spawn(ax_taskset *ts, ax_future *fut, size_t size,
+			   const char *name, const ax_site *site);
+#define AX_TASKSET_SPAWN(ts, expr)                                          \
+	({                                                                  \
+		__typeof__(expr) ax__tv = (expr);                           \
+		ax__taskset_spawn((ts), (ax_future *)(void *)&ax__tv,       \
+				  sizeof ax__tv, NULL, AX_HERE);            \
+	})
+size_t ax_taskset_len(const ax_taskset *ts); /* children not yet joined */
+/* The next child to finish: some with its output, or !some when the set is
+ * empty.  An aborted child yields val 0. */
+typedef struct ax_taskset_next_t {
+	ax_future base;
+	ax_opt out;
+	ax_taskset *ts;
+} ax_taskset_next_t;
+ax_taskset_next_t ax_taskset_join_next(ax_taskset *ts)
+	__attribute__((warn_unused_result));
+void ax__taskset_free_cb(void *ts);
+#define AX_TASKSET_OWN(ts) ax_frame_own(&self->ax_fr, (ts), ax__taskset_free_cb)
+
+/* A guard that aborts its task when the frame that holds it is dropped or
+ * finishes (Rust's TaskGuard with Drop calling abort). */
+void ax__abort_cb(void *task);
+#define AX_ABORT_ON_DROP(h) ax_frame_own(&self->ax_fr, (h), ax__abort_cb)
+
+/* ------------------------------------------------------------------------
+ * Wakers
+ * ------------------------------------------------------------------------ */
+
+ax_waker *ax_waker_clone(ax_waker *w);
+/* Wake and release w.  Safe from any thread. */
+void ax_waker_wake(ax_waker *w);
+/* Wake without releasing w.  Safe from any thread. */
+void ax_waker_wake_by_ref(ax_waker *w);
+void ax_waker_drop(ax_waker *w);
+static inline ax_waker *ax_cx_waker(ax_cx *cx)
+{
+	return cx->waker;
+}
+/* True when a and b wake the same task (Rust's Waker::will_wake). */
+static inline bool ax_waker_will_wake(const ax_waker *a, const ax_waker *b)
+{
+	return a == b;
+}
+
+/* ------------------------------------------------------------------------
+ * Time
+ * ------------------------------------------------------------------------ */
+
+/* The current runtime's clock in ns (virtual or monotonic real). */
+uint64_t ax_now(void);
+
+typedef struct ax__timer {
+	uint64_t deadline; /* ns on the runtime clock */
+	uint64_t seq;	   /* insertion order, breaks ties */
+	ax_waker *waker;   /* owned while registered */
+	uint32_t heap_idx; /* position in the runtime's heap; UINT32_MAX if none */
+} ax__timer;
+
+typedef struct ax_sleep_t {
+	ax_future base;
+	ax_unit out;
+	uint64_t deadline; /* absolute, or relative until the first poll */
+	ax__timer timer;
+} ax_sleep_t;
+ax_sleep_t ax_sleep(uint64_t ns) __attribute__((warn_unused_result));
+ax_sleep_t ax_sleep_ms(uint64_t ms) __attribute__((warn_unused_result));
+ax_sleep_t ax_sleep_until(uint64_t deadline_ns)
+	__attribute__((warn_unused_result));
+
+/* Run child (boxed, owned) with a deadline: out.err is -ETIMEDOUT when the
+ * time ran out first (the child is dropped), else the child's err/val. */
+typedef struct ax_timeout_t {
+	ax_future base;
+	ax_res out;
+	ax_future *child;
+	ax_sleep_t sleep;
+} ax_timeout_t;
+ax_timeout_t ax_timeout_ms(uint64_t ms, ax_future *child)
+	__attribute__((warn_unused_result));
+#define AX_TIMEOUT_MS(ms, expr) ax_timeout_ms((ms), AX_BOX(expr))
+
+/* A periodic timer; also a stream of tick numbers 1, 2, ... */
+typedef struct ax_interval ax_interval;
+ax_interval *ax_interval_new(uint64_t period_ms);
+void ax_interval_free(ax_interval *iv);
+typedef struct ax_tick_t {
+	ax_future base;
+	uint64_t out; /* the tick number */
+	ax_interval *iv;
+} ax_tick_t;
+ax_tick_t ax_interval_tick(ax_interval *iv) __attribute__((warn_unused_result));
+/* A stream view of the interval (owned by the caller; does not own iv). */
+ax_stream *ax_interval_stream(ax_interval *iv);
+
+/* ------------------------------------------------------------------------
+ * I/O on non-blocking descriptors
+ * ------------------------------------------------------------------------ */
+
+/* Set O_NONBLOCK on fd.  Returns 0 or -errno. */
+int ax_fd_set_nonblocking(int fd);
+
+typedef struct ax__io_wait {
+	int fd;
+	uint32_t events;   /* EPOLLIN / EPOLLOUT */
+	ax_waker *waker;   /* owned while registered */
+	struct ax__io_wait *next;
+} ax__io_wait;
+
+typedef struct ax_io_t {
+	ax_future base;
+	ssize_t out; /* bytes, 0 at end of file, or -errno */
+	int fd;
+	void *buf;
+	size_t len;
+	size_t done;
+	ax__io_wait wait;
+} ax_io_t;
+/* Read at most len bytes (one read). */
+ax_io_t ax_read(int fd, void *buf, size_t len) __attribute__((warn_unused_result));
+/* Write at most len bytes (one write). */
+ax_io_t ax_write(int fd, const void *buf, size_t len)
+	__attribute__((warn_unused_result));
+/* Write all len bytes, or fail. */
+ax_io_t ax_write_all(int fd, const void *buf, size_t len)
+	__attribute__((warn_unused_result));
+/* Read exactly len bytes (out < len only at end of file). */
+ax_io_t ax_read_exact(int fd, void *buf, size_t len)
+	__attribute__((warn_unused_result));
+
+typedef struct ax_accept_t {
+	ax_future base;
+	int out; /* the accepted descriptor (non-blocking) or -errno */
+	int fd;
+	ax__io_wait wait;
+} ax_accept_t;
+ax_accept_t ax_accept(int listen_fd) __attribute__((warn_unused_result));
+
+typedef struct ax_connect_t {
+	ax_future base;
+	int out; /* 0 or -errno */
+	int fd;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	int started;
+	ax__io_wait wait;
+} ax_connect_t;
+/* Connect fd (non-blocking socket) to addr. */
+ax_connect_t ax_connect(int fd, const struct sockaddr *addr, socklen_t len)
+	__attribute__((warn_unused_result));
+
+/* Low level: wake w when fd is ready for events (EPOLLIN/EPOLLOUT); the
+ * wait entry must stay at one address until ax__io_unwait.  Returns 0 or
+ * -errno. */
+int ax__io_wait_start(ax__io_wait *wt, int fd, uint32_t events, ax_waker *w);
+void ax__io_unwait(ax__io_wait *wt);
+
+/* ------------------------------------------------------------------------
+ * Blocking work
+ * ------------------------------------------------------------------------ */
+
+typedef ax_val (*ax_blocking_fn)(void *arg);
+typedef struct ax__job ax__job;
+/* Run fn(arg) on the runtime's blocking thread pool; the future's output
+ * is fn's result.  Dropping the future before the job ran cancels it; a
+ * job already running finishes and its result is discarded. */
+typedef struct ax_blocking_t {
+	ax_future base;
+	ax_val out;
+	ax_blocking_fn fn;
+	void *arg;
+	ax__job *job;
+} ax_blocking_t;
+ax_blocking_t ax_spawn_blocking(ax_blocking_fn fn, void *arg)
+	__attribute__((warn_unused_result));
+
+/* ------------------------------------------------------------------------
+ * Synchronisation
+ * ------------------------------------------------------------------------ */
+
+/* A list node by which a future waits on a primitive. */
+typedef struct ax__waiter {
+	struct ax__waiter *prev, *next;
+	ax_waker *waker; /* owned while queued */
+	int state;	 /* primitive-specific: granted, notified ... */
+} ax__waiter;
+
+/* Async mutex: FIFO-fair; the lock may be held across awaits. */
+typedef struct ax_mutex ax_mutex;
+ax_mutex *ax_mutex_new(void);
+void ax_mutex_free(ax_mutex *m);
+typedef struct ax_lock_t {
+	ax_future base;
+	ax_unit out;
+	ax_mutex *m;
+	ax__waiter w;
+} ax_lock_t;
+ax_lock_t ax__mutex_lock(ax_mutex *m, const ax_site *site);
+#define ax_mutex_lock(m) ax__mutex_lock((m), AX_HERE)
+bool ax_mutex_try_lock(ax_mutex *m);
+void ax_mutex_unlock(ax_mutex *m);
+
+/* Counting semaphore, FIFO. */
+typedef struct ax_sem ax_sem;
+ax_sem *ax_sem_new(size_t permits);
+void ax_sem_free(ax_sem *s);
+typedef struct ax_acquire_t {
+	ax_future base;
+	ax_unit out;
+	ax_sem *s;
+	ax__waiter w;
+} ax_acquire_t;
+ax_acquire_t ax_sem_acquire(ax_sem *s) __attribute__((warn_unused_result));
+bool ax_sem_try_acquire(ax_sem *s);
+void ax_sem_release(ax_sem *s);
+size_t ax_sem_available(const ax_sem *s);
+
+/* Notify: notify_one wakes one waiter or stores one permit;
+ * notify_waiters wakes every current waiter and stores nothing. */
+typedef struct ax_notify ax_notify;
+ax_notify *ax_notify_new(void);
+void ax_notify_free(ax_notify *n);
+void ax_notify_one(ax_notify *n);
+void ax_notify_waiters(ax_notify *n);
+typedef struct ax_notified_t {
+	ax_future base;
+	ax_unit out;
+	ax_notify *n;
+	ax__waiter w;
+} ax_notified_t;
+ax_notified_t ax_notified(ax_notify *n) __attribute__((warn_unused_result));
+
+/* Oneshot channel: one value from a sender to a receiver. */
+typedef struct ax_oneshot ax_oneshot;
+ax_oneshot *ax_oneshot_new(void);
+void ax_oneshot_free(ax_oneshot *o);
+/* 0, or -EPIPE if a value was already sent or the channel is closed. */
+int ax_oneshot_send(ax_oneshot *o, ax_val v);
+/* The sender gives up without sending: the receiver gets -EPIPE. */
+void ax_oneshot_close(ax_oneshot *o);
+typedef struct ax_oneshot_recv_t {
+	ax_future base;
+	ax_res out; /* the value, or err -EPIPE */
+	ax_oneshot *o;
+	ax_waker *waker;
+} ax_oneshot_recv_t;
+ax_oneshot_recv_t ax_oneshot_recv(ax_oneshot *o)
+	__attribute__((warn_unused_result));
+
+/* Bounded multi-producer channel with backpressure: a send waits while
+ * the channel holds cap values.  The receiver is also a stream. */
+typedef struct ax_mpsc ax_mpsc;
+ax_mpsc *ax_mpsc_new(size_t cap);
+void ax_mpsc_free(ax_mpsc *ch);
+/* No more sends: the receiver drains what is queued, then sees the end;
+ * waiting senders get -EPIPE. */
+void ax_mpsc_close(ax_mpsc *ch);
+size_t ax_mpsc_len(const ax_mpsc *ch);
+typedef struct ax_send_t {
+	ax_future base;
+	int out; /* 0, or -EPIPE when closed */
+	ax_mpsc *ch;
+	ax_val v;
+	ax__waiter w;
+} ax_send_t;
+ax_send_t ax_mpsc_send(ax_mpsc *ch, ax_val v) __attribute__((warn_unused_result));
+/* 0, -EAGAIN when full, -EPIPE when closed. */
+int ax_mpsc_try_send(ax_mpsc *ch, ax_val v);
+typedef struct ax_recv_t {
+	ax_future base;
+	ax_opt out;
+	ax_mpsc *ch;
+} ax_recv_t;
+ax_recv_t ax_mpsc_recv(ax_mpsc *ch) __attribute__((warn_unused_result));
+/* A stream view of the receiver (owned by the caller; does not own ch). */
+ax_stream *ax_mpsc_stream(ax_mpsc *ch);
+
+/* Cancellation token: cancel() cancels it and every child token. */
+typedef struct ax_token ax_token;
+ax_token *ax_token_new(void);
+/* A child token: cancelled with its parent, or on its own. */
+ax_token *ax_token_child(ax_token *parent);
+/* Free a token (children stay valid and keep their own state). */
+void ax_token_free(ax_token *t);
+void ax_token_cancel(ax_token *t);
+bool ax_token_is_cancelled(const ax_token *t);
+typedef struct ax_cancelled_t {
+	ax_future base;
+	ax_unit out;
+	ax_token *t;
+	ax__waiter w;
+} ax_cancelled_t;
+/* A future that completes once t is cancelled. */
+ax_cancelled_t ax_token_cancelled(ax_token *t)
+	__attribute__((warn_unused_result));
+
+/* A plain blocking mutex (a pthread mutex that reports to the checker).
+ * Holding it across an await is the lock-across-await anti-pattern. */
+typedef struct ax_bmutex ax_bmutex;
+ax_bmutex *ax_bmutex_new(void);
+void ax_bmutex_free(ax_bmutex *m);
+void ax__bmutex_lock(ax_bmutex *m, const ax_site *site);
+void ax__bmutex_unlock(ax_bmutex *m, const ax_site *site);
+#define ax_bmutex_lock(m) ax__bmutex_lock((m), AX_HERE)
+#define ax_bmutex_unlock(m) ax__bmutex_unlock((m), AX_HERE)
+
+/* ------------------------------------------------------------------------
+ * Combinators.  Children are boxed futures (AX_BOX) owned by the
+ * combinator; at most AX_JOIN_MAX of them.
+ * ------------------------------------------------------------------------ */
+
+#define AX_JOIN_MAX 16
+
+/* All complete: out.val[i] is child i's output. */
+typedef struct ax_vals {
+	ax_val val[AX_JOIN_MAX];
+	int n;
+} ax_vals;
+typedef struct ax_join_all_t {
+	ax_future base;
+	ax_vals out;
+	ax_future *child[AX_JOIN_MAX];
+	uint32_t done_mask;
+	int n;
+} ax_join_all_t;
+ax_join_all_t ax_join_all(int n, ax_future *const *children)
+	__attribute__((warn_unused_result));
+
+/* First error wins: err is that child's error, failed its index (-1 when
+ * all succeeded); the other children are dropped at once. */
+typedef struct ax_try_vals {
+	ax_val val[AX_JOIN_MAX];
+	int n;
+	int err;
+	int failed;
+} ax_try_vals;
+typedef struct ax_try_join_t {
+	ax_future base;
+	ax_try_vals out;
+	ax_future *child[AX_JOIN_MAX];
+	uint32_t done_mask;
+	int n;
+} ax_try_join_t;
+ax_try_join_t ax_try_join(int n, ax_future *const *children)
+	__attribute__((warn_unused_result));
+
+/* First to complete wins; the others are dropped at once. */
+typedef struct ax_selected {
+	ax_val val;
+	int err;   /* the winner's error if its output is an ax_res */
+	int index; /* which child won */
+} ax_selected;
+typedef struct ax_select_t {
+	ax_future base;
+	ax_selected out;
+	ax_future *child[AX_JOIN_MAX];
+	int n;
+} ax_select_t;
+ax_select_t ax_select(int n, ax_future *const *children)
+	__attribute__((warn_unused_result));
+
+/* Variadic forms: AX_JOIN(f1, f2, ...) boxes each future expression. */
+#define AX__NARG(...) AX__NARG_(__VA_ARGS__, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)
+#define AX__NARG_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, N, ...) N
+#define AX__B1(a) AX_BOX(a)
+#define AX__B2(a, ...) AX_BOX(a), AX__B1(__VA_ARGS__)
+#define AX__B3(a, ...) AX_BOX(a), AX__B2(__VA_ARGS__)
+#define AX__B4(a, ...) AX_BOX(a), AX__B3(__VA_ARGS__)
+#define AX__B5(a, ...) AX_BOX(a), AX__B4(__VA_ARGS__)
+#define AX__B6(a, ...) AX_BOX(a), AX__B5(__VA_ARGS__)
+#define AX__B7(a, ...) AX_BOX(a), AX__B6(__VA_ARGS__)
+#define AX__B8(a, ...) AX_BOX(a), AX__B7(__VA_ARGS__)
+#define AX__B9(a, ...) AX_BOX(a), AX__B8(__VA_ARGS__)
+#define AX__B10(a, ...) AX_BOX(a), AX__B9(__VA_ARGS__)
+#define AX__B11(a, ...) AX_BOX(a), AX__B10(__VA_ARGS__)
+#define AX__B12(a, ...) AX_BOX(a), AX__B11(__VA_ARGS__)
+#define AX__B13(a, ...) AX_BOX(a), AX__B12(__VA_ARGS__)
+#define AX__B14(a, ...) AX_BOX(a), AX__B13(__VA_ARGS__)
+#define AX__B15(a, ...) AX_BOX(a), AX__B14(__VA_ARGS__)
+#define AX__B16(a, ...) AX_BOX(a), AX__B15(__VA_ARGS__)
+#define AX__BOXALL(n, ...) AX__CAT(AX__B, n)(__VA_ARGS__)
+#define AX__LIST(...)                                                       \
+	AX__NARG(__VA_ARGS__),                                              \
+		(ax_future *const[]){ AX__BOXALL(AX__NARG(__VA_ARGS__),     \
+						 __VA_ARGS__) }
+#define AX_JOIN(...) ax_join_all(AX__LIST(__VA_ARGS__))
+#define AX_TRY_JOIN(...) ax_try_join(AX__LIST(__VA_ARGS__))
+#define AX_SELECT(...) ax_select(AX__LIST(__VA_ARGS__))
+
+/* Retry: make(attempt, ud) returns a fresh boxed future whose output is an
+ * ax_res, for attempt = 1, 2, ...  After a failure it sleeps
+ * min(max_ms, base_ms * 2^(attempt-1)), with jitter from the runtime's
+ * seed when jitter is set (a random delay in [d/2, d]), and stops after
+ * max_attempts or when the next attempt would start after deadline_ms
+ * (0: none) from the first attempt.  out is the last attempt's result;
+ * out.err is -ETIMEDOUT when the deadline stopped it. */
+typedef ax_future *(*ax_make_fn)(int attempt, void *ud);
+typedef struct ax_retry_opts {
+	int max_attempts;
+	uint64_t base_ms;
+	uint64_t max_ms;
+	uint64_t deadline_ms;
+	bool jitter;
+} ax_retry_opts;
+typedef struct ax_retry_t {
+	ax_future base;
+	ax_res out;
+	ax_make_fn make;
+	void *ud;
+	ax_retry_opts opts;
+	int attempt;
+	uint64_t start;
+	ax_future *child;
+	ax_sleep_t sleep;
+	uint64_t rng;
+} ax_retry_t;
+ax_retry_t ax_retry(ax_make_fn make, void *ud, ax_retry_opts opts)
+	__attribute__((warn_unused_result));
+/* The delay before attempt+1 after attempt failed, as ax_retry computes
+ * it; rng is the jitter state (advanced when jitter is set). */
+uint64_t ax_retry_delay_ms(const ax_retry_opts *o, int attempt, uint64_t *rng);
+
+/* ------------------------------------------------------------------------
+ * Streams: async iterators.  Streams are heap objects owned by whoever
+ * holds them; adapters own the stream they wrap.
+ * ------------------------------------------------------------------------ */
+
+typedef struct ax_stream_vt {
+	const char *name;
+	/* AX_READY with *item set, AX_DONE at the end, or AX_PENDING after
+	 * arranging a wake-up. */
+	ax_poll_t (*poll_next)(ax_stream *s, ax_cx *cx, ax_val *item);
+	void (*drop)(ax_stream *s); /* release everything, including s */
+} ax_stream_vt;
+struct ax_stream {
+	const ax_stream_vt *vt;
+};
+static inline ax_poll_t ax_stream_poll_next(ax_stream *s, ax_cx *cx,
+					    ax_val *item)
+{
+	return s->vt->poll_next(s, cx, item);
+}
+void ax_stream_free(ax_stream *s);
+
+/* The items of an array (copied). */
+ax_stream *ax_stream_from_array(const ax_val *items, size_t n);
+/* Items from next(ud, &item) until it returns false. */
+ax_stream *ax_stream_from_iter(bool (*next)(void *ud, ax_val *item), void *ud);
+/* 0, 1, ..., n-1 */
+ax_stream *ax_stream_range(ax_val from, ax_val to);
+ax_stream *ax_stream_map(ax_stream *s, ax_val (*fn)(ax_val v, void *ud), void *ud);
+ax_stream *ax_stream_filter(ax_stream *s, bool (*fn)(ax_val v, void *ud), void *ud);
+ax_stream *ax_stream_take(ax_stream *s, size_t n);
+/* Items of s are boxed futures (ax_future * as ax_val), e.g. made by
+ * ax_stream_map_future; run up to n at a time and yield their outputs in
+ * the order of s (buffered) or as they complete (buffer_unordered). */
+ax_stream *ax_stream_buffered(ax_stream *s, size_t n);
+ax_stream *ax_stream_buffer_unordered(ax_stream *s, size_t n);
+/* Turn each item into a future: make(item, ud) returns a boxed future. */
+ax_stream *ax_stream_map_future(ax_stream *s,
+				ax_future *(*make)(ax_val v, void *ud), void *ud);
+
+/* stream.next().await */
+typedef struct ax_stream_next_t {
+	ax_future base;
+	ax_opt out;
+	ax_stream *s;
+} ax_stream_next_t;
+ax_stream_next_t ax_next(ax_stream *s) __attribute__((warn_unused_result));
+
+/* Drive a stream to its end (owning it): for each item fn(item, ud) is
+ * called; if it returns a boxed future, that future is awaited before the
+ * next item.  out is the number of items. */
+typedef struct ax_for_each_t {
+	ax_future base;
+	size_t out;
+	ax_stream *s;
+	ax_future *(*fn)(ax_val v, void *ud);
+	void *ud;
+	ax_future *cur;
+} ax_for_each_t;
+ax_for_each_t ax_stream_for_each(ax_stream *s,
+				 ax_future *(*fn)(ax_val v, void *ud), void *ud)
+	__attribute__((warn_unused_result));
+
+/* Collect every item (owning the stream).  out.v is malloc'd and owned by
+ * the caller (free it); out.n items. */
+typedef struct ax_collected {
+	ax_val *v;
+	size_t n;
+} ax_collected;
+typedef struct ax_collect_t {
+	ax_future base;
+	ax_collected out;
+	ax_stream *s;
+	size_t cap;
+} ax_collect_t;
+ax_collect_t ax_stream_collect(ax_stream *s) __attribute__((warn_unused_result));
+
+/* ------------------------------------------------------------------------
+ * Hooks: the scheduler's instrumentation points, used by the checker.
+ * Every callback is optional.  With no table installed each point costs
+ * one predictable branch.  Callbacks run on the thread of the event.
+ * ------------------------------------------------------------------------ */
+
+typedef enum ax_lock_kind {
+	AX_LOCK_ASYNC = 0,    /* ax_mutex: may be held across awaits */
+	AX_LOCK_BLOCKING = 1  /* ax_bmutex or pthread mutex */
+} ax_lock_kind;
+
+typedef enum ax_cancel_ev {
+	AX_CANCEL_TOKEN = 0,	 /* a token was cancelled (obj = token) */
+	AX_CANCEL_CHECK = 1,	 /* a task checked a token; arg = is_cancelled */
+	AX_CANCEL_WAIT = 2,	 /* a task waits on a token's cancelled future */
+	AX_CANCEL_ABORT = 3	 /* a task was asked to abort (obj = task) */
+} ax_cancel_ev;
+
+struct ax_hooks {
+	void *ud;
+	void (*rt_start)(void *ud, ax_rt *rt);
+	void (*rt_stop)(void *ud, ax_rt *rt);
+	void (*spawn)(void *ud, ax_task *t, ax_task *parent, const char *future_name,
+		      const ax_site *site);
+	void (*poll_begin)(void *ud, ax_task *t);
+	void (*poll_end)(void *ud, ax_task *t, ax_poll_t r);
+	/* target woken; by is the task polling on this thread (NULL outside a
+	 * poll or on another thread); self_wake when target == by. */
+	void (*wake)(void *ud, ax_task *target, ax_task *by, bool self_wake);
+	void (*waker_clone)(void *ud, ax_task *t);
+	void (*waker_drop)(void *ud, ax_task *t);
+	void (*task_exit)(void *ud, ax_task *t, bool aborted);
+	/* Called when a task is freed; the pointer may be reused after. */
+	void (*task_free)(void *ud, ax_task *t);
+	void (*timer_fire)(void *ud, uint64_t deadline_ns);
+	void (*io_wait)(void *ud, int fd, bool begin);
+	void (*lock)(void *ud, const void *lock, ax_lock_kind kind, bool acquire,
+		     const ax_site *site);
+	void (*future_create)(void *ud, ax_future *f, const ax_site *site);
+	void (*future_first_poll)(void *ud, ax_future *f);
+	void (*future_moved)(void *ud, ax_future *f, void *was);
+	void (*future_drop)(void *ud, ax_future *f);
+	void (*cancel)(void *ud, ax_cancel_ev ev, const void *obj, ax_task *t, bool arg);
+	/* block_on found every task asleep with nothing left to wake one. */
+	void (*deadlock)(void *ud, ax_rt *rt);
+	/* The clock moved: virtual time jumped or was advanced. */
+	void (*clock)(void *ud, uint64_t now_ns);
+};
+
+/* Install a hook table (NULL removes it).  The table must outlive its
+ * installation. */
+void ax_hooks_install(const ax_hooks *h);
+
+/* Advance the current runtime's virtual clock by ns (no-op on a real
+ * clock); used by the checker to let an intercepted blocking sleep show
+ * on the timeline.  Timers that come due fire at the next idle point. */
+void ax_clock_advance(uint64_t ns);
+bool ax_clock_is_virtual(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ASYNCLAB_H */

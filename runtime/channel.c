@@ -1,0 +1,2 @@
+/* channel.c - placeholder, being written. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* combinators.c - placeholder, being written. */
+#include "internal.h"

@@ -1,0 +1,212 @@
+/* internal.h - the runtime's private header: task and runtime layout and
+ * the ax__ functions the modules share.  Nothing here is installed. */
+#ifndef ASYNCLAB_INTERNAL_H
+#define ASYNCLAB_INTERNAL_H
+
+#include "config.h"
+
+#include "asynclab.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#define AX_LIKELY(x) __builtin_expect(!!(x), 1)
+#define AX_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* Call hook `name` if a table is installed and has it: one predictable
+ * branch when none is. */
+#define AX_HOOK(name, ...)                                                  \
+	do {                                                                \
+		const ax_hooks *ax__h = ax__hooks;                          \
+		if (AX_UNLIKELY(ax__h != NULL) && ax__h->name)              \
+			ax__h->name(ax__h->ud, __VA_ARGS__);                \
+	} while (0)
+
+/* Task state bits.  Only the executor's thread reads or writes them;
+ * other threads reach a task through the runtime's remote queue. */
+enum {
+	T_QUEUED = 1u << 0,    /* in the run queue, or to be requeued after its poll */
+	T_RUNNING = 1u << 1,   /* being polled */
+	T_DONE = 1u << 2,      /* finished: its future has been dropped */
+	T_ABORT = 1u << 3,     /* abort requested */
+	T_CANCELLED = 1u << 4, /* finished by abort */
+	T_HANDLE = 1u << 5,    /* a JoinHandle is held */
+	T_FREE = 1u << 6,      /* slab slot not in use */
+};
+
+/* Rarely needed task data, allocated on demand. */
+typedef struct ax__task_ext {
+	const char *name;
+	const ax_site *site;  /* spawn site */
+	ax_waker *join_waker; /* who awaits the JoinHandle (owned) */
+	ax_res out;	      /* output once done, if a handle is held */
+	ax_taskset *set;      /* the set this task belongs to, or NULL */
+	ax_task *set_prev, *set_next;
+} ax__task_ext;
+
+/* A task: header plus its future, inline.  Lives in a slab chunk of its
+ * runtime.  32 bytes of header; see docs/performance.md. */
+struct ax_task {
+	ax_task *next;	       /* run-queue link; free-list link when T_FREE */
+	ax__task_ext *ext;     /* NULL until needed */
+	_Atomic uint32_t refs; /* executor's ref while not done + handle + wakers */
+	uint32_t state;	       /* T_* */
+	uint64_t id;	       /* spawn order within the runtime, from 1 */
+	ax_future fut[];       /* the task's future, vt->size bytes */
+};
+
+/* The slab that holds tasks (slab.c). */
+#define AX_SLAB_CHUNK (64u * 1024u)
+#define AX_SLAB_CLASSES 128 /* 8-byte classes up to 1024 bytes */
+typedef struct ax__chunk {
+	ax_rt *rt;
+	struct ax__chunk *next; /* all chunks of the runtime */
+	uint32_t slot_size;	/* bytes per slot */
+	uint32_t nslots;	/* slots in this chunk */
+	uint32_t used;		/* slots handed out so far (bump) */
+	uint32_t pad;
+	/* slots follow, 16-byte aligned */
+} ax__chunk;
+
+typedef struct ax__slab {
+	ax__chunk *chunks;
+	ax_task *free[AX_SLAB_CLASSES + 1]; /* per class; [0] unused */
+	ax__chunk *bump[AX_SLAB_CLASSES + 1];
+} ax__slab;
+
+ax_task *ax__slab_alloc(ax_rt *rt, size_t size);
+void ax__slab_free(ax_rt *rt, ax_task *t);
+void ax__slab_destroy(ax_rt *rt);
+/* Visit every task slot in use. */
+void ax__slab_each(ax_rt *rt, void (*fn)(ax_task *t, void *ud), void *ud);
+static inline ax_rt *ax__task_rt(const ax_task *t)
+{
+	return ((const ax__chunk *)((uintptr_t)t & ~(uintptr_t)(AX_SLAB_CHUNK - 1)))->rt;
+}
+
+/* Remote operations posted by other threads. */
+enum { AX_REMOTE_WAKE = 0, AX_REMOTE_DROP = 1 };
+typedef struct ax__remote {
+	ax_task *task;
+	int op;
+} ax__remote;
+
+/* Per-descriptor reactor state (io.c). */
+typedef struct ax__fdslot {
+	ax__io_wait *waiters; /* registered waits, singly linked */
+	uint32_t armed;	      /* events registered with epoll */
+	int in_epoll;
+} ax__fdslot;
+
+typedef struct ax__pool ax__pool;
+
+struct ax_rt {
+	/* Run queue: intrusive FIFO through ax_task.next. */
+	ax_task *rq_head, *rq_tail;
+	size_t rq_len;
+	ax_task *current; /* task being polled */
+
+	ax__slab slab;
+	uint64_t next_id;
+	uint64_t live_tasks;
+	uint64_t spawned;
+	uint64_t polls;
+
+	/* Ordering. */
+	uint64_t seed;
+	uint64_t rng;
+
+	/* Time. */
+	ax_clock clock;
+	uint64_t vnow;	     /* virtual clock, ns */
+	ax__timer **heap;    /* min-heap on (deadline, seq) */
+	uint32_t heap_len, heap_cap;
+	uint64_t timer_seq;
+
+	/* Reactor. */
+	int epfd;
+	int evfd;		 /* eventfd: unparks the executor */
+	ax__fdslot *fds;	 /* indexed by descriptor */
+	int nfds;
+	uint64_t io_waiters;
+
+	/* Remote queue: wakes and drops from other threads. */
+	pthread_mutex_t remote_lock;
+	ax__remote *remote;
+	size_t remote_len, remote_cap;
+	atomic_int remote_pending;
+	atomic_int parked;
+
+	/* Blocking pool (blocking.c), created on first use. */
+	ax__pool *pool;
+	atomic_uint_fast64_t blocking_inflight;
+	int blocking_threads;
+	int blocking_queue;
+
+	int deadlocked;
+	pthread_t thread;
+	ax_task *root;
+};
+
+extern __thread ax_rt *ax__cur_rt;
+extern __thread ax_task *ax__cur_task;
+extern atomic_uint_fast64_t ax__boxed_live;
+
+/* task.c */
+void ax__wake_local(ax_rt *rt, ax_task *t);
+void ax__task_run(ax_rt *rt, ax_task *t);
+void ax__task_unref(ax_task *t);
+ax__task_ext *ax__task_ext_get(ax_task *t);
+void ax__task_drop_future(ax_task *t);
+void ax__task_release_on_rt(ax_rt *rt, ax_task *t);
+
+/* taskset.c */
+void ax__taskset_child_done(ax_taskset *ts, ax_task *t);
+
+/* rt.c */
+void ax__remote_post(ax_rt *rt, ax_task *t, int op);
+void ax__rq_push(ax_rt *rt, ax_task *t);
+/* Unpark the executor if it waits (any thread). */
+void ax__rt_unpark(ax_rt *rt);
+
+/* time.c */
+void ax__timer_add(ax_rt *rt, ax__timer *tm, uint64_t deadline, ax_waker *w);
+void ax__timer_remove(ax_rt *rt, ax__timer *tm);
+/* Fire every timer due at rt's clock; returns how many fired. */
+int ax__timers_fire(ax_rt *rt);
+uint64_t ax__rt_now(ax_rt *rt);
+/* The earliest deadline, or UINT64_MAX. */
+uint64_t ax__timers_next(ax_rt *rt);
+uint64_t ax__mono_ns(void);
+
+/* io.c: dispatch readiness of fd to its waiters. */
+void ax__io_dispatch(ax_rt *rt, int fd, uint32_t events);
+void ax__io_destroy(ax_rt *rt);
+
+/* blocking.c */
+void ax__pool_destroy(ax_rt *rt);
+
+/* A splitmix64 step, for seeds and jitter. */
+static inline uint64_t ax__rand(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+/* Waiter lists used by the sync primitives (sync.c). */
+typedef struct ax__wlist {
+	ax__waiter *head, *tail;
+} ax__wlist;
+void ax__wlist_push(ax__wlist *l, ax__waiter *w);
+void ax__wlist_remove(ax__wlist *l, ax__waiter *w);
+ax__waiter *ax__wlist_pop(ax__wlist *l);
+static inline int ax__waiter_linked(const ax__waiter *w, const ax__wlist *l)
+{
+	return w->prev != NULL || l->head == w;
+}
+
+#endif /* ASYNCLAB_INTERNAL_H */

@@ -1,0 +1,2 @@
+/* retry.c - placeholder, being written. */
+#include "internal.h"

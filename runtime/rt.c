@@ -1,0 +1,369 @@
+/* rt.c - the runtime and its executor loop: run queue, remote queue,
+ * parking on epoll, virtual-time advance, deadlock detection, block_on
+ * and shutdown. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+/* Polls between checks of timers, descriptors and the remote queue, so
+ * that a busy run queue cannot starve them (tokio uses 61 as well). */
+#define EVENT_INTERVAL 61
+
+ax_rt *ax_rt_current(void)
+{
+	return ax__cur_rt;
+}
+
+void ax__rq_push(ax_rt *rt, ax_task *t)
+{
+	t->next = NULL;
+	if (rt->rq_tail)
+		rt->rq_tail->next = t;
+	else
+		rt->rq_head = t;
+	rt->rq_tail = t;
+	rt->rq_len++;
+}
+
+static ax_task *rq_pop(ax_rt *rt)
+{
+	ax_task *t = rt->rq_head;
+	if (!t)
+		return NULL;
+	if (AX_UNLIKELY(rt->seed != 0) && t->next && (ax__rand(&rt->rng) & 1)) {
+		/* Seeded order: take the second ready task instead. */
+		ax_task *s = t->next;
+		t->next = s->next;
+		if (rt->rq_tail == s)
+			rt->rq_tail = t;
+		rt->rq_len--;
+		return s;
+	}
+	rt->rq_head = t->next;
+	if (!rt->rq_head)
+		rt->rq_tail = NULL;
+	rt->rq_len--;
+	return t;
+}
+
+void ax__rt_unpark(ax_rt *rt)
+{
+	uint64_t one = 1;
+	ssize_t r = write(rt->evfd, &one, sizeof one);
+	(void)r;
+}
+
+/* Any thread: queue a wake or a release for the executor's thread. */
+void ax__remote_post(ax_rt *rt, ax_task *t, int op)
+{
+	pthread_mutex_lock(&rt->remote_lock);
+	if (rt->remote_len == rt->remote_cap) {
+		size_t cap = rt->remote_cap ? rt->remote_cap * 2 : 64;
+		ax__remote *n = realloc(rt->remote, cap * sizeof *n);
+		if (!n) {
+			pthread_mutex_unlock(&rt->remote_lock);
+			return; /* out of memory: the wake is lost */
+		}
+		rt->remote = n;
+		rt->remote_cap = cap;
+	}
+	rt->remote[rt->remote_len++] = (ax__remote){ t, op };
+	int was = atomic_exchange(&rt->remote_pending, 1);
+	pthread_mutex_unlock(&rt->remote_lock);
+	if (!was)
+		ax__rt_unpark(rt);
+}
+
+static void remote_drain(ax_rt *rt)
+{
+	if (!atomic_load_explicit(&rt->remote_pending, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&rt->remote_lock);
+	ax__remote *items = rt->remote;
+	size_t n = rt->remote_len;
+	rt->remote = NULL;
+	rt->remote_len = rt->remote_cap = 0;
+	atomic_store(&rt->remote_pending, 0);
+	pthread_mutex_unlock(&rt->remote_lock);
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].op == AX_REMOTE_WAKE)
+			ax__wake_local(rt, items[i].task);
+		ax__task_release_on_rt(rt, items[i].task);
+	}
+	free(items);
+}
+
+static uint64_t env_u64(const char *name, uint64_t def)
+{
+	const char *s = getenv(name);
+	if (!s || !*s)
+		return def;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+	return *end ? def : (uint64_t)v;
+}
+
+ax_rt *ax_rt_new(const ax_rt_opts *opts)
+{
+	ax_rt *rt = calloc(1, sizeof *rt);
+	if (!rt)
+		return NULL;
+	if (opts) {
+		rt->clock = opts->clock;
+		rt->seed = opts->seed;
+		rt->blocking_threads = opts->blocking_threads;
+		rt->blocking_queue = opts->blocking_queue;
+	} else {
+		const char *c = getenv("ASYNCLAB_CLOCK");
+		rt->clock = c && !strcmp(c, "virtual") ? AX_CLOCK_VIRTUAL : AX_CLOCK_REAL;
+		rt->seed = env_u64("ASYNCLAB_SEED", 0);
+		rt->blocking_threads = (int)env_u64("ASYNCLAB_BLOCKING_THREADS", 0);
+	}
+	if (rt->blocking_threads <= 0)
+		rt->blocking_threads = 4;
+	if (rt->blocking_queue <= 0)
+		rt->blocking_queue = 1024;
+	rt->rng = rt->seed;
+	rt->epfd = epoll_create1(EPOLL_CLOEXEC);
+	rt->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (rt->epfd < 0 || rt->evfd < 0)
+		goto fail;
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = -1 };
+	if (epoll_ctl(rt->epfd, EPOLL_CTL_ADD, rt->evfd, &ev) < 0)
+		goto fail;
+	pthread_mutex_init(&rt->remote_lock, NULL);
+	rt->thread = pthread_self();
+	ax__cur_rt = rt;
+	AX_HOOK(rt_start, rt);
+	return rt;
+fail:
+	if (rt->epfd >= 0)
+		close(rt->epfd);
+	if (rt->evfd >= 0)
+		close(rt->evfd);
+	free(rt);
+	return NULL;
+}
+
+/* Wait for descriptors, the eventfd or a timeout (ms, -1 forever). */
+static int rt_park(ax_rt *rt, int timeout_ms)
+{
+	struct epoll_event evs[64];
+	if (timeout_ms != 0) {
+		atomic_store(&rt->parked, 1);
+		if (atomic_load(&rt->remote_pending))
+			timeout_ms = 0;
+	}
+	int n = epoll_wait(rt->epfd, evs, 64, timeout_ms);
+	atomic_store(&rt->parked, 0);
+	for (int i = 0; i < n; i++) {
+		if (evs[i].data.fd == -1) {
+			uint64_t v;
+			ssize_t r = read(rt->evfd, &v, sizeof v);
+			(void)r;
+		} else {
+			ax__io_dispatch(rt, evs[i].data.fd, evs[i].events);
+		}
+	}
+	return n;
+}
+
+static int has_external(ax_rt *rt)
+{
+	return rt->io_waiters > 0 ||
+	       atomic_load(&rt->blocking_inflight) > 0;
+}
+
+/* Nothing is runnable: wait for something to become so.  Returns 0, or
+ * -EDEADLK when nothing can ever wake a task. */
+static int rt_idle(ax_rt *rt)
+{
+	if (ax__timers_fire(rt) > 0)
+		return 0;
+	uint64_t next = ax__timers_next(rt);
+	if (rt->clock == AX_CLOCK_VIRTUAL) {
+		/* First take what is ready without waiting. */
+		if (rt_park(rt, 0) > 0 || rt->rq_head)
+			return 0;
+		remote_drain(rt);
+		if (rt->rq_head)
+			return 0;
+		if (atomic_load(&rt->blocking_inflight) > 0) {
+			/* Real work is under way: let it finish before time
+			 * jumps (tokio inhibits auto-advance the same way). */
+			rt_park(rt, -1);
+			return 0;
+		}
+		if (next != UINT64_MAX) {
+			if (next > rt->vnow) {
+				rt->vnow = next;
+				AX_HOOK(clock, rt->vnow);
+			}
+			ax__timers_fire(rt);
+			return 0;
+		}
+		if (rt->io_waiters > 0) {
+			rt_park(rt, -1);
+			return 0;
+		}
+		return -EDEADLK;
+	}
+	int timeout = -1;
+	if (next != UINT64_MAX) {
+		uint64_t now = ax__mono_ns();
+		uint64_t d = next > now ? next - now : 0;
+		timeout = (int)((d + 999999) / 1000000);
+	} else if (!has_external(rt)) {
+		/* Nothing registered: only another thread holding a waker
+		 * could wake a task.  Give it a moment, then call it a
+		 * deadlock. */
+		if (rt_park(rt, 200) > 0 || rt->rq_head)
+			return 0;
+		remote_drain(rt);
+		if (rt->rq_head || ax__timers_next(rt) != UINT64_MAX || has_external(rt))
+			return 0;
+		return -EDEADLK;
+	}
+	rt_park(rt, timeout);
+	ax__timers_fire(rt);
+	return 0;
+}
+
+/* Run until `until` is done; returns 0 or -EDEADLK. */
+static int rt_run(ax_rt *rt, ax_task *until)
+{
+	for (;;) {
+		unsigned n = 0;
+		ax_task *t;
+		while ((t = rq_pop(rt)) != NULL) {
+			ax__task_run(rt, t);
+			if (until->state & T_DONE)
+				return 0;
+			if (++n == EVENT_INTERVAL) {
+				n = 0;
+				remote_drain(rt);
+				if (rt->heap_len)
+					ax__timers_fire(rt);
+				if (rt->io_waiters)
+					rt_park(rt, 0);
+			}
+		}
+		if (until->state & T_DONE)
+			return 0;
+		remote_drain(rt);
+		if (rt->rq_head)
+			continue;
+		int r = rt_idle(rt);
+		if (r < 0)
+			return r;
+		remote_drain(rt);
+	}
+}
+
+int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site)
+{
+	ax_rt *saved = ax__cur_rt;
+	ax__cur_rt = rt;
+	ax_task *root = ax__spawn(fut, size, "main", site);
+	if (!root) {
+		ax__cur_rt = saved;
+		memset((char *)fut + fut->vt->out_offset, 0, fut->vt->out_size);
+		return -ENOMEM;
+	}
+	rt->root = root;
+	/* Keep the root's future until its output is copied out. */
+	int r = rt_run(rt, root);
+	if (r == 0) {
+		/* task_finish dropped the future but kept its bytes: copy the
+		 * output back to the caller's copy. */
+		memcpy((char *)fut + fut->vt->out_offset,
+		       (char *)root->fut + fut->vt->out_offset, fut->vt->out_size);
+	} else {
+		rt->deadlocked = 1;
+		AX_HOOK(deadlock, rt);
+		memset((char *)fut + fut->vt->out_offset, 0, fut->vt->out_size);
+	}
+	rt->root = NULL;
+	ax_task_detach(root);
+	ax__cur_rt = saved ? saved : rt;
+	return r;
+}
+
+void ax_rt_stats_get(ax_rt *rt, ax_rt_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	st->live_tasks = rt->live_tasks;
+	st->spawned = rt->spawned;
+	st->polls = rt->polls;
+	st->timers = rt->heap_len;
+	st->io_waiters = rt->io_waiters;
+	st->blocking_jobs = atomic_load(&rt->blocking_inflight);
+	st->boxed_futures = atomic_load(&ax__boxed_live);
+	st->now_ns = ax__rt_now(rt);
+	st->deadlocked = rt->deadlocked;
+}
+
+static void collect_live(ax_task *t, void *ud)
+{
+	ax_task ***pp = ud;
+	*(*pp)++ = t;
+}
+
+/* Drop every task still alive.  Tasks are visited in slab order; each
+ * gets an extra reference so that dropping one future (which may release
+ * wakers of others) cannot free a task we have yet to visit. */
+static int rt_drop_all(ax_rt *rt)
+{
+	size_t n = rt->live_tasks;
+	if (n == 0)
+		return 0;
+	ax_task **all = malloc(n * sizeof *all), **p = all;
+	if (!all)
+		return -ENOMEM;
+	ax__slab_each(rt, collect_live, &p);
+	n = (size_t)(p - all);
+	for (size_t i = 0; i < n; i++)
+		atomic_fetch_add(&all[i]->refs, 1);
+	int alive = 0;
+	for (size_t i = 0; i < n; i++) {
+		ax_task *t = all[i];
+		if (!(t->state & T_DONE)) {
+			alive++;
+			t->state |= T_ABORT;
+			ax__task_run(rt, t); /* finishes it as cancelled */
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		ax__task_release_on_rt(rt, all[i]);
+	free(all);
+	return alive;
+}
+
+int ax_rt_free(ax_rt *rt)
+{
+	if (!rt)
+		return -EINVAL;
+	ax_rt *saved = ax__cur_rt;
+	ax__cur_rt = rt;
+	AX_HOOK(rt_stop, rt);
+	ax__pool_destroy(rt);
+	remote_drain(rt);
+	int alive = rt_drop_all(rt);
+	remote_drain(rt);
+	/* Handles still held by the program keep their task's memory; the
+	 * slab goes with the runtime, so those handles die here too. */
+	ax__io_destroy(rt);
+	ax__slab_destroy(rt);
+	free(rt->heap);
+	free(rt->remote);
+	pthread_mutex_destroy(&rt->remote_lock);
+	close(rt->epfd);
+	close(rt->evfd);
+	ax__cur_rt = saved == rt ? NULL : saved;
+	free(rt);
+	return alive;
+}

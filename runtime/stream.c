@@ -1,0 +1,2 @@
+/* stream.c - placeholder, being written. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* sync.c - placeholder, being written. */
+#include "internal.h"

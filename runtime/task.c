@@ -1,0 +1,332 @@
+/* task.c - tasks and wakers: spawn, poll, complete, abort, JoinHandles,
+ * yield.  A waker is a counted reference to its task.  The invariant that
+ * makes wake-ups reliable: a task is in the run queue at most once, and a
+ * wake that arrives while it is being polled sets T_QUEUED so the
+ * executor requeues it after the poll instead of losing the wake. */
+#include "internal.h"
+
+#include <string.h>
+
+__thread ax_rt *ax__cur_rt;
+__thread ax_task *ax__cur_task;
+
+ax__task_ext *ax__task_ext_get(ax_task *t)
+{
+	if (!t->ext)
+		t->ext = calloc(1, sizeof *t->ext);
+	return t->ext;
+}
+
+static void task_free(ax_rt *rt, ax_task *t)
+{
+	AX_HOOK(task_free, t);
+	free(t->ext);
+	t->ext = NULL;
+	rt->live_tasks--;
+	ax__slab_free(rt, t);
+}
+
+/* Drop one reference on the runtime's thread. */
+void ax__task_release_on_rt(ax_rt *rt, ax_task *t)
+{
+	if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1)
+		task_free(rt, t);
+}
+
+/* Drop one reference from any thread; the last one frees the task on its
+ * runtime's thread. */
+void ax__task_unref(ax_task *t)
+{
+	ax_rt *rt = ax__task_rt(t);
+	if (AX_LIKELY(ax__cur_rt == rt)) {
+		ax__task_release_on_rt(rt, t);
+		return;
+	}
+	if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1) {
+		/* Resurrect the reference for the trip through the queue. */
+		atomic_store_explicit(&t->refs, 1, memory_order_relaxed);
+		ax__remote_post(rt, t, AX_REMOTE_DROP);
+	}
+}
+
+ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
+		   const ax_site *site)
+{
+	ax_rt *rt = ax__cur_rt;
+	if (!rt)
+		return NULL;
+	ax_task *t = ax__slab_alloc(rt, sizeof(ax_task) + size);
+	if (!t)
+		return NULL;
+	t->next = NULL;
+	t->ext = NULL;
+	atomic_init(&t->refs, 2); /* the executor's, and the handle's */
+	t->state = T_HANDLE;
+	t->id = ++rt->next_id;
+	memcpy(t->fut, fut, size);
+	if (name || AX_UNLIKELY(ax__hooks != NULL)) {
+		ax__task_ext *e = ax__task_ext_get(t);
+		if (!e) {
+			ax__slab_free(rt, t);
+			return NULL;
+		}
+		e->name = name;
+		e->site = site;
+	}
+	rt->live_tasks++;
+	rt->spawned++;
+	AX_HOOK(spawn, t, ax__cur_task, fut->vt->name, site);
+	t->state |= T_QUEUED;
+	ax__rq_push(rt, t);
+	return t;
+}
+
+void ax__wake_local(ax_rt *rt, ax_task *t)
+{
+	if (t->state & (T_QUEUED | T_DONE))
+		return;
+	t->state |= T_QUEUED;
+	if (!(t->state & T_RUNNING))
+		ax__rq_push(rt, t);
+}
+
+static void wake(ax_task *t, int consume)
+{
+	ax_rt *rt = ax__task_rt(t);
+	if (AX_UNLIKELY(ax__hooks != NULL)) {
+		ax_task *by = ax__cur_rt == rt ? ax__cur_task : NULL;
+		AX_HOOK(wake, t, by, by == t);
+	}
+	if (AX_LIKELY(ax__cur_rt == rt)) {
+		ax__wake_local(rt, t);
+		if (consume) {
+			AX_HOOK(waker_drop, t);
+			ax__task_release_on_rt(rt, t);
+		}
+		return;
+	}
+	if (!consume) {
+		atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+	} else {
+		AX_HOOK(waker_drop, t);
+	}
+	ax__remote_post(rt, t, AX_REMOTE_WAKE);
+}
+
+ax_waker *ax_waker_clone(ax_waker *w)
+{
+	ax_task *t = (ax_task *)(void *)w;
+	atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+	AX_HOOK(waker_clone, t);
+	return w;
+}
+
+void ax_waker_wake(ax_waker *w)
+{
+	wake((ax_task *)(void *)w, 1);
+}
+
+void ax_waker_wake_by_ref(ax_waker *w)
+{
+	wake((ax_task *)(void *)w, 0);
+}
+
+void ax_waker_drop(ax_waker *w)
+{
+	ax_task *t = (ax_task *)(void *)w;
+	AX_HOOK(waker_drop, t);
+	ax__task_unref(t);
+}
+
+/* The task's future is finished with (ready or cancelled): drop it. */
+void ax__task_drop_future(ax_task *t)
+{
+	ax_future_drop(t->fut);
+}
+
+static void task_finish(ax_rt *rt, ax_task *t, int cancelled)
+{
+	ax__task_ext *e = t->ext;
+	if (t->state & T_HANDLE) {
+		if (!e)
+			e = ax__task_ext_get(t);
+		if (e) {
+			if (cancelled) {
+				e->out.err = -ECANCELED;
+				e->out.val = 0;
+			} else {
+				e->out.err = ax_future_err(t->fut);
+				e->out.val = ax_future_val(t->fut);
+			}
+		}
+	}
+	ax_task *saved = ax__cur_task;
+	ax__cur_task = t;
+	ax__task_drop_future(t);
+	ax__cur_task = saved;
+	t->state = (t->state & ~(T_QUEUED | T_RUNNING)) | T_DONE |
+		   (cancelled ? T_CANCELLED : 0);
+	AX_HOOK(task_exit, t, cancelled != 0);
+	if (e && e->join_waker) {
+		ax_waker *jw = e->join_waker;
+		e->join_waker = NULL;
+		ax_waker_wake(jw);
+	}
+	if (e && e->set)
+		ax__taskset_child_done(e->set, t);
+	ax__task_release_on_rt(rt, t); /* the executor's reference */
+}
+
+/* Poll one task taken from the run queue. */
+void ax__task_run(ax_rt *rt, ax_task *t)
+{
+	if (AX_UNLIKELY(t->state & T_ABORT)) {
+		task_finish(rt, t, 1);
+		return;
+	}
+	t->state = (t->state & ~T_QUEUED) | T_RUNNING;
+	ax_cx cx = { (ax_waker *)(void *)t, t };
+	rt->polls++;
+	ax__cur_task = t;
+	ax_poll_t r;
+	if (AX_UNLIKELY(ax__hooks != NULL)) {
+		AX_HOOK(poll_begin, t);
+		r = ax_poll(t->fut, &cx);
+		AX_HOOK(poll_end, t, r);
+	} else {
+		r = ax_poll(t->fut, &cx);
+	}
+	ax__cur_task = NULL;
+	if (r != AX_PENDING) {
+		task_finish(rt, t, 0);
+		return;
+	}
+	t->state &= ~T_RUNNING;
+	if (t->state & T_QUEUED)
+		ax__rq_push(rt, t);
+}
+
+void ax_task_detach(ax_task *h)
+{
+	if (!h)
+		return;
+	h->state &= ~T_HANDLE;
+	if (h->ext && h->ext->join_waker) {
+		ax_waker *jw = h->ext->join_waker;
+		h->ext->join_waker = NULL;
+		ax_waker_drop(jw);
+	}
+	ax__task_unref(h);
+}
+
+void ax_task_abort(ax_task *h)
+{
+	if (!h || (h->state & T_DONE))
+		return;
+	AX_HOOK(cancel, AX_CANCEL_ABORT, h, h, true);
+	h->state |= T_ABORT;
+	ax__wake_local(ax__task_rt(h), h);
+}
+
+void ax__abort_cb(void *task)
+{
+	ax_task_abort(task);
+	ax_task_detach(task);
+}
+
+bool ax_task_is_finished(const ax_task *h)
+{
+	return (h->state & T_DONE) != 0;
+}
+
+const char *ax_task_name(const ax_task *t)
+{
+	return t->ext && t->ext->name ? t->ext->name : NULL;
+}
+
+uint64_t ax_task_id(const ax_task *t)
+{
+	return t->id;
+}
+
+ax_task *ax_task_current(void)
+{
+	return ax__cur_task;
+}
+
+const ax_site *ax_task_await_site(const ax_task *t)
+{
+	if (t->state & T_DONE)
+		return NULL;
+	const ax_site *site = NULL;
+	const ax_future *f = t->fut;
+	while (f && (f->vt->flags & AX_VT_FRAME)) {
+		const ax_frame *fr = (const ax_frame *)(const void *)f;
+		if (fr->await_site)
+			site = fr->await_site;
+		f = fr->child;
+	}
+	return site;
+}
+
+/* JoinHandle as a future. */
+static ax_poll_t join_poll(ax_future *f, ax_cx *cx)
+{
+	ax_join_t *j = (ax_join_t *)(void *)f;
+	ax_task *t = j->task;
+	if (!t) {
+		j->out.err = -EINVAL;
+		return AX_READY;
+	}
+	if (t->state & T_DONE) {
+		if (t->ext)
+			j->out = t->ext->out;
+		else
+			j->out.err = (t->state & T_CANCELLED) ? -ECANCELED : 0;
+		return AX_READY;
+	}
+	ax__task_ext *e = ax__task_ext_get(t);
+	if (!e)
+		return AX_PENDING; /* out of memory: cannot register */
+	if (!e->join_waker || !ax_waker_will_wake(e->join_waker, cx->waker)) {
+		if (e->join_waker)
+			ax_waker_drop(e->join_waker);
+		e->join_waker = ax_waker_clone(cx->waker);
+	}
+	return AX_PENDING;
+}
+
+static void join_drop(ax_future *f)
+{
+	ax_join_t *j = (ax_join_t *)(void *)f;
+	if (j->task) {
+		ax_task_detach(j->task);
+		j->task = NULL;
+	}
+}
+
+static const ax_future_vt join_vt =
+	AX_VT_OF(ax_join_t, "join_handle", join_poll, join_drop, AX_VT_RES);
+
+ax_join_t ax_join(ax_task *h)
+{
+	return (ax_join_t){ .base.vt = &join_vt, .task = h };
+}
+
+/* yield_now: wake ourselves and return PENDING once. */
+static ax_poll_t yield_poll(ax_future *f, ax_cx *cx)
+{
+	if (f->state)
+		return AX_READY;
+	f->state = 1;
+	ax_waker_wake_by_ref(cx->waker);
+	return AX_PENDING;
+}
+
+static const ax_future_vt yield_vt =
+	AX_VT_OF(ax_yield_t, "yield_now", yield_poll, NULL, 0);
+
+ax_yield_t ax_yield(void)
+{
+	return (ax_yield_t){ .base.vt = &yield_vt };
+}

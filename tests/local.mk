@@ -1,0 +1,29 @@
+# tests/local.mk - Check suites, one program per runtime module.
+TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -pthread
+TEST_LIBS = libasynclab.la $(CHECK_LIBS) $(AX_PTHREAD_LIBS)
+
+RUNTIME_TESTS = \
+	tests/runtime/check_core \
+	tests/runtime/check_time
+check_PROGRAMS += $(RUNTIME_TESTS)
+TESTS += $(RUNTIME_TESTS)
+
+tests_runtime_check_core_SOURCES = tests/runtime/check_core.c tests/testutil.h
+tests_runtime_check_core_CFLAGS = $(TEST_CFLAGS)
+tests_runtime_check_core_LDADD = $(TEST_LIBS)
+tests_runtime_check_time_SOURCES = tests/runtime/check_time.c tests/testutil.h
+tests_runtime_check_time_CFLAGS = $(TEST_CFLAGS)
+tests_runtime_check_time_LDADD = $(TEST_LIBS)
+
+# The runtime suites alone (ThreadSanitizer build) and under valgrind.
+check-runtime: $(RUNTIME_TESTS)
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(RUNTIME_TESTS)"
+
+valgrind-check: $(RUNTIME_TESTS)
+	@set -e; for t in $(RUNTIME_TESTS); do \
+		echo "valgrind $$t"; \
+		CK_FORK=no $(LIBTOOL) --mode=execute valgrind -q --error-exitcode=99 \
+			--leak-check=full --errors-for-leak-kinds=definite,indirect \
+			--show-leak-kinds=definite,indirect ./$$t >/dev/null; \
+	done; echo "valgrind-check: clean"
+.PHONY: check-runtime valgrind-check
