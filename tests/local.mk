@@ -2,7 +2,7 @@
 TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -pthread
 TEST_LIBS = libasynclab.la $(CHECK_LIBS) $(AX_PTHREAD_LIBS)
 
-RUNTIME_TESTS = \
+RUNTIME_TESTS += \
 	tests/runtime/check_core \
 	tests/runtime/check_time
 check_PROGRAMS += $(RUNTIME_TESTS)

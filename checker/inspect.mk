@@ -1,0 +1,1 @@
+# checker/inspect.mk - build rules for this part (see Makefile.am).

@@ -1,0 +1,1 @@
+# checker/probe.mk - build rules for this part (see Makefile.am).

@@ -1,0 +1,1 @@
+# lessons/local.mk - build rules for this part (see Makefile.am).

@@ -1,0 +1,1 @@
+# tests/checker/local.mk - build rules for this part (see Makefile.am).

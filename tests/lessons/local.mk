@@ -1,0 +1,1 @@
+# tests/lessons/local.mk - build rules for this part (see Makefile.am).

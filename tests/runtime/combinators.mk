@@ -1,0 +1,1 @@
+# tests/runtime/combinators.mk - build rules for this part (see Makefile.am).

@@ -1,0 +1,1 @@
+# tests/runtime/io.mk - build rules for this part (see Makefile.am).
