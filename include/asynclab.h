@@ -617,11 +617,13 @@ ax_blocking_t ax_spawn_blocking(ax_blocking_fn fn, void *arg)
  * Synchronisation
  * ------------------------------------------------------------------------ */
 
-/* A list node by which a future waits on a primitive. */
+/* A list node by which a future waits on a primitive.  What the primitive
+ * granted (a lock, a permit, a notification) is recorded in the waiting
+ * future's base.state, which keeps the node at three words: a task parked
+ * on a notify costs the task header plus a 64-byte ax_notified_t. */
 typedef struct ax__waiter {
 	struct ax__waiter *prev, *next;
 	ax_waker *waker; /* owned while queued */
-	int state;	 /* primitive-specific: granted, notified ... */
 } ax__waiter;
 
 /* Async mutex: FIFO-fair; the lock may be held across awaits. */
@@ -632,6 +634,7 @@ typedef struct ax_lock_t {
 	ax_future base;
 	ax_unit out;
 	ax_mutex *m;
+	const ax_site *site; /* the lock call, reported to the lock hook */
 	ax__waiter w;
 } ax_lock_t;
 ax_lock_t ax__mutex_lock(ax_mutex *m, const ax_site *site);
@@ -750,10 +753,13 @@ void ax__bmutex_unlock(ax_bmutex *m, const ax_site *site);
 
 #define AX_JOIN_MAX 16
 
-/* All complete: out.val[i] is child i's output. */
+/* All complete: out.val[i] is child i's output.  err is 0, or -EINVAL
+ * (n out of range) or -ENOMEM (a NULL child) when the join could not run;
+ * then every child has been dropped. */
 typedef struct ax_vals {
 	ax_val val[AX_JOIN_MAX];
 	int n;
+	int err;
 } ax_vals;
 typedef struct ax_join_all_t {
 	ax_future base;
@@ -766,7 +772,9 @@ ax_join_all_t ax_join_all(int n, ax_future *const *children)
 	__attribute__((warn_unused_result));
 
 /* First error wins: err is that child's error, failed its index (-1 when
- * all succeeded); the other children are dropped at once. */
+ * all succeeded); the other children are dropped at once.  n out of range
+ * gives err -EINVAL (failed -1), a NULL child err -ENOMEM (failed its
+ * index). */
 typedef struct ax_try_vals {
 	ax_val val[AX_JOIN_MAX];
 	int n;
@@ -783,7 +791,9 @@ typedef struct ax_try_join_t {
 ax_try_join_t ax_try_join(int n, ax_future *const *children)
 	__attribute__((warn_unused_result));
 
-/* First to complete wins; the others are dropped at once. */
+/* First to complete wins; the others are dropped at once, before the
+ * select is READY.  Ties go to the lowest index.  n out of range (or 0)
+ * gives err -EINVAL and index -1, a NULL child err -ENOMEM and index -1. */
 typedef struct ax_selected {
 	ax_val val;
 	int err;   /* the winner's error if its output is an ax_res */
@@ -832,7 +842,10 @@ ax_select_t ax_select(int n, ax_future *const *children)
  * seed when jitter is set (a random delay in [d/2, d]), and stops after
  * max_attempts or when the next attempt would start after deadline_ms
  * (0: none) from the first attempt.  out is the last attempt's result;
- * out.err is -ETIMEDOUT when the deadline stopped it. */
+ * out.err is -ETIMEDOUT when the deadline stopped it, -ENOMEM when make
+ * returned NULL.  max_attempts <= 0 means no limit and max_ms 0 no cap.
+ * Each retry future draws its own jitter seed from the runtime's seed, so
+ * a run with the same seed repeats the same delays. */
 typedef ax_future *(*ax_make_fn)(int attempt, void *ud);
 typedef struct ax_retry_opts {
 	int max_attempts;

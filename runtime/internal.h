@@ -117,6 +117,7 @@ struct ax_rt {
 	/* Ordering. */
 	uint64_t seed;
 	uint64_t rng;
+	uint64_t jitter_seq; /* retry futures seeded so far (retry.c) */
 
 	/* Time. */
 	ax_clock clock;
@@ -208,5 +209,12 @@ static inline int ax__waiter_linked(const ax__waiter *w, const ax__wlist *l)
 {
 	return w->prev != NULL || l->head == w;
 }
+/* Keep a clone of cx's waker in w, replacing one that would wake another
+ * task; wake and release w's waker; release it without waking. */
+void ax__waiter_set_waker(ax__waiter *w, const ax_cx *cx);
+void ax__waiter_wake(ax__waiter *w);
+void ax__waiter_forget(ax__waiter *w);
+/* The future that embeds waiter node wp as its field `w`. */
+#define AX__WAITER_OF(T, wp) ((T *)(void *)((char *)(wp) - offsetof(T, w)))
 
 #endif /* ASYNCLAB_INTERNAL_H */
