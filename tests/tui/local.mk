@@ -1,0 +1,7 @@
+# tests/tui/local.mk - the lab's model tests (no curses).
+check_PROGRAMS += tests/tui/check_tui
+TESTS += tests/tui/check_tui
+tests_tui_check_tui_SOURCES = tests/tui/check_tui.c \
+	tui/app.c tui/md.c tui/timeline.c tui/watch.c
+tests_tui_check_tui_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CMARK_CFLAGS) $(JANSSON_CFLAGS)
+tests_tui_check_tui_LDADD = $(CHECK_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
