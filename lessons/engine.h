@@ -1,0 +1,312 @@
+/* engine.h - the lesson engine: the catalog of lessons and their manifests,
+ * verification of a learner's file against a lesson (compile, run under the
+ * checker in a sandboxed child, judge the run report), the workspace and
+ * the progress store.  It never prints and never uses curses: the CLI and
+ * the TUI render what it returns.  Calls that can fail return 0 or a
+ * negative errno value; human-readable detail goes to an axl_diags. */
+#ifndef ASYNCLAB_LESSONS_ENGINE_H
+#define ASYNCLAB_LESSONS_ENGINE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* ------------------------------------------------------------------------
+ * Diagnostics: "path:line: message" strings collected by the parsers.
+ * ------------------------------------------------------------------------ */
+
+typedef struct axl_diags {
+	char **msg; /* owned strings */
+	size_t n;
+} axl_diags;
+
+void axl_diags_add(axl_diags *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void axl_diags_free(axl_diags *d);
+
+/* ------------------------------------------------------------------------
+ * Lessons and the catalog
+ * ------------------------------------------------------------------------ */
+
+typedef enum axl_check_kind {
+	AXL_CHECK_OUTPUT,
+	AXL_CHECK_VTIME,
+	AXL_CHECK_TASKS,
+	AXL_CHECK_FINDING,
+	AXL_CHECK_NO_FINDING,
+	AXL_CHECK_EXIT,
+	AXL_CHECK_HARNESS
+} axl_check_kind;
+
+/* The name of a kind as written in lesson.ini ("no-finding"). */
+const char *axl_check_kind_name(axl_check_kind k);
+
+typedef struct axl_check {
+	char *name;		/* kebab-case, unique in the lesson */
+	axl_check_kind kind;
+	char *message;		/* shown when it fails; may hold {actual}, {expected} */
+	int line;		/* its [check] header line in lesson.ini; 0 if implicit */
+	char **expect;		/* output: lines that must appear, in order */
+	size_t nexpect;
+	char **absent;		/* output: lines that must not appear */
+	size_t nabsent;
+	int64_t min_ms, max_ms; /* vtime bounds; -1 when unset */
+	int64_t min_live, max_live, min_spawned; /* tasks bounds; -1 when unset */
+	char *finding;		/* finding / no-finding: an id, or "any" */
+	bool line_from_starter; /* finding: must point into the learner's file */
+	int status;		/* exit: the expected status */
+} axl_check;
+
+typedef struct axl_lesson {
+	char *dir;	    /* the folder, as found (absolute when the catalog is) */
+	char *folder;	    /* "04-join" */
+	char *id;	    /* "join" */
+	char *title;
+	char *concept;
+	int order;	    /* NN */
+	int time_box_min;   /* 0 when unset */
+	char **args;	    /* program arguments */
+	size_t nargs;
+	uint64_t seed;
+	bool seed_set;
+	int time_limit_s;   /* sandbox wall time, default 5 */
+	char **starter_fails; /* checks the starter must fail */
+	size_t nstarter_fails;
+	axl_check *checks;  /* in file order, plus the implicit clean-exit */
+	size_t nchecks;
+	int nhints;	    /* hint1.md .. hintN.md present */
+	bool has_harness;   /* harness.c present */
+} axl_lesson;
+
+/* Parse DIR/lesson.ini (DIR is a lesson folder "NN-id").  On success
+ * *out is a new lesson (axl_lesson_free).  On a bad manifest returns
+ * -EINVAL and adds one "DIR/lesson.ini:LINE: ..." diagnostic per problem;
+ * -errno when the file cannot be read. */
+int axl_lesson_load(const char *dir, axl_lesson **out, axl_diags *d);
+void axl_lesson_free(axl_lesson *l);
+
+/* Check that the files a lesson needs exist (lesson.md, starter.c,
+ * solution.c, hint1.md, harness.c for a harness check).  Returns the number
+ * of problems, each added to d. */
+int axl_lesson_files_check(const axl_lesson *l, axl_diags *d);
+
+/* A path inside the lesson folder ("starter.c"), malloc'd. */
+char *axl_lesson_path(const axl_lesson *l, const char *name);
+
+/* Read a whole file into a NUL-terminated malloc'd string, or NULL with
+ * errno set. */
+char *axl_read_file(const char *path, size_t *len);
+
+typedef struct axl_catalog {
+	char *dir;	       /* the lessons directory */
+	axl_lesson **lessons;  /* sorted by order */
+	size_t n;
+} axl_catalog;
+
+/* The lessons directory: $ASYNCLAB_LESSONS, else the source tree's when the
+ * running program is the one in the build tree, else the installed one.
+ * Returns a static string. */
+const char *axl_lessons_dir(void);
+
+/* Load every NN-id folder of dir (NULL: axl_lessons_dir()).  Lessons whose
+ * manifest is bad are left out, with their diagnostics in d.  Returns 0
+ * (possibly with an empty catalog), or -errno when dir cannot be read. */
+int axl_catalog_load(const char *dir, axl_catalog **out, axl_diags *d);
+void axl_catalog_free(axl_catalog *c);
+
+/* Find a lesson by id ("join"), number ("4", "04") or folder ("04-join").
+ * NULL when there is none. */
+const axl_lesson *axl_catalog_find(const axl_catalog *c, const char *key);
+/* The index of a lesson in the catalog, or -1. */
+int axl_catalog_index(const axl_catalog *c, const axl_lesson *l);
+
+/* ------------------------------------------------------------------------
+ * Verification
+ * ------------------------------------------------------------------------ */
+
+typedef struct axl_mark {
+	const axl_check *check; /* borrowed from the lesson */
+	bool passed;
+	char *message;		/* empty when passed; the expanded check message
+				   plus the reason when it failed */
+	char *actual;		/* what was measured, e.g. "900 ms"; may be NULL */
+} axl_mark;
+
+typedef struct axl_finding {
+	char *id, *message, *file, *function, *fix, *lesson;
+	int line;
+	char *task_name;	/* NULL when the task has no name */
+	int64_t task_id;
+} axl_finding;
+
+typedef struct axl_span {
+	int64_t task;
+	char kind[8];		/* "poll", "stall" or "lock" */
+	uint64_t t0, t1;	/* ns of the runtime clock */
+} axl_span;
+
+typedef struct axl_task {
+	int64_t id, parent;
+	char *name, *future, *state; /* name may be NULL */
+	uint64_t spawn_ns;
+	int64_t exit_ns;	/* -1 while pending */
+} axl_task;
+
+typedef enum axl_end {
+	AXL_END_EXITED,		/* ran to an exit(status) */
+	AXL_END_NOT_BUILT,	/* the compiler failed */
+	AXL_END_SIGNAL,		/* killed by a signal */
+	AXL_END_TIME,		/* stopped at the time limit */
+	AXL_END_MEMORY,		/* stopped at the memory limit */
+	AXL_END_PROCESSES,	/* stopped at the process limit */
+	AXL_END_OUTPUT		/* stopped at the output limit */
+} axl_end;
+
+typedef struct axl_result {
+	const axl_lesson *lesson; /* borrowed; NULL for a plain run */
+	bool passed;		/* every check passed */
+	axl_end end;
+	int status;		/* exit status when end == AXL_END_EXITED */
+	char *verdict;		/* one learner-facing sentence on how the run
+				   ended, e.g. "the exercise was killed by SIGSEGV" */
+	char *build_output;	/* compiler output ("" when none) */
+	char *out, *err;	/* the program's stdout and stderr */
+	bool output_truncated;
+	axl_mark *marks;	/* one per check, in check order */
+	size_t nmarks, nfailed;
+	axl_finding *findings;
+	size_t nfindings;
+	axl_task *tasks;
+	size_t ntasks;
+	axl_span *timeline;
+	size_t nspans;
+	uint64_t virtual_ns, wall_ns, peak_live, spawned;
+	json_t *report;		/* the inspector's full run report (owned) */
+} axl_result;
+
+typedef struct axl_run_opts {
+	const char *file;	/* the learner's C file */
+	const char *harness;	/* NULL: the lesson's harness.c when present */
+	int time_limit_s;	/* 0: the lesson's */
+	bool plain;		/* run the file alone: no harness, no checks
+				   (the lesson gives only args, seed, limits) */
+} axl_run_opts;
+
+/* Compile FILE, run it under the checker in a sandboxed child and judge
+ * the report against the lesson's checks.  *out is a new result
+ * (axl_result_free).  Returns 0 whatever the verdict, -errno when nothing
+ * could be run at all.  A lesson of NULL, or o->plain, makes a plain run
+ * (no marks; passed means it exited 0). */
+int axl_verify(const axl_lesson *l, const char *file, axl_result **out);
+int axl_run(const axl_lesson *l, const axl_run_opts *o, axl_result **out);
+
+/* Judge an existing run report (taken over: the result owns it).  learner
+ * is the learner's file as it was compiled (for line_from = starter).
+ * Exposed for tests and for tools that replay reports. */
+axl_result *axl_judge(const axl_lesson *l, json_t *report, const char *learner);
+void axl_result_free(axl_result *r);
+
+/* ------------------------------------------------------------------------
+ * Progress
+ * ------------------------------------------------------------------------ */
+
+typedef struct axl_lesson_progress {
+	char *id;
+	bool passed;
+	int attempts;		/* verifications of the workspace file */
+	int hints;		/* hint levels revealed */
+	int64_t time_s;		/* time spent, seconds (idle gaps capped) */
+	int64_t last_active;	/* unix time of the last activity; 0: never */
+	int64_t passed_at;	/* unix time of the first pass; 0: not yet */
+	char *last_failed;	/* the first failing check of the last attempt */
+} axl_lesson_progress;
+
+typedef struct axl_progress {
+	char *current;		/* the lesson the learner is on; NULL: none yet */
+	axl_lesson_progress *lessons;
+	size_t n;
+} axl_progress;
+
+#define AXL_IDLE_CAP_S 600	/* a gap longer than this is not counted as work */
+
+/* Load a progress file.  A missing file gives an empty progress.  A file
+ * that is not a valid progress document is renamed aside to
+ * PATH.corrupt-<timestamp> (kept, never deleted): returns -EBADMSG with an
+ * empty progress in *out and a diagnostic naming both paths in d. */
+int axl_progress_load(const char *path, axl_progress **out, axl_diags *d);
+/* Write atomically: a temporary file in the same folder, fsync, rename,
+ * fsync of the folder. */
+int axl_progress_save(const axl_progress *p, const char *path);
+void axl_progress_free(axl_progress *p);
+/* The entry for a lesson id, created when missing. */
+axl_lesson_progress *axl_progress_get(axl_progress *p, const char *id);
+/* Look up without creating; NULL when the lesson was never touched. */
+const axl_lesson_progress *axl_progress_find(const axl_progress *p, const char *id);
+/* Count time for activity at now on lesson id (gaps over the idle cap
+ * count as the cap). */
+void axl_progress_touch(axl_progress *p, const char *id, int64_t now);
+/* Record a verification: attempts+1, passed/last_failed updated; on a pass
+ * the current lesson moves to the next one not yet passed in c. */
+void axl_progress_record(axl_progress *p, const axl_catalog *c,
+			 const axl_lesson *l, const axl_result *r, int64_t now);
+int axl_progress_set_current(axl_progress *p, const char *id);
+/* The progress as JSON (a new reference), the document progress.json holds. */
+json_t *axl_progress_to_json(const axl_progress *p);
+
+/* ------------------------------------------------------------------------
+ * Workspace: DIR/exercises/NN-id.c and DIR/.asynclab/progress.json
+ * ------------------------------------------------------------------------ */
+
+typedef struct axl_workspace {
+	char *root;		/* absolute */
+	char *exercises;	/* root/exercises */
+	char *state;		/* root/.asynclab */
+	char *progress_path;	/* root/.asynclab/progress.json */
+} axl_workspace;
+
+#define AXL_DEFAULT_WORKSPACE "asynclab-work"
+
+/* Find the workspace: $ASYNCLAB_WORKSPACE, else the nearest folder with a
+ * .asynclab/ walking up from cwd, else ./asynclab-work if it is one.
+ * Returns 0, or -ENOENT when there is none. */
+int axl_workspace_find(axl_workspace **out);
+/* Create (or complete) a workspace at dir: the folders, and a copy of each
+ * lesson's starter that is not there yet (existing exercises are never
+ * overwritten).  *copied counts the new copies. */
+int axl_workspace_init(const char *dir, const axl_catalog *c,
+		       axl_workspace **out, int *copied);
+/* Open an existing workspace at dir (no creation); -ENOENT if not one. */
+int axl_workspace_open(const char *dir, axl_workspace **out);
+void axl_workspace_free(axl_workspace *w);
+/* The learner's file for a lesson: root/exercises/NN-id.c (malloc'd). */
+char *axl_workspace_exercise(const axl_workspace *w, const axl_lesson *l);
+/* Copy the starter in when the exercise is missing: 0 when copied, 1 when
+ * the learner's file was already there (it is never overwritten), or
+ * -errno. */
+int axl_workspace_ensure(const axl_workspace *w, const axl_lesson *l);
+/* Put the starter back.  The learner's file is first copied to
+ * NN-id.c.bak-YYYYMMDD-HHMMSS; *backup (malloc'd, may be NULL when there
+ * was no file) names the copy. */
+int axl_workspace_reset(const axl_workspace *w, const axl_lesson *l,
+			time_t now, char **backup);
+
+/* Copy a file (write temp + fsync + rename).  0 or -errno. */
+int axl_copy_file(const char *from, const char *to);
+/* Write data to path atomically.  0 or -errno. */
+int axl_write_atomic(const char *path, const char *data, size_t len);
+
+/* ------------------------------------------------------------------------
+ * Hints and the solution
+ * ------------------------------------------------------------------------ */
+
+/* Reveal the next hint level of l (recording it in p): *level is the level
+ * shown (1..nhints) and *text its contents (malloc'd).  Once every level is
+ * revealed the last one is shown again.  -ENOENT when there are no hints. */
+int axl_hint_next(axl_progress *p, const axl_lesson *l, int *level, char **text);
+/* The reference solution's text, only once the lesson has passed:
+ * -EACCES before that. */
+int axl_solution(const axl_progress *p, const axl_lesson *l, char **text);
+
+#endif /* ASYNCLAB_LESSONS_ENGINE_H */
