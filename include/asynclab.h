@@ -155,11 +155,15 @@ static inline ax_poll_t ax_poll(ax_future *f, ax_cx *cx)
  * owned by the caller: hand it to a combinator or release it with
  * ax_future_free.  Returns NULL on allocation failure. */
 ax_future *ax__box(const ax_future *f, size_t size);
-#define AX_BOX(expr)                                                        \
+/* Each expansion names its temporary uniquely, so that boxes nest without
+ * shadowing (AX_TIMEOUT_MS(ms, AX_JOIN(...)) boxes inside a box). */
+#define AX_BOX(expr) AX__BOX1(expr, __COUNTER__)
+#define AX__BOX1(expr, n) AX__BOX(expr, AX__CAT(ax__bv, n))
+#define AX__BOX(expr, bv)                                                   \
 	({                                                                  \
-		__typeof__(expr) ax__bv = (expr);                           \
-		ax_future *ax__bp = ax__box((ax_future *)(void *)&ax__bv,   \
-					    sizeof ax__bv);                 \
+		__typeof__(expr) bv = (expr);                               \
+		ax_future *ax__bp = ax__box((ax_future *)(void *)&bv,       \
+					    sizeof bv);                     \
 		if (__builtin_expect(ax__hooks != NULL, 0) && ax__bp &&     \
 		    !ax__bp->id)                                            \
 			ax__future_created(ax__bp, AX_HERE);                \

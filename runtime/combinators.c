@@ -1,2 +1,179 @@
-/* combinators.c - placeholder, being written. */
+/* combinators.c - join (all complete), try_join (first error wins) and
+ * select (first completion wins).  Each owns up to AX_JOIN_MAX boxed
+ * children, polls the unfinished ones in index order on every wake, and
+ * frees a child the moment it is finished or no longer wanted. */
 #include "internal.h"
+
+#include <string.h>
+
+/* Take ownership of the children.  Returns 0, or the error the combinator
+ * must report at once (every child has then been freed). */
+static int adopt(ax_future **dst, int n, ax_future *const *children)
+{
+	if (n < 0 || n > AX_JOIN_MAX) {
+		for (int i = 0; children && i < n; i++)
+			ax_future_free(children[i]);
+		return -EINVAL;
+	}
+	int err = 0;
+	for (int i = 0; i < n; i++)
+		if (!children[i])
+			err = -ENOMEM;
+	if (err) {
+		for (int i = 0; i < n; i++)
+			ax_future_free(children[i]);
+		return err;
+	}
+	if (n)
+		memcpy(dst, children, (size_t)n * sizeof *dst);
+	return 0;
+}
+
+static int first_null(int n, ax_future *const *children)
+{
+	for (int i = 0; children && i < n && i < AX_JOIN_MAX; i++)
+		if (!children[i])
+			return i;
+	return -1;
+}
+
+/* Free every child still held, in index order. */
+static void free_children(ax_future **child, int n)
+{
+	for (int i = 0; i < n; i++) {
+		ax_future *c = child[i];
+		child[i] = NULL;
+		ax_future_free(c);
+	}
+}
+
+/* join ------------------------------------------------------------------- */
+
+static ax_poll_t join_poll(ax_future *f, ax_cx *cx)
+{
+	ax_join_all_t *j = (ax_join_all_t *)(void *)f;
+	if (j->out.err)
+		return AX_READY;
+	for (int i = 0; i < j->n; i++) {
+		if (j->done_mask & (1u << i))
+			continue;
+		if (ax_poll(j->child[i], cx) == AX_PENDING)
+			continue;
+		j->out.val[i] = ax_future_val(j->child[i]);
+		ax_future_free(j->child[i]);
+		j->child[i] = NULL;
+		j->done_mask |= 1u << i;
+	}
+	uint32_t all = (1u << j->n) - 1; /* n <= AX_JOIN_MAX < 32 */
+	return j->done_mask == all ? AX_READY : AX_PENDING;
+}
+
+static void join_drop(ax_future *f)
+{
+	ax_join_all_t *j = (ax_join_all_t *)(void *)f;
+	free_children(j->child, j->n);
+}
+
+static const ax_future_vt join_vt =
+	AX_VT_OF(ax_join_all_t, "join_all", join_poll, join_drop, 0);
+
+ax_join_all_t ax_join_all(int n, ax_future *const *children)
+{
+	ax_join_all_t j = { .base.vt = &join_vt };
+	j.out.err = adopt(j.child, n, children);
+	if (!j.out.err)
+		j.n = j.out.n = n;
+	return j;
+}
+
+/* try_join --------------------------------------------------------------- */
+
+static ax_poll_t try_join_poll(ax_future *f, ax_cx *cx)
+{
+	ax_try_join_t *j = (ax_try_join_t *)(void *)f;
+	if (j->out.err)
+		return AX_READY;
+	for (int i = 0; i < j->n; i++) {
+		if (j->done_mask & (1u << i))
+			continue;
+		if (ax_poll(j->child[i], cx) == AX_PENDING)
+			continue;
+		j->out.val[i] = ax_future_val(j->child[i]);
+		int err = ax_future_err(j->child[i]);
+		ax_future_free(j->child[i]);
+		j->child[i] = NULL;
+		j->done_mask |= 1u << i;
+		if (err) {
+			/* Short-circuit: the rest are cancelled now, not
+			 * when the try_join itself is dropped. */
+			j->out.err = err;
+			j->out.failed = i;
+			free_children(j->child, j->n);
+			return AX_READY;
+		}
+	}
+	uint32_t all = (1u << j->n) - 1;
+	return j->done_mask == all ? AX_READY : AX_PENDING;
+}
+
+static void try_join_drop(ax_future *f)
+{
+	ax_try_join_t *j = (ax_try_join_t *)(void *)f;
+	free_children(j->child, j->n);
+}
+
+static const ax_future_vt try_join_vt =
+	AX_VT_OF(ax_try_join_t, "try_join", try_join_poll, try_join_drop, 0);
+
+ax_try_join_t ax_try_join(int n, ax_future *const *children)
+{
+	ax_try_join_t j = { .base.vt = &try_join_vt, .out.failed = -1 };
+	int null_at = first_null(n, children);
+	j.out.err = adopt(j.child, n, children);
+	if (j.out.err == -ENOMEM)
+		j.out.failed = null_at;
+	if (!j.out.err)
+		j.n = j.out.n = n;
+	return j;
+}
+
+/* select ----------------------------------------------------------------- */
+
+static ax_poll_t select_poll(ax_future *f, ax_cx *cx)
+{
+	ax_select_t *s = (ax_select_t *)(void *)f;
+	if (s->out.err && s->out.index < 0)
+		return AX_READY;
+	for (int i = 0; i < s->n; i++) {
+		if (!s->child[i] || ax_poll(s->child[i], cx) == AX_PENDING)
+			continue;
+		s->out.val = ax_future_val(s->child[i]);
+		s->out.err = ax_future_err(s->child[i]);
+		s->out.index = i;
+		/* The winner first, then every loser: their drop functions
+		 * have all run when the select reports READY. */
+		free_children(s->child, s->n);
+		return AX_READY;
+	}
+	return AX_PENDING;
+}
+
+static void select_drop(ax_future *f)
+{
+	ax_select_t *s = (ax_select_t *)(void *)f;
+	free_children(s->child, s->n);
+}
+
+static const ax_future_vt select_vt =
+	AX_VT_OF(ax_select_t, "select", select_poll, select_drop, 0);
+
+ax_select_t ax_select(int n, ax_future *const *children)
+{
+	ax_select_t s = { .base.vt = &select_vt, .out.index = -1 };
+	s.out.err = adopt(s.child, n, children);
+	if (!s.out.err && n == 0)
+		s.out.err = -EINVAL; /* nothing could ever win */
+	if (!s.out.err)
+		s.n = n;
+	return s;
+}

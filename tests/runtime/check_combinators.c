@@ -1,0 +1,374 @@
+/* check_combinators.c - join, try_join and select: outputs in child order,
+ * virtual time equal to the slowest (join) or the deciding child (select,
+ * try_join), losers dropped before the combinator is ready, and clean
+ * errors instead of crashes for bad input. */
+#include "../testutil.h"
+
+#include <errno.h>
+
+/* A probe future: sleeps ms, then yields {val, err}.  It counts how many
+ * probes are alive and how many were dropped, so that tests can see
+ * cancellation happen. */
+static int probes_live, probes_dropped;
+
+typedef struct probe_t {
+	ax_future base;
+	ax_res out;
+	ax_sleep_t sleep;
+	ax_val val;
+	int err;
+} probe_t;
+
+static ax_poll_t probe_poll(ax_future *f, ax_cx *cx)
+{
+	probe_t *p = (probe_t *)(void *)f;
+	if (ax_poll(&p->sleep.base, cx) == AX_PENDING)
+		return AX_PENDING;
+	p->out = (ax_res){ p->val, p->err };
+	return AX_READY;
+}
+
+static void probe_drop(ax_future *f)
+{
+	probe_t *p = (probe_t *)(void *)f;
+	ax_future_drop(&p->sleep.base);
+	probes_live--;
+	probes_dropped++;
+}
+
+static const ax_future_vt probe_vt =
+	AX_VT_OF(probe_t, "probe", probe_poll, probe_drop, AX_VT_RES);
+
+static probe_t probe(uint64_t ms, ax_val val, int err)
+{
+	probes_live++;
+	return (probe_t){ .base.vt = &probe_vt, .sleep = ax_sleep_ms(ms),
+			  .val = val, .err = err };
+}
+
+static void reset_probes(void)
+{
+	probes_live = probes_dropped = 0;
+}
+
+AX_ASYNC(nap, int, int ms;)
+{
+	AX_BEGIN;
+	AX_AWAIT(ax_sleep_ms((uint64_t)self->ms));
+	AX_RETURN(self->ms);
+	AX_END;
+}
+
+/* join ------------------------------------------------------------------- */
+
+AX_ASYNC(join3, ax_vals, uint64_t took;)
+{
+	AX_BEGIN;
+	AX_AWAIT_TO(self->out, AX_JOIN(AX_CALL(nap, .ms = 300), AX_CALL(nap, .ms = 100),
+				       AX_CALL(nap, .ms = 200)));
+	self->took = ax_now();
+	ck_assert_uint_eq(self->took, MS(300)); /* max, not the sum */
+	AX_END;
+}
+
+START_TEST(test_join_takes_max_values_in_order)
+{
+	ax_rt *rt = test_rt(0);
+	ax_vals v = AX_BLOCK_ON(rt, AX_CALL(join3));
+	ck_assert_int_eq(v.err, 0);
+	ck_assert_int_eq(v.n, 3);
+	/* Child order, not completion order. */
+	ck_assert_int_eq(v.val[0], 300);
+	ck_assert_int_eq(v.val[1], 100);
+	ck_assert_int_eq(v.val[2], 200);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* A finished child is freed at once, while the join still waits. */
+AX_ASYNC(watch_join, int, ax_task *h; ax_res r;)
+{
+	AX_BEGIN;
+	self->h = AX_SPAWN(AX_JOIN(probe(100, 1, 0), probe(300, 2, 0)));
+	AX_AWAIT(ax_sleep_ms(150));
+	ck_assert_int_eq(probes_dropped, 1);
+	ck_assert_int_eq(probes_live, 1);
+	AX_AWAIT_TO(self->r, ax_join(self->h));
+	ck_assert_uint_eq(ax_now(), MS(300));
+	AX_RETURN(probes_dropped);
+	AX_END;
+}
+
+START_TEST(test_join_frees_finished_child_early)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(watch_join)), 2);
+	ck_assert_int_eq(probes_live, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* Dropping a pending join (here: by a timeout) drops every child. */
+START_TEST(test_join_drop_frees_children)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ax_res r = AX_BLOCK_ON(rt, AX_TIMEOUT_MS(50, AX_JOIN(probe(10, 1, 0),
+							     probe(100, 2, 0),
+							     probe(200, 3, 0))));
+	ck_assert_int_eq(r.err, -ETIMEDOUT);
+	ck_assert_uint_eq(ax_now(), MS(50));
+	ck_assert_int_eq(probes_dropped, 3);
+	ck_assert_int_eq(probes_live, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+START_TEST(test_join_bad_input)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ax_future *kids[AX_JOIN_MAX + 1];
+	for (int i = 0; i <= AX_JOIN_MAX; i++)
+		kids[i] = AX_BOX(probe(10, i, 0));
+	ax_vals v = AX_BLOCK_ON(rt, ax_join_all(AX_JOIN_MAX + 1, kids));
+	ck_assert_int_eq(v.err, -EINVAL);
+	ck_assert_int_eq(probes_live, 0); /* all children were released */
+
+	ax_future *some[3] = { AX_BOX(probe(10, 1, 0)), NULL, AX_BOX(probe(10, 2, 0)) };
+	v = AX_BLOCK_ON(rt, ax_join_all(3, some));
+	ck_assert_int_eq(v.err, -ENOMEM);
+	ck_assert_int_eq(probes_live, 0);
+
+	v = AX_BLOCK_ON(rt, ax_join_all(0, NULL));
+	ck_assert_int_eq(v.err, 0);
+	ck_assert_int_eq(v.n, 0);
+	ck_assert_uint_eq(ax_now(), 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* try_join --------------------------------------------------------------- */
+
+AX_ASYNC(try3, ax_try_vals, int x;)
+{
+	AX_BEGIN;
+	AX_AWAIT_TO(self->out, AX_TRY_JOIN(probe(100, 1, 0), probe(50, 0, -EIO),
+					   probe(1000, 3, 0)));
+	/* The slow child was not waited for, and both others are gone by
+	 * the time the try_join is ready. */
+	ck_assert_uint_eq(ax_now(), MS(50));
+	ck_assert_int_eq(probes_dropped, 3);
+	ck_assert_int_eq(probes_live, 0);
+	AX_END;
+}
+
+START_TEST(test_try_join_first_error_wins)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ax_try_vals v = AX_BLOCK_ON(rt, AX_CALL(try3));
+	ck_assert_int_eq(v.err, -EIO);
+	ck_assert_int_eq(v.failed, 1);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+START_TEST(test_try_join_all_ok)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ax_try_vals v = AX_BLOCK_ON(rt, AX_TRY_JOIN(probe(30, 7, 0), probe(10, 8, 0),
+						    AX_CALL(nap, .ms = 20)));
+	ck_assert_int_eq(v.err, 0);
+	ck_assert_int_eq(v.failed, -1);
+	ck_assert_int_eq(v.n, 3);
+	ck_assert_int_eq(v.val[0], 7);
+	ck_assert_int_eq(v.val[1], 8);
+	ck_assert_int_eq(v.val[2], 20);
+	ck_assert_uint_eq(ax_now(), MS(30));
+	TEST_RT_END(rt);
+}
+END_TEST
+
+START_TEST(test_try_join_bad_input)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ax_future *some[2] = { AX_BOX(probe(10, 1, 0)), NULL };
+	ax_try_vals v = AX_BLOCK_ON(rt, ax_try_join(2, some));
+	ck_assert_int_eq(v.err, -ENOMEM);
+	ck_assert_int_eq(v.failed, 1);
+	v = AX_BLOCK_ON(rt, ax_try_join(-1, NULL));
+	ck_assert_int_eq(v.err, -EINVAL);
+	ck_assert_int_eq(v.failed, -1);
+	ck_assert_int_eq(probes_live, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* select ----------------------------------------------------------------- */
+
+AX_ASYNC(sel_probe, ax_selected, int x;)
+{
+	AX_BEGIN;
+	AX_AWAIT_TO(self->out, AX_SELECT(probe(300, 1, 0), probe(100, 2, -EIO),
+					 probe(200, 3, 0)));
+	/* The losers' drops have run before select returned. */
+	ck_assert_int_eq(probes_dropped, 3);
+	ck_assert_int_eq(probes_live, 0);
+	ck_assert_uint_eq(ax_now(), MS(100));
+	AX_END;
+}
+
+START_TEST(test_select_first_wins_losers_dropped)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ax_selected s = AX_BLOCK_ON(rt, AX_CALL(sel_probe));
+	ck_assert_int_eq(s.index, 1);
+	ck_assert_int_eq(s.val, 2);
+	ck_assert_int_eq(s.err, -EIO);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* An async fn that owns a resource: its drop function runs when the frame
+ * is dropped, e.g. as the loser of a select. */
+static int owned_released;
+static void release_owned(void *obj)
+{
+	(*(int *)obj)++;
+}
+
+AX_ASYNC(holder, int, int ms;)
+{
+	AX_BEGIN;
+	ck_assert_int_eq(ax_frame_own(&self->ax_fr, &owned_released, release_owned), 0);
+	AX_AWAIT(ax_sleep_ms((uint64_t)self->ms));
+	AX_RETURN(self->ms);
+	AX_END;
+}
+
+AX_ASYNC(sel_holder, ax_selected, int x;)
+{
+	AX_BEGIN;
+	AX_AWAIT_TO(self->out, AX_SELECT(AX_CALL(holder, .ms = 500),
+					 AX_CALL(nap, .ms = 20)));
+	ck_assert_int_eq(owned_released, 1);
+	AX_END;
+}
+
+START_TEST(test_select_drops_loser_frame)
+{
+	owned_released = 0;
+	ax_rt *rt = test_rt(0);
+	ax_selected s = AX_BLOCK_ON(rt, AX_CALL(sel_holder));
+	ck_assert_int_eq(s.index, 1);
+	ck_assert_int_eq(s.val, 20);
+	ck_assert_int_eq(s.err, 0);
+	ck_assert_uint_eq(ax_now(), MS(20));
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* Timeout written as a select against a sleep. */
+START_TEST(test_select_as_timeout)
+{
+	ax_rt *rt = test_rt(0);
+	ax_selected s = AX_BLOCK_ON(rt, AX_SELECT(AX_CALL(nap, .ms = 500),
+						  ax_sleep_ms(100)));
+	ck_assert_int_eq(s.index, 1);
+	ck_assert_uint_eq(ax_now(), MS(100));
+	s = AX_BLOCK_ON(rt, AX_SELECT(AX_CALL(nap, .ms = 50), ax_sleep_ms(100)));
+	ck_assert_int_eq(s.index, 0);
+	ck_assert_int_eq(s.val, 50);
+	ck_assert_uint_eq(ax_now(), MS(150));
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* Children are polled in index order: of two that are ready at the same
+ * poll, the lower index wins, whatever the seed. */
+START_TEST(test_select_tie_goes_to_lowest_index)
+{
+	for (uint64_t seed = 0; seed < 4; seed++) {
+		reset_probes();
+		ax_rt *rt = test_rt(seed);
+		ax_selected s = AX_BLOCK_ON(rt, AX_SELECT(probe(40, 10, 0), probe(10, 11, 0),
+							  probe(10, 12, 0)));
+		ck_assert_int_eq(s.index, 1);
+		ck_assert_int_eq(s.val, 11);
+		ck_assert_int_eq(probes_live, 0);
+		TEST_RT_END(rt);
+	}
+}
+END_TEST
+
+START_TEST(test_select_bad_input)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ax_selected s = AX_BLOCK_ON(rt, ax_select(0, NULL));
+	ck_assert_int_eq(s.err, -EINVAL);
+	ck_assert_int_eq(s.index, -1);
+	ax_future *some[2] = { NULL, AX_BOX(probe(10, 1, 0)) };
+	s = AX_BLOCK_ON(rt, ax_select(2, some));
+	ck_assert_int_eq(s.err, -ENOMEM);
+	ck_assert_int_eq(s.index, -1);
+	ck_assert_int_eq(probes_live, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* Cancelling the task that awaits a select drops its children. */
+AX_ASYNC(abort_select, int, ax_task *h; ax_res r;)
+{
+	AX_BEGIN;
+	self->h = AX_SPAWN(AX_SELECT(probe(100, 1, 0), probe(200, 2, 0)));
+	AX_AWAIT(ax_sleep_ms(50));
+	ax_task_abort(self->h);
+	AX_AWAIT_TO(self->r, ax_join(self->h));
+	ck_assert_int_eq(self->r.err, -ECANCELED);
+	AX_RETURN(probes_dropped);
+	AX_END;
+}
+
+START_TEST(test_select_abort_drops_children)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(abort_select)), 2);
+	ck_assert_int_eq(probes_live, 0);
+	ck_assert_uint_eq(ax_now(), MS(50));
+	TEST_RT_END(rt);
+}
+END_TEST
+
+static Suite *combinators_suite(void)
+{
+	Suite *s = suite_create("combinators");
+	TCase *tc = tcase_create("join");
+	tcase_add_test(tc, test_join_takes_max_values_in_order);
+	tcase_add_test(tc, test_join_frees_finished_child_early);
+	tcase_add_test(tc, test_join_drop_frees_children);
+	tcase_add_test(tc, test_join_bad_input);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("try_join");
+	tcase_add_test(tc, test_try_join_first_error_wins);
+	tcase_add_test(tc, test_try_join_all_ok);
+	tcase_add_test(tc, test_try_join_bad_input);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("select");
+	tcase_add_test(tc, test_select_first_wins_losers_dropped);
+	tcase_add_test(tc, test_select_drops_loser_frame);
+	tcase_add_test(tc, test_select_as_timeout);
+	tcase_add_test(tc, test_select_tie_goes_to_lowest_index);
+	tcase_add_test(tc, test_select_bad_input);
+	tcase_add_test(tc, test_select_abort_drops_children);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(combinators_suite)
