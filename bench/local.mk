@@ -2,4 +2,8 @@
 noinst_PROGRAMS += bench/peer-asynclab
 bench_peer_asynclab_SOURCES = bench/peer-asynclab.c
 bench_peer_asynclab_CFLAGS = $(AM_CFLAGS) -O2
+# A real executable (not a libtool wrapper script) that finds the
+# uninstalled libasynclab.so: run-peers starts it once per measurement.
+bench_peer_asynclab_LDFLAGS = -no-install
 bench_peer_asynclab_LDADD = libasynclab.la $(AX_PTHREAD_LIBS)
+EXTRA_DIST += bench/run bench/README.md
