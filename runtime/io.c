@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 int ax_fd_set_nonblocking(int fd)
@@ -55,6 +56,10 @@ static int rearm(ax_rt *rt, int fd, ax__fdslot *s)
 			r = 0; /* the descriptor was closed meanwhile */
 	} else {
 		r = epoll_ctl(rt->epfd, EPOLL_CTL_MOD, fd, &ev);
+		/* Closing a descriptor removes it from epoll behind our back;
+		 * a new one with the same number must be added again. */
+		if (r < 0 && errno == ENOENT)
+			r = epoll_ctl(rt->epfd, EPOLL_CTL_ADD, fd, &ev);
 	}
 	if (r < 0)
 		return -errno;
@@ -65,6 +70,10 @@ static int rearm(ax_rt *rt, int fd, ax__fdslot *s)
 int ax__io_wait_start(ax__io_wait *wt, int fd, uint32_t events, ax_waker *w)
 {
 	ax_rt *rt = ax__cur_rt;
+	if (!rt)
+		return -EINVAL;
+	if (fd < 0)
+		return -EBADF;
 	ax__fdslot *s = slot_get(rt, fd);
 	if (!s)
 		return -ENOMEM;
@@ -138,6 +147,21 @@ void ax__io_destroy(ax_rt *rt)
 /* read / write ----------------------------------------------------------- */
 
 enum { IO_READ, IO_WRITE, IO_WRITE_ALL, IO_READ_EXACT };
+#define IO_KIND 0xffu
+#define IO_NOTSOCK 0x100u /* send() said ENOTSOCK: use write() */
+
+/* Write to a socket without SIGPIPE when the peer has gone (the call then
+ * fails with EPIPE); other descriptors fall back to write(). */
+static ssize_t io_write(ax_future *f, int fd, const void *buf, size_t len)
+{
+	if (!(f->state & IO_NOTSOCK)) {
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+		if (n >= 0 || errno != ENOTSOCK)
+			return n;
+		f->state |= IO_NOTSOCK;
+	}
+	return write(fd, buf, len);
+}
 
 /* Wait for fd; returns PENDING, or READY with out set to an error. */
 static ax_poll_t io_wait(ax_future *f, ax__io_wait *wt, int fd, uint32_t ev,
@@ -158,7 +182,7 @@ static ax_poll_t io_wait(ax_future *f, ax__io_wait *wt, int fd, uint32_t ev,
 static ax_poll_t io_poll(ax_future *f, ax_cx *cx)
 {
 	ax_io_t *io = (ax_io_t *)(void *)f;
-	int kind = (int)f->state;
+	int kind = (int)(f->state & IO_KIND);
 	int reading = kind == IO_READ || kind == IO_READ_EXACT;
 	int all = kind == IO_WRITE_ALL || kind == IO_READ_EXACT;
 	for (;;) {
@@ -166,7 +190,8 @@ static ax_poll_t io_poll(ax_future *f, ax_cx *cx)
 		if (reading)
 			n = read(io->fd, (char *)io->buf + io->done, io->len - io->done);
 		else
-			n = write(io->fd, (const char *)io->buf + io->done, io->len - io->done);
+			n = io_write(f, io->fd, (const char *)io->buf + io->done,
+				     io->len - io->done);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -174,11 +199,15 @@ static ax_poll_t io_poll(ax_future *f, ax_cx *cx)
 				return io_wait(f, &io->wait, io->fd,
 					       reading ? EPOLLIN : EPOLLOUT, cx, &io->out);
 			io->out = -errno;
+			ax__io_unwait(&io->wait);
 			return AX_READY;
 		}
 		io->done += (size_t)n;
 		if (!all || io->done == io->len || (reading && n == 0)) {
 			io->out = (ssize_t)io->done;
+			/* Polled by another wake while still registered:
+			 * give the registration back now, not at drop. */
+			ax__io_unwait(&io->wait);
 			return AX_READY;
 		}
 	}
