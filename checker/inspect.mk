@@ -1,1 +1,38 @@
-# checker/inspect.mk - build rules for this part (see Makefile.am).
+# checker/inspect.mk - the inspector (out-of-process half of the checker):
+# a convenience library for the asynclab program, and a small driver.
+
+# Where programs under check find the header, the library and the probe:
+# the build tree when running from it, else the installed prefix.
+AXC_PATH_DEFS = \
+	-DAXC_BUILD_TOP='"$(abs_top_builddir)"' \
+	-DAXC_BUILD_INCLUDE='"$(abs_top_srcdir)/include"' \
+	-DAXC_BUILD_LIBDIR='"$(abs_top_builddir)/.libs"' \
+	-DAXC_BUILD_PROBE='"$(abs_top_builddir)/.libs/libasynclab-probe.so"' \
+	-DAXC_INST_INCLUDE='"$(includedir)"' \
+	-DAXC_INST_LIBDIR='"$(libdir)"' \
+	-DAXC_INST_PROBE='"$(pkglibdir)/libasynclab-probe.so"' \
+	-DAXC_SAN_CFLAGS='"$(AX_SAN_CFLAGS)"'
+
+noinst_LTLIBRARIES += libaxcheck.la
+libaxcheck_la_SOURCES = \
+	checker/axcheck.h \
+	checker/inspect.h \
+	checker/inspect_ids.c \
+	checker/inspect_build.c \
+	checker/inspect_run.c \
+	checker/inspect_events.c \
+	checker/inspect_symbol.c \
+	checker/inspect_report.c \
+	checker/inspect_check.c \
+	checker/inspect_text.c \
+	checker/inspect_json.c \
+	checker/inspect_sarif.c \
+	checker/inspect_cli.c
+libaxcheck_la_CPPFLAGS = $(AM_CPPFLAGS) $(AXC_PATH_DEFS)
+libaxcheck_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(LIBDW_CFLAGS)
+libaxcheck_la_LIBADD = $(JANSSON_LIBS) $(LIBDW_LIBS)
+
+noinst_PROGRAMS += checker/asynclab-check
+checker_asynclab_check_SOURCES = checker/inspect_driver.c
+checker_asynclab_check_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+checker_asynclab_check_LDADD = libaxcheck.la

@@ -1,0 +1,476 @@
+/* inspect_run.c - runs the program in a sandboxed child: its own process
+ * group, limits on wall time, address space, processes and output, no
+ * core dumps, the probe preloaded, and stdout, stderr and the probe's
+ * event stream read concurrently in one poll loop.  When we are root the
+ * child also drops to an unused user id, because RLIMIT_NPROC does not
+ * apply to root and a fork bomb must still be stopped; that id also lets
+ * us kill every process the program made, even ones that left the group. */
+#include "config.h"
+
+#include "inspect.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define PROBE_FD 3
+#define TICK_MS 20
+/* A program that keeps writing this many times the kept output is
+ * flooding: it is stopped. */
+#define FLOOD_FACTOR 16
+/* After the program ends, how long descendants may keep the pipes open. */
+#define DRAIN_MS 300
+#define SANDBOX_GID 65534
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- the child's environment ----------------------------------------- */
+
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+
+static int strv_push(struct strv *s, char *str)
+{
+	if (!str)
+		return -ENOMEM;
+	if (s->n + 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		char **v = realloc(s->v, cap * sizeof *v);
+		if (!v) {
+			free(str);
+			return -ENOMEM;
+		}
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = str;
+	s->v[s->n] = NULL;
+	return 0;
+}
+
+static void strv_free(struct strv *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, f);
+	int r = vasprintf(&s, f, ap);
+	va_end(ap);
+	return r < 0 ? NULL : s;
+}
+
+/* Whether environ entry e sets a variable already in env. */
+static bool already(const struct strv *env, const char *e)
+{
+	size_t n = strcspn(e, "=");
+	for (size_t i = 0; i < env->n; i++)
+		if (!strncmp(env->v[i], e, n) && env->v[i][n] == '=')
+			return true;
+	return false;
+}
+
+/* Ours first, then the caller's extra entries, then our environment
+ * minus what those set. */
+static int make_env(const axc_opts *o, const axc__paths *p, struct strv *env)
+{
+	int r = strv_push(env, fmt("ASYNCLAB_PROBE_FD=%d", PROBE_FD));
+	if (!r && !o->no_probe)
+		r = strv_push(env, fmt("LD_PRELOAD=%s", p->probe));
+	if (!r)
+		r = strv_push(env, fmt("ASYNCLAB_CLOCK=%s",
+				       o->clock == AXC_CLOCK_VIRTUAL ? "virtual" : "real"));
+	if (!r && o->seed_set)
+		r = strv_push(env, fmt("ASYNCLAB_SEED=%llu", (unsigned long long)o->seed));
+	for (int i = 0; i < AXC_TH_COUNT && !r; i++)
+		if (o->thresholds[i] >= 0)
+			r = strv_push(env, fmt("%s=%ld", axc_threshold(i)->env, o->thresholds[i]));
+	/* The probe is preloaded ahead of the sanitizer runtime the program
+	 * links; that order is fine for us. */
+	if (!r && axc__sanitized() && !getenv("ASAN_OPTIONS"))
+		r = strv_push(env, strdup("ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0"));
+	for (size_t i = 0; i < o->nenv && !r; i++)
+		if (!already(env, o->env[i]))
+			r = strv_push(env, strdup(o->env[i]));
+	for (char **e = environ; *e && !r; e++)
+		if (!already(env, *e) && (!o->no_probe || strncmp(*e, "LD_PRELOAD=", 11)))
+			r = strv_push(env, strdup(*e));
+	return r;
+}
+
+/* ---- process accounting through /proc -------------------------------- */
+
+/* Sum the threads of processes in group pgid (pgid > 0) or owned by uid
+ * (pgid == 0). */
+static int count_tasks(pid_t pgid, uid_t uid)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return 0;
+	int total = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		char path[300], buf[1024];
+		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (pgid == 0) {
+			char st[300];
+			snprintf(st, sizeof st, "/proc/%s", de->d_name);
+			struct stat sb;
+			if (fstatat(AT_FDCWD, st, &sb, 0) < 0 || sb.st_uid != uid) {
+				close(fd);
+				continue;
+			}
+		}
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		const char *rp = strrchr(buf, ')');
+		int pgrp = 0;
+		long threads = 1;
+		/* After "pid (comm)": state ppid pgrp ... field 20 is num_threads. */
+		if (!rp || sscanf(rp + 2, "%*c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld",
+				  &pgrp, &threads) != 2)
+			continue;
+		if (pgid == 0 || pgrp == pgid)
+			total += (int)threads;
+	}
+	closedir(d);
+	return total;
+}
+
+static uint64_t vm_peak_kb(pid_t pid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *v = strstr(buf, "VmPeak:");
+	return v ? strtoull(v + 7, NULL, 10) : 0;
+}
+
+/* As root: kill every process of the sandbox uid, from a helper that
+ * takes that uid (kill(-1) then reaches exactly those processes). */
+static void sweep_uid(uid_t uid)
+{
+	pid_t h = fork();
+	if (h == 0) {
+		if (setgid(SANDBOX_GID) < 0 || setuid(uid) < 0)
+			_exit(1);
+		for (int i = 0; i < 2000 && kill(-1, SIGKILL) == 0; i++)
+			usleep(1000);
+		_exit(0);
+	}
+	if (h > 0)
+		while (waitpid(h, NULL, 0) < 0 && errno == EINTR)
+			;
+}
+
+/* ---- the child ------------------------------------------------------- */
+
+struct child_setup {
+	const axc_opts *o;
+	const char *exe;
+	char **argv, **envp;
+	int in, out, err, ev; /* descriptors at >= 10 */
+	bool drop;
+	uid_t uid;
+	rlim_t nproc;
+	pid_t parent;
+};
+
+static void die(const char *what)
+{
+	dprintf(2, "asynclab check: %s: %s\n", what, strerror(errno));
+	_exit(127);
+}
+
+static void child_main(const struct child_setup *c)
+{
+	setpgid(0, 0);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	if (dup2(c->in, 0) < 0 || dup2(c->out, 1) < 0 || dup2(c->err, 2) < 0 ||
+	    dup2(c->ev, PROBE_FD) < 0)
+		_exit(127);
+	close_range(PROBE_FD + 1, ~0u, 0);
+	if (c->o->workdir && chdir(c->o->workdir) < 0)
+		die(c->o->workdir);
+
+	struct rlimit core = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &core);
+	/* Sanitizer runtimes reserve terabytes of address space. */
+	rlim_t as = (rlim_t)c->o->mem_mb << 20;
+	struct rlimit mem = { as, as };
+	if (c->o->mem_mb && !axc__sanitized() && setrlimit(RLIMIT_AS, &mem) < 0)
+		die("memory limit");
+	struct rlimit np = { c->nproc, c->nproc };
+	if (c->o->nproc > 0 && setrlimit(RLIMIT_NPROC, &np) < 0)
+		die("process limit");
+	if (c->drop) {
+		if (setgroups(0, NULL) < 0 || setgid(SANDBOX_GID) < 0 || setuid(c->uid) < 0)
+			die("dropping privileges");
+	}
+	/* If the lab dies, so does the program. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != c->parent)
+		_exit(127);
+	execve(c->exe, c->argv, c->envp);
+	die(c->exe);
+}
+
+/* ---- the parent's poll loop ------------------------------------------ */
+
+struct sink {
+	char *buf;
+	size_t len, cap, total;
+};
+
+static void sink_add(struct sink *s, const char *d, size_t n, size_t keep)
+{
+	s->total += n;
+	if (s->len >= keep)
+		return;
+	if (n > keep - s->len)
+		n = keep - s->len;
+	if (s->len + n + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 4096;
+		while (cap < s->len + n + 1)
+			cap *= 2;
+		char *b = realloc(s->buf, cap);
+		if (!b)
+			return;
+		s->buf = b;
+		s->cap = cap;
+	}
+	memcpy(s->buf + s->len, d, n);
+	s->len += n;
+	s->buf[s->len] = '\0';
+}
+
+static int dup_high(int fd)
+{
+	int h = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+	close(fd);
+	return h;
+}
+
+int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc__result *r)
+{
+	memset(r, 0, sizeof *r);
+	axc__ev_init(&r->ev);
+	struct strv env = { 0 }, argv = { 0 };
+	int rc = make_env(o, p, &env);
+	rc = rc ? rc : strv_push(&argv, strdup(exe));
+	for (size_t i = 0; i < o->nargs && !rc; i++)
+		rc = strv_push(&argv, strdup(o->args[i]));
+	if (rc) {
+		strv_free(&env);
+		strv_free(&argv);
+		return rc;
+	}
+
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, pv[2] = { -1, -1 };
+	int in = open(o->stdin_path ? o->stdin_path : "/dev/null", O_RDONLY | O_CLOEXEC);
+	if (in < 0 || pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 ||
+	    pipe2(pv, O_CLOEXEC) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	struct child_setup c = {
+		.o = o, .exe = exe, .argv = argv.v, .envp = env.v, .parent = getpid(),
+		.in = dup_high(in), .out = dup_high(po[1]), .err = dup_high(pe[1]),
+		.ev = dup_high(pv[1]),
+	};
+	in = po[1] = pe[1] = pv[1] = -1;
+	c.drop = geteuid() == 0;
+	if (c.drop) {
+		/* An id no one else uses, so the process count starts at zero. */
+		c.uid = (uid_t)(0x70000000u + ((unsigned)getpid() & 0xffffu));
+		c.nproc = (rlim_t)o->nproc;
+	} else {
+		c.uid = getuid();
+		c.nproc = (rlim_t)(count_tasks(0, c.uid) + o->nproc);
+	}
+
+	uint64_t t0 = now_ns();
+	pid_t pid = fork();
+	if (pid == 0)
+		child_main(&c);
+	int fork_err = errno;
+	close(c.in);
+	close(c.out);
+	close(c.err);
+	close(c.ev);
+	if (pid < 0) {
+		rc = -fork_err;
+		goto out;
+	}
+	setpgid(pid, pid);
+
+	struct sink so = { 0 }, se = { 0 };
+	int fds[3] = { po[0], pe[0], pv[0] };
+	for (int i = 0; i < 3; i++)
+		fcntl(fds[i], F_SETFL, O_NONBLOCK);
+	uint64_t deadline = o->time_ms ? t0 + o->time_ms * 1000000u : UINT64_MAX;
+	uint64_t drain_until = 0, last_count = 0;
+	size_t keep = o->output_bytes;
+	bool exited = false, killed = false;
+	int status = 0;
+
+	while (fds[0] >= 0 || fds[1] >= 0 || fds[2] >= 0 || !exited) {
+		uint64_t now = now_ns();
+		if (!exited) {
+			siginfo_t si = { 0 };
+			if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+			    si.si_pid == pid) {
+				/* Stop what it left behind while its pid still
+				 * names the group, then reap it. */
+				killpg(pid, SIGKILL);
+				while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+					;
+				exited = true;
+				drain_until = now + DRAIN_MS * 1000000u;
+			} else {
+				uint64_t vm = vm_peak_kb(pid);
+				if (vm > r->peak_vm_kb)
+					r->peak_vm_kb = vm;
+				if (now - last_count >= 100000000u) {
+					int n = c.drop ? count_tasks(0, c.uid) : count_tasks(pid, 0);
+					if (n > r->peak_tasks)
+						r->peak_tasks = n;
+					last_count = now;
+				}
+				if (now >= deadline && !killed) {
+					r->timed_out = true;
+					r->limit = "time";
+					killpg(pid, SIGKILL);
+					killed = true;
+				}
+			}
+		} else if (now >= drain_until) {
+			break;
+		}
+		struct pollfd pf[3];
+		for (int i = 0; i < 3; i++)
+			pf[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		if (poll(pf, 3, TICK_MS) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 3; i++) {
+			if (fds[i] < 0 || !pf[i].revents)
+				continue;
+			char chunk[16384];
+			ssize_t n = read(fds[i], chunk, sizeof chunk);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (n <= 0) {
+				close(fds[i]);
+				fds[i] = -1;
+				continue;
+			}
+			if (i == 2)
+				axc__ev_feed(&r->ev, chunk, (size_t)n);
+			else
+				sink_add(i == 0 ? &so : &se, chunk, (size_t)n, keep);
+		}
+		if (!killed && so.total + se.total > (uint64_t)FLOOD_FACTOR * keep + keep) {
+			r->limit = "output";
+			killpg(pid, SIGKILL);
+			killed = true;
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	po[0] = pe[0] = pv[0] = -1;
+	/* Whatever is left of the program, wherever it went. */
+	killpg(pid, SIGKILL);
+	if (c.drop)
+		sweep_uid(c.uid);
+	axc__ev_finish(&r->ev);
+
+	r->wall_ns = now_ns() - t0;
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	r->sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	r->out = so.buf ? so.buf : strdup("");
+	r->err = se.buf ? se.buf : strdup("");
+	r->out_len = so.len;
+	r->err_len = se.len;
+	r->truncated = so.total > so.len || se.total > se.len;
+	bool abnormal = r->sig != 0 || r->status != 0;
+	/* The limits the kernel enforces leave no mark of their own; infer
+	 * them from what we saw while the program ran. */
+	if (!r->limit || r->timed_out) {
+		if (o->nproc > 0 && r->peak_tasks >= o->nproc && (abnormal || r->timed_out))
+			r->limit = "processes";
+		else if (!r->timed_out && abnormal && o->mem_mb && !axc__sanitized() &&
+			 r->peak_vm_kb >= o->mem_mb * 1024 * 8 / 10)
+			r->limit = "memory";
+	}
+out:
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+		if (pv[i] >= 0)
+			close(pv[i]);
+	}
+	if (in >= 0)
+		close(in);
+	strv_free(&env);
+	strv_free(&argv);
+	return rc;
+}
+
+void axc__result_free(axc__result *r)
+{
+	free(r->out);
+	free(r->err);
+	axc__ev_free(&r->ev);
+	memset(r, 0, sizeof *r);
+}
