@@ -118,6 +118,7 @@ struct ax_mpsc {
 	ax_waker *rx_waker; /* the receiver, while it waits */
 };
 
+/* A capacity of 0 would block every send for good: it is taken as 1. */
 ax_mpsc *ax_mpsc_new(size_t cap)
 {
 	if (cap == 0)
@@ -176,7 +177,11 @@ static void rx_forget(ax_mpsc *ch)
 
 static void push(ax_mpsc *ch, ax_val v)
 {
-	ch->buf[(ch->head + ch->len) % ch->cap] = v;
+	/* A compare instead of a modulo: no division on the hot path. */
+	size_t i = ch->head + ch->len;
+	if (i >= ch->cap)
+		i -= ch->cap;
+	ch->buf[i] = v;
 	ch->len++;
 	rx_wake(ch);
 }
@@ -281,7 +286,8 @@ static ax_poll_t mpsc_poll_recv(ax_mpsc *ch, ax_cx *cx, ax_val *item)
 {
 	if (ch->len > 0) {
 		*item = ch->buf[ch->head];
-		ch->head = (ch->head + 1) % ch->cap;
+		if (++ch->head == ch->cap)
+			ch->head = 0;
 		ch->len--;
 		rx_forget(ch);
 		if (!ch->closed)
