@@ -1,1 +1,17 @@
-# checker/probe.mk - build rules for this part (see Makefile.am).
+# checker/probe.mk - the in-process checker probe, a shared object that is
+# loaded with LD_PRELOAD into a program linked against libasynclab (or
+# linked into it, as the sanitizer builds of the tests do).
+pkglib_LTLIBRARIES += libasynclab-probe.la
+libasynclab_probe_la_SOURCES = \
+	checker/probe.h \
+	checker/probe_detect.h \
+	checker/probe.c \
+	checker/probe_detect.c \
+	checker/probe_futures.c \
+	checker/probe_emit.c \
+	checker/probe_libc.c \
+	checker/probe_watch.c
+libasynclab_probe_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime
+libasynclab_probe_la_CFLAGS = $(AM_CFLAGS) -pthread -fvisibility=hidden
+libasynclab_probe_la_LIBADD = libasynclab.la $(AX_PTHREAD_LIBS) -ldl
+libasynclab_probe_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared

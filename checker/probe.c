@@ -1,0 +1,553 @@
+/* probe.c - the in-process half of the checker: a constructor that, when
+ * ASYNCLAB_PROBE_FD is set, installs the runtime's hook table, keeps
+ * per-task state in a side table indexed by task id, and writes the event
+ * stream (tasks, exits, timeline spans, stats).  The hot hooks (poll
+ * begin/end, wake, waker clone/drop) take no lock, read no clock and
+ * allocate nothing.  Detectors live in probe_detect.c. */
+#define _GNU_SOURCE
+#include "probe.h"
+#include "probe_detect.h"
+
+#include <execinfo.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+pr_config pr_cfg;
+int pr_active;
+PR_TLS pr_rt *pr_tl_rt;
+PR_TLS pr_task *pr_tl_task;
+PR_TLS pr_thread *pr_tl_thread;
+PR_TLS int pr_tl_in_hook;
+PR_TLS int pr_tl_progress;
+PR_TLS uint64_t pr_tl_poll_gen;
+
+#define MAX_RTS 16
+static pr_rt *_Atomic rts[MAX_RTS];
+static atomic_flag rts_lock = ATOMIC_FLAG_INIT;
+static _Atomic uint64_t next_gid;
+static _Atomic uint64_t spans_out, spans_dropped, tasks_out, tasks_dropped;
+static _Atomic int64_t live_now, live_peak;
+static uint64_t stat_spawned, stat_polls, stat_vns, start_ns;
+static int clock_virtual;
+
+/* --- runtimes and tasks ------------------------------------------------ */
+
+static pr_rt *find_rt(const ax_rt *rt)
+{
+	for (int i = 0; i < MAX_RTS; i++) {
+		pr_rt *p = atomic_load_explicit(&rts[i], memory_order_acquire);
+		if (p && p->rt == rt)
+			return p;
+	}
+	return NULL;
+}
+
+static inline pr_rt *rt_of(const ax_task *t)
+{
+	ax_rt *rt = ax__task_rt(t);
+	pr_rt *p = pr_tl_rt;
+	if (__builtin_expect(p != NULL && p->rt == rt, 1))
+		return p;
+	return find_rt(rt);
+}
+
+static inline pr_task *slot_of(pr_rt *p, const ax_task *t)
+{
+	uint64_t id = ax_task_id(t);
+	if (id >> PR_PAGE_BITS >= PR_NPAGES)
+		return NULL;
+	pr_page *pg = atomic_load_explicit(&p->pages[id >> PR_PAGE_BITS],
+					   memory_order_acquire);
+	if (!pg)
+		return NULL;
+	pr_task *pt = &pg->slot[id & (PR_PAGE - 1)];
+	return pt->t == t ? pt : NULL;
+}
+
+pr_task *pr_task_of(ax_task *t)
+{
+	if (!t)
+		return NULL;
+	pr_rt *p = rt_of(t);
+	return p ? slot_of(p, t) : NULL;
+}
+
+/* Visit every tracked task of runtime p. */
+void pr_each_task(pr_rt *p, void (*fn)(pr_task *pt, void *ud), void *ud)
+{
+	for (size_t i = 0; i < PR_NPAGES; i++) {
+		pr_page *pg = atomic_load(&p->pages[i]);
+		if (!pg)
+			continue;
+		for (size_t j = 0; j < PR_PAGE; j++)
+			if (pg->slot[j].gid)
+				fn(&pg->slot[j], ud);
+	}
+}
+
+uint64_t pr_now(void)
+{
+	pr_rt *p = pr_tl_rt;
+	if (p && p->virt)
+		return ax_now();
+	return atomic_load_explicit(&pr_coarse_ns, memory_order_relaxed);
+}
+
+/* --- events ------------------------------------------------------------ */
+
+static void emit_buf(pr_buf *b)
+{
+	pr_emit_line(b->p, b->len);
+	pr_buf_free(b);
+}
+
+static void emit_span(const pr_task *pt, const char *kind, uint64_t t0,
+		      uint64_t t1, uint64_t real_ns)
+{
+	if (atomic_fetch_add(&spans_out, 1) >= pr_cfg.max_spans) {
+		atomic_fetch_add(&spans_dropped, 1);
+		return;
+	}
+	char line[256];
+	int n = snprintf(line, sizeof line,
+			 "{\"ev\":\"span\",\"task\":%llu,\"kind\":\"%s\",\"t0\":%llu,"
+			 "\"t1\":%llu,\"real_ns\":%llu}",
+			 (unsigned long long)pt->gid, kind, (unsigned long long)t0,
+			 (unsigned long long)t1, (unsigned long long)real_ns);
+	pr_emit_line(line, (size_t)n);
+}
+
+void pr_span_lock(const pr_task *pt, uint64_t t0, uint64_t t1)
+{
+	emit_span(pt, "lock", t0, t1, 0);
+}
+
+static void span_close(pr_task *pt)
+{
+	if (pt->flags & PT_SPAN_OPEN) {
+		pt->flags &= ~PT_SPAN_OPEN;
+		emit_span(pt, "poll", pt->span_t0, pt->span_t1, 0);
+	}
+}
+
+void pr_stall_span(uint64_t t0, uint64_t t1, uint64_t real_ns)
+{
+	pr_task *pt = pr_tl_task;
+	if (pt && pr_active)
+		emit_span(pt, "stall", t0, t1, real_ns);
+}
+
+static void emit_task(const pr_task *pt, const pr_task *parent)
+{
+	if (atomic_fetch_add(&tasks_out, 1) >= pr_cfg.max_tasks) {
+		atomic_fetch_add(&tasks_dropped, 1);
+		return;
+	}
+	pr_buf b = { 0 };
+	pr_bprintf(&b, "{\"ev\":\"task\",\"id\":%llu,\"name\":", (unsigned long long)pt->gid);
+	pr_bstr(&b, pt->name);
+	pr_bputs(&b, ",\"future\":");
+	pr_bstr(&b, pt->fut);
+	pr_bprintf(&b, ",\"parent\":%llu,\"file\":",
+		   (unsigned long long)(parent ? parent->gid : 0));
+	pr_bstr(&b, pt->site ? pt->site->file : NULL);
+	pr_bprintf(&b, ",\"line\":%d,\"t\":%llu}", pt->site ? pt->site->line : 0,
+		   (unsigned long long)pr_now());
+	emit_buf(&b);
+}
+
+/* --- hooks ---------------------------------------------------------------- */
+
+static void h_rt_start(void *ud, ax_rt *rt)
+{
+	pr_rt *p = calloc(1, sizeof *p);
+	if (!p)
+		return;
+	p->rt = rt;
+	p->virt = ax_clock_is_virtual();
+	while (atomic_flag_test_and_set(&rts_lock))
+		;
+	int slot = -1;
+	for (int i = 0; i < MAX_RTS; i++) {
+		pr_rt *o = atomic_load(&rts[i]);
+		if (o && o->rt == rt) {
+			/* A freed runtime's address came back: forget the old one. */
+			atomic_store(&rts[i], NULL);
+			o->rt = NULL;
+		}
+		if (slot < 0 && (!o || o->rt == NULL))
+			slot = i;
+	}
+	if (slot >= 0)
+		atomic_store(&rts[slot], p);
+	atomic_flag_clear(&rts_lock);
+	if (slot < 0) {
+		free(p);
+		return;
+	}
+	pr_tl_rt = p;
+	if (!pr_tl_thread)
+		pr_tl_thread = pr_thread_register();
+	(void)ud;
+}
+
+static void h_spawn(void *ud, ax_task *t, ax_task *parent, const char *fut,
+		    const ax_site *site)
+{
+	pr_rt *p = rt_of(t);
+	uint64_t id = ax_task_id(t);
+	if (!p || id >> PR_PAGE_BITS >= PR_NPAGES)
+		return;
+	size_t pi = id >> PR_PAGE_BITS;
+	pr_page *pg = atomic_load(&p->pages[pi]);
+	if (!pg) {
+		pg = calloc(1, sizeof *pg);
+		if (!pg)
+			return;
+		atomic_store_explicit(&p->pages[pi], pg, memory_order_release);
+	}
+	pg->used++;
+	pr_task *pt = &pg->slot[id & (PR_PAGE - 1)];
+	memset(pt, 0, sizeof *pt);
+	pt->gid = atomic_fetch_add(&next_gid, 1) + 1;
+	pt->site = site;
+	pt->fut = fut;
+	pt->name = ax_task_name(t);
+	pt->t = t;
+	int64_t live = atomic_fetch_add(&live_now, 1) + 1;
+	if (live > atomic_load(&live_peak))
+		atomic_store(&live_peak, live);
+	emit_task(pt, pr_task_of(parent));
+	pr_detect_spawn(pt);
+	(void)ud;
+}
+
+static void h_poll_begin(void *ud, ax_task *t)
+{
+	pr_rt *p = pr_tl_rt;
+	if (__builtin_expect(p == NULL || p->rt != ax__task_rt(t), 0)) {
+		/* A runtime driven from another thread than the one that
+		 * created it. */
+		p = pr_tl_rt = find_rt(ax__task_rt(t));
+		if (!pr_tl_thread)
+			pr_tl_thread = pr_thread_register();
+	}
+	pr_thread *th = pr_tl_thread;
+	pr_task *pt = p ? slot_of(p, t) : NULL;
+	pr_tl_task = pt;
+	pr_tl_progress = 0;
+	pr_tl_poll_gen++;
+	if (th) {
+		atomic_store_explicit(&th->gen, atomic_load_explicit(&th->gen, memory_order_relaxed) + 1,
+				      memory_order_relaxed);
+		atomic_store_explicit(&th->in_poll, 1, memory_order_relaxed);
+		atomic_store_explicit(&th->task, pt, memory_order_relaxed);
+	}
+	if (!pt)
+		return;
+	atomic_store_explicit(&pt->woken, 0, memory_order_relaxed);
+	pt->flags &= ~PT_SELF_WOKE;
+	uint64_t now = pr_now();
+	if (!(pt->flags & PT_SPAN_OPEN) || now - pt->span_t1 > 1000000) {
+		span_close(pt);
+		pt->flags |= PT_SPAN_OPEN;
+		pt->span_t0 = now;
+	}
+	pt->span_t1 = now;
+	(void)ud;
+}
+
+static void h_poll_end(void *ud, ax_task *t, ax_poll_t r)
+{
+	pr_task *pt = pr_tl_task;
+	pr_thread *th = pr_tl_thread;
+	pr_tl_task = NULL;
+	if (th)
+		atomic_store_explicit(&th->in_poll, 0, memory_order_relaxed);
+	if (!pt)
+		return;
+	pt->span_t1 = pr_now();
+	if (r == AX_PENDING)
+		pr_detect_pending(pt);
+	(void)ud;
+	(void)t;
+}
+
+static void h_wake(void *ud, ax_task *target, ax_task *by, bool self_wake)
+{
+	pr_task *pt = pr_task_of(target);
+	if (!pt)
+		return;
+	atomic_store_explicit(&pt->woken, 1, memory_order_relaxed);
+	if (self_wake && pt == pr_tl_task)
+		pr_detect_self_wake(pt);
+	(void)ud;
+	(void)by;
+}
+
+static void h_waker_clone(void *ud, ax_task *t)
+{
+	pr_rt *p = rt_of(t);
+	pr_task *pt = p ? slot_of(p, t) : NULL;
+	if (!pt)
+		return;
+	if (p == pr_tl_rt)
+		pt->wk_local++;
+	else
+		atomic_fetch_add_explicit(&pt->wk_remote, 1, memory_order_relaxed);
+	(void)ud;
+}
+
+static void h_waker_drop(void *ud, ax_task *t)
+{
+	pr_rt *p = rt_of(t);
+	pr_task *pt = p ? slot_of(p, t) : NULL;
+	if (!pt)
+		return;
+	if (p == pr_tl_rt)
+		pt->wk_local--;
+	else
+		atomic_fetch_sub_explicit(&pt->wk_remote, 1, memory_order_relaxed);
+	(void)ud;
+}
+
+static void h_task_exit(void *ud, ax_task *t, bool aborted)
+{
+	pr_task *pt = pr_task_of(t);
+	if (!pt)
+		return;
+	pt->flags |= PT_EXITED;
+	pr_detect_exit(pt);
+	span_close(pt);
+	char line[160];
+	int n = snprintf(line, sizeof line,
+			 "{\"ev\":\"exit\",\"id\":%llu,\"aborted\":%s,\"t\":%llu}",
+			 (unsigned long long)pt->gid, aborted ? "true" : "false",
+			 (unsigned long long)pr_now());
+	pr_emit_line(line, (size_t)n);
+	atomic_fetch_sub(&live_now, 1);
+	(void)ud;
+}
+
+static void h_task_free(void *ud, ax_task *t)
+{
+	pr_rt *p = rt_of(t);
+	pr_task *pt = p ? slot_of(p, t) : NULL;
+	if (!pt)
+		return;
+	if (!(pt->flags & PT_EXITED)) {
+		pr_detect_exit(pt);
+		atomic_fetch_sub(&live_now, 1);
+	}
+	pr_detect_free(pt);
+	pt->gid = 0;
+	pt->t = NULL;
+	size_t pi = ax_task_id(t) >> PR_PAGE_BITS;
+	pr_page *pg = atomic_load(&p->pages[pi]);
+	if (++pg->freed == PR_PAGE) {
+		atomic_store(&p->pages[pi], NULL);
+		free(pg);
+	}
+	(void)ud;
+}
+
+static void h_lock(void *ud, const void *lock, ax_lock_kind kind, bool acquire,
+		   const ax_site *site)
+{
+	if (kind == AX_LOCK_BLOCKING)
+		pr_lock_event(pr_tl_task, lock, acquire, site, 0);
+	(void)ud;
+}
+
+static void h_future_first_poll(void *ud, ax_future *f)
+{
+	pr_tl_progress = 1;
+	if (f->id)
+		pr_detect_future_polled(f);
+	(void)ud;
+}
+
+static void h_deadlock(void *ud, ax_rt *rt)
+{
+	pr_rt *p = find_rt(rt);
+	if (p)
+		pr_detect_deadlock(p);
+	(void)ud;
+}
+
+static void h_rt_stop(void *ud, ax_rt *rt)
+{
+	pr_rt *p = find_rt(rt);
+	if (!p || p->stopped)
+		return;
+	pr_detect_census(p);
+	p->stopped = 1;
+	ax_rt_stats st;
+	ax_rt_stats_get(rt, &st);
+	stat_spawned += st.spawned;
+	stat_polls += st.polls;
+	if (p->virt)
+		stat_vns += st.now_ns;
+	pr_flush();
+	(void)ud;
+}
+
+static void h_cancel(void *ud, ax_cancel_ev ev, const void *obj, ax_task *t, bool arg)
+{
+	pr_detect_cancel(ev, obj, t, arg);
+	(void)ud;
+}
+
+static const ax_hooks hooks = {
+	.rt_start = h_rt_start,
+	.rt_stop = h_rt_stop,
+	.spawn = h_spawn,
+	.poll_begin = h_poll_begin,
+	.poll_end = h_poll_end,
+	.wake = h_wake,
+	.waker_clone = h_waker_clone,
+	.waker_drop = h_waker_drop,
+	.task_exit = h_task_exit,
+	.task_free = h_task_free,
+	.lock = h_lock,
+	.future_create = pr_h_future_create,
+	.future_first_poll = h_future_first_poll,
+	.future_moved = pr_h_future_moved,
+	.future_drop = pr_h_future_drop,
+	.cancel = h_cancel,
+	.deadlock = h_deadlock,
+};
+
+/* --- set-up ----------------------------------------------------------------- */
+
+static uint64_t env_num(const char *name, uint64_t def)
+{
+	const char *s = getenv(name);
+	if (!s || !*s)
+		return def;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	return *end ? def : v;
+}
+
+/* Switch detectors on or off from a comma-separated list of ids. */
+static void set_ids(const char *list, bool on)
+{
+	while (list && *list) {
+		size_t n = strcspn(list, ", ");
+		for (int i = 0; i < F_COUNT; i++)
+			if (strlen(pr_finding_ids[i]) == n &&
+			    !strncmp(list, pr_finding_ids[i], n))
+				pr_cfg.on[i] = on;
+		list += n;
+		list += strspn(list, ", ");
+	}
+}
+
+static void config_init(void)
+{
+	pr_cfg.stall_ms = env_num("ASYNCLAB_CHECK_STALL_MS", 250);
+	pr_cfg.spawn_limit = (uint32_t)env_num("ASYNCLAB_CHECK_SPAWN_LIMIT", 1000);
+	pr_cfg.spawn_burst = (uint32_t)env_num("ASYNCLAB_CHECK_SPAWN_BURST", 500);
+	pr_cfg.busy_wakes = (uint32_t)env_num("ASYNCLAB_CHECK_BUSY_WAKES", 100);
+	pr_cfg.cancel_polls = (uint32_t)env_num("ASYNCLAB_CHECK_CANCEL_POLLS", 50);
+	pr_cfg.max_spans = (uint32_t)env_num("ASYNCLAB_CHECK_MAX_SPANS", 20000);
+	pr_cfg.max_tasks = (uint32_t)env_num("ASYNCLAB_CHECK_MAX_TASKS", 20000);
+	if (pr_cfg.stall_ms == 0)
+		pr_cfg.stall_ms = 1;
+	if (pr_cfg.busy_wakes == 0)
+		pr_cfg.busy_wakes = 1;
+	const char *only = getenv("ASYNCLAB_CHECK_ONLY");
+	for (int i = 0; i < F_COUNT; i++)
+		pr_cfg.on[i] = !(only && *only);
+	set_ids(only, true);
+	set_ids(getenv("ASYNCLAB_CHECK_ALLOW"), false);
+}
+
+static void at_fork_child(void)
+{
+	/* A forked child must not write into the parent's stream. */
+	pr_active = 0;
+	pr_discard();
+	ax_hooks_install(NULL);
+}
+
+__attribute__((constructor)) static void probe_init(void)
+{
+	pr_libc_init();
+	const char *fds = getenv("ASYNCLAB_PROBE_FD");
+	if (!fds || !*fds)
+		return;
+	char *end;
+	long fd = strtol(fds, &end, 10);
+	if (*end || fd < 0 || fcntl((int)fd, F_GETFD) < 0)
+		return;
+	fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+	/* Programs this one starts (system, popen) are not checked. */
+	unsetenv("ASYNCLAB_PROBE_FD");
+	config_init();
+	pr_mods_init();
+	void *prime[4];
+	backtrace(prime, 4); /* loads the unwinder now, not in a handler */
+	start_ns = pr_mono_ns();
+	atomic_store(&pr_coarse_ns, start_ns);
+	const char *c = getenv("ASYNCLAB_CLOCK");
+	clock_virtual = c && !strcmp(c, "virtual");
+	pr_emit_init((int)fd);
+	pr_active = 1;
+	pr_buf b = { 0 };
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = 0;
+	pr_bprintf(&b, "{\"ev\":\"hello\",\"v\":1,\"pid\":%d,\"clock\":\"%s\",\"exe\":",
+		   (int)getpid(), clock_virtual ? "virtual" : "real");
+	pr_bstr(&b, exe);
+	pr_bputs(&b, "}");
+	emit_buf(&b);
+	pr_flush();
+	pthread_atfork(NULL, NULL, at_fork_child);
+	ax_hooks_install(&hooks);
+	pr_watch_start();
+}
+
+__attribute__((destructor)) static void probe_fini(void)
+{
+	if (!pr_active)
+		return;
+	pr_watch_stop();
+	for (int i = 0; i < MAX_RTS; i++) {
+		pr_rt *p = atomic_load(&rts[i]);
+		if (p && p->rt && !p->stopped) {
+			/* The program exits with its runtime still running. */
+			pr_tl_rt = p;
+			pr_detect_census(p);
+			p->stopped = 1;
+		}
+	}
+	pr_detect_at_exit();
+	char line[320];
+	int n;
+	if (atomic_load(&spans_dropped)) {
+		n = snprintf(line, sizeof line, "{\"ev\":\"spans_dropped\",\"n\":%llu}",
+			     (unsigned long long)atomic_load(&spans_dropped));
+		pr_emit_line(line, (size_t)n);
+	}
+	if (atomic_load(&tasks_dropped)) {
+		n = snprintf(line, sizeof line, "{\"ev\":\"tasks_dropped\",\"n\":%llu}",
+			     (unsigned long long)atomic_load(&tasks_dropped));
+		pr_emit_line(line, (size_t)n);
+	}
+	n = snprintf(line, sizeof line,
+		     "{\"ev\":\"stats\",\"peak_live_tasks\":%lld,\"spawned\":%llu,"
+		     "\"polls\":%llu,\"virtual_ns\":%llu,\"wall_ns\":%llu}",
+		     (long long)atomic_load(&live_peak), (unsigned long long)stat_spawned,
+		     (unsigned long long)stat_polls, (unsigned long long)stat_vns,
+		     (unsigned long long)(pr_mono_ns() - start_ns));
+	pr_emit_line(line, (size_t)n);
+	pr_emit_line("{\"ev\":\"bye\"}", 12);
+	pr_flush();
+	ax_hooks_install(NULL);
+	pr_active = 0;
+}

@@ -1,0 +1,209 @@
+/* probe.h - private header of the in-process checker probe: its
+ * configuration, per-runtime and per-task state, and the functions the
+ * probe's files share (event output, detectors, libc interposition,
+ * watchdog).  Nothing here is installed. */
+#ifndef ASYNCLAB_PROBE_H
+#define ASYNCLAB_PROBE_H
+
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The probe is loaded at start-up (LD_PRELOAD or linked), so its
+ * thread-locals can use the fast model. */
+#define PR_TLS __thread __attribute__((tls_model("initial-exec")))
+
+/* Finding ids, in the order of the table in docs/checker.md. */
+enum {
+	F_BLOCKING_CALL,
+	F_STALLED_POLL,
+	F_LOCK_ACROSS_AWAIT,
+	F_UNBOUNDED_SPAWN,
+	F_LOST_WAKER,
+	F_BUSY_WAKE,
+	F_NEVER_POLLED,
+	F_LEAKED_TASK,
+	F_IGNORED_CANCEL,
+	F_MOVED_FUTURE,
+	F_COUNT
+};
+extern const char *const pr_finding_ids[F_COUNT];
+
+/* Thresholds and switches (ASYNCLAB_CHECK_*; see docs/checker.md). */
+typedef struct pr_config {
+	uint64_t stall_ms;	/* STALL_MS: a poll longer than this stalls */
+	uint32_t spawn_limit;	/* SPAWN_LIMIT: live tasks per spawn site */
+	uint32_t spawn_burst;	/* SPAWN_BURST: spawns per site in one poll */
+	uint32_t busy_wakes;	/* BUSY_WAKES: consecutive self-wake polls */
+	uint32_t cancel_polls;	/* CANCEL_POLLS: polls after a cancel */
+	uint32_t max_spans;	/* MAX_SPANS: timeline spans written */
+	uint32_t max_tasks;	/* MAX_TASKS: task events written */
+	bool on[F_COUNT];	/* ONLY / ALLOW */
+} pr_config;
+extern pr_config pr_cfg;
+
+/* Non-zero once the probe writes events (ASYNCLAB_PROBE_FD was set). */
+extern int pr_active;
+
+/* A blocking lock a task holds. */
+#define PR_MAX_AWAITS 8
+typedef struct pr_lock {
+	struct pr_lock *next;
+	const void *lock;
+	const ax_site *site; /* where it was taken, when known */
+	uintptr_t pc;	     /* else the code address that took it */
+	uint64_t t0;	     /* runtime clock when taken */
+	const ax_site *awaits[PR_MAX_AWAITS];
+	int nawaits;
+	int pending_awaits;  /* awaits seen, including ones not stored */
+} pr_lock;
+
+/* Per spawn site: live tasks and the spawn burst of the current poll. */
+typedef struct pr_site {
+	const ax_site *site;
+	uint32_t live, peak;
+	uint32_t burst;
+	uint64_t burst_poll; /* poll generation the burst belongs to */
+	bool reported;
+} pr_site;
+
+enum {
+	PT_EXITED = 1u << 0,
+	PT_ABORT_REQ = 1u << 1,
+	PT_CANCEL_SEEN = 1u << 2,
+	PT_SELF_WOKE = 1u << 3, /* woke itself during the current poll */
+	PT_EXPLAINED = 1u << 4, /* a finding already explains why it hangs */
+	PT_REP_LOST = 1u << 5,
+	PT_REP_BUSY = 1u << 6,
+	PT_REP_CANCEL = 1u << 7,
+	PT_SPAN_OPEN = 1u << 8,
+	PT_EVENTED = 1u << 9	/* its "task" event was written */
+};
+
+#define PR_MAX_TOKENS 4
+typedef struct pr_task {
+	uint64_t gid; /* id in the event stream; 0 when the slot is free */
+	ax_task *t;
+	const ax_site *site;
+	const char *name;
+	const char *fut;
+	pr_site *ssite;
+	int32_t wk_local;	    /* wakers held, changed on the runtime's thread */
+	_Atomic int32_t wk_remote;  /* ... changed on other threads */
+	_Atomic uint32_t woken;	    /* a wake arrived since the poll began */
+	uint32_t flags;
+	uint32_t self_run;	    /* consecutive self-wake polls without progress */
+	uint32_t cancel_polls;
+	uintptr_t busy_pc;
+	const void *tokens[PR_MAX_TOKENS];
+	pr_lock *locks;
+	uint64_t span_t0, span_t1;
+	uint64_t cancel_t;
+} pr_task;
+
+/* Tasks of one runtime, indexed by ax_task id in pages. */
+#define PR_PAGE_BITS 10
+#define PR_PAGE (1u << PR_PAGE_BITS)
+#define PR_NPAGES 16384
+typedef struct pr_page {
+	uint32_t used, freed;
+	pr_task slot[PR_PAGE];
+} pr_page;
+
+typedef struct pr_rt {
+	ax_rt *rt;
+	pr_page *_Atomic pages[PR_NPAGES];
+	int stopped, deadlocked;
+	bool virt; /* virtual clock */
+	uint64_t polls;
+} pr_rt;
+
+/* Per executor thread: read by the watchdog. */
+typedef struct pr_thread {
+	struct pr_thread *next;
+	pthread_t tid;
+	_Atomic uint32_t gen;	   /* bumped at each poll begin */
+	_Atomic uint32_t in_poll;
+	pr_task *_Atomic task;	   /* being polled (valid while in_poll) */
+	/* Watchdog bookkeeping. */
+	uint32_t seen_gen;
+	uint64_t seen_since_ns;
+	uint32_t reported_gen;
+	int dead;
+} pr_thread;
+
+extern PR_TLS pr_rt *pr_tl_rt;	 /* runtime this thread executes */
+extern PR_TLS pr_task *pr_tl_task;	 /* task being polled here, or NULL */
+extern PR_TLS pr_thread *pr_tl_thread;
+extern PR_TLS int pr_tl_in_hook;	 /* inside probe code: no interposition */
+
+/* probe.c */
+pr_task *pr_task_of(ax_task *t);
+uint64_t pr_now(void);
+void pr_lock_event(pr_task *pt, const void *lock, bool acquire,
+		   const ax_site *site, uintptr_t pc);
+void pr_report_pending_locks(void);
+void pr_stall_span(uint64_t t0, uint64_t t1, uint64_t real_ns);
+
+/* probe_emit.c: JSON lines on the probe descriptor. */
+typedef struct pr_buf {
+	char *p;
+	size_t len, cap;
+} pr_buf;
+void pr_emit_init(int fd);
+void pr_emit_line(const char *s, size_t n);
+void pr_flush(void);
+void pr_discard(void);
+void pr_bputs(pr_buf *b, const char *s);
+void pr_bprintf(pr_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pr_bstr(pr_buf *b, const char *s); /* JSON string or null */
+void pr_bsite(pr_buf *b, const ax_site *site);
+void pr_bpc(pr_buf *b, uintptr_t pc);
+void pr_bstack(pr_buf *b, void *const *pcs, int n, int exact_first);
+void pr_buf_free(pr_buf *b);
+uint64_t pr_mono_ns(void);
+
+/* A finding under construction. */
+typedef struct pr_finding {
+	pr_buf b;
+	int nnotes;
+} pr_finding;
+/* Start finding `id` about task pt (may be NULL); returns false when the
+ * detector is switched off. */
+bool pr_f_begin(pr_finding *f, int id, const pr_task *pt, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void pr_f_loc_site(pr_finding *f, const ax_site *site);
+void pr_f_loc_pc(pr_finding *f, uintptr_t pc);
+void pr_f_stack(pr_finding *f, void *const *pcs, int n, int exact_first);
+void pr_f_note_site(pr_finding *f, const ax_site *site, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void pr_f_note_pc(pr_finding *f, uintptr_t pc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void pr_f_task_notes(pr_finding *f, const pr_task *pt);
+void pr_f_end(pr_finding *f);
+
+/* Code locations: is pc inside the probe, the runtime or a system
+ * library?  Used to find the program's own frame in a stack. */
+void pr_mods_init(void);
+bool pr_pc_is_user(uintptr_t pc);
+bool pr_pc_in_runtime(uintptr_t pc);
+/* The first frame of the current stack in the program's own code (a
+ * return address, already minus one), or 0. */
+uintptr_t pr_user_caller(void **pcs, int *npcs, int max);
+const char *pr_task_label(const pr_task *pt, char *buf, size_t n);
+
+/* probe_libc.c */
+void pr_libc_init(void);
+extern ssize_t (*pr_real_write)(int, const void *, size_t);
+
+/* probe_watch.c */
+void pr_watch_start(void);
+void pr_watch_stop(void);
+pr_thread *pr_thread_register(void);
+extern _Atomic uint64_t pr_coarse_ns;
+
+#endif /* ASYNCLAB_PROBE_H */

@@ -1,0 +1,438 @@
+/* probe_detect.c - the checker's detectors: locks held across awaits,
+ * lost wakers, busy self-wakes, ignored cancellation, unbounded spawning,
+ * never-polled and moved futures, leaked tasks and deadlocks, and the
+ * blocking-call report used by the libc interposers.  Mechanisms and
+ * thresholds are described in docs/checker.md. */
+#define _GNU_SOURCE
+#include "probe_detect.h"
+
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <stdio.h>
+#include <string.h>
+
+#define STACK_MAX 32
+
+static void spin_lock(atomic_flag *l)
+{
+	while (atomic_flag_test_and_set_explicit(l, memory_order_acquire))
+		;
+}
+
+static void spin_unlock(atomic_flag *l)
+{
+	atomic_flag_clear_explicit(l, memory_order_release);
+}
+
+/* The program's own frames of a stack, innermost first: drop the probe's
+ * and the runtime's frames above the first frame of the program. */
+static int user_stack(void **pcs, int n)
+{
+	int i = 0;
+	while (i < n && !pr_pc_is_user((uintptr_t)pcs[i] - 1))
+		i++;
+	if (i == n)
+		return n;
+	memmove(pcs, pcs + i, (size_t)(n - i) * sizeof *pcs);
+	return n - i;
+}
+
+/* --- code addresses already reported (one finding per call site) ------- */
+
+#define SEEN_MAX 512
+static uintptr_t seen_pc[SEEN_MAX];
+static int seen_n;
+static atomic_flag seen_lock = ATOMIC_FLAG_INIT;
+
+bool pr_seen_before(int id, uintptr_t pc)
+{
+	uintptr_t key = pc ^ ((uintptr_t)id << 56);
+	bool found = false;
+	spin_lock(&seen_lock);
+	for (int i = 0; i < seen_n; i++)
+		if (seen_pc[i] == key)
+			found = true;
+	if (!found && seen_n < SEEN_MAX)
+		seen_pc[seen_n++] = key;
+	spin_unlock(&seen_lock);
+	return found;
+}
+
+/* --- blocking calls ------------------------------------------------------ */
+
+void pr_report_blocking(const char *what, uintptr_t ret)
+{
+	pr_task *pt = pr_tl_task;
+	if (!pr_active || !pr_cfg.on[F_BLOCKING_CALL] || pr_tl_in_hook)
+		return;
+	pr_tl_in_hook = 1;
+	void *pcs[STACK_MAX];
+	int n = backtrace(pcs, STACK_MAX);
+	uintptr_t pc = ret - 1;
+	if (!pr_pc_is_user(pc)) {
+		/* Called through a wrapper (a sanitizer's interceptor, the
+		 * runtime): name the program's own line instead. */
+		pc = 0;
+		for (int i = 1; i < n && !pc; i++)
+			if (pr_pc_is_user((uintptr_t)pcs[i] - 1))
+				pc = (uintptr_t)pcs[i] - 1;
+		if (!pc)
+			pc = ret - 1;
+	}
+	if (!pr_seen_before(F_BLOCKING_CALL, pc)) {
+		n = user_stack(pcs, n);
+		char lb[128];
+		pr_finding f;
+		if (pr_f_begin(&f, F_BLOCKING_CALL, pt,
+			       "blocking call %s%s inside %s: the executor thread waits "
+			       "here and every other task is delayed",
+			       what, strchr(what, '(') ? "" : "()",
+			       pr_task_label(pt, lb, sizeof lb))) {
+			pr_f_loc_pc(&f, pc);
+			pr_f_stack(&f, pcs, n, 0);
+			pr_f_task_notes(&f, pt);
+			pr_f_end(&f);
+		}
+	}
+	pr_tl_in_hook = 0;
+}
+
+/* --- spawn sites ------------------------------------------------------------ */
+
+static pr_site **sites;
+static size_t sites_cap, sites_n;
+static atomic_flag sites_lock = ATOMIC_FLAG_INIT;
+
+static size_t hash_ptr(const void *p, size_t cap)
+{
+	uint64_t x = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
+	return (size_t)(x >> 20) & (cap - 1);
+}
+
+/* Called with sites_lock held. */
+static pr_site *site_get(const ax_site *site)
+{
+	if (sites_n * 2 >= sites_cap) {
+		size_t cap = sites_cap ? sites_cap * 2 : 256;
+		pr_site **t = calloc(cap, sizeof *t);
+		if (!t)
+			return NULL;
+		for (size_t i = 0; i < sites_cap; i++) {
+			if (!sites[i])
+				continue;
+			size_t h = hash_ptr(sites[i]->site, cap);
+			while (t[h])
+				h = (h + 1) & (cap - 1);
+			t[h] = sites[i];
+		}
+		free(sites);
+		sites = t;
+		sites_cap = cap;
+	}
+	size_t h = hash_ptr(site, sites_cap);
+	while (sites[h]) {
+		if (sites[h]->site == site)
+			return sites[h];
+		h = (h + 1) & (sites_cap - 1);
+	}
+	pr_site *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->site = site;
+	s->burst_poll = UINT64_MAX;
+	sites[h] = s;
+	sites_n++;
+	return s;
+}
+
+static void report_spawn(pr_site *ss, pr_task *parent, uint32_t n, bool burst)
+{
+	ss->reported = true;
+	char lb[128];
+	pr_finding f;
+	bool ok = burst
+		? pr_f_begin(&f, F_UNBOUNDED_SPAWN, parent,
+			     "%u tasks spawned here within one poll of %s: nothing "
+			     "bounds how many this loop starts", n,
+			     pr_task_label(parent, lb, sizeof lb))
+		: pr_f_begin(&f, F_UNBOUNDED_SPAWN, parent,
+			     "%u tasks spawned here are alive at once (limit %u): "
+			     "nothing bounds how many this site starts", n,
+			     pr_cfg.spawn_limit);
+	if (!ok)
+		return;
+	pr_f_loc_site(&f, ss->site);
+	pr_f_task_notes(&f, parent);
+	pr_f_end(&f);
+}
+
+void pr_detect_spawn(pr_task *pt)
+{
+	if (!pt->site)
+		return;
+	spin_lock(&sites_lock);
+	pr_site *ss = site_get(pt->site);
+	if (!ss) {
+		spin_unlock(&sites_lock);
+		return;
+	}
+	pt->ssite = ss;
+	uint32_t live = ++ss->live;
+	if (live > ss->peak)
+		ss->peak = live;
+	uint32_t burst = 0;
+	if (pr_tl_task) {
+		if (ss->burst_poll != pr_tl_poll_gen) {
+			ss->burst_poll = pr_tl_poll_gen;
+			ss->burst = 0;
+		}
+		burst = ++ss->burst;
+	}
+	bool over = !ss->reported && live > pr_cfg.spawn_limit;
+	bool burst_over = !ss->reported && burst > pr_cfg.spawn_burst;
+	if (over || burst_over)
+		ss->reported = true;
+	spin_unlock(&sites_lock);
+	if (over)
+		report_spawn(ss, pr_tl_task, live, false);
+	else if (burst_over)
+		report_spawn(ss, pr_tl_task, burst, true);
+}
+
+/* --- locks -------------------------------------------------------------- */
+
+static void report_lock(pr_task *pt, pr_lock *l, bool at_exit)
+{
+	char lb[128];
+	pr_finding f;
+	bool ok;
+	pr_task_label(pt, lb, sizeof lb);
+	if (l->pending_awaits)
+		ok = pr_f_begin(&f, F_LOCK_ACROSS_AWAIT, pt,
+				"blocking lock taken here is held across an await in "
+				"%s: any other task that needs it blocks the executor "
+				"thread; release it before the await or use an async "
+				"mutex", lb);
+	else
+		ok = pr_f_begin(&f, F_LOCK_ACROSS_AWAIT, pt,
+				"%s finished while still holding the blocking lock "
+				"taken here", lb);
+	l->pending_awaits = -1; /* reported */
+	if (!ok)
+		return;
+	if (l->site)
+		pr_f_loc_site(&f, l->site);
+	else
+		pr_f_loc_pc(&f, l->pc);
+	for (int i = 0; i < l->nawaits; i++)
+		pr_f_note_site(&f, l->awaits[i], "the lock is held across this await");
+	if (at_exit)
+		pr_f_note_site(&f, NULL, "%s finished with the lock still held", lb);
+	pr_f_task_notes(&f, pt);
+	pr_f_end(&f);
+}
+
+void pr_lock_event(pr_task *pt, const void *lock, bool acquire,
+		   const ax_site *site, uintptr_t pc)
+{
+	if (!pt || !pr_active)
+		return;
+	if (acquire) {
+		pr_lock *l = calloc(1, sizeof *l);
+		if (!l)
+			return;
+		l->lock = lock;
+		l->site = site;
+		l->pc = pc;
+		l->t0 = pr_now();
+		l->next = pt->locks;
+		pt->locks = l;
+		return;
+	}
+	for (pr_lock **pp = &pt->locks; *pp; pp = &(*pp)->next) {
+		pr_lock *l = *pp;
+		if (l->lock != lock)
+			continue;
+		*pp = l->next;
+		if (l->pending_awaits > 0)
+			report_lock(pt, l, false);
+		pr_span_lock(pt, l->t0, pr_now());
+		free(l);
+		return;
+	}
+}
+
+void pr_report_task_locks(pr_task *pt)
+{
+	for (pr_lock *l = pt->locks; l; l = l->next)
+		if (l->pending_awaits > 0)
+			report_lock(pt, l, false);
+}
+
+static void pending_locks_of(pr_task *pt, void *ud)
+{
+	pr_report_task_locks(pt);
+	(void)ud;
+}
+
+/* The executor thread is about to block on a contended lock: most likely
+ * a task suspended while holding it.  Say so now, before it hangs. */
+void pr_report_pending_locks(void)
+{
+	if (pr_tl_rt)
+		pr_each_task(pr_tl_rt, pending_locks_of, NULL);
+}
+
+/* --- poll results -------------------------------------------------------- */
+
+static void report_task(int id, pr_task *pt, const ax_site *where,
+			uintptr_t pc, const char *msg)
+{
+	pr_finding f;
+	char lb[128];
+	if (!pr_f_begin(&f, id, pt, "%s %s", pr_task_label(pt, lb, sizeof lb), msg))
+		return;
+	if (pc)
+		pr_f_loc_pc(&f, pc);
+	else
+		pr_f_loc_site(&f, where ? where : pt->site);
+	if (pc && where)
+		pr_f_note_site(&f, where, "it is awaiting here");
+	pr_f_task_notes(&f, pt);
+	pr_f_end(&f);
+}
+
+void pr_detect_self_wake(pr_task *pt)
+{
+	pt->flags |= PT_SELF_WOKE;
+	if (pt->self_run + 1 >= pr_cfg.busy_wakes && !pr_tl_progress &&
+	    !pt->busy_pc && !(pt->flags & PT_REP_BUSY)) {
+		void *pcs[STACK_MAX];
+		int n;
+		pt->busy_pc = pr_user_caller(pcs, &n, STACK_MAX);
+	}
+}
+
+void pr_detect_pending(pr_task *pt)
+{
+	if (!atomic_load_explicit(&pt->woken, memory_order_relaxed) &&
+	    pt->wk_local + atomic_load_explicit(&pt->wk_remote, memory_order_relaxed) <= 0 &&
+	    !(pt->flags & (PT_REP_LOST | PT_ABORT_REQ))) {
+		pt->flags |= PT_REP_LOST | PT_EXPLAINED;
+		report_task(F_LOST_WAKER, pt, ax_task_await_site(pt->t), 0,
+			    "returned PENDING but no waker for it is held anywhere: "
+			    "nothing can ever wake it again");
+	}
+	if ((pt->flags & PT_SELF_WOKE) && !pr_tl_progress) {
+		if (++pt->self_run >= pr_cfg.busy_wakes && !(pt->flags & PT_REP_BUSY)) {
+			pt->flags |= PT_REP_BUSY;
+			char msg[200];
+			snprintf(msg, sizeof msg,
+				 "woke itself in each of its last %u polls without "
+				 "making progress: it spins instead of waiting",
+				 pt->self_run);
+			report_task(F_BUSY_WAKE, pt, ax_task_await_site(pt->t),
+				    pt->busy_pc, msg);
+		}
+	} else {
+		pt->self_run = 0;
+		pt->busy_pc = 0;
+	}
+	if ((pt->flags & PT_CANCEL_SEEN) && !(pt->flags & PT_REP_CANCEL) &&
+	    ++pt->cancel_polls >= pr_cfg.cancel_polls) {
+		pt->flags |= PT_REP_CANCEL;
+		char msg[200];
+		snprintf(msg, sizeof msg,
+			 "was cancelled but kept running for %u more polls: it "
+			 "does not stop when its token is cancelled", pt->cancel_polls);
+		report_task(F_IGNORED_CANCEL, pt, ax_task_await_site(pt->t), 0, msg);
+	}
+	for (pr_lock *l = pt->locks; l; l = l->next) {
+		if (l->pending_awaits < 0)
+			continue;
+		const ax_site *s = ax_task_await_site(pt->t);
+		l->pending_awaits++;
+		if (s && l->nawaits < PR_MAX_AWAITS &&
+		    (l->nawaits == 0 || l->awaits[l->nawaits - 1] != s))
+			l->awaits[l->nawaits++] = s;
+	}
+}
+
+void pr_detect_exit(pr_task *pt)
+{
+	while (pt->locks) {
+		pr_lock *l = pt->locks;
+		pt->locks = l->next;
+		if (l->pending_awaits >= 0)
+			report_lock(pt, l, true);
+		free(l);
+	}
+	if (pt->ssite) {
+		spin_lock(&sites_lock);
+		pt->ssite->live--;
+		spin_unlock(&sites_lock);
+		pt->ssite = NULL;
+	}
+}
+
+void pr_detect_free(pr_task *pt)
+{
+	while (pt->locks) {
+		pr_lock *l = pt->locks;
+		pt->locks = l->next;
+		free(l);
+	}
+}
+
+/* --- cancellation ---------------------------------------------------------- */
+
+static void add_token(pr_task *pt, const void *tok)
+{
+	for (int i = 0; i < PR_MAX_TOKENS; i++) {
+		if (pt->tokens[i] == tok)
+			return;
+		if (!pt->tokens[i]) {
+			pt->tokens[i] = tok;
+			return;
+		}
+	}
+}
+
+static void cancel_seen(pr_task *pt)
+{
+	if (!(pt->flags & (PT_CANCEL_SEEN | PT_EXITED))) {
+		pt->flags |= PT_CANCEL_SEEN;
+		pt->cancel_polls = 0;
+	}
+}
+
+static void token_cancelled(pr_task *pt, void *ud)
+{
+	const void *tok = *(const void **)ud;
+	for (int i = 0; i < PR_MAX_TOKENS; i++)
+		if (pt->tokens[i] == tok)
+			cancel_seen(pt);
+}
+
+void pr_detect_cancel(ax_cancel_ev ev, const void *obj, ax_task *t, bool arg)
+{
+	pr_task *pt = t ? pr_task_of(t) : pr_tl_task;
+	switch (ev) {
+	case AX_CANCEL_TOKEN:
+		if (pr_tl_rt)
+			pr_each_task(pr_tl_rt, token_cancelled, &obj);
+		break;
+	case AX_CANCEL_CHECK:
+	case AX_CANCEL_WAIT:
+		if (!pt)
+			break;
+		add_token(pt, obj);
+		if (arg)
+			cancel_seen(pt);
+		break;
+	case AX_CANCEL_ABORT:
+		if (pt)
+			pt->flags |= PT_ABORT_REQ;
+		break;
+	}
+}

@@ -1,0 +1,37 @@
+/* probe_detect.h - the detectors' entry points, called from the hooks in
+ * probe.c and from the libc interposers in probe_libc.c.  Private. */
+#ifndef ASYNCLAB_PROBE_DETECT_H
+#define ASYNCLAB_PROBE_DETECT_H
+
+#include "probe.h"
+
+extern PR_TLS int pr_tl_progress;   /* a future had its first poll */
+extern PR_TLS uint64_t pr_tl_poll_gen; /* polls begun on this thread */
+
+void pr_each_task(pr_rt *p, void (*fn)(pr_task *pt, void *ud), void *ud);
+void pr_span_lock(const pr_task *pt, uint64_t t0, uint64_t t1);
+
+void pr_detect_spawn(pr_task *pt);
+void pr_detect_pending(pr_task *pt);
+void pr_detect_self_wake(pr_task *pt);
+void pr_detect_exit(pr_task *pt);
+void pr_detect_free(pr_task *pt);
+void pr_detect_future_polled(ax_future *f);
+void pr_detect_cancel(ax_cancel_ev ev, const void *obj, ax_task *t, bool arg);
+void pr_detect_deadlock(pr_rt *p);
+void pr_detect_census(pr_rt *p);
+void pr_detect_at_exit(void);
+/* Report the locks pt holds across an await that are not reported yet. */
+void pr_report_task_locks(pr_task *pt);
+
+void pr_h_future_create(void *ud, ax_future *f, const ax_site *site);
+void pr_h_future_moved(void *ud, ax_future *f, void *was);
+void pr_h_future_drop(void *ud, ax_future *f);
+
+/* A blocking libc call `what` made inside a poll; ret is the interposed
+ * function's return address. */
+void pr_report_blocking(const char *what, uintptr_t ret);
+/* True when (id, pc) was seen before; remembers it otherwise. */
+bool pr_seen_before(int id, uintptr_t pc);
+
+#endif /* ASYNCLAB_PROBE_DETECT_H */

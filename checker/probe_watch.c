@@ -1,0 +1,189 @@
+/* probe_watch.c - the stall watchdog: a thread that samples each executor
+ * thread's poll generation counter (the hot path bumps it and reads no
+ * clock), and when one poll has run longer than the stalled-poll
+ * threshold, signals that thread and captures its stack while it is still
+ * stuck.  The same thread flushes the event stream every 100 ms and keeps
+ * a coarse clock for timeline spans under the real clock. */
+#define _GNU_SOURCE
+#include "probe_detect.h"
+
+#include <errno.h>
+#include <execinfo.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#define CAP_MAX 64
+
+_Atomic uint64_t pr_coarse_ns;
+
+static pr_thread *_Atomic threads;
+static pthread_t watch_tid;
+static int watch_running;
+static atomic_int watch_stop;
+static pthread_key_t thread_key;
+static int capture_sig;
+
+/* Filled by the signal handler on the stuck thread. */
+static void *cap_pcs[CAP_MAX];
+static uintptr_t cap_pc;
+static atomic_int cap_n, cap_done;
+
+static void thread_gone(void *p)
+{
+	pr_thread *th = p;
+	th->dead = 1;
+}
+
+pr_thread *pr_thread_register(void)
+{
+	pr_thread *th = calloc(1, sizeof *th);
+	if (!th)
+		return NULL;
+	th->tid = pthread_self();
+	th->next = atomic_load(&threads);
+	while (!atomic_compare_exchange_weak(&threads, &th->next, th))
+		;
+	if (watch_running)
+		pthread_setspecific(thread_key, th);
+	return th;
+}
+
+static void on_capture(int sig, siginfo_t *si, void *uctx)
+{
+	int saved = errno;
+	const ucontext_t *uc = uctx;
+#if defined(__x86_64__)
+	cap_pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+	cap_pc = (uintptr_t)uc->uc_mcontext.pc;
+#else
+	cap_pc = 0;
+	(void)uc;
+#endif
+	atomic_store(&cap_n, backtrace(cap_pcs, CAP_MAX));
+	atomic_store(&cap_done, 1);
+	errno = saved;
+	(void)sig;
+	(void)si;
+}
+
+/* The stuck thread's stack, innermost first, starting at the interrupted
+ * instruction (handler and signal frames removed).  Returns the count;
+ * pcs[0] is an exact address, the rest return addresses. */
+static int stuck_stack(void **pcs)
+{
+	int n = atomic_load(&cap_n), start = -1;
+	for (int i = 0; i < n; i++)
+		if ((uintptr_t)cap_pcs[i] == cap_pc) {
+			start = i;
+			break;
+		}
+	int k = 0;
+	if (cap_pc)
+		pcs[k++] = (void *)cap_pc;
+	for (int i = start < 0 ? 2 : start + 1; i < n && k < CAP_MAX; i++)
+		pcs[k++] = cap_pcs[i];
+	return k;
+}
+
+static void report_stall(pr_thread *th, uint64_t ms)
+{
+	pr_task *pt = atomic_load(&th->task);
+	void *pcs[CAP_MAX];
+	int n = 0;
+	atomic_store(&cap_done, 0);
+	if (pthread_kill(th->tid, capture_sig) == 0) {
+		for (int i = 0; i < 200 && !atomic_load(&cap_done); i++)
+			usleep(1000);
+		if (atomic_load(&cap_done))
+			n = stuck_stack(pcs);
+	}
+	uintptr_t loc = 0;
+	for (int i = 0; i < n && !loc; i++) {
+		uintptr_t pc = (uintptr_t)pcs[i] - (i ? 1 : 0);
+		if (pr_pc_is_user(pc))
+			loc = pc;
+	}
+	char lb[128];
+	pr_finding f;
+	if (!pr_f_begin(&f, F_STALLED_POLL, pt,
+			"%s has been inside one poll for over %llu ms without "
+			"returning: every other task on this executor is stalled",
+			pr_task_label(pt, lb, sizeof lb), (unsigned long long)ms))
+		return;
+	if (loc)
+		pr_f_loc_pc(&f, loc);
+	else if (pt)
+		pr_f_loc_site(&f, pt->site);
+	pr_f_stack(&f, pcs, n, 1);
+	pr_f_task_notes(&f, pt);
+	pr_f_end(&f);
+}
+
+static void *watch_main(void *arg)
+{
+	uint64_t stall_ns = pr_cfg.stall_ms * 1000000u;
+	uint64_t period = stall_ns / 4;
+	if (period < 2000000)
+		period = 2000000;
+	if (period > 20000000)
+		period = 20000000;
+	uint64_t last_flush = pr_mono_ns();
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	while (!atomic_load(&watch_stop)) {
+		struct timespec ts = { 0, (long)period };
+		nanosleep(&ts, NULL);
+		uint64_t now = pr_mono_ns();
+		atomic_store_explicit(&pr_coarse_ns, now, memory_order_relaxed);
+		for (pr_thread *th = atomic_load(&threads); th; th = th->next) {
+			if (th->dead)
+				continue;
+			uint32_t gen = atomic_load_explicit(&th->gen, memory_order_relaxed);
+			uint32_t inp = atomic_load_explicit(&th->in_poll, memory_order_relaxed);
+			if (!inp || gen != th->seen_gen) {
+				th->seen_gen = gen;
+				th->seen_since_ns = now;
+				continue;
+			}
+			if (now - th->seen_since_ns >= stall_ns && th->reported_gen != gen + 1) {
+				th->reported_gen = gen + 1;
+				report_stall(th, (now - th->seen_since_ns) / 1000000u);
+			}
+		}
+		if (now - last_flush >= 100000000u) {
+			pr_flush();
+			last_flush = now;
+		}
+	}
+	(void)arg;
+	return NULL;
+}
+
+void pr_watch_start(void)
+{
+	capture_sig = SIGRTMIN + 7;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_capture;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(capture_sig, &sa, NULL);
+	pthread_key_create(&thread_key, thread_gone);
+	watch_running = 1;
+	if (pthread_create(&watch_tid, NULL, watch_main, NULL) != 0)
+		watch_running = 0;
+}
+
+void pr_watch_stop(void)
+{
+	if (!watch_running)
+		return;
+	atomic_store(&watch_stop, 1);
+	pthread_join(watch_tid, NULL);
+	watch_running = 0;
+}
