@@ -39,7 +39,7 @@ struct ax__pool {
 	size_t cap;
 	pthread_t *threads;
 	int nthreads, max_threads;
-	int idle;	     /* workers waiting on cond */
+	int running;	     /* workers inside a job */
 	int stop;	     /* set by ax__pool_destroy */
 	size_t jobs;	     /* live ax__job structs; the pool outlives them */
 };
@@ -103,25 +103,27 @@ static void *worker_main(void *arg)
 {
 	ax__pool *p = arg;
 	ax_rt *rt = p->rt;
+	/* Named so that ps, gdb and the tests can tell the workers apart. */
+	pthread_setname_np(pthread_self(), "ax-blocking");
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		ax__job *j = p->queue.head;
 		if (!j) {
 			if (p->stop)
 				break;
-			p->idle++;
 			pthread_cond_wait(&p->cond, &p->lock);
-			p->idle--;
 			continue;
 		}
 		list_remove(&p->queue, j);
 		j->state = J_RUNNING;
+		p->running++;
 		refill_locked(p);
 		pthread_mutex_unlock(&p->lock);
 
 		ax_val v = j->fn(j->arg);
 
 		pthread_mutex_lock(&p->lock);
+		p->running--;
 		if (j->abandoned) {
 			/* Even if this was the last job of a stopped
 			 * pool, ax__pool_destroy frees it after joining
@@ -172,12 +174,13 @@ static ax__pool *pool_get(ax_rt *rt)
 	return p;
 }
 
-/* Start one more worker if every worker is busy and the pool may grow.
- * Called with the pool locked.  Workers start with every signal blocked,
+/* Start one more worker if the queue holds more jobs than there are
+ * workers outside a job, and the pool may grow.  Called with the pool
+ * locked.  Workers start with every signal blocked,
  * so that signals keep going to the program's own threads. */
 static int grow_locked(ax__pool *p)
 {
-	if ((size_t)p->idle >= p->queue.len || p->nthreads >= p->max_threads)
+	if ((size_t)(p->nthreads - p->running) >= p->queue.len || p->nthreads >= p->max_threads)
 		return 0;
 	sigset_t all, old;
 	sigfillset(&all);

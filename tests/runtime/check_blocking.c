@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 static ax_rt *real_rt(int threads, int queue)
@@ -33,16 +35,26 @@ static void sleep_real_ms(long ms)
 		;
 }
 
-/* Threads of this process, from /proc. */
+/* Pool workers alive in this process, by thread name (sanitizers start
+ * threads of their own, so the plain count would not do). */
 static int thread_count(void)
 {
 	DIR *d = opendir("/proc/self/task");
 	ck_assert_ptr_nonnull(d);
 	int n = 0;
 	struct dirent *e;
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[300], name[32] = "";
+		snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(name, sizeof name, f) && !strcmp(name, "ax-blocking\n"))
 			n++;
+		fclose(f);
+	}
 	closedir(d);
 	return n;
 }
@@ -145,9 +157,9 @@ START_TEST(test_pool_bound)
 	ck_assert_int_le(atomic_load(&max_running), 3);
 	/* 10 ms jobs on sleeping threads do overlap: the pool is used. */
 	ck_assert_int_ge(atomic_load(&max_running), 2);
-	ck_assert_int_le(thread_count(), 1 + 3);
+	ck_assert_int_le(thread_count(), 3);
 	TEST_RT_END(rt);
-	ck_assert_int_eq(thread_count(), 1); /* workers joined */
+	ck_assert_int_eq(thread_count(), 0); /* workers joined */
 }
 END_TEST
 
@@ -220,11 +232,11 @@ AX_ASYNC(sequential_jobs, long, int i; long v; long sum;)
 START_TEST(test_threads_start_lazily)
 {
 	ax_rt *rt = real_rt(4, 0);
-	ck_assert_int_eq(thread_count(), 1);
+	ck_assert_int_eq(thread_count(), 0);
 	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(sequential_jobs)), 4);
-	ck_assert_int_eq(thread_count(), 2);
-	TEST_RT_END(rt);
 	ck_assert_int_eq(thread_count(), 1);
+	TEST_RT_END(rt);
+	ck_assert_int_eq(thread_count(), 0);
 }
 END_TEST
 
@@ -280,8 +292,10 @@ START_TEST(test_virtual_time_race)
 }
 END_TEST
 
-/* Cancellation before the job starts: it never runs. */
-static atomic_int ran_flag, finished_flag;
+/* A gated job: it runs until the test opens the gate, so that the tests
+ * below know whether it is queued, running or finished, whatever the
+ * speed of the build (TSan, valgrind). */
+static atomic_int ran_flag, gate_started, gate_open, finished_flag;
 
 static ax_val job_flag(void *arg)
 {
@@ -290,34 +304,56 @@ static ax_val job_flag(void *arg)
 	return 1;
 }
 
-static ax_val job_hold(void *arg)
+static ax_val job_gate(void *arg)
 {
-	sleep_real_ms((long)(intptr_t)arg);
+	(void)arg;
+	atomic_fetch_add(&gate_started, 1);
+	while (!atomic_load(&gate_open))
+		sleep_real_ms(1);
 	atomic_store(&finished_flag, 1);
 	return 5;
 }
 
-AX_ASYNC(one_busy, long, long ms; long v;)
+AX_ASYNC(gated, long, long v;)
 {
 	AX_BEGIN;
-	AX_AWAIT_TO(self->v, ax_spawn_blocking(job_hold, (void *)(intptr_t)self->ms));
+	AX_AWAIT_TO(self->v, ax_spawn_blocking(job_gate, NULL));
 	AX_RETURN(self->v);
 	AX_END;
 }
 
+/* Wait (real clock) until n gated jobs have started. */
+AX_ASYNC(until_started, int, int n;)
+{
+	AX_BEGIN;
+	while (atomic_load(&gate_started) < self->n)
+		AX_AWAIT(ax_sleep_ms(1));
+	AX_RETURN(0);
+	AX_END;
+}
+
+static void *open_gate_later(void *arg)
+{
+	sleep_real_ms((long)(intptr_t)arg);
+	atomic_store(&gate_open, 1);
+	return NULL;
+}
+
+/* Cancellation before the job starts: it never runs. */
 AX_ASYNC(cancel_queued, int, ax_task *busy; ax_res r; long v;)
 {
 	AX_BEGIN;
 	/* Occupy the only worker. */
-	self->busy = AX_SPAWN(AX_CALL(one_busy, .ms = 100));
-	AX_AWAIT(ax_yield());
+	self->busy = AX_SPAWN(AX_CALL(gated));
+	AX_AWAIT(AX_CALL(until_started, .n = 1));
 	AX_AWAIT_TO(self->r, ax_timeout_ms(10, AX_BOX(ax_spawn_blocking(job_flag, NULL))));
 	ck_assert_int_eq(self->r.err, -ETIMEDOUT);
 	{
 		ax_rt_stats st;
 		ax_rt_stats_get(ax_rt_current(), &st);
-		ck_assert_uint_eq(st.blocking_jobs, 1); /* only the busy one */
+		ck_assert_uint_eq(st.blocking_jobs, 1); /* only the gated one */
 	}
+	atomic_store(&gate_open, 1);
 	AX_AWAIT_TO(self->r, ax_join(self->busy));
 	ck_assert_int_eq(self->r.val, 5);
 	/* FIFO: had the cancelled job stayed queued it would run first. */
@@ -331,7 +367,6 @@ START_TEST(test_drop_before_start_cancels)
 {
 	ax_rt *rt = real_rt(1, 0);
 	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(cancel_queued)), 0);
-	ck_assert_int_eq(atomic_load(&ran_flag), 0);
 	ck_assert_int_eq(atomic_load(&finished_flag), 1);
 	TEST_RT_END(rt);
 	ck_assert_int_eq(atomic_load(&ran_flag), 0);
@@ -339,40 +374,47 @@ START_TEST(test_drop_before_start_cancels)
 END_TEST
 
 /* Dropping the future while its job runs: the job finishes, its result is
- * discarded, nothing is touched after free (ASan, valgrind). */
-START_TEST(test_drop_while_running)
-{
-	ax_rt *rt = real_rt(1, 0);
-	ax_res r = AX_BLOCK_ON(rt, ax_timeout_ms(10, AX_BOX(ax_spawn_blocking(
-						     job_hold, (void *)(intptr_t)50))));
-	ck_assert_int_eq(r.err, -ETIMEDOUT);
-	ck_assert_int_eq(atomic_load(&finished_flag), 0); /* still running */
-	ax_rt_stats st;
-	ax_rt_stats_get(rt, &st);
-	ck_assert_uint_eq(st.blocking_jobs, 1);
-	TEST_RT_END(rt); /* waits for the job */
-	ck_assert_int_eq(atomic_load(&finished_flag), 1);
-}
-END_TEST
-
-/* The same, but the runtime keeps running and reuses the worker after the
- * abandoned job ends. */
-AX_ASYNC(drop_then_reuse, long, ax_res r; long v;)
+ * discarded, nothing is touched after free (ASan, valgrind).  With reuse
+ * set, the runtime goes on to use the worker again. */
+AX_ASYNC(drop_running, long, bool reuse; ax_task *h; ax_res r; long v;)
 {
 	AX_BEGIN;
-	AX_AWAIT_TO(self->r, ax_timeout_ms(5, AX_BOX(ax_spawn_blocking(
-					     job_hold, (void *)(intptr_t)30))));
-	ck_assert_int_eq(self->r.err, -ETIMEDOUT);
+	self->h = AX_SPAWN(AX_CALL(gated));
+	AX_AWAIT(AX_CALL(until_started, .n = 1));
+	ax_task_abort(self->h);
+	AX_AWAIT_TO(self->r, ax_join(self->h));
+	ck_assert_int_eq(self->r.err, -ECANCELED);
+	{
+		ax_rt_stats st;
+		ax_rt_stats_get(ax_rt_current(), &st);
+		ck_assert_uint_eq(st.blocking_jobs, 1); /* it still runs */
+	}
+	ck_assert_int_eq(atomic_load(&finished_flag), 0);
+	if (!self->reuse)
+		AX_RETURN(0);
+	atomic_store(&gate_open, 1);
 	AX_AWAIT_TO(self->v, ax_spawn_blocking(job_quick, (void *)(intptr_t)3));
 	ck_assert_int_eq(atomic_load(&finished_flag), 1);
 	AX_RETURN(self->v);
 	AX_END;
 }
 
+START_TEST(test_drop_while_running)
+{
+	ax_rt *rt = real_rt(1, 0);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(drop_running, .reuse = false)), 0);
+	pthread_t th;
+	pthread_create(&th, NULL, open_gate_later, (void *)(intptr_t)20);
+	TEST_RT_END(rt); /* waits for the job */
+	ck_assert_int_eq(atomic_load(&finished_flag), 1);
+	pthread_join(th, NULL);
+}
+END_TEST
+
 START_TEST(test_drop_while_running_then_reuse)
 {
 	ax_rt *rt = real_rt(1, 0);
-	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(drop_then_reuse)), 3);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(drop_running, .reuse = true)), 3);
 	TEST_RT_END(rt);
 }
 END_TEST
@@ -384,10 +426,10 @@ AX_ASYNC(leave_jobs, int, int i;)
 {
 	AX_BEGIN;
 	for (self->i = 0; self->i < 4; self->i++)
-		ax_task_detach(AX_SPAWN(AX_CALL(one_busy, .ms = 30)));
+		ax_task_detach(AX_SPAWN(AX_CALL(gated)));
 	for (self->i = 0; self->i < 4; self->i++)
 		ax_task_detach(AX_SPAWN(AX_CALL(one_job, .i = 1)));
-	AX_AWAIT(ax_sleep_ms(5)); /* the worker has taken the first job */
+	AX_AWAIT(AX_CALL(until_started, .n = 1));
 	AX_RETURN(0);
 	AX_END;
 }
@@ -395,29 +437,49 @@ AX_ASYNC(leave_jobs, int, int i;)
 START_TEST(test_free_with_jobs_queued)
 {
 	ax_rt *rt = real_rt(1, 2); /* 1 running, 2 queued, 5 waiting */
-	atomic_store(&started_total, 0);
 	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(leave_jobs)), 0);
 	ax_rt_stats st;
 	ax_rt_stats_get(rt, &st);
 	ck_assert_uint_eq(st.blocking_jobs, 3);
 	ck_assert_uint_eq(st.live_tasks, 8);
-	/* TEST_RT_END's checks, except that 8 tasks are still alive. */
+	/* TEST_RT_END's checks, except that 8 tasks are still alive.  The
+	 * gate opens once ax_rt_free has stopped the pool and waits for the
+	 * running job. */
 	ck_assert_uint_eq(st.timers, 0);
 	ck_assert_uint_eq(st.io_waiters, 0);
+	pthread_t th;
+	pthread_create(&th, NULL, open_gate_later, (void *)(intptr_t)100);
 	ck_assert_int_eq(ax_rt_free(rt), 8);
+	pthread_join(th, NULL);
 	ck_assert_uint_eq(ax_rt_stats_boxed(), 0);
 	/* Only the job running at shutdown ran. */
+	ck_assert_int_eq(atomic_load(&gate_started), 1);
 	ck_assert_int_eq(atomic_load(&finished_flag), 1);
 	ck_assert_int_eq(atomic_load(&started_total), 0);
-	ck_assert_int_eq(thread_count(), 1);
+	ck_assert_int_eq(thread_count(), 0);
 }
 END_TEST
+
+/* The counters are per test; CK_FORK=no (valgrind-check) runs every test
+ * in one process. */
+static void reset_counters(void)
+{
+	atomic_store(&running, 0);
+	atomic_store(&max_running, 0);
+	atomic_store(&started_total, 0);
+	atomic_store(&order_next, 0);
+	atomic_store(&ran_flag, 0);
+	atomic_store(&gate_started, 0);
+	atomic_store(&gate_open, 0);
+	atomic_store(&finished_flag, 0);
+}
 
 static Suite *blocking_suite(void)
 {
 	Suite *s = suite_create("blocking");
 	TCase *tc = tcase_create("pool");
 	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, reset_counters, NULL);
 	tcase_add_test(tc, test_job_wakes_from_other_thread);
 	tcase_add_test(tc, test_pool_bound);
 	tcase_add_test(tc, test_full_queue_waits);

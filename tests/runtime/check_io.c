@@ -542,11 +542,17 @@ START_TEST(test_fd_number_reused)
 }
 END_TEST
 
+static void reset_counts(void)
+{
+	memset(waits_on, 0, sizeof waits_on);
+}
+
 static Suite *io_suite(void)
 {
 	Suite *s = suite_create("io");
 	TCase *tc = tcase_create("reactor");
 	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, reset_counts, NULL);
 	tcase_add_test(tc, test_pipe_round_trip);
 	tcase_add_test(tc, test_tcp_round_trip);
 	tcase_add_test(tc, test_read_eof);
