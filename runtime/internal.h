@@ -34,6 +34,7 @@ enum {
 	T_CANCELLED = 1u << 4, /* finished by abort */
 	T_HANDLE = 1u << 5,    /* a JoinHandle is held */
 	T_FREE = 1u << 6,      /* slab slot not in use */
+	T_EXT = 1u << 7,       /* ext is allocated (and holds the id) */
 };
 
 /* Rarely needed task data, allocated on demand. */
@@ -44,18 +45,29 @@ typedef struct ax__task_ext {
 	ax_res out;	      /* output once done, if a handle is held */
 	ax_taskset *set;      /* the set this task belongs to, or NULL */
 	ax_task *set_prev, *set_next;
+	uint64_t id;	      /* the task's id, moved here from the header */
 } ax__task_ext;
 
 /* A task: header plus its future, inline.  Lives in a slab chunk of its
- * runtime.  32 bytes of header; see docs/performance.md. */
+ * runtime.  24 bytes of header: the id shares a word with the rarely
+ * allocated ext (T_EXT says which one the word holds), which keeps a task
+ * parked on a notify under 100 bytes; see docs/performance.md. */
 struct ax_task {
 	ax_task *next;	       /* run-queue link; free-list link when T_FREE */
-	ax__task_ext *ext;     /* NULL until needed */
+	union {
+		uint64_t id;	   /* without T_EXT: spawn order, from 1 */
+		ax__task_ext *ext; /* with T_EXT (ext->id holds the id) */
+	};
 	_Atomic uint32_t refs; /* executor's ref while not done + handle + wakers */
 	uint32_t state;	       /* T_* */
-	uint64_t id;	       /* spawn order within the runtime, from 1 */
 	ax_future fut[];       /* the task's future, vt->size bytes */
 };
+
+/* The task's ext, or NULL when it has none. */
+static inline ax__task_ext *ax__task_ext_peek(const ax_task *t)
+{
+	return (t->state & T_EXT) ? t->ext : NULL;
+}
 
 /* The slab that holds tasks (slab.c). */
 #define AX_SLAB_CHUNK (64u * 1024u)
@@ -66,7 +78,7 @@ typedef struct ax__chunk {
 	uint32_t slot_size;	/* bytes per slot */
 	uint32_t nslots;	/* slots in this chunk */
 	uint32_t used;		/* slots handed out so far (bump) */
-	uint32_t pad;
+	uint32_t large;		/* one task of its own, from aligned_alloc */
 	/* slots follow, 16-byte aligned */
 } ax__chunk;
 
@@ -74,6 +86,7 @@ typedef struct ax__slab {
 	ax__chunk *chunks;
 	ax_task *free[AX_SLAB_CLASSES + 1]; /* per class; [0] unused */
 	ax__chunk *bump[AX_SLAB_CLASSES + 1];
+	char *region, *region_end; /* mapped, chunk-aligned, not yet handed out */
 } ax__slab;
 
 ax_task *ax__slab_alloc(ax_rt *rt, size_t size);
@@ -151,12 +164,15 @@ struct ax_rt {
 	ax_task *root;
 };
 
-extern __thread ax_rt *ax__cur_rt;
-extern __thread ax_task *ax__cur_task;
+/* initial-exec: a plain %fs-relative access instead of a __tls_get_addr
+ * call per use from the shared library (the executor reads these on
+ * every wake and poll). */
+#define AX_TLS __thread __attribute__((tls_model("initial-exec")))
+extern AX_TLS ax_rt *ax__cur_rt;
+extern AX_TLS ax_task *ax__cur_task;
 extern atomic_uint_fast64_t ax__boxed_live;
 
 /* task.c */
-void ax__wake_local(ax_rt *rt, ax_task *t);
 void ax__task_run(ax_rt *rt, ax_task *t);
 void ax__task_unref(ax_task *t);
 ax__task_ext *ax__task_ext_get(ax_task *t);
@@ -168,7 +184,6 @@ void ax__taskset_child_done(ax_taskset *ts, ax_task *t);
 
 /* rt.c */
 void ax__remote_post(ax_rt *rt, ax_task *t, int op);
-void ax__rq_push(ax_rt *rt, ax_task *t);
 /* Unpark the executor if it waits (any thread). */
 void ax__rt_unpark(ax_rt *rt);
 
@@ -188,6 +203,30 @@ void ax__io_destroy(ax_rt *rt);
 
 /* blocking.c */
 void ax__pool_destroy(ax_rt *rt);
+
+/* Append t to the run queue (inline: every wake and requeue goes here). */
+static inline void ax__rq_push(ax_rt *rt, ax_task *t)
+{
+	t->next = NULL;
+	if (rt->rq_tail)
+		rt->rq_tail->next = t;
+	else
+		rt->rq_head = t;
+	rt->rq_tail = t;
+	rt->rq_len++;
+}
+
+/* Wake t on its executor's thread: queue it unless it is queued or done
+ * already; while it is being polled, T_QUEUED alone makes the executor
+ * requeue it after the poll. */
+static inline void ax__wake_local(ax_rt *rt, ax_task *t)
+{
+	if (t->state & (T_QUEUED | T_DONE))
+		return;
+	t->state |= T_QUEUED;
+	if (!(t->state & T_RUNNING))
+		ax__rq_push(rt, t);
+}
 
 /* A splitmix64 step, for seeds and jitter. */
 static inline uint64_t ax__rand(uint64_t *s)

@@ -18,17 +18,6 @@ ax_rt *ax_rt_current(void)
 	return ax__cur_rt;
 }
 
-void ax__rq_push(ax_rt *rt, ax_task *t)
-{
-	t->next = NULL;
-	if (rt->rq_tail)
-		rt->rq_tail->next = t;
-	else
-		rt->rq_head = t;
-	rt->rq_tail = t;
-	rt->rq_len++;
-}
-
 static ax_task *rq_pop(ax_rt *rt)
 {
 	ax_task *t = rt->rq_head;

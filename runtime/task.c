@@ -7,21 +7,29 @@
 
 #include <string.h>
 
-__thread ax_rt *ax__cur_rt;
-__thread ax_task *ax__cur_task;
+AX_TLS ax_rt *ax__cur_rt;
+AX_TLS ax_task *ax__cur_task;
 
 ax__task_ext *ax__task_ext_get(ax_task *t)
 {
-	if (!t->ext)
-		t->ext = calloc(1, sizeof *t->ext);
-	return t->ext;
+	if (t->state & T_EXT)
+		return t->ext;
+	ax__task_ext *e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	e->id = t->id;
+	t->ext = e;
+	t->state |= T_EXT;
+	return e;
 }
 
 static void task_free(ax_rt *rt, ax_task *t)
 {
 	AX_HOOK(task_free, t);
-	free(t->ext);
-	t->ext = NULL;
+	if (t->state & T_EXT) {
+		t->state &= ~T_EXT;
+		free(t->ext);
+	}
 	rt->live_tasks--;
 	ax__slab_free(rt, t);
 }
@@ -59,7 +67,6 @@ ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
 	if (!t)
 		return NULL;
 	t->next = NULL;
-	t->ext = NULL;
 	atomic_init(&t->refs, 2); /* the executor's, and the handle's */
 	t->state = T_HANDLE;
 	t->id = ++rt->next_id;
@@ -79,15 +86,6 @@ ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
 	t->state |= T_QUEUED;
 	ax__rq_push(rt, t);
 	return t;
-}
-
-void ax__wake_local(ax_rt *rt, ax_task *t)
-{
-	if (t->state & (T_QUEUED | T_DONE))
-		return;
-	t->state |= T_QUEUED;
-	if (!(t->state & T_RUNNING))
-		ax__rq_push(rt, t);
 }
 
 static void wake(ax_task *t, int consume)
@@ -146,7 +144,7 @@ void ax__task_drop_future(ax_task *t)
 
 static void task_finish(ax_rt *rt, ax_task *t, int cancelled)
 {
-	ax__task_ext *e = t->ext;
+	ax__task_ext *e = ax__task_ext_peek(t);
 	if (t->state & T_HANDLE) {
 		if (!e)
 			e = ax__task_ext_get(t);
@@ -211,9 +209,10 @@ void ax_task_detach(ax_task *h)
 	if (!h)
 		return;
 	h->state &= ~T_HANDLE;
-	if (h->ext && h->ext->join_waker) {
-		ax_waker *jw = h->ext->join_waker;
-		h->ext->join_waker = NULL;
+	ax__task_ext *e = ax__task_ext_peek(h);
+	if (e && e->join_waker) {
+		ax_waker *jw = e->join_waker;
+		e->join_waker = NULL;
 		ax_waker_drop(jw);
 	}
 	ax__task_unref(h);
@@ -241,12 +240,14 @@ bool ax_task_is_finished(const ax_task *h)
 
 const char *ax_task_name(const ax_task *t)
 {
-	return t->ext && t->ext->name ? t->ext->name : NULL;
+	const ax__task_ext *e = ax__task_ext_peek(t);
+	return e ? e->name : NULL;
 }
 
 uint64_t ax_task_id(const ax_task *t)
 {
-	return t->id;
+	const ax__task_ext *e = ax__task_ext_peek(t);
+	return e ? e->id : t->id;
 }
 
 ax_task *ax_task_current(void)
@@ -279,7 +280,7 @@ static ax_poll_t join_poll(ax_future *f, ax_cx *cx)
 		return AX_READY;
 	}
 	if (t->state & T_DONE) {
-		if (t->ext)
+		if (t->state & T_EXT)
 			j->out = t->ext->out;
 		else
 			j->out.err = (t->state & T_CANCELLED) ? -ECANCELED : 0;
