@@ -10,6 +10,7 @@
 
 #include <execinfo.h>
 #include <fcntl.h>
+#include <link.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -466,6 +467,26 @@ static void config_init(void)
 	set_ids(getenv("ASYNCLAB_CHECK_ALLOW"), false);
 }
 
+/* Does the main program itself need libasynclab?  A wrapper the probe
+ * was preloaded into (timeout, env, a shell) passes it on untouched. */
+static int needs_runtime(struct dl_phdr_info *info, size_t size, void *ud)
+{
+	int *found = ud;
+	const ElfW(Dyn) *dyn = NULL;
+	for (int i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+			dyn = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+	const char *strtab = NULL;
+	for (const ElfW(Dyn) *d = dyn; d && d->d_tag != DT_NULL; d++)
+		if (d->d_tag == DT_STRTAB)
+			strtab = (const char *)d->d_un.d_ptr;
+	for (const ElfW(Dyn) *d = dyn; d && strtab && d->d_tag != DT_NULL; d++)
+		if (d->d_tag == DT_NEEDED && strstr(strtab + d->d_un.d_val, "libasynclab.so"))
+			*found = 1;
+	(void)size;
+	return 1; /* the first entry is the main program: stop there */
+}
+
 static void at_fork_child(void)
 {
 	/* A forked child must not write into the parent's stream. */
@@ -483,6 +504,10 @@ __attribute__((constructor)) static void probe_init(void)
 	char *end;
 	long fd = strtol(fds, &end, 10);
 	if (*end || fd < 0 || fcntl((int)fd, F_GETFD) < 0)
+		return;
+	int found = 0;
+	dl_iterate_phdr(needs_runtime, &found);
+	if (!found)
 		return;
 	fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 	/* Programs this one starts (system, popen) are not checked. */

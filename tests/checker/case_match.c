@@ -1,0 +1,149 @@
+/* case_match.c - checks one run of a checker case program: reads the
+ * case's "expect: ID LINE" (or "expect: none") comments and the probe's
+ * event stream, symbolises code-address locations with addr2line, and
+ * fails unless the findings are exactly the expected (id, line) pairs.
+ *
+ * usage: case_match CASE.c EVENTS.jsonl PROGRAM */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_EXP 32
+
+typedef struct expect {
+	char id[64];
+	int line;
+	int hits;
+} expect;
+
+static int read_expectations(const char *path, expect *ex, int *none)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char buf[1024];
+	int n = 0;
+	*none = 0;
+	while (fgets(buf, sizeof buf, f)) {
+		const char *p = strstr(buf, "expect: ");
+		if (!p)
+			continue;
+		p += 8;
+		if (!strncmp(p, "none", 4)) {
+			*none = 1;
+			continue;
+		}
+		if (n < MAX_EXP && sscanf(p, "%63[a-z-] %d", ex[n].id, &ex[n].line) == 2)
+			ex[n++].hits = 0;
+	}
+	fclose(f);
+	return n;
+}
+
+/* The source line of offset off in prog, via addr2line; 0 if unknown. */
+static int line_of(const char *prog, const char *off)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "addr2line -e '%s' %s", prog, off);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return 0;
+	char out[4096] = "";
+	if (!fgets(out, sizeof out, p))
+		out[0] = 0;
+	pclose(p);
+	char *colon = strrchr(out, ':');
+	return colon ? atoi(colon + 1) : 0;
+}
+
+static int same_file(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	return !strcmp(sa ? sa + 1 : a, sb ? sb + 1 : b);
+}
+
+/* The finding's line in the case file, or 0 when it points elsewhere. */
+static int finding_line(json_t *loc, const char *casefile, const char *prog,
+			const char *progreal)
+{
+	const char *file = json_string_value(json_object_get(loc, "file"));
+	if (file)
+		return same_file(file, casefile)
+			? (int)json_integer_value(json_object_get(loc, "line"))
+			: 0;
+	const char *mod = json_string_value(json_object_get(loc, "mod"));
+	const char *off = json_string_value(json_object_get(loc, "off"));
+	if (!mod || !off || (strcmp(mod, progreal) && !same_file(mod, prog)))
+		return 0;
+	return line_of(prog, off);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: case_match CASE.c EVENTS.jsonl PROGRAM\n");
+		return 2;
+	}
+	expect ex[MAX_EXP];
+	int none, nex = read_expectations(argv[1], ex, &none);
+	if (nex < 0 || (nex == 0 && !none)) {
+		fprintf(stderr, "%s: no expect: comment\n", argv[1]);
+		return 2;
+	}
+	char *progreal = realpath(argv[3], NULL);
+	FILE *ev = fopen(argv[2], "r");
+	if (!ev || !progreal) {
+		perror(argv[2]);
+		return 2;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	int hello = 0, bye = 0, bad = 0;
+	while (getline(&line, &cap, ev) > 0) {
+		json_error_t err;
+		json_t *o = json_loads(line, 0, &err);
+		if (!o) {
+			fprintf(stderr, "bad event line: %s", line);
+			bad++;
+			continue;
+		}
+		const char *k = json_string_value(json_object_get(o, "ev"));
+		if (k && !strcmp(k, "hello"))
+			hello++;
+		if (k && !strcmp(k, "bye"))
+			bye++;
+		if (k && !strcmp(k, "finding")) {
+			const char *id = json_string_value(json_object_get(o, "id"));
+			int ln = finding_line(json_object_get(o, "loc"), argv[1], argv[3],
+					      progreal);
+			int matched = 0;
+			for (int i = 0; i < nex; i++)
+				if (id && !strcmp(ex[i].id, id) && ex[i].line == ln) {
+					ex[i].hits++;
+					matched = 1;
+				}
+			if (!matched) {
+				fprintf(stderr, "unexpected finding %s at line %d: %s",
+					id ? id : "?", ln, line);
+				bad++;
+			}
+		}
+		json_decref(o);
+	}
+	free(line);
+	fclose(ev);
+	if (hello != 1 || bye != 1) {
+		fprintf(stderr, "event stream has %d hello and %d bye (want 1 each)\n",
+			hello, bye);
+		bad++;
+	}
+	for (int i = 0; i < nex; i++)
+		if (!ex[i].hits) {
+			fprintf(stderr, "missing finding %s at line %d\n", ex[i].id,
+				ex[i].line);
+			bad++;
+		}
+	free(progreal);
+	return bad ? 1 : 0;
+}
