@@ -70,6 +70,7 @@ typedef struct axc__result {
 	int status;	      /* exit status, or -1 when killed by a signal */
 	int sig;	      /* the signal, or 0 */
 	bool timed_out;
+	bool killed;	      /* we sent the signal (time or output limit) */
 	const char *limit;    /* NULL, "time", "memory", "processes", "output" */
 	char *out, *err;      /* kept output, NUL-terminated */
 	size_t out_len, err_len;
@@ -77,6 +78,7 @@ typedef struct axc__result {
 	uint64_t wall_ns;
 	uint64_t peak_vm_kb;  /* largest address space seen while running */
 	int peak_tasks;	      /* most processes + threads seen in the group */
+	bool probe_missing;   /* the probe library was not found: not preloaded */
 	axc__events ev;
 } axc__result;
 
@@ -110,6 +112,7 @@ typedef struct axc__inputs {
 	const char *program;	  /* as the user named it */
 	const axc__build *build;  /* NULL for a prebuilt program */
 	const axc__result *res;	  /* the run, or NULL when the build failed */
+	const char *probe;	  /* the probe's path */
 } axc__inputs;
 
 /* Build the run report.  Never fails except for memory (NULL). */

@@ -36,6 +36,7 @@ int axc_run(const axc_opts *o, json_t **report)
 		.program = o->nfiles ? o->files[0] : o->program,
 		.build = o->nfiles ? &b : NULL,
 		.res = ran ? &r : NULL,
+		.probe = o->no_probe ? NULL : p.probe,
 	};
 	/* Symbolise before the build directory (and the program) goes. */
 	*report = axc__report_make(o, &in);

@@ -22,13 +22,14 @@ struct ctx {
 	const char *exe;  /* the program's path as the probe saw it */
 };
 
-/* A JSON string from bytes that may not be UTF-8: invalid bytes become
- * U+FFFD, so a program's binary output cannot break the report. */
+/* A JSON string from bytes that may not be UTF-8: invalid bytes and NULs
+ * (which C consumers of the report would take for the end) become U+FFFD,
+ * so a program's binary output cannot break the report. */
 static json_t *jstring_bytes(const char *s, size_t n)
 {
 	if (!s)
 		return json_string("");
-	json_t *j = json_stringn(s, n);
+	json_t *j = memchr(s, '\0', n) ? NULL : json_stringn(s, n);
 	if (j)
 		return j;
 	char *o = malloc(n * 3 + 1), *p = o;
@@ -36,7 +37,7 @@ static json_t *jstring_bytes(const char *s, size_t n)
 		return json_string("");
 	const unsigned char *u = (const unsigned char *)s, *end = u + n;
 	while (u < end) {
-		int len = *u < 0x80 ? 1 : (*u >> 5) == 6 ? 2 : (*u >> 4) == 14 ? 3 : (*u >> 3) == 30 ? 4 : 0;
+		int len = *u == 0 ? 0 : *u < 0x80 ? 1 : (*u >> 5) == 6 ? 2 : (*u >> 4) == 14 ? 3 : (*u >> 3) == 30 ? 4 : 0;
 		bool ok = len > 0 && u + len <= end;
 		for (int i = 1; ok && i < len; i++)
 			ok = (u[i] & 0xc0) == 0x80;
@@ -341,7 +342,7 @@ json_t *axc__report_make(const axc_opts *o, const axc__inputs *in)
 			if (f)
 				add_dedup(findings, f);
 		}
-	if (r && r->timed_out) {
+	if (r && r->timed_out && !strcmp(r->limit, "time")) {
 		/* Only when nothing the probe said explains the hang. */
 		bool explained = false;
 		json_t *f;
@@ -368,12 +369,13 @@ json_t *axc__report_make(const axc_opts *o, const axc__inputs *in)
 				r ? jstring_bytes(r->err, r->err_len) : json_string(""),
 				"output_truncated", r && r->truncated);
 	json_object_set_new(rep, "stats", stats_json(&c));
+	json_object_set_new(rep, "probe", json_pack("{s:o, s:b}", "path", jstr_or_null(in->probe),
+						   "found", r && !r->probe_missing && in->probe));
 	json_object_set_new(rep, "findings", findings);
 	json_object_set_new(rep, "tasks", c.ev->tasks ? json_deep_copy(c.ev->tasks) : json_array());
 	json_object_set_new(rep, "timeline", c.ev->spans ? json_deep_copy(c.ev->spans) : json_array());
 	/* A signal we sent (time or output limit) is not a crash. */
-	bool crashed = r && r->sig && (!r->limit || !strcmp(r->limit, "memory") ||
-				       !strcmp(r->limit, "processes"));
+	bool crashed = r && r->sig && !r->killed;
 	json_object_set_new(rep, "crash", crashed ? crash_json(&c) : json_null());
 
 	for (size_t k = 0; c.real && k < o->nfiles; k++)

@@ -103,7 +103,7 @@ static bool already(const struct strv *env, const char *e)
 static int make_env(const axc_opts *o, const axc__paths *p, struct strv *env)
 {
 	int r = strv_push(env, fmt("ASYNCLAB_PROBE_FD=%d", PROBE_FD));
-	if (!r && !o->no_probe)
+	if (!r && !o->no_probe && access(p->probe, R_OK) == 0)
 		r = strv_push(env, fmt("LD_PRELOAD=%s", p->probe));
 	if (!r)
 		r = strv_push(env, fmt("ASYNCLAB_CLOCK=%s",
@@ -129,8 +129,8 @@ static int make_env(const axc_opts *o, const axc__paths *p, struct strv *env)
 /* ---- process accounting through /proc -------------------------------- */
 
 /* Sum the threads of processes in group pgid (pgid > 0) or owned by uid
- * (pgid == 0). */
-static int count_tasks(pid_t pgid, uid_t uid)
+ * (pgid == 0), zombies too unless live_only. */
+static int count_tasks(pid_t pgid, uid_t uid, bool live_only)
 {
 	DIR *d = opendir("/proc");
 	if (!d)
@@ -162,9 +162,12 @@ static int count_tasks(pid_t pgid, uid_t uid)
 		const char *rp = strrchr(buf, ')');
 		int pgrp = 0;
 		long threads = 1;
+		char state = '?';
 		/* After "pid (comm)": state ppid pgrp ... field 20 is num_threads. */
-		if (!rp || sscanf(rp + 2, "%*c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld",
-				  &pgrp, &threads) != 2)
+		if (!rp || sscanf(rp + 2, "%c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld",
+				  &state, &pgrp, &threads) != 3)
+			continue;
+		if (live_only && (state == 'Z' || state == 'X'))
 			continue;
 		if (pgid == 0 || pgrp == pgid)
 			total += (int)threads;
@@ -190,15 +193,23 @@ static uint64_t vm_peak_kb(pid_t pid)
 }
 
 /* As root: kill every process of the sandbox uid, from a helper that
- * takes that uid (kill(-1) then reaches exactly those processes). */
+ * takes that uid, so kill(-1) reaches exactly those processes.  (kill(-1)
+ * reports success whenever any process exists, so /proc says when the
+ * sweep is done; zombies count until init reaps them.) */
 static void sweep_uid(uid_t uid)
 {
+	if (count_tasks(0, uid, true) == 0)
+		return;
 	pid_t h = fork();
 	if (h == 0) {
-		if (setgid(SANDBOX_GID) < 0 || setuid(uid) < 0)
+		if (setgroups(0, NULL) < 0 || setgid(SANDBOX_GID) < 0 || setuid(uid) < 0)
 			_exit(1);
-		for (int i = 0; i < 2000 && kill(-1, SIGKILL) == 0; i++)
-			usleep(1000);
+		for (int i = 0; i < 500; i++) {
+			kill(-1, SIGKILL);
+			if (count_tasks(0, uid, true) <= 1) /* the helper itself */
+				break;
+			usleep(2000);
+		}
 		_exit(0);
 	}
 	if (h > 0)
@@ -303,6 +314,7 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 {
 	memset(r, 0, sizeof *r);
 	axc__ev_init(&r->ev);
+	r->probe_missing = !o->no_probe && access(p->probe, R_OK) != 0;
 	struct strv env = { 0 }, argv = { 0 };
 	int rc = make_env(o, p, &env);
 	rc = rc ? rc : strv_push(&argv, strdup(exe));
@@ -329,12 +341,14 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 	in = po[1] = pe[1] = pv[1] = -1;
 	c.drop = geteuid() == 0;
 	if (c.drop) {
-		/* An id no one else uses, so the process count starts at zero. */
-		c.uid = (uid_t)(0x70000000u + ((unsigned)getpid() & 0xffffu));
+		/* An id no one else uses, so the process count starts at zero:
+		 * new for each run, as zombies of the last may still count. */
+		static unsigned runs;
+		c.uid = (uid_t)(0x70000000u + (((unsigned)getpid() & 0xffffu) << 8) + (runs++ & 0xffu));
 		c.nproc = (rlim_t)o->nproc;
 	} else {
 		c.uid = getuid();
-		c.nproc = (rlim_t)(count_tasks(0, c.uid) + o->nproc);
+		c.nproc = (rlim_t)(count_tasks(0, c.uid, false) + o->nproc);
 	}
 
 	uint64_t t0 = now_ns();
@@ -380,7 +394,7 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 				if (vm > r->peak_vm_kb)
 					r->peak_vm_kb = vm;
 				if (now - last_count >= 100000000u) {
-					int n = c.drop ? count_tasks(0, c.uid) : count_tasks(pid, 0);
+					int n = c.drop ? count_tasks(0, c.uid, false) : count_tasks(pid, 0, false);
 					if (n > r->peak_tasks)
 						r->peak_tasks = n;
 					last_count = now;
@@ -388,6 +402,7 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 				if (now >= deadline && !killed) {
 					r->timed_out = true;
 					r->limit = "time";
+					r->killed = true;
 					killpg(pid, SIGKILL);
 					killed = true;
 				}
@@ -419,6 +434,7 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 		}
 		if (!killed && so.total + se.total > (uint64_t)FLOOD_FACTOR * keep + keep) {
 			r->limit = "output";
+			r->killed = true;
 			killpg(pid, SIGKILL);
 			killed = true;
 		}

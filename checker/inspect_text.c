@@ -138,7 +138,12 @@ int axc_render_text(const json_t *rep, FILE *out)
 		fprintf(out, "%s: error: the program was stopped: %s\n", program, limit_text(limit));
 	if (json_is_true(json_object_get(rep, "output_truncated")))
 		fprintf(out, "%s: note: the program's output was truncated\n", program);
-	if (!json_is_true(json_object_get(json_object_get(rep, "stats"), "probe")))
+	const json_t *probe = json_object_get(rep, "probe");
+	if (axc__jstr(probe, "path") && !json_is_true(json_object_get(probe, "found")))
+		fprintf(out, "%s: note: the probe was not found at %s: nothing was checked (set ASYNCLAB_PROBE)\n",
+			program, axc__jstr(probe, "path"));
+	else if (axc__jstr(probe, "path") &&
+		 !json_is_true(json_object_get(json_object_get(rep, "stats"), "probe")))
 		fprintf(out, "%s: note: the probe sent no events (is the program linked with libasynclab?)\n",
 			program);
 

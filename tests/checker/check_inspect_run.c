@@ -1,0 +1,366 @@
+/* check_inspect_run.c - the inspector with real programs: build errors,
+ * a program that reports an address the inspector must symbolise to its
+ * line, and the sandbox against an endless loop, a fork bomb, a crash,
+ * unbounded allocation and an output flood, each ending with a clear
+ * verdict while the caller keeps running; then the command line. */
+#include "config.h"
+
+#include "inspect_testutil.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../testutil.h"
+
+static char dir[64];
+
+/* Each test works in a fresh directory, so paths are as a user types them. */
+static void setup(void)
+{
+	strcpy(dir, "/tmp/axc-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	chmod(dir, 0755);
+	ck_assert_int_eq(chdir(dir), 0);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (chdir("/") == 0 && system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+static void write_file(const char *name, const char *text)
+{
+	FILE *f = fopen(name, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static const char *prog_files[] = { "prog.c" };
+
+static axc_opts opts(void)
+{
+	axc_opts o;
+	axc_opts_init(&o);
+	o.files = prog_files;
+	o.nfiles = 1;
+	o.time_ms = 5000;
+	o.no_probe = true; /* these programs write their own events */
+	return o;
+}
+
+static json_t *check(const char *code, const axc_opts *o)
+{
+	write_file("prog.c", code);
+	json_t *rep = NULL;
+	ck_assert_int_eq(axc_run(o, &rep), 0);
+	ck_assert_ptr_nonnull(rep);
+	assert_report_schema(rep);
+	return rep;
+}
+
+static const json_t *jexit(const json_t *rep)
+{
+	return json_object_get(rep, "exit");
+}
+
+START_TEST(test_clean_run)
+{
+	axc_opts o = opts();
+	json_t *rep = check("#include <stdio.h>\nint main(void) { puts(\"hi\"); return 0; }\n", &o);
+	ck_assert(json_is_true(json_object_get(json_object_get(rep, "build"), "ok")));
+	const char *cmd = axc__jstr(json_object_get(rep, "build"), "command");
+	ck_assert_ptr_nonnull(strstr(cmd, " -g "));
+	ck_assert_ptr_nonnull(strstr(cmd, "-lasynclab"));
+	ck_assert_int_eq(axc__jint(jexit(rep), "status", -1), 0);
+	ck_assert_str_eq(axc__jstr(rep, "stdout"), "hi\n");
+	ck_assert_int_eq(axc_verdict(rep), 0);
+	json_decref(rep);
+}
+END_TEST
+
+START_TEST(test_build_error_keeps_compiler_lines)
+{
+	axc_opts o = opts();
+	json_t *rep = check("int main(void)\n{\n\treturn nope;\n}\n", &o);
+	const json_t *b = json_object_get(rep, "build");
+	ck_assert(json_is_false(json_object_get(b, "ok")));
+	ck_assert_msg(strstr(axc__jstr(b, "output"), "prog.c:3:"), "%s", axc__jstr(b, "output"));
+	ck_assert(json_is_null(json_object_get(jexit(rep), "status")));
+	ck_assert_int_eq(axc_verdict(rep), 2);
+	json_decref(rep);
+}
+END_TEST
+
+/* A program standing in for the probe: it reports a finding at the line
+ * that calls report() (return address - 1) with its caller as the stack. */
+static const char symbol_prog[] =
+	"#define _GNU_SOURCE\n"
+	"#include <dlfcn.h>\n"
+	"#include <stdio.h>\n"
+	"#include <stdlib.h>\n"
+	"#include <unistd.h>\n"
+	"static unsigned long off(void *a)\n"
+	"{\n"
+	"\tDl_info di;\n"
+	"\tdladdr(a, &di);\n"
+	"\treturn (unsigned long)((char *)a - (char *)di.dli_fbase);\n"
+	"}\n"
+	"static void __attribute__((noinline)) report(void)\n"
+	"{\n"
+	"\tchar *ra = (char *)__builtin_return_address(0) - 1;\n"
+	"\tchar *ra1 = (char *)__builtin_return_address(1) - 1;\n"
+	"\tchar exe[4096];\n"
+	"\tssize_t n = readlink(\"/proc/self/exe\", exe, sizeof exe - 1);\n"
+	"\texe[n > 0 ? n : 0] = 0;\n"
+	"\tdprintf(atoi(getenv(\"ASYNCLAB_PROBE_FD\")),\n"
+	"\t\t\"{\\\"ev\\\":\\\"hello\\\",\\\"v\\\":1,\\\"clock\\\":\\\"real\\\",\\\"exe\\\":\\\"%s\\\"}\\n\"\n"
+	"\t\t\"{\\\"ev\\\":\\\"finding\\\",\\\"id\\\":\\\"blocking-call\\\",\\\"message\\\":\\\"sleep in a poll\\\",\"\n"
+	"\t\t\"\\\"loc\\\":{\\\"mod\\\":\\\"%s\\\",\\\"off\\\":\\\"0x%lx\\\"},\"\n"
+	"\t\t\"\\\"stack\\\":[{\\\"mod\\\":\\\"%s\\\",\\\"off\\\":\\\"0x%lx\\\"},{\\\"mod\\\":\\\"%s\\\",\\\"off\\\":\\\"0x%lx\\\"}]}\\n\",\n"
+	"\t\texe, exe, off(ra), exe, off(ra), exe, off(ra1));\n"
+	"}\n"
+	"static void __attribute__((noinline)) worker(void)\n"
+	"{\n"
+	"\treport();\n"			/* line 28 */
+	"}\n"
+	"int main(void)\n"
+	"{\n"
+	"\tworker();\n"			/* line 32 */
+	"\treturn 0;\n"
+	"}\n";
+
+START_TEST(test_address_symbolised_to_line)
+{
+	axc_opts o = opts();
+	json_t *rep = check(symbol_prog, &o);
+	ck_assert_msg(json_is_true(json_object_get(json_object_get(rep, "build"), "ok")), "%s",
+		      axc__jstr(json_object_get(rep, "build"), "output"));
+	const json_t *f = json_array_get(json_object_get(rep, "findings"), 0);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(axc__jstr(f, "file"), "prog.c"); /* as given to the compiler */
+	ck_assert_int_eq(axc__jint(f, "line", 0), 28);
+	ck_assert_str_eq(axc__jstr(f, "function"), "worker");
+	const json_t *st = json_object_get(f, "stack");
+	ck_assert_uint_eq(json_array_size(st), 2);
+	ck_assert_int_eq(axc__jint(json_array_get(st, 1), "line", 0), 32);
+	ck_assert_str_eq(axc__jstr(json_array_get(st, 1), "function"), "main");
+	ck_assert_str_eq(axc__jstr(json_array_get(st, 1), "file"), "prog.c");
+	ck_assert_int_eq(axc_verdict(rep), 1);
+	char *t = render(axc_render_text, rep);
+	ck_assert_msg(strstr(t, "prog.c:28:"), "%s", t);
+	ck_assert_msg(strstr(t, "warning: sleep in a poll [blocking-call]"), "%s", t);
+	ck_assert_msg(strstr(t, "prog.c:32:1: note: called from main"), "%s", t);
+	free(t);
+	json_decref(rep);
+}
+END_TEST
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+START_TEST(test_endless_loop_stopped_at_time_limit)
+{
+	axc_opts o = opts();
+	o.time_ms = 700;
+	uint64_t t0 = now_ms();
+	json_t *rep = check("int main(void) { for (;;) ; }\n", &o);
+	ck_assert_uint_lt(now_ms() - t0, 4000);
+	ck_assert(json_is_true(json_object_get(jexit(rep), "timed_out")));
+	ck_assert_str_eq(axc__jstr(jexit(rep), "limit"), "time");
+	const json_t *f = json_array_get(json_object_get(rep, "findings"), 0);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(axc__jstr(f, "id"), "stalled-poll");
+	ck_assert_int_eq(axc_verdict(rep), 1);
+	json_decref(rep);
+}
+END_TEST
+
+/* Live (not zombie) processes of this test's sandbox user ids. */
+static int sandbox_live(void)
+{
+	if (geteuid() != 0)
+		return 0;
+	unsigned base = 0x70000000u + (((unsigned)getpid() & 0xffffu) << 8);
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+	while ((de = readdir(d))) {
+		char path[300], buf[512];
+		struct stat sb;
+		snprintf(path, sizeof path, "/proc/%s", de->d_name);
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' || stat(path, &sb) < 0 ||
+		    sb.st_uid < base || sb.st_uid > base + 255)
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+		int fd = open(path, O_RDONLY);
+		ssize_t k = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		if (k <= 0)
+			continue;
+		buf[k] = '\0';
+		const char *rp = strrchr(buf, ')');
+		if (rp && rp[2] != 'Z' && rp[2] != 'X')
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+START_TEST(test_fork_bomb_contained)
+{
+	axc_opts o = opts();
+	o.time_ms = 1500;
+	o.nproc = 16;
+	json_t *rep = check("#include <unistd.h>\nint main(void) { for (;;) fork(); }\n", &o);
+	ck_assert_str_eq(axc__jstr(jexit(rep), "limit"), "processes");
+	ck_assert_int_eq(axc_verdict(rep), 2);
+	ck_assert_int_eq(sandbox_live(), 0);
+	json_decref(rep);
+	/* The caller is fine and can check the next program. */
+	rep = check("int main(void) { return 0; }\n", &o);
+	ck_assert_int_eq(axc_verdict(rep), 0);
+	json_decref(rep);
+}
+END_TEST
+
+START_TEST(test_children_capped_and_cleaned_up)
+{
+	axc_opts o = opts();
+	o.nproc = 8;
+	json_t *rep = check("#include <stdio.h>\n#include <unistd.h>\n"
+			    "int main(void) { int ok = 0;\n"
+			    "  for (int i = 0; i < 50; i++) { pid_t p = fork(); if (p == 0) { sleep(60); _exit(0); } ok += p > 0; }\n"
+			    "  printf(\"%d\\n\", ok); return 0; }\n", &o);
+	int forked = atoi(axc__jstr(rep, "stdout"));
+	ck_assert_int_gt(forked, 0);
+	ck_assert_int_lt(forked, 8);
+	/* The sleeping children were stopped with the program. */
+	ck_assert_int_eq(sandbox_live(), 0);
+	json_decref(rep);
+}
+END_TEST
+
+START_TEST(test_segfault_reported_with_signal)
+{
+	axc_opts o = opts();
+	json_t *rep = check("#include <stddef.h>\n"
+			    "static void poke(int *p) { *p = 1; }\n"
+			    "int main(void) { poke(NULL); return 0; }\n", &o);
+	ck_assert_str_eq(axc__jstr(jexit(rep), "signal"), "SIGSEGV");
+	ck_assert(json_is_null(json_object_get(jexit(rep), "status")));
+	const json_t *crash = json_object_get(rep, "crash");
+	ck_assert(json_is_object(crash));
+	ck_assert_str_eq(axc__jstr(crash, "signal"), "SIGSEGV");
+	/* Without the probe there is no stack, and the report says so. */
+	ck_assert_uint_eq(json_array_size(json_object_get(crash, "stack")), 0);
+	ck_assert_ptr_nonnull(axc__jstr(crash, "note"));
+	ck_assert_int_eq(axc_verdict(rep), 2);
+	char *t = render(axc_render_text, rep);
+	ck_assert_msg(strstr(t, "crashed with SIGSEGV"), "%s", t);
+	free(t);
+	json_decref(rep);
+}
+END_TEST
+
+START_TEST(test_memory_limit)
+{
+	if (axc__sanitized())
+		return; /* no address-space limit under sanitizers */
+	axc_opts o = opts();
+	o.mem_mb = 96;
+	json_t *rep = check("#include <stdlib.h>\n#include <string.h>\n"
+			    "int main(void) { for (;;) { char *p = malloc(1 << 20); memset(p, 1, 1 << 20); } }\n",
+			    &o);
+	ck_assert_str_eq(axc__jstr(jexit(rep), "limit"), "memory");
+	ck_assert_int_eq(axc_verdict(rep), 2);
+	json_decref(rep);
+}
+END_TEST
+
+START_TEST(test_output_flood_truncated_and_stopped)
+{
+	axc_opts o = opts();
+	o.output_bytes = 4096;
+	uint64_t t0 = now_ms();
+	json_t *rep = check("#include <stdio.h>\nint main(void) { for (;;) puts(\"flood\"); }\n", &o);
+	ck_assert_uint_lt(now_ms() - t0, 4000);
+	ck_assert_str_eq(axc__jstr(jexit(rep), "limit"), "output");
+	ck_assert(json_is_true(json_object_get(rep, "output_truncated")));
+	ck_assert_uint_eq(strlen(axc__jstr(rep, "stdout")), 4096);
+	ck_assert(json_is_false(json_object_get(jexit(rep), "timed_out")));
+	ck_assert(json_is_null(json_object_get(rep, "crash"))); /* we stopped it */
+	ck_assert_int_eq(axc_verdict(rep), 2);
+	json_decref(rep);
+}
+END_TEST
+
+START_TEST(test_long_output_truncated_only)
+{
+	axc_opts o = opts();
+	o.output_bytes = 4096;
+	json_t *rep = check("#include <stdio.h>\n"
+			    "int main(void) { for (int i = 0; i < 2000; i++) puts(\"0123456789\"); return 0; }\n",
+			    &o);
+	ck_assert(json_is_true(json_object_get(rep, "output_truncated")));
+	ck_assert(json_is_null(json_object_get(jexit(rep), "limit")));
+	ck_assert_int_eq(axc_verdict(rep), 0);
+	json_decref(rep);
+}
+END_TEST
+
+START_TEST(test_environment_and_arguments)
+{
+	axc_opts o = opts();
+	static const char *args[] = { "two words" };
+	static const char *env[] = { "EXTRA=1" };
+	o.args = args;
+	o.nargs = 1;
+	o.env = env;
+	o.nenv = 1;
+	o.clock = AXC_CLOCK_VIRTUAL;
+	o.seed = 7;
+	o.seed_set = true;
+	o.thresholds[AXC_TH_STALL_MS] = 50;
+	json_t *rep = check("#include <stdio.h>\n#include <stdlib.h>\n"
+			    "int main(int argc, char **argv) { printf(\"%d|%s|%s|%s|%s|%s\\n\", argc, argv[1],\n"
+			    "  getenv(\"ASYNCLAB_CLOCK\"), getenv(\"ASYNCLAB_SEED\"),\n"
+			    "  getenv(\"ASYNCLAB_CHECK_STALL_MS\"), getenv(\"EXTRA\")); return 0; }\n", &o);
+	ck_assert_str_eq(axc__jstr(rep, "stdout"), "2|two words|virtual|7|50|1\n");
+	json_decref(rep);
+}
+END_TEST
+
+static Suite *inspect_run_suite(void)
+{
+	Suite *s = suite_create("inspect_run");
+	TCase *tc = tcase_create("sandbox");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_clean_run);
+	tcase_add_test(tc, test_build_error_keeps_compiler_lines);
+	tcase_add_test(tc, test_address_symbolised_to_line);
+	tcase_add_test(tc, test_endless_loop_stopped_at_time_limit);
+	tcase_add_test(tc, test_fork_bomb_contained);
+	tcase_add_test(tc, test_children_capped_and_cleaned_up);
+	tcase_add_test(tc, test_segfault_reported_with_signal);
+	tcase_add_test(tc, test_memory_limit);
+	tcase_add_test(tc, test_output_flood_truncated_and_stopped);
+	tcase_add_test(tc, test_long_output_truncated_only);
+	tcase_add_test(tc, test_environment_and_arguments);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(inspect_run_suite)
