@@ -209,6 +209,23 @@ axl_result *axl_judge(const axl_lesson *l, json_t *report, const char *learner);
 void axl_result_free(axl_result *r);
 
 /* ------------------------------------------------------------------------
+ * Lesson self-check (lesson-lint and the test suite)
+ * ------------------------------------------------------------------------ */
+
+typedef struct axl_lint {
+	int problems;		 /* each one is also a diagnostic */
+	char starter_failed[256]; /* the checks the starter failed, comma separated */
+	double starter_s, solution_s; /* wall time of each verify round trip */
+} axl_lint;
+
+/* Check a loaded lesson: every file present; the starter compiles and fails
+ * a check (each of starter_fails when given); the solution passes every
+ * check.  Problems are added to d as "path[:line]: message".  Returns 0 when
+ * the checks could run (see out->problems), -errno when the checker could
+ * not run at all. */
+int axl_lesson_lint(const axl_lesson *l, axl_lint *out, axl_diags *d);
+
+/* ------------------------------------------------------------------------
  * Progress
  * ------------------------------------------------------------------------ */
 

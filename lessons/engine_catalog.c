@@ -44,7 +44,10 @@ const char *axl_lessons_dir(void)
 	const char *env = getenv("ASYNCLAB_LESSONS");
 	if (env && *env)
 		return env;
-	return in_build_tree() ? AXL_SRC_LESSONS : AXL_INSTALLED_LESSONS;
+	if (!in_build_tree())
+		return AXL_INSTALLED_LESSONS;
+	static char src[PATH_MAX];
+	return realpath(AXL_SRC_LESSONS, src) ? src : AXL_SRC_LESSONS;
 }
 
 static bool lesson_folder_name(const char *n)

@@ -131,7 +131,9 @@ static void mark_set(axl_mark *m, bool passed, const char *actual, const char *e
 
 static void bound_text(char *buf, size_t n, int64_t lo, int64_t hi, const char *unit)
 {
-	if (lo >= 0 && hi >= 0)
+	if (lo >= 0 && lo == hi)
+		snprintf(buf, n, "exactly %lld%s", (long long)lo, unit);
+	else if (lo >= 0 && hi >= 0)
 		snprintf(buf, n, "between %lld and %lld%s", (long long)lo, (long long)hi, unit);
 	else if (hi >= 0)
 		snprintf(buf, n, "at most %lld%s", (long long)hi, unit);
@@ -169,12 +171,8 @@ static void judge_check(axl_result *r, axl_mark *m, const char *learner)
 		size_t hl;
 		for (size_t i = 0; i < c->nexpect; i++) {
 			if (!find_line(r->out, &pos, c->expect[i], &hit, &hl)) {
-				size_t p0 = 0;
-				bool anywhere = find_line(r->out, &p0, c->expect[i], &hit, &hl);
-				snprintf(act, sizeof act, anywhere ? "the line '%s' came out of order"
-								   : "no line '%s' in the output",
-					 c->expect[i]);
-				mark_set(m, false, act, c->expect[i]);
+				/* {actual} is the line that did not come (README.md). */
+				mark_set(m, false, c->expect[i], c->expect[i]);
 				return;
 			}
 		}

@@ -7,6 +7,7 @@ libaxlessons_la_SOURCES = \
 	lessons/engine_manifest.c \
 	lessons/engine_catalog.c \
 	lessons/engine_verify.c \
+	lessons/engine_lint.c \
 	lessons/progress.c \
 	lessons/workspace.c
 libaxlessons_la_CPPFLAGS = $(AM_CPPFLAGS) \

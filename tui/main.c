@@ -1,46 +1,68 @@
-/* main.c - the asynclab program.  Until the lab's screens exist it runs a
- * short runtime demo: three sleeps run one after another, then together,
- * on the virtual clock. */
-#include <asynclab.h>
-#include <stdio.h>
-#include <string.h>
+/* main.c - the asynclab program's entry point: dispatch to a subcommand
+ * (init, list, verify, run, hint, solution, reset, progress, lesson-lint,
+ * check) or, with no arguments, say where the learner is and what to do. */
+#include "config.h"
 
-AX_ASYNC(nap, int, int ms;)
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(FILE *out)
 {
-	AX_BEGIN;
-	AX_AWAIT(ax_sleep_ms((uint64_t)self->ms));
-	AX_RETURN(self->ms);
-	AX_END;
+	size_t n;
+	const cli_cmd *cmds = cli_commands(&n);
+	fprintf(out, "usage: asynclab [COMMAND] [ARGS]\n\n"
+		     "A terminal lab for asynchronous programming in C, the way Rust's futures "
+		     "work.\n\ncommands:\n");
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(out, "\n`asynclab COMMAND --help` explains one command; asynclab(1) has the "
+		     "details.\nWith no command, asynclab shows where you are in the lessons.\n");
 }
 
-AX_ASYNC(demo, ax_unit, int i; ax_vals v; uint64_t t0;)
+/* No arguments.  Without a terminal there is nothing to show interactively:
+ * say so and point to the subcommands.  With one, show the lesson list and
+ * the next step. */
+static int no_command(void)
 {
-	AX_BEGIN;
-	self->t0 = ax_now();
-	for (self->i = 1; self->i <= 3; self->i++)
-		AX_AWAIT(AX_CALL(nap, .ms = 100 * self->i));
-	printf("sequential awaits: %3llu ms of virtual time (the sum)\n",
-	       (unsigned long long)((ax_now() - self->t0) / 1000000));
-	self->t0 = ax_now();
-	AX_AWAIT(AX_TIMEOUT_MS(1000, AX_CALL(nap, .ms = 300)));
-	printf("one awaited 300 ms nap: %3llu ms\n",
-	       (unsigned long long)((ax_now() - self->t0) / 1000000));
-	AX_END;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "asynclab: not a terminal, so there is no interactive lab here.\n"
+				"Use the subcommands: `asynclab list`, `asynclab verify [LESSON]`, "
+				"`asynclab hint LESSON`, `asynclab --help` for all of them.\n");
+		return CLI_USAGE;
+	}
+	char name[] = "list";
+	char *argv[] = { name, NULL };
+	return cli_list(1, argv);
 }
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "--version")) {
-		printf("asynclab %s\n", AX_VERSION);
-		return 0;
+	if (argc < 2)
+		return no_command();
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		if (argc > 2 && cli_command(argv[2])) {
+			cli_print_help(cli_command(argv[2]), stdout);
+			return CLI_OK;
+		}
+		usage(stdout);
+		return CLI_OK;
 	}
-	if (argc > 1) {
-		fprintf(stderr, "usage: asynclab [--version]\n");
-		return 2;
+	if (!strcmp(cmd, "--version")) {
+		cli_print_version();
+		return CLI_OK;
 	}
-	ax_rt *rt = ax_rt_new(&(ax_rt_opts){ .clock = AX_CLOCK_VIRTUAL });
-	if (!rt)
-		return 1;
-	AX_BLOCK_ON(rt, AX_CALL(demo));
-	return ax_rt_free(rt) == 0 ? 0 : 1;
+	const cli_cmd *c = cli_command(cmd);
+	if (!c) {
+		if (cmd[0] == '-')
+			fprintf(stderr, "asynclab: unknown option '%s'\n", cmd);
+		else
+			fprintf(stderr, "asynclab: unknown command '%s'\n", cmd);
+		fprintf(stderr, "Try 'asynclab --help'.\n");
+		return CLI_USAGE;
+	}
+	return c->fn(argc - 1, argv + 1);
 }

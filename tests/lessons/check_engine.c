@@ -1,0 +1,517 @@
+/* check_engine.c - the lesson engine: manifest errors with their line
+ * numbers, judging run reports against each kind of check, and the sandbox
+ * (an exercise that loops, fork-bombs, crashes, allocates without bound or
+ * floods its output gets a clear verdict and the engine carries on). */
+#include "config.h"
+
+#include "lesson_fixture.h"
+#include "../testutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#define LESSON_HEAD "[lesson]\nid = box\ntitle = A box\norder = 7\nconcept = boxes\n"
+
+/* Parse ini as DIR/07-box/lesson.ini; returns the rc, diagnostics in d. */
+static int parse(const char *ini, axl_lesson **l, axl_diags *d)
+{
+	char *dir = fx_tmpdir();
+	char *ld = fx_lesson(dir, "07-box", ini, "int main(void){return 0;}\n",
+			     "int main(void){return 0;}\n");
+	int rc = axl_lesson_load(ld, l, d);
+	fx_rmrf(dir);
+	free(ld);
+	free(dir);
+	return rc;
+}
+
+/* Assert that parsing ini fails with a diagnostic "lesson.ini:LINE: ...needle". */
+static void expect_error(const char *ini, int line, const char *needle)
+{
+	axl_lesson *l = NULL;
+	axl_diags d = { 0 };
+	ck_assert_int_eq(parse(ini, &l, &d), -EINVAL);
+	ck_assert_ptr_null(l);
+	char want[256];
+	snprintf(want, sizeof want, "07-box/lesson.ini:%d: %s", line, needle);
+	ck_assert_msg(fx_diag_has(&d, want), "wanted '%s' in:\n%s", want, fx_diags_text(&d));
+	axl_diags_free(&d);
+}
+
+START_TEST(manifest_valid)
+{
+	axl_lesson *l = NULL;
+	axl_diags d = { 0 };
+	int rc = parse("# a comment\n" LESSON_HEAD "time_box_min = 15\nargs = -n 3\nseed = 42\n"
+		       "time_limit_s = 2\nstarter_fails = fast, says-hi\n\n"
+		       "[check says-hi]\nkind = output\nexpect = hello *\nexpect = bye\n"
+		       "absent = oops\nmessage = say {expected}\n"
+		       "; another comment\n[check fast]\nkind = vtime\nmax_ms = 300\n"
+		       "message = took {actual}\n",
+		       &l, &d);
+	ck_assert_msg(rc == 0, "%s", fx_diags_text(&d));
+	ck_assert_str_eq(l->id, "box");
+	ck_assert_str_eq(l->folder, "07-box");
+	ck_assert_int_eq(l->order, 7);
+	ck_assert_int_eq(l->time_box_min, 15);
+	ck_assert_int_eq(l->time_limit_s, 2);
+	ck_assert(l->seed_set);
+	ck_assert_uint_eq(l->seed, 42);
+	ck_assert_uint_eq(l->nargs, 2);
+	ck_assert_str_eq(l->args[1], "3");
+	ck_assert_uint_eq(l->nstarter_fails, 2);
+	ck_assert_str_eq(l->starter_fails[1], "says-hi");
+	/* The two checks in file order, then the implicit clean-exit. */
+	ck_assert_uint_eq(l->nchecks, 3);
+	ck_assert_str_eq(l->checks[0].name, "says-hi");
+	ck_assert_int_eq(l->checks[0].line, 13);
+	ck_assert_uint_eq(l->checks[0].nexpect, 2);
+	ck_assert_str_eq(l->checks[0].expect[1], "bye");
+	ck_assert_int_eq(l->checks[1].kind, AXL_CHECK_VTIME);
+	ck_assert_int_eq(l->checks[1].max_ms, 300);
+	ck_assert_int_eq(l->checks[1].min_ms, -1);
+	ck_assert_str_eq(l->checks[2].name, "clean-exit");
+	ck_assert_int_eq(l->checks[2].kind, AXL_CHECK_EXIT);
+	ck_assert_int_eq(l->nhints, 2);
+	ck_assert(!l->has_harness);
+	axl_lesson_free(l);
+	axl_diags_free(&d);
+}
+END_TEST
+
+START_TEST(manifest_errors_have_lines)
+{
+	expect_error(LESSON_HEAD "\n[check concurrent]\nkind = vtime\nmax_msx = 3\nmessage = m\n", 9,
+		     "unknown key 'max_msx' in [check concurrent]");
+	expect_error("[lesson]\nid = jion\ntitle = t\norder = 7\nconcept = c\n"
+		     "[check a]\nkind = exit\nmessage = m\n", 2,
+		     "[lesson] id 'jion' does not match the folder name '07-box'");
+	expect_error(LESSON_HEAD "[check a]\nkind = vtim\nmessage = m\n", 7,
+		     "[check a] kind 'vtim' is not one of");
+	expect_error(LESSON_HEAD "[check a]\nkind = exit\n", 6, "[check a] has no message");
+	expect_error(LESSON_HEAD "[check a]\nkind = exit\nmessage = m\n[check a]\nkind = exit\n"
+				 "message = m\n", 9, "check 'a' already defined at line 6");
+	expect_error("id = box\n" LESSON_HEAD "[check a]\nkind = exit\nmessage = m\n", 1,
+		     "key 'id' outside any section");
+	expect_error(LESSON_HEAD "starter_fails = nope\n[check a]\nkind = exit\nmessage = m\n", 1,
+		     "starter_fails names 'nope'");
+	expect_error(LESSON_HEAD "[check a]\nkind = exit\nmessage = m\njust words\n", 9,
+		     "expected 'key = value'");
+	expect_error(LESSON_HEAD "[check a]\nkind = vtime\nmessage = m\nmin_live = 3\n", 9,
+		     "[check a] key 'min_live' does not apply to kind vtime");
+	expect_error(LESSON_HEAD "[check a]\nkind = vtime\nmessage = m\n", 6,
+		     "[check a] kind vtime needs min_ms or max_ms");
+	expect_error(LESSON_HEAD "[check a]\nkind = finding\nid = blocking-cal\nmessage = m\n", 8,
+		     "[check a] unknown finding id 'blocking-cal'");
+	expect_error(LESSON_HEAD "order = 8\n[check a]\nkind = exit\nmessage = m\n", 6,
+		     "key 'order' repeated in [lesson]");
+	expect_error(LESSON_HEAD "[check a]\nkind = vtime\nmax_ms = soon\nmessage = m\n", 8,
+		     "max_ms: 'soon' is not a number");
+	expect_error(LESSON_HEAD "[chek a]\n", 6, "unknown section [chek a]");
+	expect_error("[lesson]\nid = box\norder = 7\nconcept = c\n[check a]\nkind = exit\n"
+		     "message = m\n", 1, "[lesson] has no title");
+	expect_error(LESSON_HEAD, 1, "no [check NAME] section");
+	expect_error(LESSON_HEAD "[check Bad_Name]\nkind = exit\nmessage = m\n", 6,
+		     "check name 'Bad_Name' is not kebab-case");
+}
+END_TEST
+
+START_TEST(manifest_every_error_reported)
+{
+	axl_lesson *l = NULL;
+	axl_diags d = { 0 };
+	ck_assert_int_eq(parse(LESSON_HEAD "bogus = 1\n[check a]\nkind = nope\nmessage = m\n"
+					   "[check b]\nkind = tasks\nmessage = m\n",
+			       &l, &d), -EINVAL);
+	ck_assert_uint_eq(d.n, 3);
+	ck_assert(fx_diag_has(&d, "lesson.ini:6: unknown key 'bogus' in [lesson]"));
+	ck_assert(fx_diag_has(&d, "lesson.ini:8: [check a] kind 'nope'"));
+	ck_assert(fx_diag_has(&d, "lesson.ini:10: [check b] kind tasks needs"));
+	axl_diags_free(&d);
+}
+END_TEST
+
+START_TEST(manifest_missing_file)
+{
+	char *dir = fx_tmpdir();
+	char *ld = fx_path(dir, "03-none");
+	ck_assert_int_eq(mkdir(ld, 0755), 0);
+	axl_lesson *l = NULL;
+	axl_diags d = { 0 };
+	ck_assert_int_eq(axl_lesson_load(ld, &l, &d), -ENOENT);
+	ck_assert(fx_diag_has(&d, "03-none/lesson.ini: cannot read"));
+	axl_diags_free(&d);
+	fx_rmrf(dir);
+	free(ld);
+	free(dir);
+}
+END_TEST
+
+START_TEST(catalog_order_and_lookup)
+{
+	char *dir = fx_tmpdir();
+	const char *ini_a = "[lesson]\nid = alpha\ntitle = A\norder = 2\nconcept = a\n"
+			    "[check x]\nkind = exit\nmessage = m\n";
+	const char *ini_b = "[lesson]\nid = beta\ntitle = B\norder = 10\nconcept = b\n"
+			    "[check x]\nkind = exit\nmessage = m\n";
+	free(fx_lesson(dir, "10-beta", ini_b, "", ""));
+	free(fx_lesson(dir, "02-alpha", ini_a, "", ""));
+	free(fx_lesson(dir, "05-broken", "[lesson]\n", "", ""));
+	axl_catalog *c = NULL;
+	axl_diags d = { 0 };
+	ck_assert_int_eq(axl_catalog_load(dir, &c, &d), 0);
+	ck_assert_uint_eq(c->n, 2);
+	ck_assert_str_eq(c->lessons[0]->id, "alpha");
+	ck_assert_str_eq(c->lessons[1]->id, "beta");
+	ck_assert(fx_diag_has(&d, "05-broken/lesson.ini:1:"));
+	ck_assert_ptr_eq(axl_catalog_find(c, "beta"), c->lessons[1]);
+	ck_assert_ptr_eq(axl_catalog_find(c, "10"), c->lessons[1]);
+	ck_assert_ptr_eq(axl_catalog_find(c, "02"), c->lessons[0]);
+	ck_assert_ptr_eq(axl_catalog_find(c, "02-alpha"), c->lessons[0]);
+	ck_assert_ptr_eq(axl_catalog_find(c, "02-alpha.c"), c->lessons[0]);
+	ck_assert_ptr_null(axl_catalog_find(c, "gamma"));
+	ck_assert_ptr_null(axl_catalog_find(c, "3"));
+	axl_catalog_free(c);
+	axl_diags_free(&d);
+	setenv("ASYNCLAB_LESSONS", dir, 1);
+	ck_assert_str_eq(axl_lessons_dir(), dir);
+	fx_rmrf(dir);
+	free(dir);
+}
+END_TEST
+
+/* ---- judging run reports (no program runs) ---------------------------- */
+
+static axl_lesson *judge_lesson;
+
+static void judge_setup(void)
+{
+	axl_diags d = { 0 };
+	int rc = parse(LESSON_HEAD
+		       "[check out]\nkind = output\nexpect = start\nexpect = total: * ms\n"
+		       "absent = panic*\nmessage = missing {actual}\n"
+		       "[check fast]\nkind = vtime\nmin_ms = 100\nmax_ms = 300\n"
+		       "message = took {actual}, wanted {expected}\n"
+		       "[check bounded]\nkind = tasks\nmax_live = 4\nmin_spawned = 2\n"
+		       "message = {actual}, wanted {expected}\n"
+		       "[check blocks]\nkind = finding\nid = blocking-call\nline_from = starter\n"
+		       "message = no blocking call found\n"
+		       "[check clean]\nkind = no-finding\nid = any\nmessage = found {actual}\n"
+		       "[check status]\nkind = exit\nstatus = 0\nmessage = exited {actual}\n",
+		       &judge_lesson, &d);
+	ck_assert_msg(rc == 0, "%s", fx_diags_text(&d));
+	axl_diags_free(&d);
+}
+
+static void judge_teardown(void)
+{
+	axl_lesson_free(judge_lesson);
+}
+
+static axl_result *judge_json(const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	json_error_t e;
+	json_t *rep = json_loads(buf, 0, &e);
+	ck_assert_msg(rep != NULL, "bad test JSON: %s", e.text);
+	axl_result *r = axl_judge(judge_lesson, rep, "/ws/exercises/07-box.c");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->nmarks, 6);
+	return r;
+}
+
+#define REPORT(out, vns, peak, spawned, findings, exitobj)                             \
+	"{\"version\":1,\"build\":{\"ok\":true,\"output\":\"\"},\"exit\":" exitobj       \
+	",\"stdout\":\"" out "\",\"stderr\":\"\",\"stats\":{\"virtual_ns\":" #vns         \
+	",\"peak_live_tasks\":" #peak ",\"tasks_spawned\":" #spawned "},\"findings\":["   \
+	findings "],\"tasks\":[{\"id\":1,\"name\":\"main\",\"future\":\"m\",\"parent\":0," \
+	"\"state\":\"done\",\"spawn_ns\":0,\"exit_ns\":5}],\"timeline\":[{\"task\":1,"    \
+	"\"kind\":\"poll\",\"t0\":0,\"t1\":5}]}"
+#define EXIT0 "{\"status\":0,\"signal\":null,\"timed_out\":false,\"limit\":null}"
+#define BLOCKING_IN(file)                                                             \
+	"{\"id\":\"blocking-call\",\"message\":\"sleep() blocks\",\"file\":\"" file        \
+	"\",\"line\":20,\"fix\":\"use ax_sleep_ms\",\"lesson\":\"blocking\"}"
+
+START_TEST(judge_all_pass)
+{
+	axl_result *r = judge_json(REPORT("start\\n  total: 250 ms \\nend\\n", 200000000, 3, 2,
+					  "", EXIT0));
+	for (size_t i = 0; i < r->nmarks; i++)
+		ck_assert_msg(r->marks[i].passed || !strcmp(r->marks[i].check->name, "blocks"),
+			      "%s: %s", r->marks[i].check->name, r->marks[i].message);
+	ck_assert(!r->passed); /* blocks wants a finding */
+	ck_assert_uint_eq(r->nfailed, 1);
+	ck_assert_str_eq(r->marks[3].message, "no blocking call found");
+	ck_assert_int_eq(r->end, AXL_END_EXITED);
+	ck_assert_str_eq(r->verdict, "the exercise ran to the end (exit status 0)");
+	ck_assert_uint_eq(r->ntasks, 1);
+	ck_assert_str_eq(r->tasks[0].name, "main");
+	ck_assert_uint_eq(r->nspans, 1);
+	ck_assert_str_eq(r->timeline[0].kind, "poll");
+	axl_result_free(r);
+}
+END_TEST
+
+START_TEST(judge_each_failure)
+{
+	/* Output out of order, too slow, too many tasks, the finding in the
+	 * harness rather than the learner's file, exit 3. */
+	axl_result *r = judge_json(REPORT("total: 1 ms\\nstart\\npanic now\\n", 900000000, 9, 9,
+					  BLOCKING_IN("/lessons/07-box/harness.c"),
+					  "{\"status\":3,\"signal\":null,\"timed_out\":false,"
+					  "\"limit\":null}"));
+	ck_assert(!r->passed);
+	ck_assert_uint_eq(r->nfailed, 6);
+	ck_assert_str_eq(r->marks[0].message, "missing total: * ms");
+	ck_assert_str_eq(r->marks[1].message, "took 900 ms, wanted between 100 and 300 ms");
+	ck_assert_str_eq(r->marks[2].message, "9 live tasks at the peak, wanted at most 4 live tasks");
+	ck_assert(!r->marks[3].passed);
+	ck_assert_str_eq(r->marks[4].message, "found blocking-call at harness.c:20");
+	ck_assert_str_eq(r->marks[5].message, "exited 3");
+	ck_assert_str_eq(r->verdict, "the exercise exited with status 3");
+	ck_assert_uint_eq(r->nfindings, 1);
+	ck_assert_str_eq(r->findings[0].fix, "use ax_sleep_ms");
+	axl_result_free(r);
+
+	/* The absent line, and a finding in the learner's file. */
+	r = judge_json(REPORT("start\\ntotal: 2 ms\\npanic: x\\n", 100000000, 1, 1,
+			      BLOCKING_IN("07-box.c"), EXIT0));
+	ck_assert_str_eq(r->marks[0].message, "missing panic: x");
+	ck_assert(r->marks[1].passed);
+	ck_assert_str_eq(r->marks[2].message, "1 tasks spawned, wanted at least 2 tasks spawned");
+	ck_assert(r->marks[3].passed);
+	ck_assert(!r->marks[4].passed);
+	axl_result_free(r);
+}
+END_TEST
+
+START_TEST(judge_abnormal_ends)
+{
+	axl_result *r = judge_json(REPORT("start\\n", 0, 1, 1, "",
+					  "{\"status\":null,\"signal\":\"SIGSEGV\","
+					  "\"timed_out\":false,\"limit\":null}"));
+	ck_assert_int_eq(r->end, AXL_END_SIGNAL);
+	ck_assert_str_eq(r->verdict, "the exercise was killed by SIGSEGV");
+	ck_assert_uint_eq(r->nfailed, r->nmarks);
+	ck_assert_str_eq(r->marks[5].message, "Not judged: the exercise was killed by SIGSEGV.");
+	axl_result_free(r);
+
+	r = judge_json(REPORT("", 0, 1, 1, "", "{\"status\":null,\"signal\":\"SIGKILL\","
+						"\"timed_out\":true,\"limit\":\"time\"}"));
+	ck_assert_int_eq(r->end, AXL_END_TIME);
+	ck_assert_str_eq(r->verdict, "stopped after 5 s (the time limit): the exercise never finished");
+	ck_assert_uint_eq(r->nfailed, 6);
+	axl_result_free(r);
+
+	json_t *rep = json_pack("{s:i, s:{s:b, s:s}, s:n, s:s, s:s}", "version", 1, "build", "ok",
+				0, "output", "a.c:3:1: error: expected ';'", "exit", "stdout", "",
+				"stderr", "");
+	r = axl_judge(judge_lesson, rep, "a.c");
+	ck_assert_int_eq(r->end, AXL_END_NOT_BUILT);
+	ck_assert_str_eq(r->build_output, "a.c:3:1: error: expected ';'");
+	ck_assert_uint_eq(r->nfailed, r->nmarks);
+	ck_assert_str_eq(r->marks[0].message,
+			 "Not judged: the exercise did not compile (see the compiler output).");
+	axl_result_free(r);
+}
+END_TEST
+
+/* ---- the sandbox: real runs through axc_run --------------------------- */
+
+#define BOX_INI(limit)                                                                \
+	"[lesson]\nid = box\ntitle = Box\norder = 7\nconcept = sandbox\ntime_limit_s = " \
+	limit "\n[check done]\nkind = output\nexpect = done\nmessage = it never said done\n"
+
+static axl_lesson *box_lesson; /* the marks of a result point into it */
+
+static axl_result *run_box_limit(const char *ini, const char *program)
+{
+	char *dir = fx_tmpdir();
+	char *ld = fx_lesson(dir, "07-box", ini, program, program);
+	axl_diags d = { 0 };
+	ck_assert_int_eq(axl_lesson_load(ld, &box_lesson, &d), 0);
+	char *starter = fx_path(ld, "starter.c");
+	axl_result *r = NULL;
+	int rc = axl_verify(box_lesson, starter, &r);
+	ck_assert_msg(rc == 0, "axl_verify: %s", strerror(-rc));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_ptr_nonnull(r->verdict);
+	free(starter);
+	fx_rmrf(dir);
+	free(ld);
+	free(dir);
+	axl_diags_free(&d);
+	return r;
+}
+
+static axl_result *run_box(const char *program)
+{
+	return run_box_limit(BOX_INI("2"), program);
+}
+
+/* No process of the exercise may outlive its run: as a subreaper we
+ * inherit any orphan, so our children are exactly the leftovers. */
+static int leftover_children(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	int n = 0;
+	DIR *dp = opendir("/proc");
+	struct dirent *e;
+	while (dp && (e = readdir(dp))) {
+		char path[300], buf[512];
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		int ppid = 0;
+		if (fgets(buf, sizeof buf, f)) {
+			char *p = strrchr(buf, ')');
+			if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == getpid())
+				n++;
+		}
+		fclose(f);
+	}
+	if (dp)
+		closedir(dp);
+	return n;
+}
+
+static void subreaper(void)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+static void box_free(void)
+{
+	axl_lesson_free(box_lesson);
+	box_lesson = NULL;
+}
+
+START_TEST(sandbox_passes_a_good_program)
+{
+	axl_result *r = run_box("#include <stdio.h>\nint main(void){puts(\"done\");return 0;}\n");
+	ck_assert_int_eq(r->end, AXL_END_EXITED);
+	ck_assert_int_eq(r->status, 0);
+	ck_assert_str_eq(r->out, "done\n");
+	axl_result_free(r);
+}
+END_TEST
+
+START_TEST(sandbox_infinite_loop)
+{
+	axl_result *r = run_box("int main(void){ for (;;) ; }\n");
+	ck_assert_int_eq(r->end, AXL_END_TIME);
+	ck_assert_msg(strstr(r->verdict, "stopped after 2 s"), "%s", r->verdict);
+	ck_assert(!r->passed);
+	ck_assert_int_eq(leftover_children(), 0);
+	axl_result_free(r);
+}
+END_TEST
+
+START_TEST(sandbox_fork_bomb)
+{
+	axl_result *r = run_box("#include <unistd.h>\n"
+				"int main(void){ for (;;) if (fork() == 0) for (;;) pause(); }\n");
+	ck_assert(!r->passed);
+	ck_assert_msg(r->end == AXL_END_PROCESSES || r->end == AXL_END_TIME, "end %d: %s",
+		      r->end, r->verdict);
+	ck_assert_int_eq(leftover_children(), 0);
+	axl_result_free(r);
+}
+END_TEST
+
+START_TEST(sandbox_segfault)
+{
+	axl_result *r = run_box("#include <stdio.h>\nint main(void){ puts(\"done\"); fflush(stdout);"
+				" *(volatile int *)0 = 1; return 0; }\n");
+	ck_assert_int_eq(r->end, AXL_END_SIGNAL);
+	ck_assert_str_eq(r->verdict, "the exercise was killed by SIGSEGV");
+	ck_assert(!r->passed);
+	axl_result_free(r);
+}
+END_TEST
+
+START_TEST(sandbox_unbounded_memory)
+{
+#ifdef AXL_TEST_SANITIZED
+	/* Sanitizer runtimes need the address space, so there is no memory
+	 * limit to hit in this build. */
+	return;
+#endif
+	/* Filling 512 MB takes a moment on a loaded machine: a generous time
+	 * limit, so that the memory limit is what stops it. */
+	axl_result *r = run_box_limit(BOX_INI("20"),
+				      "#include <stdlib.h>\n#include <string.h>\n"
+				      "int main(void){ for (;;) { char *p = malloc(1 << 20);"
+				      " if (!p) abort(); memset(p, 1, 1 << 20); } }\n");
+	ck_assert(!r->passed);
+	ck_assert_msg(r->end == AXL_END_MEMORY, "end %d: %s", r->end, r->verdict);
+	ck_assert_msg(strstr(r->verdict, "memory"), "%s", r->verdict);
+	axl_result_free(r);
+}
+END_TEST
+
+START_TEST(sandbox_output_flood)
+{
+	axl_result *r = run_box("#include <stdio.h>\n"
+				"int main(void){ for (;;) puts(\"spam spam spam spam\"); }\n");
+	ck_assert_int_eq(r->end, AXL_END_OUTPUT);
+	ck_assert(r->output_truncated);
+	ck_assert_uint_le(strlen(r->out), 1u << 20);
+	ck_assert_msg(strstr(r->verdict, "output"), "%s", r->verdict);
+	axl_result_free(r);
+}
+END_TEST
+
+START_TEST(sandbox_compile_error)
+{
+	axl_result *r = run_box("int main(void) { return missing_name; }\n");
+	ck_assert_int_eq(r->end, AXL_END_NOT_BUILT);
+	ck_assert_msg(strstr(r->build_output, "missing_name"), "%s", r->build_output);
+	ck_assert_str_eq(r->verdict, "the exercise did not compile");
+	axl_result_free(r);
+}
+END_TEST
+
+static Suite *engine_suite(void)
+{
+	Suite *s = suite_create("lessons-engine");
+	TCase *tc = tcase_create("manifest");
+	tcase_add_test(tc, manifest_valid);
+	tcase_add_test(tc, manifest_errors_have_lines);
+	tcase_add_test(tc, manifest_every_error_reported);
+	tcase_add_test(tc, manifest_missing_file);
+	tcase_add_test(tc, catalog_order_and_lookup);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("judge");
+	tcase_add_checked_fixture(tc, judge_setup, judge_teardown);
+	tcase_add_test(tc, judge_all_pass);
+	tcase_add_test(tc, judge_each_failure);
+	tcase_add_test(tc, judge_abnormal_ends);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sandbox");
+	tcase_add_checked_fixture(tc, subreaper, box_free);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, sandbox_passes_a_good_program);
+	tcase_add_test(tc, sandbox_infinite_loop);
+	tcase_add_test(tc, sandbox_fork_bomb);
+	tcase_add_test(tc, sandbox_segfault);
+	tcase_add_test(tc, sandbox_unbounded_memory);
+	tcase_add_test(tc, sandbox_output_flood);
+	tcase_add_test(tc, sandbox_compile_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(engine_suite)

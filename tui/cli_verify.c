@@ -1,0 +1,362 @@
+/* cli_verify.c - `asynclab verify` (one lesson, a given file, or every
+ * lesson for an autograder) and `asynclab run`, with the text and JSON
+ * renderings of a verification result. */
+#include "config.h"
+
+#include "cli.h"
+#include "../checker/axcheck.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *end_name(axl_end e)
+{
+	static const char *const n[] = { "exited", "not-built", "signal", "time-limit",
+					 "memory-limit", "process-limit", "output-limit" };
+	return (unsigned)e < sizeof n / sizeof *n ? n[e] : "?";
+}
+
+json_t *cli_result_json(const axl_result *r, const char *file)
+{
+	const axl_lesson *l = r->lesson;
+	json_t *checks = json_array();
+	for (size_t i = 0; i < r->nmarks; i++) {
+		const axl_mark *m = &r->marks[i];
+		json_array_append_new(checks,
+			json_pack("{s:s, s:s, s:b, s:s?, s:s?}", "name", m->check->name, "kind",
+				  axl_check_kind_name(m->check->kind), "passed", m->passed,
+				  "message", m->passed ? NULL : m->message, "actual", m->actual));
+	}
+	json_t *findings = json_array();
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const axl_finding *f = &r->findings[i];
+		json_array_append_new(findings,
+			json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "id", f->id, "message",
+				  f->message, "file", f->file, "line", f->line, "fix", f->fix,
+				  "lesson", f->lesson));
+	}
+	json_t *o = json_pack("{s:s?, s:i, s:s?, s:s?, s:b, s:s, s:s?, s:o, s:o}",
+			      "lesson", l ? l->id : NULL, "order", l ? l->order : -1,
+			      "title", l ? l->title : NULL, "file", file, "passed", r->passed,
+			      "end", end_name(r->end), "verdict", r->verdict, "checks", checks,
+			      "findings", findings);
+	if (r->end == AXL_END_EXITED)
+		json_object_set_new(o, "status", json_integer(r->status));
+	if (r->end == AXL_END_NOT_BUILT)
+		json_object_set_new(o, "build_output", json_string(r->build_output));
+	json_object_set_new(o, "stats",
+		json_pack("{s:I, s:I, s:I, s:I}", "virtual_ms", (json_int_t)(r->virtual_ns / 1000000),
+			  "wall_ms", (json_int_t)(r->wall_ns / 1000000), "peak_live_tasks",
+			  (json_int_t)r->peak_live, "tasks_spawned", (json_int_t)r->spawned));
+	return o;
+}
+
+/* The last n lines of text, for a short look at what the program printed. */
+static const char *tail_lines(const char *text, int n)
+{
+	const char *p = text + strlen(text);
+	if (p > text && p[-1] == '\n')
+		p--;
+	while (p > text) {
+		if (p[-1] == '\n' && --n == 0)
+			break;
+		p--;
+	}
+	return p;
+}
+
+void cli_print_result(const cli *c, const axl_result *r, const char *file)
+{
+	const axl_lesson *l = r->lesson;
+	printf("%sLesson %02d %s%s: %s  (%s)\n", cli_bold(c), l->order, l->id, cli_reset(c),
+	       l->title, cli_rel(file));
+	if (r->end == AXL_END_NOT_BUILT) {
+		printf("The exercise did not compile:\n%s", r->build_output);
+		if (*r->build_output && r->build_output[strlen(r->build_output) - 1] != '\n')
+			printf("\n");
+	}
+	for (size_t i = 0; i < r->nmarks; i++) {
+		const axl_mark *m = &r->marks[i];
+		if (m->passed)
+			printf("  %sPASS%s  %s\n", cli_green(c), cli_reset(c), m->check->name);
+		else
+			printf("  %sFAIL%s  %s: %s\n", cli_red(c), cli_reset(c), m->check->name,
+			       m->message ? m->message : "");
+	}
+	if (r->end != AXL_END_NOT_BUILT) {
+		printf("Run: %s; %llu ms of virtual time, %llu tasks at the peak.\n",
+		       r->verdict ? r->verdict : "?",
+		       (unsigned long long)(r->virtual_ns / 1000000),
+		       (unsigned long long)r->peak_live);
+	}
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const axl_finding *f = &r->findings[i];
+		if (*f->file)
+			printf("%s:%d: warning: %s [%s]\n", cli_rel(f->file), f->line, f->message,
+			       f->id);
+		else
+			printf("warning: %s [%s]\n", f->message, f->id);
+		if (*f->fix)
+			printf("    fix: %s\n", f->fix);
+	}
+	if (!r->passed && r->end != AXL_END_NOT_BUILT) {
+		if (*r->out)
+			printf("Last lines of its output:\n%s%s", tail_lines(r->out, 8),
+			       r->out[strlen(r->out) - 1] == '\n' ? "" : "\n");
+		if (*r->err && r->end != AXL_END_EXITED)
+			printf("Its stderr:\n%s%s", tail_lines(r->err, 8),
+			       r->err[strlen(r->err) - 1] == '\n' ? "" : "\n");
+	}
+	if (r->passed)
+		printf("%sPassed%s: every check of '%s' passes.\n", cli_green(c), cli_reset(c),
+		       l->id);
+	else
+		printf("%sNot yet%s: %zu of %zu checks failed.\n", cli_red(c), cli_reset(c),
+		       r->nfailed, r->nmarks);
+}
+
+/* Mark a lesson passed (verify --all records passes, never attempts). */
+static void note_pass(cli *c, const axl_lesson *l, int64_t now)
+{
+	axl_lesson_progress *lp = axl_progress_get(c->prog, l->id);
+	if (lp && !lp->passed) {
+		lp->passed = true;
+		lp->passed_at = now;
+	}
+}
+
+static int verify_all(cli *c, bool json)
+{
+	bool tty = isatty(STDERR_FILENO);
+	json_t *lessons = json_array();
+	size_t passed = 0;
+	int rc = CLI_OK;
+	for (size_t i = 0; i < c->cat->n; i++) {
+		const axl_lesson *l = c->cat->lessons[i];
+		if (tty)
+			fprintf(stderr, "\r[%2zu/%zu] verifying %-24s", i + 1, c->cat->n, l->id);
+		axl_workspace_ensure(c->ws, l);
+		char *file = axl_workspace_exercise(c->ws, l);
+		axl_result *r = NULL;
+		int e = file ? axl_verify(l, file, &r) : -1;
+		if (e < 0 || !r) {
+			fprintf(stderr, "%sasynclab verify: %s: could not run the checker: %s\n",
+				tty ? "\n" : "", l->id, strerror(e < 0 ? -e : ENOMEM));
+			json_array_append_new(lessons, json_pack("{s:s, s:i, s:b, s:s}", "lesson",
+								 l->id, "order", l->order,
+								 "passed", 0, "error", "could not run"));
+			rc = CLI_FAIL;
+			free(file);
+			continue;
+		}
+		if (r->passed) {
+			passed++;
+			note_pass(c, l, (int64_t)time(NULL));
+		} else {
+			rc = CLI_FAIL;
+		}
+		if (json) {
+			json_array_append_new(lessons, cli_result_json(r, file));
+		} else {
+			if (tty)
+				fprintf(stderr, "\r%50s\r", "");
+			const char *why = "";
+			for (size_t k = 0; k < r->nmarks && !r->passed; k++)
+				if (!r->marks[k].passed) {
+					why = r->marks[k].check->name;
+					break;
+				}
+			printf("%02d %-20s %s%s%s%s%s\n", l->order, l->id,
+			       r->passed ? cli_green(c) : cli_red(c), r->passed ? "PASS" : "FAIL",
+			       cli_reset(c), *why ? "  " : "", why);
+		}
+		axl_result_free(r);
+		free(file);
+	}
+	if (tty)
+		fprintf(stderr, "\r%50s\r", "");
+	if (json) {
+		json_t *doc = json_pack("{s:i, s:s, s:I, s:I, s:b, s:o}", "version", 1,
+					"workspace", c->ws->root, "passed", (json_int_t)passed,
+					"total", (json_int_t)c->cat->n, "all_passed",
+					passed == c->cat->n, "lessons", lessons);
+		json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("\n");
+		json_decref(doc);
+	} else {
+		json_decref(lessons);
+		printf("%zu of %zu lessons pass.\n", passed, c->cat->n);
+	}
+	if (cli_save_progress(c))
+		rc = CLI_FAIL;
+	return rc;
+}
+
+int cli_verify(int argc, char **argv)
+{
+	int hv = cli_help_version("verify", argc, argv);
+	if (hv >= 0)
+		return hv;
+	static const struct option opts[] = { { "file", required_argument, NULL, 'f' },
+					      { "all", no_argument, NULL, 'a' },
+					      { "json", no_argument, NULL, 'j' },
+					      { NULL, 0, NULL, 0 } };
+	const char *file = NULL;
+	bool all = false, json = false;
+	int ch;
+	optind = 0;
+	opterr = 0;
+	/* GNU getopt permutes, so options may follow LESSON (verify join --json). */
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': file = optarg; break;
+		case 'a': all = true; break;
+		case 'j': json = true; break;
+		case ':':
+			return cli_usage_error("verify", "'%s' needs a value", argv[optind - 1]);
+		default:
+			return cli_usage_error("verify", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	const char *key = optind < argc ? argv[optind++] : NULL;
+	if (optind < argc)
+		return cli_usage_error("verify", "unexpected argument '%s'", argv[optind]);
+	if (all && (key || file))
+		return cli_usage_error("verify", "--all checks every lesson of the workspace; "
+						 "it takes no LESSON or --file");
+	cli c;
+	cli_init(&c, "verify");
+	int rc = cli_load_catalog(&c);
+	if (rc)
+		goto out;
+	const axl_lesson *l = NULL;
+	if (key && !(l = cli_lesson(&c, key))) {
+		rc = CLI_USAGE;
+		goto out;
+	}
+	if (file) {
+		if (access(file, R_OK) != 0) {
+			rc = cli_usage_error("verify", "cannot read '%s'", file);
+			goto out;
+		}
+		if (!l) {
+			const char *b = strrchr(file, '/');
+			l = axl_catalog_find(c.cat, b ? b + 1 : file);
+		}
+		if (!l) {
+			rc = cli_usage_error("verify", "which lesson is '%s' for? Name it: "
+						       "asynclab verify LESSON --file %s", file, file);
+			goto out;
+		}
+	} else {
+		if ((rc = cli_open_workspace(&c)))
+			goto out;
+		if (all) {
+			rc = verify_all(&c, json);
+			goto out;
+		}
+		if (!l)
+			l = cli_current(&c);
+		axl_workspace_ensure(c.ws, l);
+	}
+	char *path = file ? strdup(file) : axl_workspace_exercise(c.ws, l);
+	axl_result *r = NULL;
+	int e = path ? axl_verify(l, path, &r) : -1;
+	if (e < 0 || !r) {
+		fprintf(stderr, "asynclab verify: could not run the checker: %s\n",
+			strerror(e < 0 ? -e : ENOMEM));
+		free(path);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	if (json) {
+		json_t *o = cli_result_json(r, path);
+		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("\n");
+		json_decref(o);
+	} else {
+		cli_print_result(&c, r, path);
+	}
+	rc = r->passed ? CLI_OK : CLI_FAIL;
+	if (!file) {
+		int64_t now = (int64_t)time(NULL);
+		axl_progress_record(c.prog, c.cat, l, r, now);
+		if (cli_save_progress(&c))
+			rc = CLI_FAIL;
+		if (!json) {
+			const axl_lesson *nx = cli_current(&c);
+			if (r->passed && nx != l)
+				printf("Next: lesson %02d %s (`asynclab verify %s` once you have "
+				       "edited %s/%s.c).\n", nx->order, nx->id, nx->id,
+				       cli_rel(c.ws->exercises), nx->folder);
+			else if (!r->passed)
+				printf("Edit %s and verify again; stuck? `asynclab hint %s`.\n",
+				       cli_rel(path), l->id);
+		}
+	}
+	axl_result_free(r);
+	free(path);
+out:
+	cli_free(&c);
+	return rc;
+}
+
+int cli_run(int argc, char **argv)
+{
+	int hv = cli_help_version("run", argc, argv);
+	if (hv >= 0)
+		return hv;
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1])
+			return cli_usage_error("run", "unknown option '%s'", argv[i]);
+	if (argc > 2)
+		return cli_usage_error("run", "one LESSON, please");
+	cli c;
+	cli_init(&c, "run");
+	int rc = cli_load_catalog(&c);
+	if (rc || (rc = cli_open_workspace(&c)))
+		goto out;
+	const axl_lesson *l = argc > 1 ? cli_lesson(&c, argv[1]) : cli_current(&c);
+	if (!l) {
+		rc = CLI_USAGE;
+		goto out;
+	}
+	axl_workspace_ensure(c.ws, l);
+	char *path = axl_workspace_exercise(c.ws, l);
+	axl_run_opts o = { .file = path, .plain = true };
+	axl_result *r = NULL;
+	int e = path ? axl_run(l, &o, &r) : -1;
+	if (e < 0 || !r) {
+		fprintf(stderr, "asynclab run: could not run the checker: %s\n",
+			strerror(e < 0 ? -e : ENOMEM));
+		free(path);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	if (r->end == AXL_END_NOT_BUILT) {
+		printf("%s did not compile:\n%s", cli_rel(path), r->build_output);
+	} else {
+		fputs(r->out, stdout);
+		if (*r->out && r->out[strlen(r->out) - 1] != '\n')
+			printf("\n");
+		fputs(r->err, stderr);
+		fflush(stdout);
+		printf("--- %s; %llu ms of virtual time, %llu tasks at the peak\n", r->verdict,
+		       (unsigned long long)(r->virtual_ns / 1000000),
+		       (unsigned long long)r->peak_live);
+		if (r->nfindings)
+			axc_render_text(r->report, stdout);
+	}
+	rc = r->end == AXL_END_EXITED && r->status == 0 ? CLI_OK : CLI_FAIL;
+	axl_progress_touch(c.prog, l->id, (int64_t)time(NULL));
+	cli_save_progress(&c);
+	axl_result_free(r);
+	free(path);
+out:
+	cli_free(&c);
+	return rc;
+}
