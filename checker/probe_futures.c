@@ -220,7 +220,9 @@ void pr_detect_deadlock(pr_rt *p)
 	pending c = { .n = 0 };
 	pr_each_task(p, collect_pending, &c);
 	p->deadlocked = 1;
-	if (!c.unexplained)
+	/* A task already reported as unable to wake (a lost waker) is the
+	 * likely cause: the deadlock would only repeat it. */
+	if (!c.total || c.unexplained < c.total)
 		return;
 	pr_task *root = pr_task_of(p->rt->root);
 	const ax_site *where = root ? ax_task_await_site(root->t) : NULL;

@@ -1,0 +1,32 @@
+/* A task computes for half a second without returning from its poll: no
+ * blocking call, yet every other task is stalled.  The watchdog catches
+ * the poll while it runs and names the loop.
+ * env: ASYNCLAB_CHECK_STALL_MS=100 */
+/* expect: stalled-poll 21 */
+#include "asynclab.h"
+#include <signal.h>
+#include <sys/time.h>
+
+static volatile sig_atomic_t stop;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+AX_ASYNC(crunch, int, int unused;)
+{
+	AX_BEGIN;
+	while (!stop) { } /* <- stalled-poll */
+	AX_RETURN(1);
+	AX_END;
+}
+
+int main(void)
+{
+	signal(SIGALRM, on_alarm);
+	struct itimerval it = { { 0, 0 }, { 0, 500000 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+	return AX_RUN(AX_CALL(crunch)) == 1 ? 0 : 1;
+}
