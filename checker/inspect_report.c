@@ -82,14 +82,22 @@ static const char *map_path(struct ctx *c, const char *file, char *buf, size_t n
 	return file;
 }
 
-static bool user_file(struct ctx *c, const char *mapped)
+/* Whether a location is the user's code: one of the compiled files, or,
+ * for a prebuilt program, a line inside the program itself (not the
+ * runtime or libc). */
+static bool user_loc(struct ctx *c, const char *mapped, const json_t *loc)
 {
 	if (!mapped)
 		return false;
 	for (size_t i = 0; i < c->o->nfiles; i++)
 		if (!strcmp(mapped, c->o->files[i]))
 			return true;
-	return c->in->build == NULL && mapped[0] != '/';
+	if (c->in->build)
+		return false;
+	const char *mod = axc__jstr(loc, "mod");
+	if (mod)
+		return c->exe && !strcmp(mod, c->exe);
+	return mapped[0] != '/' && strncmp(mapped, "../", 3) != 0;
 }
 
 /* Resolve a protocol location object into function/file/line/column. */
@@ -113,13 +121,13 @@ static void resolve(struct ctx *c, const json_t *loc, axc__where *w)
 		axc__sym_lookup(c->sym, mod, (uint64_t)off, w);
 }
 
-static json_t *frame_json(struct ctx *c, const axc__where *w, bool *user)
+static json_t *frame_json(struct ctx *c, const json_t *loc, const axc__where *w, bool *user)
 {
 	char buf[PATH_MAX];
 	const char *f = map_path(c, w->file, buf, sizeof buf);
-	*user = user_file(c, f);
-	return json_pack("{s:o, s:o, s:i}", "function", jstr_or_null(w->func), "file",
-			 jstr_or_null(f), "line", w->line);
+	*user = user_loc(c, f, loc);
+	return json_pack("{s:o, s:o, s:i, s:b}", "function", jstr_or_null(w->func), "file",
+			 jstr_or_null(f), "line", w->line, "user", *user);
 }
 
 static json_t *task_ref(struct ctx *c, json_int_t id)
@@ -151,9 +159,10 @@ static json_t *make_finding(struct ctx *c, const json_t *raw)
 
 	char buf[PATH_MAX];
 	axc__where w;
-	resolve(c, json_object_get(raw, "loc"), &w);
+	const json_t *loc = json_object_get(raw, "loc");
+	resolve(c, loc, &w);
 	const char *file = map_path(c, w.file, buf, sizeof buf);
-	bool here_user = user_file(c, file);
+	bool here_user = user_loc(c, file, loc);
 
 	json_t *stack = json_array();
 	json_t *first_user = NULL;
@@ -163,7 +172,7 @@ static json_t *make_finding(struct ctx *c, const json_t *raw)
 		axc__where fw;
 		bool user;
 		resolve(c, fr, &fw);
-		json_t *j = frame_json(c, &fw, &user);
+		json_t *j = frame_json(c, fr, &fw, &user);
 		axc__where_free(&fw);
 		if (!j)
 			continue;
@@ -279,7 +288,7 @@ static json_t *crash_json(struct ctx *c)
 		axc__where w;
 		bool user;
 		resolve(c, fr, &w);
-		json_array_append_new(stack, frame_json(c, &w, &user));
+		json_array_append_new(stack, frame_json(c, fr, &w, &user));
 		axc__where_free(&w);
 	}
 	const char *note = json_array_size(stack)

@@ -26,7 +26,13 @@ static void finding_text(FILE *out, const json_t *f, const char *program)
 	fprintf(out, " [%s]\n", axc__jstr(f, "id"));
 
 	const json_t *task = json_object_get(f, "task");
-	if (json_is_object(task)) {
+	const json_t *n;
+	size_t i;
+	bool spawn_noted = false;
+	json_array_foreach(json_object_get(f, "notes"), i, n)
+		spawn_noted |= json_equal(json_object_get(n, "file"), json_object_get(task, "spawn_file")) &&
+			       json_equal(json_object_get(n, "line"), json_object_get(task, "spawn_line"));
+	if (json_is_object(task) && !spawn_noted) {
 		const char *name = axc__jstr(task, "name");
 		const char *sf = axc__jstr(task, "spawn_file");
 		char label[256];
@@ -42,8 +48,6 @@ static void finding_text(FILE *out, const json_t *f, const char *program)
 			fprintf(out, "note: in %s\n", label);
 		}
 	}
-	const json_t *n;
-	size_t i;
 	json_array_foreach(json_object_get(f, "notes"), i, n) {
 		const char *nf = axc__jstr(n, "file");
 		where(out, nf ? nf : file, nf ? axc__jint(n, "line", 0) : line, 0);
@@ -55,7 +59,8 @@ static void finding_text(FILE *out, const json_t *f, const char *program)
 	json_array_foreach(json_object_get(f, "stack"), i, n) {
 		const char *sf = axc__jstr(n, "file");
 		json_int_t sl = axc__jint(n, "line", 0);
-		if (!sf || sf[0] == '/' || (file && !strcmp(sf, file) && sl == line) || shown >= 4)
+		if (!sf || !json_is_true(json_object_get(n, "user")) ||
+		    (file && !strcmp(sf, file) && sl == line) || shown >= 4)
 			continue;
 		where(out, sf, sl, 0);
 		fprintf(out, "note: called from %s\n",
@@ -80,8 +85,7 @@ static void crash_text(FILE *out, const json_t *rep, const char *program)
 	const json_t *fr, *user = NULL;
 	size_t i;
 	json_array_foreach(json_object_get(crash, "stack"), i, fr) {
-		const char *f = axc__jstr(fr, "file");
-		if (!user && f && f[0] != '/')
+		if (!user && json_is_true(json_object_get(fr, "user")))
 			user = fr;
 	}
 	if (user)
