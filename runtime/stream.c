@@ -237,7 +237,8 @@ ax_stream *ax_stream_map_future(ax_stream *s,
 typedef struct {
 	ax_future *f; /* NULL once finished (or free when unordered) */
 	ax_val val;
-	bool busy; /* ordered: the slot holds an item */
+	uint64_t done_seq; /* unordered: when it finished, for output order */
+	bool busy;	   /* the slot holds an item */
 } slot;
 
 typedef struct {
@@ -246,6 +247,7 @@ typedef struct {
 	bool ordered;
 	bool in_done;
 	size_t cap, head, len;
+	uint64_t finished; /* unordered: futures finished so far */
 	slot slots[];
 } buffer_stream;
 
@@ -286,6 +288,7 @@ static void buffer_fill(buffer_stream *b, ax_cx *cx)
 		 * finished at once and yields -ENOMEM. */
 		b->slots[i] = (slot){ .f = (ax_future *)(intptr_t)item,
 				      .val = item ? 0 : -ENOMEM,
+				      .done_seq = item ? 0 : ++b->finished,
 				      .busy = true };
 		b->len++;
 	}
@@ -308,16 +311,25 @@ static ax_poll_t buffered_next(ax_stream *s, ax_cx *cx, ax_val *item)
 	return b->len == 0 && b->in_done ? AX_DONE : AX_PENDING;
 }
 
+/* Every busy slot is polled (so a future pulled in this call starts now),
+ * then the earliest finished one is yielded. */
 static ax_poll_t unordered_next(ax_stream *s, ax_cx *cx, ax_val *item)
 {
 	buffer_stream *b = (buffer_stream *)(void *)s;
 	buffer_fill(b, cx);
+	slot *first = NULL;
 	for (size_t i = 0; i < b->cap; i++) {
 		slot *sl = &b->slots[i];
-		if (!sl->busy || !poll_slot(sl, cx))
+		if (!sl->busy)
 			continue;
-		*item = sl->val;
-		sl->busy = false;
+		if (sl->f && poll_slot(sl, cx))
+			sl->done_seq = ++b->finished;
+		if (!sl->f && (!first || sl->done_seq < first->done_seq))
+			first = sl;
+	}
+	if (first) {
+		*item = first->val;
+		first->busy = false;
 		b->len--;
 		return AX_READY;
 	}

@@ -51,6 +51,39 @@ static void reset_probes(void)
 	probes_live = probes_dropped = 0;
 }
 
+/* Polls a boxed combinator and reports how many probes are still alive at
+ * the moment it first returns READY, before anything has dropped it: the
+ * losers must already be gone then, not only once the select is freed. */
+typedef struct at_ready_t {
+	ax_future base;
+	int out;
+	ax_future *inner;
+} at_ready_t;
+
+static ax_poll_t at_ready_poll(ax_future *f, ax_cx *cx)
+{
+	at_ready_t *a = (at_ready_t *)(void *)f;
+	if (ax_poll(a->inner, cx) == AX_PENDING)
+		return AX_PENDING;
+	a->out = probes_live;
+	ax_future_free(a->inner);
+	a->inner = NULL;
+	return AX_READY;
+}
+
+static void at_ready_drop(ax_future *f)
+{
+	ax_future_free(((at_ready_t *)(void *)f)->inner);
+}
+
+static const ax_future_vt at_ready_vt =
+	AX_VT_OF(at_ready_t, "at_ready", at_ready_poll, at_ready_drop, 0);
+
+static at_ready_t at_ready(ax_future *inner)
+{
+	return (at_ready_t){ .base.vt = &at_ready_vt, .inner = inner };
+}
+
 AX_ASYNC(nap, int, int ms;)
 {
 	AX_BEGIN;
@@ -346,6 +379,23 @@ START_TEST(test_select_abort_drops_children)
 }
 END_TEST
 
+START_TEST(test_losers_gone_at_ready)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	int alive = AX_BLOCK_ON(rt, at_ready(AX_BOX(AX_SELECT(probe(100, 1, 0),
+							       probe(10, 2, 0),
+							       probe(200, 3, 0)))));
+	ck_assert_int_eq(alive, 0);
+	alive = AX_BLOCK_ON(rt, at_ready(AX_BOX(AX_TRY_JOIN(probe(100, 1, 0),
+							    probe(10, 2, -EIO),
+							    probe(200, 3, 0)))));
+	ck_assert_int_eq(alive, 0);
+	ck_assert_uint_eq(ax_now(), MS(10 + 10));
+	TEST_RT_END(rt);
+}
+END_TEST
+
 static Suite *combinators_suite(void)
 {
 	Suite *s = suite_create("combinators");
@@ -367,6 +417,7 @@ static Suite *combinators_suite(void)
 	tcase_add_test(tc, test_select_tie_goes_to_lowest_index);
 	tcase_add_test(tc, test_select_bad_input);
 	tcase_add_test(tc, test_select_abort_drops_children);
+	tcase_add_test(tc, test_losers_gone_at_ready);
 	suite_add_tcase(s, tc);
 	return s;
 }

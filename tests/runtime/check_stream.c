@@ -347,6 +347,34 @@ START_TEST(test_drop_in_flight)
 }
 END_TEST
 
+/* An item whose future could not be made yields -ENOMEM in its place. */
+static ax_future *odd_fails(ax_val v, void *ud)
+{
+	return (v & 1) ? NULL : fixed_work(v, ud);
+}
+
+START_TEST(test_buffered_null_future)
+{
+	reset_work();
+	ax_rt *rt = test_rt(0);
+	uint64_t ms = 10;
+	ax_collected c = AX_BLOCK_ON(rt, ax_stream_collect(ax_stream_buffered(
+		ax_stream_map_future(ax_stream_range(0, 6), odd_fails, &ms), 2)));
+	ck_assert_uint_eq(c.n, 6);
+	for (size_t i = 0; i < c.n; i++)
+		ck_assert_int_eq(c.v[i], (i & 1) ? -ENOMEM : (ax_val)i);
+	free(c.v);
+	c = AX_BLOCK_ON(rt, ax_stream_collect(ax_stream_buffer_unordered(
+		ax_stream_map_future(ax_stream_range(0, 2), odd_fails, &ms), 2)));
+	ck_assert_uint_eq(c.n, 2);
+	ck_assert_int_eq(c.v[0], -ENOMEM); /* finished at once, so first */
+	ck_assert_int_eq(c.v[1], 0);
+	free(c.v);
+	ck_assert_int_eq(live, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 static Suite *stream_suite(void)
 {
 	Suite *s = suite_create("stream");
@@ -367,6 +395,7 @@ static Suite *stream_suite(void)
 	tcase_add_test(tc, test_buffer_unordered_completion_order);
 	tcase_add_test(tc, test_buffer_unordered_bound);
 	tcase_add_test(tc, test_drop_in_flight);
+	tcase_add_test(tc, test_buffered_null_future);
 	suite_add_tcase(s, tc);
 	return s;
 }
