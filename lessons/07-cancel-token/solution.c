@@ -4,7 +4,7 @@
 #include <asynclab.h>
 #include <stdio.h>
 
-#define BATCHES 20
+#define BATCHES 40
 
 static int now_ms(void)
 {
@@ -14,6 +14,8 @@ static int now_ms(void)
 AX_ASYNC(worker, int, ax_token *tok; int done; ax_selected sel;)
 {
 	AX_BEGIN;
+	if (ax_token_is_cancelled(self->tok))
+		AX_RETURN(0); /* cancelled before it even started */
 	while (self->done < BATCHES) {
 		/* A safe point: nothing is half done here.  Checking the
 		 * token is cheap; do it at every such point. */
