@@ -143,8 +143,10 @@ void ax__first_poll(ax_future *f);
 void ax__future_created(ax_future *f, const ax_site *site);
 
 /* Poll a future.  Records the address of its first poll and reports a
- * future polled at another address afterwards (a moved future). */
-static inline ax_poll_t ax_poll(ax_future *f, ax_cx *cx)
+ * future polled at another address afterwards (a moved future).  Always
+ * inlined, also without optimisation, so that the checker's report of a
+ * moved future names the caller's line rather than this header. */
+static inline __attribute__((always_inline)) ax_poll_t ax_poll(ax_future *f, ax_cx *cx)
 {
 	if (__builtin_expect(f->pinned_at != (void *)f, 0))
 		ax__first_poll(f);

@@ -41,26 +41,37 @@ static int read_expectations(const char *path, expect *ex, int *none)
 	return n;
 }
 
-/* The source line of offset off in prog, via addr2line; 0 if unknown. */
-static int line_of(const char *prog, const char *off)
-{
-	char cmd[4096];
-	snprintf(cmd, sizeof cmd, "addr2line -e '%s' %s", prog, off);
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return 0;
-	char out[4096] = "";
-	if (!fgets(out, sizeof out, p))
-		out[0] = 0;
-	pclose(p);
-	char *colon = strrchr(out, ':');
-	return colon ? atoi(colon + 1) : 0;
-}
-
 static int same_file(const char *a, const char *b)
 {
 	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
 	return !strcmp(sa ? sa + 1 : a, sb ? sb + 1 : b);
+}
+
+/* The source line of offset off in prog, via addr2line; 0 if unknown.
+ * When the address is in a function inlined from a header (ax_poll), the
+ * line in the case file that the inline chain leads to. */
+static int line_of(const char *prog, const char *off, const char *casefile)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "addr2line -i -e '%s' %s", prog, off);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return 0;
+	char out[4096];
+	int first = 0, mine = 0;
+	while (fgets(out, sizeof out, p)) {
+		char *colon = strrchr(out, ':');
+		if (!colon)
+			continue;
+		*colon = 0;
+		int ln = atoi(colon + 1);
+		if (!first)
+			first = ln;
+		if (!mine && same_file(out, casefile))
+			mine = ln;
+	}
+	pclose(p);
+	return mine ? mine : first;
 }
 
 /* The finding's line in the case file, or 0 when it points elsewhere. */
@@ -76,7 +87,7 @@ static int finding_line(json_t *loc, const char *casefile, const char *prog,
 	const char *off = json_string_value(json_object_get(loc, "off"));
 	if (!mod || !off || (strcmp(mod, progreal) && !same_file(mod, prog)))
 		return 0;
-	return line_of(prog, off);
+	return line_of(prog, off, casefile);
 }
 
 int main(int argc, char **argv)
