@@ -224,15 +224,22 @@ struct child_setup {
 	const char *exe;
 	char **argv, **envp;
 	int in, out, err, ev; /* descriptors at >= 10 */
+	int xfd;	      /* gets errno when the exec fails; close-on-exec */
 	bool drop;
 	uid_t uid;
 	rlim_t nproc;
 	pid_t parent;
 };
 
+#define EXEC_FD (PROBE_FD + 1)
+
+/* Before the exec: tell the parent why we could not run the program. */
 static void die(const char *what)
 {
-	dprintf(2, "asynclab check: %s: %s\n", what, strerror(errno));
+	int e = errno;
+	dprintf(2, "asynclab check: %s: %s\n", what, strerror(e));
+	if (write(EXEC_FD, &e, sizeof e) < 0)
+		_exit(126);
 	_exit(127);
 }
 
@@ -246,9 +253,10 @@ static void child_main(const struct child_setup *c)
 		if (s != SIGKILL && s != SIGSTOP)
 			signal(s, SIG_DFL);
 	if (dup2(c->in, 0) < 0 || dup2(c->out, 1) < 0 || dup2(c->err, 2) < 0 ||
-	    dup2(c->ev, PROBE_FD) < 0)
+	    dup2(c->ev, PROBE_FD) < 0 || dup2(c->xfd, EXEC_FD) < 0 ||
+	    fcntl(EXEC_FD, F_SETFD, FD_CLOEXEC) < 0)
 		_exit(127);
-	close_range(PROBE_FD + 1, ~0u, 0);
+	close_range(EXEC_FD + 1, ~0u, 0);
 	if (c->o->workdir && chdir(c->o->workdir) < 0)
 		die(c->o->workdir);
 
@@ -326,19 +334,19 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 		return rc;
 	}
 
-	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, pv[2] = { -1, -1 };
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, pv[2] = { -1, -1 }, px[2] = { -1, -1 };
 	int in = open(o->stdin_path ? o->stdin_path : "/dev/null", O_RDONLY | O_CLOEXEC);
 	if (in < 0 || pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 ||
-	    pipe2(pv, O_CLOEXEC) < 0) {
+	    pipe2(pv, O_CLOEXEC) < 0 || pipe2(px, O_CLOEXEC) < 0) {
 		rc = -errno;
 		goto out;
 	}
 	struct child_setup c = {
 		.o = o, .exe = exe, .argv = argv.v, .envp = env.v, .parent = getpid(),
 		.in = dup_high(in), .out = dup_high(po[1]), .err = dup_high(pe[1]),
-		.ev = dup_high(pv[1]),
+		.ev = dup_high(pv[1]), .xfd = dup_high(px[1]),
 	};
-	in = po[1] = pe[1] = pv[1] = -1;
+	in = po[1] = pe[1] = pv[1] = px[1] = -1;
 	c.drop = geteuid() == 0;
 	if (c.drop) {
 		/* An id no one else uses, so the process count starts at zero:
@@ -360,11 +368,23 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 	close(c.out);
 	close(c.err);
 	close(c.ev);
+	close(c.xfd);
 	if (pid < 0) {
 		rc = -fork_err;
 		goto out;
 	}
 	setpgid(pid, pid);
+	/* EOF: the exec happened.  An errno: it did not, and nothing ran. */
+	int exec_err = 0;
+	ssize_t xn;
+	while ((xn = read(px[0], &exec_err, sizeof exec_err)) < 0 && errno == EINTR)
+		;
+	if (xn == (ssize_t)sizeof exec_err) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		rc = -(exec_err ? exec_err : ENOEXEC);
+		goto out;
+	}
 
 	struct sink so = { 0 }, se = { 0 };
 	int fds[3] = { po[0], pe[0], pv[0] };
@@ -385,8 +405,13 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 				/* Stop what it left behind while its pid still
 				 * names the group, then reap it. */
 				killpg(pid, SIGKILL);
-				while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				struct rusage ru;
+				while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 					;
+				/* Touched memory, for a program that died between
+				 * two samples of its address space. */
+				if ((uint64_t)ru.ru_maxrss > r->peak_vm_kb)
+					r->peak_vm_kb = (uint64_t)ru.ru_maxrss;
 				exited = true;
 				drain_until = now + DRAIN_MS * 1000000u;
 			} else {
@@ -464,7 +489,7 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 		if (o->nproc > 0 && r->peak_tasks >= o->nproc && (abnormal || r->timed_out))
 			r->limit = "processes";
 		else if (!r->timed_out && abnormal && o->mem_mb && !axc__sanitized() &&
-			 r->peak_vm_kb >= o->mem_mb * 1024 * 8 / 10)
+			 r->peak_vm_kb >= o->mem_mb * 1024 * 3 / 4)
 			r->limit = "memory";
 	}
 out:
@@ -475,6 +500,8 @@ out:
 			close(pe[i]);
 		if (pv[i] >= 0)
 			close(pv[i]);
+		if (px[i] >= 0)
+			close(px[i]);
 	}
 	if (in >= 0)
 		close(in);

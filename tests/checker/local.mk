@@ -6,7 +6,8 @@ INSPECT_TEST_LIBS = libaxcheck.la $(TEST_LIBS) -ldl
 
 INSPECT_TESTS = \
 	tests/checker/check_inspect_report \
-	tests/checker/check_inspect_run
+	tests/checker/check_inspect_run \
+	tests/checker/check_inspect_cli
 check_PROGRAMS += $(INSPECT_TESTS)
 TESTS += $(INSPECT_TESTS)
 
@@ -18,3 +19,7 @@ tests_checker_check_inspect_run_SOURCES = tests/checker/check_inspect_run.c \
 	tests/checker/inspect_testutil.h tests/testutil.h
 tests_checker_check_inspect_run_CFLAGS = $(INSPECT_TEST_CFLAGS)
 tests_checker_check_inspect_run_LDADD = $(INSPECT_TEST_LIBS)
+tests_checker_check_inspect_cli_SOURCES = tests/checker/check_inspect_cli.c \
+	tests/checker/inspect_testutil.h tests/testutil.h
+tests_checker_check_inspect_cli_CFLAGS = $(INSPECT_TEST_CFLAGS)
+tests_checker_check_inspect_cli_LDADD = $(INSPECT_TEST_LIBS)

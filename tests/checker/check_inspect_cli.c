@@ -1,0 +1,336 @@
+/* check_inspect_cli.c - `asynclab check` as a user meets it: exit statuses
+ * 0/1/2, named errors for unknown options and finding ids, the three
+ * output formats and the report file; and the inspector together with the
+ * real probe (a runtime program, a blocking call, a crash, a hang). */
+#include "config.h"
+
+#include "inspect_testutil.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../testutil.h"
+
+static char dir[64];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/axc-cli-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	chmod(dir, 0755);
+	ck_assert_int_eq(chdir(dir), 0);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (chdir("/") == 0 && system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+static void write_file(const char *name, const char *text)
+{
+	FILE *f = fopen(name, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(name, 0644);
+}
+
+/* Run axc_main with stdout and stderr captured in out.txt and err.txt. */
+static int cli(char **out, char **err, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+	va_start(ap, err);
+	argv[argc++] = (char *)(uintptr_t)"check";
+	for (char *a; (a = va_arg(ap, char *)) && argc < 31;)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	int so = dup(1), se = dup(2);
+	int fo = open("out.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int fe = open("err.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dup2(fo, 1);
+	dup2(fe, 2);
+	int rc = axc_main(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(so, 1);
+	dup2(se, 2);
+	close(so);
+	close(se);
+	close(fo);
+	close(fe);
+	*out = slurp("out.txt");
+	*err = slurp("err.txt");
+	return rc;
+}
+
+static const char clean_prog[] = "#include <stdio.h>\nint main(void) { puts(\"hi\"); return 0; }\n";
+
+/* Stands in for the probe: one blocking-call finding at line 5. */
+static const char finding_prog[] =
+	"#include <stdio.h>\n#include <stdlib.h>\n"
+	"int main(void)\n{\n"
+	"\tdprintf(atoi(getenv(\"ASYNCLAB_PROBE_FD\")), \"{\\\"ev\\\":\\\"finding\\\",\\\"id\\\":\\\"blocking-call\\\",\\\"message\\\":\\\"m\\\",\\\"loc\\\":{\\\"file\\\":\\\"prog.c\\\",\\\"line\\\":5}}\\n\");\n"
+	"\treturn 0;\n}\n";
+
+START_TEST(test_unknown_option_named)
+{
+	char *out, *err;
+	ck_assert_int_eq(cli(&out, &err, "--frobnicate", "prog.c", NULL), 2);
+	ck_assert_msg(strstr(err, "unknown option '--frobnicate'"), "%s", err);
+	free(out);
+	free(err);
+	ck_assert_int_eq(cli(&out, &err, "--only", "blocking-call,slow-thing", "prog.c", NULL), 2);
+	ck_assert_msg(strstr(err, "unknown finding id 'slow-thing'"), "%s", err);
+	free(out);
+	free(err);
+	ck_assert_int_eq(cli(&out, &err, "--time-limit", "soon", "prog.c", NULL), 2);
+	ck_assert_msg(strstr(err, "--time-limit"), "%s", err);
+	free(out);
+	free(err);
+	ck_assert_int_eq(cli(&out, &err, "notes.txt", NULL), 2);
+	ck_assert_msg(strstr(err, "'notes.txt' is not a .c file"), "%s", err);
+	free(out);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_help_and_version)
+{
+	char *out, *err;
+	ck_assert_int_eq(cli(&out, &err, "--help", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "--time-limit"));
+	ck_assert_ptr_nonnull(strstr(out, "--stall-ms"));
+	ck_assert_ptr_nonnull(strstr(out, "lock-across-await"));
+	free(out);
+	free(err);
+	ck_assert_int_eq(cli(&out, &err, "--version", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, PACKAGE_VERSION));
+	free(out);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_exit_statuses)
+{
+	char *out, *err;
+	write_file("prog.c", clean_prog);
+	ck_assert_int_eq(cli(&out, &err, "prog.c", NULL), 0);
+	ck_assert_str_eq(out, "hi\n"); /* the program's output passes through */
+	ck_assert_msg(strstr(err, "no findings"), "%s", err);
+	free(out);
+	free(err);
+
+	write_file("prog.c", finding_prog);
+	ck_assert_int_eq(cli(&out, &err, "prog.c", NULL), 1);
+	ck_assert_msg(strstr(err, "prog.c:5:1: warning: m [blocking-call]"), "%s", err);
+	free(out);
+	free(err);
+	/* --allow takes it away again. */
+	ck_assert_int_eq(cli(&out, &err, "--allow=blocking-call", "prog.c", NULL), 0);
+	free(out);
+	free(err);
+
+	write_file("prog.c", "int main(void)\n{\n\treturn nope;\n}\n");
+	ck_assert_int_eq(cli(&out, &err, "prog.c", NULL), 2);
+	ck_assert_msg(strstr(err, "prog.c:3:"), "%s", err);
+	ck_assert_msg(strstr(err, "did not compile"), "%s", err);
+	free(out);
+	free(err);
+
+	ck_assert_int_eq(cli(&out, &err, "--", "/nonexistent/prog", NULL), 2);
+	free(out);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_prebuilt_program_and_args)
+{
+	char *out, *err;
+	ck_assert_int_eq(cli(&out, &err, "--", "echo", "two", "words", NULL), 0);
+	ck_assert_str_eq(out, "two words\n");
+	free(out);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_formats_and_report_file)
+{
+	char *out, *err;
+	write_file("prog.c", finding_prog);
+	ck_assert_int_eq(cli(&out, &err, "--format", "json", "--sarif", "out.sarif", "--report",
+			     "report.json", "prog.c", NULL), 1);
+	json_t *f = json_loads(out, 0, NULL);
+	ck_assert_msg(json_is_object(f), "%s", out);
+	ck_assert_str_eq(axc__jstr(f, "id"), "blocking-call");
+	ck_assert_str_eq(axc__jstr(f, "file"), "prog.c");
+	ck_assert_int_eq(axc__jint(f, "line", 0), 5);
+	ck_assert_ptr_nonnull(json_object_get(f, "task"));
+	json_decref(f);
+	free(out);
+	free(err);
+
+	json_t *sarif = json_load_file("out.sarif", 0, NULL);
+	ck_assert_ptr_nonnull(sarif);
+	json_t *r0 = json_array_get(json_object_get(json_array_get(json_object_get(sarif, "runs"), 0), "results"), 0);
+	ck_assert_str_eq(axc__jstr(r0, "ruleId"), "blocking-call");
+	json_decref(sarif);
+
+	json_t *rep = json_load_file("report.json", 0, NULL);
+	ck_assert_ptr_nonnull(rep);
+	assert_report_schema(rep);
+	ck_assert_int_eq(axc__jint(rep, "version", 0), 1);
+	json_decref(rep);
+}
+END_TEST
+
+/* ---- with the real probe ----------------------------------------------- */
+
+static bool have_probe(void)
+{
+	axc__paths p;
+	axc__paths_get(&p);
+	return access(p.probe, R_OK) == 0 && !axc__sanitized();
+}
+
+static json_t *run_probed(const char *code, uint64_t time_ms, axc_clock clock)
+{
+	static const char *files[] = { "prog.c" };
+	write_file("prog.c", code);
+	axc_opts o;
+	axc_opts_init(&o);
+	o.files = files;
+	o.nfiles = 1;
+	o.time_ms = time_ms;
+	o.clock = clock;
+	json_t *rep = NULL;
+	ck_assert_int_eq(axc_run(&o, &rep), 0);
+	assert_report_schema(rep);
+	ck_assert_msg(json_is_true(json_object_get(json_object_get(rep, "build"), "ok")), "%s",
+		      axc__jstr(json_object_get(rep, "build"), "output"));
+	return rep;
+}
+
+START_TEST(test_probe_clean_runtime_program)
+{
+	if (!have_probe())
+		return;
+	json_t *rep = run_probed("#include <asynclab.h>\n"
+				 "AX_ASYNC(nap, int, int ms;)\n{\n\tAX_BEGIN;\n"
+				 "\tAX_AWAIT(ax_sleep_ms((uint64_t)self->ms));\n\tAX_RETURN(self->ms);\n\tAX_END;\n}\n"
+				 "int main(void) { return AX_RUN(AX_CALL(nap, .ms = 250)) == 250 ? 0 : 1; }\n",
+				 5000, AXC_CLOCK_VIRTUAL);
+	ck_assert(json_is_true(json_object_get(json_object_get(rep, "probe"), "found")));
+	const json_t *st = json_object_get(rep, "stats");
+	ck_assert(json_is_true(json_object_get(st, "probe")));
+	ck_assert_str_eq(axc__jstr(st, "clock"), "virtual");
+	ck_assert_int_ge(axc__jint(st, "virtual_ns", 0), 250000000);
+	ck_assert_uint_ge(json_array_size(json_object_get(rep, "tasks")), 1);
+	ck_assert_str_eq(axc__jstr(json_array_get(json_object_get(rep, "tasks"), 0), "state"), "done");
+	ck_assert_uint_eq(json_array_size(json_object_get(rep, "findings")), 0);
+	ck_assert_int_eq(axc_verdict(rep), 0);
+	json_decref(rep);
+}
+END_TEST
+
+START_TEST(test_probe_blocking_call_line)
+{
+	if (!have_probe())
+		return;
+	json_t *rep = run_probed("#include <asynclab.h>\n#include <unistd.h>\n"
+				 "AX_ASYNC(slow, int, int unused;)\n{\n\tAX_BEGIN;\n"
+				 "\tusleep(1000);\n"	/* line 6 */
+				 "\tAX_RETURN(1);\n\tAX_END;\n}\n"
+				 "int main(void) { return AX_RUN(AX_CALL(slow)) == 1 ? 0 : 1; }\n",
+				 5000, AXC_CLOCK_VIRTUAL);
+	const json_t *f = json_array_get(json_object_get(rep, "findings"), 0);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(axc__jstr(f, "id"), "blocking-call");
+	ck_assert_str_eq(axc__jstr(f, "file"), "prog.c");
+	ck_assert_int_eq(axc__jint(f, "line", 0), 6);
+	ck_assert_str_eq(axc__jstr(f, "lesson"), "blocking");
+	ck_assert_int_eq(axc_verdict(rep), 1);
+	json_decref(rep);
+}
+END_TEST
+
+START_TEST(test_probe_hang_is_a_finding)
+{
+	if (!have_probe())
+		return;
+	/* A task that waits for a notification nobody sends, on the real
+	 * clock with a timer far away: the program cannot finish. */
+	uint64_t t0 = (uint64_t)time(NULL);
+	json_t *rep = run_probed("#include <asynclab.h>\n"
+				 "AX_ASYNC(forever, int, int unused;)\n{\n\tAX_BEGIN;\n"
+				 "\tAX_AWAIT(ax_sleep_ms(3600 * 1000));\n\tAX_RETURN(1);\n\tAX_END;\n}\n"
+				 "int main(void) { return AX_RUN(AX_CALL(forever)); }\n",
+				 1000, AXC_CLOCK_REAL);
+	ck_assert_uint_le((uint64_t)time(NULL) - t0, 5);
+	ck_assert(json_is_true(json_object_get(json_object_get(rep, "exit"), "timed_out")));
+	ck_assert_uint_ge(json_array_size(json_object_get(rep, "findings")), 1);
+	ck_assert_int_eq(axc_verdict(rep), 1);
+	json_decref(rep);
+}
+END_TEST
+
+START_TEST(test_probe_crash_reported)
+{
+	if (!have_probe())
+		return;
+	json_t *rep = run_probed("#include <asynclab.h>\n#include <stddef.h>\n"
+				 "static int *volatile nowhere;\n"
+				 "AX_ASYNC(boom, int, int unused;)\n{\n\tAX_BEGIN;\n"
+				 "\t*nowhere = 1;\n"	/* line 7 */
+				 "\tAX_RETURN(1);\n\tAX_END;\n}\n"
+				 "int main(void) { return AX_RUN(AX_CALL(boom)); }\n",
+				 5000, AXC_CLOCK_VIRTUAL);
+	const json_t *crash = json_object_get(rep, "crash");
+	ck_assert(json_is_object(crash));
+	ck_assert_str_eq(axc__jstr(crash, "signal"), "SIGSEGV");
+	/* Either the probe sent the stack (then it names line 7) or the
+	 * report says there is none. */
+	const json_t *fr, *st = json_object_get(crash, "stack");
+	bool line7 = false;
+	size_t i;
+	json_array_foreach(st, i, fr) line7 |= axc__jint(fr, "line", 0) == 7;
+	ck_assert(json_array_size(st) ? line7 : axc__jstr(crash, "note") != NULL);
+	ck_assert_int_eq(axc_verdict(rep), 2);
+	json_decref(rep);
+}
+END_TEST
+
+static Suite *inspect_cli_suite(void)
+{
+	Suite *s = suite_create("inspect_cli");
+	TCase *tc = tcase_create("cli");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_unknown_option_named);
+	tcase_add_test(tc, test_help_and_version);
+	tcase_add_test(tc, test_exit_statuses);
+	tcase_add_test(tc, test_prebuilt_program_and_args);
+	tcase_add_test(tc, test_formats_and_report_file);
+	suite_add_tcase(s, tc);
+	TCase *tp = tcase_create("probe");
+	tcase_add_checked_fixture(tp, setup, teardown);
+	tcase_set_timeout(tp, 30);
+	tcase_add_test(tp, test_probe_clean_runtime_program);
+	tcase_add_test(tp, test_probe_blocking_call_line);
+	tcase_add_test(tp, test_probe_hang_is_a_finding);
+	tcase_add_test(tp, test_probe_crash_reported);
+	suite_add_tcase(s, tp);
+	return s;
+}
+
+TEST_MAIN(inspect_cli_suite)
