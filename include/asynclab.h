@@ -254,11 +254,23 @@ void ax__frame_done(ax_frame *fr);
 		ax__call;                                                   \
 	})
 
+/* clang rejects an indirect goto in a function that takes no label's
+ * address, which is the case of an async function without an await:
+ * AX__BEGIN_MARK takes one. */
+#if defined(__clang__)
+#define AX__BEGIN_MARK                                                      \
+	(void)&&ax__begin;                                                  \
+	ax__begin:;
+#else
+#define AX__BEGIN_MARK
+#endif
+
 #define AX_BEGIN                                                            \
 	do {                                                                \
 		(void)cx;                                                   \
 		if (self->ax_fr.resume)                                     \
 			goto *self->ax_fr.resume;                           \
+		AX__BEGIN_MARK                                              \
 	} while (0)
 
 #define AX_RETURN(v)                                                        \
