@@ -69,16 +69,19 @@ static const char *map_path(struct ctx *c, const char *file, char *buf, size_t n
 	if (!file)
 		return NULL;
 	char rp[PATH_MAX];
-	if (c->in->build && realpath(file, rp)) {
-		for (size_t i = 0; i < c->o->nfiles; i++)
+	if (realpath(file, rp)) {
+		for (size_t i = 0; c->in->build && i < c->o->nfiles; i++)
 			if (c->real[i] && !strcmp(c->real[i], rp))
 				return c->o->files[i];
+		/* "dir/../x.c" from the debug information reads better as x.c. */
+		if (file[0] == '/' && strstr(file, "/../")) {
+			snprintf(buf, n, "%s", rp);
+			file = buf;
+		}
 	}
 	size_t cl = strlen(c->cwd);
-	if (cl > 1 && !strncmp(file, c->cwd, cl) && file[cl] == '/') {
-		snprintf(buf, n, "%s", file + cl + 1);
-		return buf;
-	}
+	if (cl > 1 && !strncmp(file, c->cwd, cl) && file[cl] == '/')
+		return file + cl + 1; /* points into file, which may be buf */
 	return file;
 }
 

@@ -6,6 +6,7 @@
 
 #include "inspect.h"
 
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <gelf.h>
@@ -102,6 +103,24 @@ static struct mod *mod_get(axc__sym *s, const char *path)
 	return m;
 }
 
+/* dwfl_module_getsrc finds the compile unit through .debug_aranges,
+ * which clang does not emit: then walk the units and ask each. */
+static Dwarf_Line *src_by_units(Dwfl_Module *m, GElf_Addr addr)
+{
+	Dwarf_Addr bias = 0;
+	Dwarf *dw = dwfl_module_getdwarf(m, &bias);
+	if (!dw)
+		return NULL;
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die cudie;
+	uint8_t type;
+	while (dwarf_get_units(dw, cu, &cu, NULL, &type, &cudie, NULL) == 0) {
+		if (dwarf_haspc(&cudie, addr - bias) > 0)
+			return dwarf_getsrc_die(&cudie, addr - bias);
+	}
+	return NULL;
+}
+
 int axc__sym_lookup(axc__sym *s, const char *mod, uint64_t off, axc__where *w)
 {
 	memset(w, 0, sizeof *w);
@@ -115,14 +134,20 @@ int axc__sym_lookup(axc__sym *s, const char *mod, uint64_t off, axc__where *w)
 	if (fn)
 		w->func = strdup(fn);
 	Dwfl_Line *l = dwfl_module_getsrc(m->m, addr);
-	if (l) {
-		int line = 0, col = 0;
-		const char *file = dwfl_lineinfo(l, NULL, &line, &col, NULL, NULL);
+	int line = 0, col = 0;
+	const char *file = l ? dwfl_lineinfo(l, NULL, &line, &col, NULL, NULL) : NULL;
+	if (!file) {
+		Dwarf_Line *dl = src_by_units(m->m, addr);
+		file = dl ? dwarf_linesrc(dl, NULL, NULL) : NULL;
 		if (file) {
-			w->file = strdup(file);
-			w->line = line;
-			w->column = col;
+			dwarf_lineno(dl, &line);
+			dwarf_linecol(dl, &col);
 		}
+	}
+	if (file) {
+		w->file = strdup(file);
+		w->line = line;
+		w->column = col;
 	}
 	if (!w->func && !w->file)
 		return -ENOENT;

@@ -381,6 +381,8 @@ START_TEST(test_symbolise_own_function)
 	axc__where w;
 	uint64_t off = (uint64_t)((uintptr_t)sym_marker - (uintptr_t)di.dli_fbase);
 	ck_assert_int_eq(axc__sym_lookup(s, exe, off, &w), 0);
+	ck_assert_ptr_nonnull(w.func);
+	ck_assert_ptr_nonnull(w.file);
 	ck_assert_str_eq(w.func, "sym_marker");
 	ck_assert_ptr_nonnull(strstr(w.file, "check_inspect_report.c"));
 	ck_assert_int_eq(w.line, SYM_MARKER_LINE);
