@@ -23,13 +23,13 @@ static long legacy_price_lookup(int item)
 
 /* async fn heartbeat(start): a beat every 20 ms, 10 beats; a beat more than
  * 5 ms late means the executor was stuck. */
-AX_ASYNC(heartbeat, int, uint64_t start; int beat; int late;)
+AX_ASYNC(heartbeat, int, uint64_t start; int beat; int late; uint64_t due;)
 {
 	AX_BEGIN;
 	for (self->beat = 1; self->beat <= 10; self->beat++) {
-		uint64_t due = self->start + (uint64_t)self->beat * 20000000u;
-		AX_AWAIT(ax_sleep_until(due));
-		int late_ms = (int)((ax_now() - due) / 1000000);
+		self->due = self->start + (uint64_t)self->beat * 20000000u;
+		AX_AWAIT(ax_sleep_until(self->due));
+		int late_ms = (int)((ax_now() - self->due) / 1000000);
 		if (late_ms > 5) {
 			self->late++;
 			printf("[%d ms] heartbeat: beat %d is %d ms late\n", now_ms(),
