@@ -23,7 +23,8 @@ typedef struct axc__events {
 	json_t *crash;	  /* a {"ev":"crash"} event, or NULL */
 	uint64_t spans_dropped;
 	uint64_t bad_lines;
-	uint64_t last_t;  /* the latest runtime time seen in any event */
+	uint64_t first_t, last_t; /* the earliest and latest runtime times seen */
+	bool seen_t;
 	bool bye;
 	char *buf;	  /* an incomplete trailing line */
 	size_t len, cap;

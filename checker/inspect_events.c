@@ -40,8 +40,13 @@ void axc__ev_free(axc__events *ev)
 static void see_time(axc__events *ev, const json_t *o, const char *key)
 {
 	json_int_t t = axc__jint(o, key, -1);
-	if (t > 0 && (uint64_t)t > ev->last_t)
+	if (t < 0)
+		return;
+	if (!ev->seen_t || (uint64_t)t < ev->first_t)
+		ev->first_t = (uint64_t)t;
+	if (!ev->seen_t || (uint64_t)t > ev->last_t)
 		ev->last_t = (uint64_t)t;
+	ev->seen_t = true;
 }
 
 static json_t *task_get(axc__events *ev, json_int_t id)

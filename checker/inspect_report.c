@@ -259,10 +259,10 @@ static json_t *synthesise_timeout(struct ctx *c)
 		json_t *last = json_array_get(pending, json_array_size(pending) - 1);
 		const char *name = axc__jstr(last, "name");
 		snprintf(msg, sizeof msg,
-			 "the program was stopped at the %.3g s time limit with %zu task%s still pending (last spawned: %s); nothing woke %s",
+			 "the program was stopped at the %.3g s time limit with %zu task%s still pending (last spawned: %s): %s waiting for something that did not happen",
 			 secs, json_array_size(pending), json_array_size(pending) == 1 ? "" : "s",
 			 name ? name : axc__jstr(last, "future") ? axc__jstr(last, "future") : "a task",
-			 json_array_size(pending) == 1 ? "it" : "them");
+			 json_array_size(pending) == 1 ? "it was" : "they were");
 		raw = json_pack("{s:s, s:s, s:I, s:{s:O, s:O}}", "id", "leaked-task", "message", msg,
 				"task", axc__jint(last, "id", 0), "loc", "file",
 				json_object_get(last, "spawn_file"), "line",
@@ -308,7 +308,7 @@ static json_t *stats_json(struct ctx *c)
 	const char *clock = axc__jstr(c->ev->hello, "clock");
 	json_int_t spawned = s ? axc__jint(s, "spawned", 0) : (json_int_t)json_array_size(c->ev->tasks);
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:I, s:I}", "virtual_ns",
-			 s ? axc__jint(s, "virtual_ns", 0) : (json_int_t)c->ev->last_t, "wall_ns",
+			 s ? axc__jint(s, "virtual_ns", 0) : (json_int_t)(c->ev->last_t - c->ev->first_t), "wall_ns",
 			 (json_int_t)(r ? r->wall_ns : 0), "peak_live_tasks",
 			 s ? axc__jint(s, "peak_live_tasks", 0) : 0, "tasks_spawned", spawned,
 			 "polls", s ? axc__jint(s, "polls", 0) : 0, "clock",
