@@ -18,7 +18,11 @@
 pr_config pr_cfg;
 int pr_active;
 PR_TLS pr_rt *pr_tl_rt;
+PR_TLS ax_task *pr_tl_cur;
 PR_TLS pr_task *pr_tl_task;
+static PR_TLS uint64_t tl_poll_t0;
+static PR_TLS int tl_woken, tl_self_woke;
+PR_TLS const ax_task *pr_tl_arm_busy;
 PR_TLS pr_thread *pr_tl_thread;
 PR_TLS int pr_tl_in_hook;
 PR_TLS int pr_tl_progress;
@@ -67,12 +71,56 @@ static inline pr_task *slot_of(pr_rt *p, const ax_task *t)
 	return pt->t == t ? pt : NULL;
 }
 
+/* A direct-mapped cache from task address to its state, per runtime
+ * thread, in front of the id-indexed pages: one load and a compare on the
+ * hot hooks instead of a call into the runtime and three loads. */
+#define TCACHE 1024
+typedef struct tcache_ent {
+	const ax_task *t;
+	pr_task *pt;
+} tcache_ent;
+static PR_TLS tcache_ent *tl_tcache;
+
+static inline size_t tcache_idx(const ax_task *t)
+{
+	return ((uintptr_t)t >> 5) & (TCACHE - 1);
+}
+
+static inline pr_task *lookup_local(pr_rt *p, const ax_task *t)
+{
+	tcache_ent *c = tl_tcache;
+	if (__builtin_expect(c != NULL, 1)) {
+		tcache_ent *e = &c[tcache_idx(t)];
+		if (e->t == t)
+			return e->pt;
+		pr_task *pt = slot_of(p, t);
+		if (pt) {
+			e->t = t;
+			e->pt = pt;
+		}
+		return pt;
+	}
+	return slot_of(p, t);
+}
+
+static void tcache_forget(const ax_task *t)
+{
+	tcache_ent *c = tl_tcache;
+	if (c && c[tcache_idx(t)].t == t)
+		c[tcache_idx(t)].t = NULL;
+}
+
 pr_task *pr_task_of(ax_task *t)
 {
 	if (!t)
 		return NULL;
+	pr_task *cur = pr_tl_task;
+	if (cur && cur->t == t)
+		return cur;
 	pr_rt *p = rt_of(t);
-	return p ? slot_of(p, t) : NULL;
+	if (!p)
+		return NULL;
+	return p == pr_tl_rt ? lookup_local(p, t) : slot_of(p, t);
 }
 
 /* Visit every tracked task of runtime p. */
@@ -135,7 +183,7 @@ static void span_close(pr_task *pt)
 
 void pr_stall_span(uint64_t t0, uint64_t t1, uint64_t real_ns)
 {
-	pr_task *pt = pr_tl_task;
+	pr_task *pt = pr_cur();
 	if (pt && pr_active)
 		emit_span(pt, "stall", t0, t1, real_ns);
 }
@@ -191,6 +239,10 @@ static void h_rt_start(void *ud, ax_rt *rt)
 	pr_tl_rt = p;
 	if (!pr_tl_thread)
 		pr_tl_thread = pr_thread_register();
+	if (!tl_tcache)
+		tl_tcache = calloc(TCACHE, sizeof *tl_tcache);
+	else
+		memset(tl_tcache, 0, TCACHE * sizeof *tl_tcache);
 	(void)ud;
 }
 
@@ -225,73 +277,89 @@ static void h_spawn(void *ud, ax_task *t, ax_task *parent, const char *fut,
 	(void)ud;
 }
 
+/* poll_begin touches only this thread's state: the task's own state is
+ * looked up once, at poll_end. */
 static void h_poll_begin(void *ud, ax_task *t)
 {
-	pr_rt *p = pr_tl_rt;
-	if (__builtin_expect(p == NULL || p->rt != ax__task_rt(t), 0)) {
+	if (__builtin_expect(pr_tl_rt == NULL, 0)) {
 		/* A runtime driven from another thread than the one that
 		 * created it. */
-		p = pr_tl_rt = find_rt(ax__task_rt(t));
+		pr_tl_rt = find_rt(ax__task_rt(t));
 		if (!pr_tl_thread)
 			pr_tl_thread = pr_thread_register();
 	}
 	pr_thread *th = pr_tl_thread;
-	pr_task *pt = p ? slot_of(p, t) : NULL;
-	pr_tl_task = pt;
+	pr_tl_cur = t;
+	pr_tl_task = NULL;
 	pr_tl_progress = 0;
 	pr_tl_poll_gen++;
+	tl_woken = 0;
+	tl_self_woke = 0;
+	tl_poll_t0 = pr_now();
 	if (th) {
-		atomic_store_explicit(&th->gen, atomic_load_explicit(&th->gen, memory_order_relaxed) + 1,
-				      memory_order_relaxed);
-		atomic_store_explicit(&th->in_poll, 1, memory_order_relaxed);
-		atomic_store_explicit(&th->task, pt, memory_order_relaxed);
+		/* Odd while inside a poll. */
+		atomic_store_explicit(&th->gen, th->mygen += 1, memory_order_relaxed);
+		atomic_store_explicit(&th->task, t, memory_order_relaxed);
 	}
-	if (!pt)
-		return;
-	atomic_store_explicit(&pt->woken, 0, memory_order_relaxed);
-	pt->flags &= ~PT_SELF_WOKE;
-	uint64_t now = pr_now();
-	if (!(pt->flags & PT_SPAN_OPEN) || now - pt->span_t1 > 1000000) {
-		span_close(pt);
-		pt->flags |= PT_SPAN_OPEN;
-		pt->span_t0 = now;
-	}
-	pt->span_t1 = now;
 	(void)ud;
 }
 
 static void h_poll_end(void *ud, ax_task *t, ax_poll_t r)
 {
-	pr_task *pt = pr_tl_task;
 	pr_thread *th = pr_tl_thread;
-	pr_tl_task = NULL;
 	if (th)
-		atomic_store_explicit(&th->in_poll, 0, memory_order_relaxed);
+		atomic_store_explicit(&th->gen, th->mygen += 1, memory_order_relaxed);
+	pr_task *pt = pr_tl_task;
+	if (!pt && pr_tl_rt)
+		pt = lookup_local(pr_tl_rt, t);
+	pr_tl_cur = NULL;
+	pr_tl_task = NULL;
 	if (!pt)
 		return;
-	pt->span_t1 = pr_now();
+	uint64_t now = pr_now();
+	if (!(pt->flags & PT_SPAN_OPEN) || tl_poll_t0 - pt->span_t1 > 1000000) {
+		span_close(pt);
+		pt->flags |= PT_SPAN_OPEN;
+		pt->span_t0 = tl_poll_t0;
+	}
+	pt->span_t1 = now;
+	/* A wake from another thread during the poll counts too. */
+	bool woken = tl_woken ||
+		     atomic_exchange_explicit(&pt->woken, 0, memory_order_relaxed);
+	if (tl_self_woke)
+		pt->flags |= PT_SELF_WOKE;
+	else
+		pt->flags &= ~PT_SELF_WOKE;
 	if (r == AX_PENDING)
-		pr_detect_pending(pt);
+		pr_detect_pending(pt, woken);
 	(void)ud;
 	(void)t;
 }
 
 static void h_wake(void *ud, ax_task *target, ax_task *by, bool self_wake)
 {
-	pr_task *pt = pr_task_of(target);
-	if (!pt)
-		return;
-	atomic_store_explicit(&pt->woken, 1, memory_order_relaxed);
-	if (self_wake && pt == pr_tl_task)
-		pr_detect_self_wake(pt);
 	(void)ud;
 	(void)by;
+	if (target == pr_tl_cur) {
+		tl_woken = 1;
+		if (self_wake) {
+			tl_self_woke = 1;
+			if (__builtin_expect(pr_tl_arm_busy == target, 0) && !pr_tl_progress)
+				pr_detect_self_wake(pr_cur());
+		}
+		return;
+	}
+	if (pr_tl_rt && pr_tl_rt->rt == ax__task_rt(target))
+		return; /* on its executor's thread, outside its poll */
+	pr_task *pt = pr_task_of(target);
+	if (pt)
+		atomic_store_explicit(&pt->woken, 1, memory_order_relaxed);
 }
 
 static void h_waker_clone(void *ud, ax_task *t)
 {
 	pr_rt *p = rt_of(t);
-	pr_task *pt = p ? slot_of(p, t) : NULL;
+	pr_task *pt = p ? (p == pr_tl_rt ? lookup_local(p, t) : slot_of(p, t)) : NULL;
 	if (!pt)
 		return;
 	if (p == pr_tl_rt)
@@ -304,7 +372,7 @@ static void h_waker_clone(void *ud, ax_task *t)
 static void h_waker_drop(void *ud, ax_task *t)
 {
 	pr_rt *p = rt_of(t);
-	pr_task *pt = p ? slot_of(p, t) : NULL;
+	pr_task *pt = p ? (p == pr_tl_rt ? lookup_local(p, t) : slot_of(p, t)) : NULL;
 	if (!pt)
 		return;
 	if (p == pr_tl_rt)
@@ -343,6 +411,8 @@ static void h_task_free(void *ud, ax_task *t)
 		atomic_fetch_sub(&live_now, 1);
 	}
 	pr_detect_free(pt);
+	if (p == pr_tl_rt)
+		tcache_forget(t);
 	pt->gid = 0;
 	pt->t = NULL;
 	size_t pi = ax_task_id(t) >> PR_PAGE_BITS;
@@ -358,7 +428,7 @@ static void h_lock(void *ud, const void *lock, ax_lock_kind kind, bool acquire,
 		   const ax_site *site)
 {
 	if (kind == AX_LOCK_BLOCKING)
-		pr_lock_event(pr_tl_task, lock, acquire, site, 0);
+		pr_lock_event(pr_cur(), lock, acquire, site, 0);
 	(void)ud;
 }
 

@@ -85,23 +85,24 @@ enum {
 
 #define PR_MAX_TOKENS 4
 typedef struct pr_task {
-	uint64_t gid; /* id in the event stream; 0 when the slot is free */
+	/* Hot fields first: the poll and wake hooks touch one cache line. */
 	ax_task *t;
+	uint64_t gid; /* id in the event stream; 0 when the slot is free */
+	uint32_t flags;
+	uint32_t self_run;	    /* consecutive self-wake polls without progress */
+	int32_t wk_local;	    /* wakers held, changed on the runtime's thread */
+	_Atomic int32_t wk_remote;  /* ... changed on other threads */
+	_Atomic uint32_t woken;	    /* woken from another thread */
+	uint32_t cancel_polls;
+	uint64_t span_t0, span_t1;
+	pr_lock *locks;
+	/* Cold. */
 	const ax_site *site;
 	const char *name;
 	const char *fut;
 	pr_site *ssite;
-	int32_t wk_local;	    /* wakers held, changed on the runtime's thread */
-	_Atomic int32_t wk_remote;  /* ... changed on other threads */
-	_Atomic uint32_t woken;	    /* a wake arrived since the poll began */
-	uint32_t flags;
-	uint32_t self_run;	    /* consecutive self-wake polls without progress */
-	uint32_t cancel_polls;
 	uintptr_t busy_pc;
 	const void *tokens[PR_MAX_TOKENS];
-	pr_lock *locks;
-	uint64_t span_t0, span_t1;
-	uint64_t cancel_t;
 } pr_task;
 
 /* Tasks of one runtime, indexed by ax_task id in pages. */
@@ -125,9 +126,9 @@ typedef struct pr_rt {
 typedef struct pr_thread {
 	struct pr_thread *next;
 	pthread_t tid;
-	_Atomic uint32_t gen;	   /* bumped at each poll begin */
-	_Atomic uint32_t in_poll;
-	pr_task *_Atomic task;	   /* being polled (valid while in_poll) */
+	_Atomic uint32_t gen;	   /* bumped at each poll begin and end: odd inside */
+	uint32_t mygen;		   /* the owner's copy of gen */
+	ax_task *_Atomic task;	   /* being polled (valid while in_poll) */
 	/* Watchdog bookkeeping. */
 	uint32_t seen_gen;
 	uint64_t seen_since_ns;
@@ -136,12 +137,20 @@ typedef struct pr_thread {
 } pr_thread;
 
 extern PR_TLS pr_rt *pr_tl_rt;	 /* runtime this thread executes */
-extern PR_TLS pr_task *pr_tl_task;	 /* task being polled here, or NULL */
+extern PR_TLS ax_task *pr_tl_cur;	 /* task being polled here, or NULL */
+extern PR_TLS pr_task *pr_tl_task;	 /* its state, once looked up */
 extern PR_TLS pr_thread *pr_tl_thread;
 extern PR_TLS int pr_tl_in_hook;	 /* inside probe code: no interposition */
 
 /* probe.c */
 pr_task *pr_task_of(ax_task *t);
+/* The state of the task being polled on this thread, or NULL. */
+static inline pr_task *pr_cur(void)
+{
+	if (pr_tl_task || !pr_tl_cur)
+		return pr_tl_task;
+	return pr_tl_task = pr_task_of(pr_tl_cur);
+}
 uint64_t pr_now(void);
 void pr_lock_event(pr_task *pt, const void *lock, bool acquire,
 		   const ax_site *site, uintptr_t pc);

@@ -62,7 +62,7 @@ bool pr_seen_before(int id, uintptr_t pc)
 
 void pr_report_blocking(const char *what, uintptr_t ret)
 {
-	pr_task *pt = pr_tl_task;
+	pr_task *pt = pr_cur();
 	if (!pr_active || !pr_cfg.on[F_BLOCKING_CALL] || pr_tl_in_hook)
 		return;
 	pr_tl_in_hook = 1;
@@ -181,7 +181,7 @@ void pr_detect_spawn(pr_task *pt)
 	if (live > ss->peak)
 		ss->peak = live;
 	uint32_t burst = 0;
-	if (pr_tl_task) {
+	if (pr_cur()) {
 		if (ss->burst_poll != pr_tl_poll_gen) {
 			ss->burst_poll = pr_tl_poll_gen;
 			ss->burst = 0;
@@ -194,9 +194,9 @@ void pr_detect_spawn(pr_task *pt)
 		ss->reported = true;
 	spin_unlock(&sites_lock);
 	if (over)
-		report_spawn(ss, pr_tl_task, live, false);
+		report_spawn(ss, pr_cur(), live, false);
 	else if (burst_over)
-		report_spawn(ss, pr_tl_task, burst, true);
+		report_spawn(ss, pr_cur(), burst, true);
 }
 
 /* --- locks -------------------------------------------------------------- */
@@ -302,20 +302,19 @@ static void report_task(int id, pr_task *pt, const ax_site *where,
 	pr_f_end(&f);
 }
 
+/* The armed task woke itself again: remember the line that does it. */
 void pr_detect_self_wake(pr_task *pt)
 {
-	pt->flags |= PT_SELF_WOKE;
-	if (pt->self_run + 1 >= pr_cfg.busy_wakes && !pr_tl_progress &&
-	    !pt->busy_pc && !(pt->flags & PT_REP_BUSY)) {
+	if (pt && !pt->busy_pc && !(pt->flags & PT_REP_BUSY)) {
 		void *pcs[STACK_MAX];
 		int n;
 		pt->busy_pc = pr_user_caller(pcs, &n, STACK_MAX);
 	}
 }
 
-void pr_detect_pending(pr_task *pt)
+void pr_detect_pending(pr_task *pt, bool woken)
 {
-	if (!atomic_load_explicit(&pt->woken, memory_order_relaxed) &&
+	if (!woken &&
 	    pt->wk_local + atomic_load_explicit(&pt->wk_remote, memory_order_relaxed) <= 0 &&
 	    !(pt->flags & (PT_REP_LOST | PT_ABORT_REQ))) {
 		pt->flags |= PT_REP_LOST | PT_EXPLAINED;
@@ -324,6 +323,8 @@ void pr_detect_pending(pr_task *pt)
 			    "nothing can ever wake it again");
 	}
 	if ((pt->flags & PT_SELF_WOKE) && !pr_tl_progress) {
+		if (pt->self_run + 2 >= pr_cfg.busy_wakes)
+			pr_tl_arm_busy = pt->t;
 		if (++pt->self_run >= pr_cfg.busy_wakes && !(pt->flags & PT_REP_BUSY)) {
 			pt->flags |= PT_REP_BUSY;
 			char msg[200];
@@ -334,9 +335,11 @@ void pr_detect_pending(pr_task *pt)
 			report_task(F_BUSY_WAKE, pt, ax_task_await_site(pt->t),
 				    pt->busy_pc, msg);
 		}
-	} else {
+	} else if (pt->self_run) {
 		pt->self_run = 0;
 		pt->busy_pc = 0;
+		if (pr_tl_arm_busy == pt->t)
+			pr_tl_arm_busy = NULL;
 	}
 	if ((pt->flags & PT_CANCEL_SEEN) && !(pt->flags & PT_REP_CANCEL) &&
 	    ++pt->cancel_polls >= pr_cfg.cancel_polls) {
@@ -416,7 +419,7 @@ static void token_cancelled(pr_task *pt, void *ud)
 
 void pr_detect_cancel(ax_cancel_ev ev, const void *obj, ax_task *t, bool arg)
 {
-	pr_task *pt = t ? pr_task_of(t) : pr_tl_task;
+	pr_task *pt = t ? pr_task_of(t) : pr_cur();
 	switch (ev) {
 	case AX_CANCEL_TOKEN:
 		if (pr_tl_rt)

@@ -7,12 +7,14 @@
 
 extern PR_TLS int pr_tl_progress;   /* a future had its first poll */
 extern PR_TLS uint64_t pr_tl_poll_gen; /* polls begun on this thread */
+/* The task whose next self-wake captures the waking line (busy-wake). */
+extern PR_TLS const ax_task *pr_tl_arm_busy;
 
 void pr_each_task(pr_rt *p, void (*fn)(pr_task *pt, void *ud), void *ud);
 void pr_span_lock(const pr_task *pt, uint64_t t0, uint64_t t1);
 
 void pr_detect_spawn(pr_task *pt);
-void pr_detect_pending(pr_task *pt);
+void pr_detect_pending(pr_task *pt, bool woken);
 void pr_detect_self_wake(pr_task *pt);
 void pr_detect_exit(pr_task *pt);
 void pr_detect_free(pr_task *pt);

@@ -99,7 +99,7 @@ void pr_h_future_create(void *ud, ax_future *f, const ax_site *site)
 {
 	if (!pr_cfg.on[F_NEVER_POLLED])
 		return;
-	fent e = { f->id, site, f->vt->name, pr_tl_task ? pr_tl_task->gid : 0 };
+	fent e = { f->id, site, f->vt->name, pr_cur() ? pr_cur()->gid : 0 };
 	flock_take();
 	fput(&e);
 	flock_give();
@@ -175,7 +175,7 @@ void pr_h_future_moved(void *ud, ax_future *f, void *was)
 	uintptr_t pc = pr_user_caller(pcs, &n, STACK_MAX);
 	if (pr_seen_before(F_MOVED_FUTURE, pc ? pc : (uintptr_t)f))
 		return;
-	pr_task *pt = pr_tl_task;
+	pr_task *pt = pr_cur();
 	pr_finding fd;
 	if (!pr_f_begin(&fd, F_MOVED_FUTURE, pt,
 			"future '%s' is polled here at a different address than its "

@@ -99,7 +99,7 @@ void pr_libc_init(void)
 /* Inside a poll on an executor thread, and not the probe's own call. */
 static inline bool in_poll(void)
 {
-	return __builtin_expect(pr_tl_task != NULL, 0) && pr_active && !pr_tl_in_hook;
+	return __builtin_expect(pr_tl_cur != NULL, 0) && pr_active && !pr_tl_in_hook;
 }
 
 /* Could an operation on fd wait?  Regular files and directories never
@@ -435,14 +435,14 @@ PUBLIC int pthread_mutex_lock(pthread_mutex_t *m)
 		r = REAL(pthread_mutex_lock)(m);
 	}
 	if (r == 0 && !from_rt)
-		pr_lock_event(pr_tl_task, m, true, NULL, ret - 1);
+		pr_lock_event(pr_cur(), m, true, NULL, ret - 1);
 	return r;
 }
 
 PUBLIC int pthread_mutex_unlock(pthread_mutex_t *m)
 {
-	if (in_poll() && pr_tl_task->locks)
-		pr_lock_event(pr_tl_task, m, false, NULL, 0);
+	if (in_poll() && pr_cur() && pr_cur()->locks)
+		pr_lock_event(pr_cur(), m, false, NULL, 0);
 	return REAL(pthread_mutex_unlock)(m);
 }
 

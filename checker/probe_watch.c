@@ -91,7 +91,7 @@ static int stuck_stack(void **pcs)
 
 static void report_stall(pr_thread *th, uint64_t ms)
 {
-	pr_task *pt = atomic_load(&th->task);
+	pr_task *pt = pr_task_of(atomic_load(&th->task));
 	void *pcs[CAP_MAX];
 	int n = 0;
 	atomic_store(&cap_done, 0);
@@ -144,8 +144,7 @@ static void *watch_main(void *arg)
 			if (th->dead)
 				continue;
 			uint32_t gen = atomic_load_explicit(&th->gen, memory_order_relaxed);
-			uint32_t inp = atomic_load_explicit(&th->in_poll, memory_order_relaxed);
-			if (!inp || gen != th->seen_gen) {
+			if (!(gen & 1) || gen != th->seen_gen) {
 				th->seen_gen = gen;
 				th->seen_since_ns = now;
 				continue;
