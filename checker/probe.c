@@ -17,16 +17,10 @@
 
 pr_config pr_cfg;
 int pr_active;
-PR_TLS pr_rt *pr_tl_rt;
-PR_TLS ax_task *pr_tl_cur;
-PR_TLS pr_task *pr_tl_task;
-static PR_TLS uint64_t tl_poll_t0;
-static PR_TLS int tl_woken, tl_self_woke;
-PR_TLS const ax_task *pr_tl_arm_busy;
-PR_TLS pr_thread *pr_tl_thread;
-PR_TLS int pr_tl_in_hook;
-PR_TLS int pr_tl_progress;
-PR_TLS uint64_t pr_tl_poll_gen;
+PR_TLS pr_tls_t pr_tls;
+#define tl_poll_t0 (pr_tls.poll_t0)
+#define tl_woken (pr_tls.woken)
+#define tl_self_woke (pr_tls.self_woke)
 
 #define MAX_RTS 16
 static pr_rt *_Atomic rts[MAX_RTS];

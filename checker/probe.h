@@ -136,11 +136,29 @@ typedef struct pr_thread {
 	int dead;
 } pr_thread;
 
-extern PR_TLS pr_rt *pr_tl_rt;	 /* runtime this thread executes */
-extern PR_TLS ax_task *pr_tl_cur;	 /* task being polled here, or NULL */
-extern PR_TLS pr_task *pr_tl_task;	 /* its state, once looked up */
-extern PR_TLS pr_thread *pr_tl_thread;
-extern PR_TLS int pr_tl_in_hook;	 /* inside probe code: no interposition */
+/* Per-thread state, in one block so the hot hooks find it with one
+ * thread-pointer computation. */
+typedef struct pr_tls_t {
+	ax_task *cur;		  /* task being polled here, or NULL */
+	struct pr_task *task;	  /* its state, once looked up */
+	struct pr_rt *rt;	  /* runtime this thread executes */
+	struct pr_thread *thread;
+	const ax_task *arm_busy;  /* next self-wake of it records the line */
+	uint64_t poll_gen;	  /* polls begun on this thread */
+	uint64_t poll_t0;	  /* runtime clock at this poll's start */
+	int progress;		  /* a future had its first poll in this poll */
+	int woken, self_woke;	  /* the polled task was woken (by itself) */
+	int in_hook;		  /* inside probe code: no interposition */
+} pr_tls_t;
+extern PR_TLS pr_tls_t pr_tls;
+#define pr_tl_rt (pr_tls.rt)
+#define pr_tl_cur (pr_tls.cur)
+#define pr_tl_task (pr_tls.task)
+#define pr_tl_thread (pr_tls.thread)
+#define pr_tl_in_hook (pr_tls.in_hook)
+#define pr_tl_progress (pr_tls.progress)
+#define pr_tl_poll_gen (pr_tls.poll_gen)
+#define pr_tl_arm_busy (pr_tls.arm_busy)
 
 /* probe.c */
 pr_task *pr_task_of(ax_task *t);

@@ -5,10 +5,6 @@
 
 #include "probe.h"
 
-extern PR_TLS int pr_tl_progress;   /* a future had its first poll */
-extern PR_TLS uint64_t pr_tl_poll_gen; /* polls begun on this thread */
-/* The task whose next self-wake captures the waking line (busy-wake). */
-extern PR_TLS const ax_task *pr_tl_arm_busy;
 
 void pr_each_task(pr_rt *p, void (*fn)(pr_task *pt, void *ud), void *ud);
 void pr_span_lock(const pr_task *pt, uint64_t t0, uint64_t t1);
