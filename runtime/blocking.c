@@ -187,11 +187,12 @@ static ax__pool *pool_get(ax_rt *rt)
 
 /* Start one more worker if the queue holds more jobs than there are
  * workers outside a job, and the pool may grow.  Called with the pool
- * locked.  Workers start with every signal blocked,
- * so that signals keep going to the program's own threads. */
+ * locked.  Workers start with every signal blocked, so that signals keep
+ * going to the program's own threads. */
 static int grow_locked(ax__pool *p)
 {
-	if ((size_t)(p->nthreads - p->running) >= p->queue.len || p->nthreads >= p->max_threads)
+	if ((size_t)(p->nthreads - p->running) >= p->queue.len ||
+	    p->nthreads >= p->max_threads)
 		return 0;
 	sigset_t all, old;
 	sigfillset(&all);
