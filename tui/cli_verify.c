@@ -88,10 +88,10 @@ void cli_print_result(const cli *c, const axl_result *r, const char *file)
 			       m->message ? m->message : "");
 	}
 	if (r->end != AXL_END_NOT_BUILT) {
-		printf("Run: %s; %llu ms of virtual time, %llu tasks at the peak.\n",
+		printf("Run: %s; %llu ms of virtual time, %llu task%s at the peak.\n",
 		       r->verdict ? r->verdict : "?",
 		       (unsigned long long)(r->virtual_ns / 1000000),
-		       (unsigned long long)r->peak_live);
+		       (unsigned long long)r->peak_live, r->peak_live == 1 ? "" : "s");
 	}
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const axl_finding *f = &r->findings[i];
@@ -345,9 +345,9 @@ int cli_run(int argc, char **argv)
 			printf("\n");
 		fputs(r->err, stderr);
 		fflush(stdout);
-		printf("--- %s; %llu ms of virtual time, %llu tasks at the peak\n", r->verdict,
+		printf("--- %s; %llu ms of virtual time, %llu task%s at the peak\n", r->verdict,
 		       (unsigned long long)(r->virtual_ns / 1000000),
-		       (unsigned long long)r->peak_live);
+		       (unsigned long long)r->peak_live, r->peak_live == 1 ? "" : "s");
 		if (r->nfindings)
 			axc_render_text(r->report, stdout);
 	}
