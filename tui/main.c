@@ -1,13 +1,13 @@
 /* main.c - the asynclab program's entry point: dispatch to a subcommand
  * (init, list, verify, run, hint, solution, reset, progress, lesson-lint,
- * check) or, with no arguments, say where the learner is and what to do. */
+ * check) or, with no arguments, open the interactive lab. */
 #include "config.h"
 
 #include "cli.h"
+#include "lab.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static void usage(FILE *out)
 {
@@ -19,29 +19,21 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(out, "\n`asynclab COMMAND --help` explains one command; asynclab(1) has the "
-		     "details.\nWith no command, asynclab shows where you are in the lessons.\n");
+		     "details.\nWith no command, asynclab opens the interactive lab (options --ascii,\n--color, --no-color).\n");
 }
 
-/* No arguments.  Without a terminal there is nothing to show interactively:
- * say so and point to the subcommands.  With one, show the lesson list and
- * the next step. */
-static int no_command(void)
+/* The lab's own options: no command, only how to draw. */
+static int is_lab_option(const char *a)
 {
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "asynclab: not a terminal, so there is no interactive lab here.\n"
-				"Use the subcommands: `asynclab list`, `asynclab verify [LESSON]`, "
-				"`asynclab hint LESSON`, `asynclab --help` for all of them.\n");
-		return CLI_USAGE;
-	}
-	char name[] = "list";
-	char *argv[] = { name, NULL };
-	return cli_list(1, argv);
+	return !strcmp(a, "--ascii") || !strcmp(a, "--color") || !strcmp(a, "--no-color");
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 2)
-		return no_command();
+	/* No command: the interactive lab (it says so and points to the
+	 * subcommands when there is no terminal). */
+	if (argc < 2 || is_lab_option(argv[1]))
+		return axtui_main(argc, argv);
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		if (argc > 2 && cli_command(argv[2])) {

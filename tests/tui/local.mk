@@ -5,3 +5,8 @@ tests_tui_check_tui_SOURCES = tests/tui/check_tui.c \
 	tui/app.c tui/md.c tui/timeline.c tui/watch.c
 tests_tui_check_tui_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CMARK_CFLAGS) $(JANSSON_CFLAGS)
 tests_tui_check_tui_LDADD = $(CHECK_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
+
+# The real program driven in tmux: list, lesson, verify, watch mode,
+# timeline, resize, NO_COLOR, quit.
+TESTS += tests/tui/e2e.sh
+EXTRA_DIST += tests/tui/e2e.sh bench/tui-latency

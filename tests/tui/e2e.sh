@@ -1,0 +1,153 @@
+#!/bin/bash
+# e2e.sh - drives the real asynclab program in tmux, the way a learner
+# would: fresh workspace, the list, the welcome lesson, verify the starter
+# (failing check and its finding), copy the solution in (watch mode passes
+# it and the progress bar moves), the timeline, a too-small terminal,
+# NO_COLOR, and quitting with the terminal restored and progress saved.
+set -u
+srcdir=${srcdir:-.}
+top_srcdir=$(cd "$srcdir" && pwd)
+bin=$(pwd)/asynclab
+if ! command -v tmux >/dev/null; then
+	echo "e2e: tmux is not installed" >&2
+	exit 1
+fi
+[ -x "$bin" ] || { echo "e2e: $bin not built" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/axe2e.XXXXXX)
+run=0
+sock="axe2e-$$-$run"
+T() { tmux -L "$sock" "$@"; }
+cleanup() { T kill-server 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+fails=0
+passes=0
+ok() { passes=$((passes + 1)); echo "ok - $1"; }
+bad() {
+	fails=$((fails + 1))
+	echo "FAIL - $1"
+	echo "---- screen ----"
+	T capture-pane -p -t lab 2>/dev/null | sed 's/^/| /'
+	echo "----------------"
+}
+
+screen() { T capture-pane -p -t lab; }
+# wait_for TEXT [SECONDS]: until the screen shows TEXT.
+wait_for() {
+	local want=$1 secs=${2:-10} i=0
+	while [ $i -lt $((secs * 20)) ]; do
+		screen 2>/dev/null | grep -qF -- "$want" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+check() { # check DESCRIPTION TEXT [SECONDS]
+	if wait_for "$2" "${3:-10}"; then ok "$1"; else bad "$1 (expected '$2')"; fi
+}
+keys() { T send-keys -t lab "$@"; }
+
+start() { # start ENV...: the lab in an 80x24 tmux window, in $work
+	# A fresh tmux server each time: a killed one may still be going away.
+	T kill-server 2>/dev/null
+	run=$((run + 1))
+	sock="axe2e-$$-$run"
+	T -f /dev/null new-session -d -s lab -x 80 -y 24 -c "$work" \
+		"env -u ASYNCLAB_WORKSPACE ASYNCLAB_LESSONS='$top_srcdir/lessons' TERM=xterm-256color $* '$bin'; echo EXITED \$?; sleep 30"
+	T set-option -t lab remain-on-exit on >/dev/null
+}
+
+# 1. A fresh workspace and the lesson list.
+start
+check "the list opens in a fresh workspace" "[current]"
+check "the list shows the welcome lesson" "welcome"
+check "the workspace was created and said so" "created a workspace"
+check "the progress bar is shown" "0/"
+[ -f "$work/asynclab-work/exercises/00-welcome.c" ] && ok "the exercise was copied" || bad "the exercise was copied"
+
+# 2. Open the welcome lesson.
+keys g Enter
+check "the welcome lesson opens" "Welcome"
+
+# 3. Verify the untouched starter: the failing check and its finding.
+keys r
+check "the starter fails" "FAIL" 30
+check "the failing check is named" "greeting"
+# The finding is further down the result: scroll until it shows.
+found=0
+for i in $(seq 1 8); do
+	if screen | grep -qF "never-polled"; then found=1; break; fi
+	keys Space
+	sleep 0.1
+done
+[ $found = 1 ] && ok "the finding is shown with its id" || bad "the finding is shown with its id"
+
+# 4. Copy the reference solution in: watch mode verifies, it passes, the
+#    progress bar moves.
+cp "$top_srcdir/lessons/00-welcome/solution.c" "$work/asynclab-work/exercises/00-welcome.c"
+check "saving the solution verifies it and it passes" "PASS" 30
+check "the progress bar moved" "1/" 5
+
+# 5. The timeline of the last run.
+keys t
+check "the timeline opens" "legend"
+check "the timeline shows the main task" "main"
+
+# 6. Too small a terminal.
+T resize-window -t lab -x 60 -y 20
+check "a small terminal gets a message" "terminal too small (need 80x24)"
+T resize-window -t lab -x 80 -y 24
+check "back at 80x24 the timeline returns" "legend"
+
+# 8. Quit: every view says what it closed, then the program ends, the
+#    terminal is restored and progress is saved.
+keys q
+check "q closes the timeline and says so" "closed the timeline"
+keys q q
+check "the program ends" "EXITED 0"
+check "it says where progress was saved" "progress saved"
+if T capture-pane -p -t lab | grep -q "Progress \["; then
+	bad "the terminal is restored (the lab's screen is gone)"
+else
+	ok "the terminal is restored (the lab's screen is gone)"
+fi
+if grep -q '"welcome"' "$work/asynclab-work/.asynclab/progress.json" 2>/dev/null &&
+	grep -q '"passed": *true' "$work/asynclab-work/.asynclab/progress.json"; then
+	ok "progress was saved with the lesson passed"
+else
+	bad "progress was saved with the lesson passed"
+	cat "$work/asynclab-work/.asynclab/progress.json" 2>&1 | head -20
+fi
+
+# 7. NO_COLOR: no colour escape sequences at all; with colour there are.
+start
+check "the lab starts again in the same workspace" "[done]"
+if T capture-pane -e -p -t lab | grep -qE $'\e\\[[0-9;]*3[0-7]m|\e\\[[0-9;]*38;5'; then
+	ok "colour is used by default"
+else
+	bad "colour is used by default"
+fi
+keys q
+wait_for "EXITED" 5
+start NO_COLOR=1
+check "the lab starts under NO_COLOR" "[done]"
+if T capture-pane -e -p -t lab | grep -qE $'\e\\[[0-9;]*3[0-7]m|\e\\[[0-9;]*38;5'; then
+	bad "NO_COLOR turns colour off"
+else
+	ok "NO_COLOR turns colour off"
+fi
+keys q
+wait_for "EXITED" 5
+
+# No terminal: a clear message and exit status 2.
+out=$(env ASYNCLAB_LESSONS="$top_srcdir/lessons" "$bin" </dev/null 2>&1)
+st=$?
+if [ $st = 2 ] && echo "$out" | grep -q "no terminal"; then
+	ok "without a terminal it says so"
+else
+	bad "without a terminal it says so (status $st: $out)"
+fi
+
+echo "$passes passed, $fails failed"
+[ $fails = 0 ]
