@@ -234,7 +234,7 @@ void ax__frame_done(ax_frame *fr);
 	{                                                                     \
 		return fn_##__body((fn_##_t *)(void *)ax__f, ax__cx);         \
 	}                                                                     \
-	static const ax_future_vt fn_##__vt = {                               \
+	static const ax_future_vt fn_##__vt __attribute__((unused)) = {      \
 		#fn_, fn_##__poll, ax_frame_drop, sizeof(fn_##_t),            \
 		offsetof(fn_##_t, out), sizeof(T),                            \
 		AX_VT_FRAME | (__builtin_types_compatible_p(T, ax_res)        \

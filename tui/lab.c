@@ -469,7 +469,7 @@ int axtui_main(int argc, char **argv)
 		}
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "asynclab: no terminal here, so the lab cannot open.\n"
+		fprintf(stderr, "asynclab: not a terminal, so the interactive lab cannot open.\n"
 				"Use the non-interactive subcommands instead: asynclab list, asynclab verify LESSON,\n"
 				"asynclab hint LESSON, asynclab progress (asynclab --help lists them all).\n");
 		return 2;

@@ -143,7 +143,7 @@ wait_for "EXITED" 5
 # No terminal: a clear message and exit status 2.
 out=$(env ASYNCLAB_LESSONS="$top_srcdir/lessons" "$bin" </dev/null 2>&1)
 st=$?
-if [ $st = 2 ] && echo "$out" | grep -q "no terminal"; then
+if [ $st = 2 ] && echo "$out" | grep -q "not a terminal"; then
 	ok "without a terminal it says so"
 else
 	bad "without a terminal it says so (status $st: $out)"
