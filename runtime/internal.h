@@ -15,6 +15,10 @@
 #define AX_LIKELY(x) __builtin_expect(!!(x), 1)
 #define AX_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+/* Internal functions on the executor's hot paths are hidden: calls to
+ * them from the library are direct (no PLT) and may be inlined. */
+#define AX_HIDDEN __attribute__((visibility("hidden")))
+
 /* Call hook `name` if a table is installed and has it: one predictable
  * branch when none is. */
 #define AX_HOOK(name, ...)                                                  \
@@ -89,8 +93,8 @@ typedef struct ax__slab {
 	char *region, *region_end; /* mapped, chunk-aligned, not yet handed out */
 } ax__slab;
 
-ax_task *ax__slab_alloc(ax_rt *rt, size_t size);
-void ax__slab_free(ax_rt *rt, ax_task *t);
+AX_HIDDEN ax_task *ax__slab_alloc(ax_rt *rt, size_t size);
+AX_HIDDEN void ax__slab_free(ax_rt *rt, ax_task *t);
 void ax__slab_destroy(ax_rt *rt);
 /* Visit every task slot in use. */
 void ax__slab_each(ax_rt *rt, void (*fn)(ax_task *t, void *ud), void *ud);
@@ -173,11 +177,11 @@ extern AX_TLS ax_task *ax__cur_task;
 extern atomic_uint_fast64_t ax__boxed_live;
 
 /* task.c */
-void ax__task_run(ax_rt *rt, ax_task *t);
-void ax__task_unref(ax_task *t);
+AX_HIDDEN void ax__task_run(ax_rt *rt, ax_task *t);
+AX_HIDDEN void ax__task_unref(ax_task *t);
 ax__task_ext *ax__task_ext_get(ax_task *t);
 void ax__task_drop_future(ax_task *t);
-void ax__task_release_on_rt(ax_rt *rt, ax_task *t);
+AX_HIDDEN void ax__task_release_on_rt(ax_rt *rt, ax_task *t);
 
 /* taskset.c */
 void ax__taskset_child_done(ax_taskset *ts, ax_task *t);

@@ -34,10 +34,13 @@ static void task_free(ax_rt *rt, ax_task *t)
 	ax__slab_free(rt, t);
 }
 
-/* Drop one reference on the runtime's thread. */
+/* Drop one reference on the runtime's thread.  When it is the last one
+ * nobody else can hold or take a reference, so the count needs no
+ * read-modify-write (a locked instruction on every finished task). */
 void ax__task_release_on_rt(ax_rt *rt, ax_task *t)
 {
-	if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1)
+	if (atomic_load_explicit(&t->refs, memory_order_acquire) == 1 ||
+	    atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1)
 		task_free(rt, t);
 }
 
@@ -142,6 +145,18 @@ void ax__task_drop_future(ax_task *t)
 	ax_future_drop(t->fut);
 }
 
+/* Drop a finished task's future as the current task (so that hooks see
+ * who drops what); most futures have nothing to release. */
+static void finish_future(ax_task *t)
+{
+	if (!t->fut->vt->drop && !t->fut->id)
+		return;
+	ax_task *saved = ax__cur_task;
+	ax__cur_task = t;
+	ax__task_drop_future(t);
+	ax__cur_task = saved;
+}
+
 static void task_finish(ax_rt *rt, ax_task *t, int cancelled)
 {
 	ax__task_ext *e = ax__task_ext_peek(t);
@@ -158,10 +173,7 @@ static void task_finish(ax_rt *rt, ax_task *t, int cancelled)
 			}
 		}
 	}
-	ax_task *saved = ax__cur_task;
-	ax__cur_task = t;
-	ax__task_drop_future(t);
-	ax__cur_task = saved;
+	finish_future(t);
 	t->state = (t->state & ~(T_QUEUED | T_RUNNING)) | T_DONE |
 		   (cancelled ? T_CANCELLED : 0);
 	AX_HOOK(task_exit, t, cancelled != 0);
@@ -214,6 +226,14 @@ void ax_task_detach(ax_task *h)
 		ax_waker *jw = e->join_waker;
 		e->join_waker = NULL;
 		ax_waker_drop(jw);
+	}
+	/* Typically right after the spawn: only the executor (the task is not
+	 * done) and this handle hold the task, so no other thread can touch
+	 * the count and a plain store replaces the locked decrement. */
+	if (AX_LIKELY(ax__cur_rt == ax__task_rt(h)) && !(h->state & T_DONE) &&
+	    atomic_load_explicit(&h->refs, memory_order_relaxed) == 2) {
+		atomic_store_explicit(&h->refs, 1, memory_order_relaxed);
+		return;
 	}
 	ax__task_unref(h);
 }
@@ -320,7 +340,7 @@ static ax_poll_t yield_poll(ax_future *f, ax_cx *cx)
 	if (f->state)
 		return AX_READY;
 	f->state = 1;
-	ax_waker_wake_by_ref(cx->waker);
+	wake((ax_task *)(void *)cx->waker, 0);
 	return AX_PENDING;
 }
 
