@@ -149,7 +149,9 @@ static const ax_future_vt yield_task_vt =
 
 /* ------------------------------------------------------------------------
  * ping_pong: the echoer forwards ping to pong until ping is closed; the
- * pinger sends i and waits for it back, n times.
+ * pinger sends i and waits for it back, n times.  Each task receives by
+ * polling its channel's receiver (the stream view of the mpsc, as a Rust
+ * future calls poll_recv) and sends with an ax_send_t awaited inline.
  * ------------------------------------------------------------------------ */
 
 enum { PP_START, PP_RECV, PP_SEND };
@@ -157,56 +159,59 @@ enum { PP_START, PP_RECV, PP_SEND };
 typedef struct pp_task {
 	ax_future base; /* state: PP_* */
 	shared *s;
-	size_t i;
-	union { /* the child being awaited */
-		ax_recv_t recv;
-		ax_send_t send;
-	} c;
+	ax_stream *rx;	/* owned: the receiving end */
+	ax_mpsc *tx;	/* the channel it sends on */
+	size_t i;	/* pinger: round trips done */
+	ax_send_t send; /* the send being awaited in PP_SEND */
 } pp_task;
 
 static void pp_drop(ax_future *f)
 {
 	pp_task *self = (pp_task *)(void *)f;
-	if (f->state == PP_RECV)
-		ax_future_drop(&self->c.recv.base);
-	else if (f->state == PP_SEND)
-		ax_future_drop(&self->c.send.base);
+	if (f->state == PP_SEND)
+		ax_future_drop(&self->send.base);
 	f->state = PP_START;
+	ax_stream_free(self->rx);
+	self->rx = NULL;
+}
+
+/* Await the send started in PP_SEND: AX_PENDING, or AX_READY with its
+ * result in *err. */
+static ax_poll_t pp_poll_send(pp_task *self, ax_cx *cx, int *err)
+{
+	if (ax_poll(&self->send.base, cx) == AX_PENDING)
+		return AX_PENDING;
+	*err = self->send.out;
+	ax_future_drop(&self->send.base);
+	self->base.state = PP_START;
+	return AX_READY;
 }
 
 static ax_poll_t echoer_poll(ax_future *f, ax_cx *cx)
 {
 	pp_task *self = (pp_task *)(void *)f;
+	int err;
+	if (f->state == PP_SEND) {
+		if (pp_poll_send(self, cx, &err) == AX_PENDING)
+			return AX_PENDING;
+		if (err)
+			return AX_READY; /* pong closed */
+	}
 	for (;;) {
-		switch (f->state) {
-		case PP_START:
-			self->c.recv = ax_mpsc_recv(self->s->ping);
+		ax_val v;
+		ax_poll_t p = ax_stream_poll_next(self->rx, cx, &v);
+		if (p == AX_PENDING) {
 			f->state = PP_RECV;
-			/* fallthrough */
-		case PP_RECV: {
-			if (ax_poll(&self->c.recv.base, cx) == AX_PENDING)
-				return AX_PENDING;
-			ax_opt v = self->c.recv.out;
-			ax_future_drop(&self->c.recv.base);
-			if (!v.some) {
-				f->state = PP_START;
-				return AX_READY; /* ping closed */
-			}
-			self->c.send = ax_mpsc_send(self->s->pong, v.val);
-			f->state = PP_SEND;
+			return AX_PENDING;
 		}
-			/* fallthrough */
-		case PP_SEND: {
-			if (ax_poll(&self->c.send.base, cx) == AX_PENDING)
-				return AX_PENDING;
-			int err = self->c.send.out;
-			ax_future_drop(&self->c.send.base);
-			f->state = PP_START;
-			if (err)
-				return AX_READY;
-			break;
-		}
-		}
+		if (p == AX_DONE)
+			return AX_READY; /* ping closed and drained */
+		self->send = ax_mpsc_send(self->tx, v);
+		f->state = PP_SEND;
+		if (pp_poll_send(self, cx, &err) == AX_PENDING)
+			return AX_PENDING;
+		if (err)
+			return AX_READY;
 	}
 }
 
@@ -214,44 +219,37 @@ static ax_poll_t pinger_poll(ax_future *f, ax_cx *cx)
 {
 	pp_task *self = (pp_task *)(void *)f;
 	shared *s = self->s;
+	int err;
 	for (;;) {
-		switch (f->state) {
-		case PP_START:
+		if (f->state == PP_START) {
 			if (self->i == s->n) {
 				ax_mpsc_close(s->ping); /* ends the echoer */
 				ax_notify_one(s->done);
 				return AX_READY;
 			}
-			self->c.send = ax_mpsc_send(s->ping, (ax_val)self->i);
+			self->send = ax_mpsc_send(self->tx, (ax_val)self->i);
 			f->state = PP_SEND;
-			/* fallthrough */
-		case PP_SEND: {
-			if (ax_poll(&self->c.send.base, cx) == AX_PENDING)
+		}
+		if (f->state == PP_SEND) {
+			if (pp_poll_send(self, cx, &err) == AX_PENDING)
 				return AX_PENDING;
-			int err = self->c.send.out;
-			ax_future_drop(&self->c.send.base);
 			if (err) {
 				fprintf(stderr, "peer-asynclab: echoer gone\n");
 				abort();
 			}
-			self->c.recv = ax_mpsc_recv(s->pong);
+		}
+		ax_val v;
+		ax_poll_t p = ax_stream_poll_next(self->rx, cx, &v);
+		if (p == AX_PENDING) {
 			f->state = PP_RECV;
+			return AX_PENDING;
 		}
-			/* fallthrough */
-		case PP_RECV: {
-			if (ax_poll(&self->c.recv.base, cx) == AX_PENDING)
-				return AX_PENDING;
-			ax_opt v = self->c.recv.out;
-			ax_future_drop(&self->c.recv.base);
-			if (!v.some || (size_t)v.val != self->i) {
-				fprintf(stderr, "peer-asynclab: bad echo\n");
-				abort();
-			}
-			self->i++;
-			f->state = PP_START;
-			break;
+		if (p != AX_READY || (size_t)v != self->i) {
+			fprintf(stderr, "peer-asynclab: bad echo\n");
+			abort();
 		}
-		}
+		self->i++;
+		f->state = PP_START;
 	}
 }
 
@@ -379,11 +377,17 @@ static int spawn_all(shared *s, uint64_t *t0)
 		s->pong = ax_mpsc_new(1);
 		if (!s->ping || !s->pong)
 			return -ENOMEM;
+		ax_stream *ping_rx = ax_mpsc_stream(s->ping);
+		ax_stream *pong_rx = ax_mpsc_stream(s->pong);
+		if (!ping_rx || !pong_rx)
+			return -ENOMEM;
 		start_clock(t0);
 		if (spawn_detached(AX_SPAWN(((pp_task){ .base.vt = &echoer_vt,
-							 .s = s }))) < 0 ||
+							 .s = s, .rx = ping_rx,
+							 .tx = s->pong }))) < 0 ||
 		    spawn_detached(AX_SPAWN(((pp_task){ .base.vt = &pinger_vt,
-							 .s = s }))) < 0)
+							 .s = s, .rx = pong_rx,
+							 .tx = s->ping }))) < 0)
 			return -ENOMEM;
 		return 0;
 	case W_CHAINED_SPAWN:
