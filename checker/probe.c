@@ -516,7 +516,7 @@ static void config_init(void)
 	pr_cfg.stall_ms = env_num("ASYNCLAB_CHECK_STALL_MS", 250);
 	pr_cfg.spawn_limit = (uint32_t)env_num("ASYNCLAB_CHECK_SPAWN_LIMIT", 1000);
 	pr_cfg.spawn_burst = (uint32_t)env_num("ASYNCLAB_CHECK_SPAWN_BURST", 500);
-	pr_cfg.busy_wakes = (uint32_t)env_num("ASYNCLAB_CHECK_BUSY_WAKES", 100);
+	pr_cfg.busy_wakes = (uint32_t)env_num("ASYNCLAB_CHECK_BUSY_WAKE", env_num("ASYNCLAB_CHECK_BUSY_WAKES", 100));
 	pr_cfg.cancel_polls = (uint32_t)env_num("ASYNCLAB_CHECK_CANCEL_POLLS", 50);
 	pr_cfg.max_spans = (uint32_t)env_num("ASYNCLAB_CHECK_MAX_SPANS", 20000);
 	pr_cfg.max_tasks = (uint32_t)env_num("ASYNCLAB_CHECK_MAX_TASKS", 20000);
