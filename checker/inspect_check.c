@@ -28,8 +28,10 @@ int axc_run(const axc_opts *o, json_t **report)
 	}
 	if (!o->nfiles || b.ok) {
 		rc = axc__run_child(o, &p, exe, &r);
-		if (rc < 0)
+		if (rc < 0) {
+			axc__result_free(&r);
 			goto out;
+		}
 		ran = true;
 	}
 	axc__inputs in = {

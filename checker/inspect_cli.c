@@ -51,6 +51,7 @@ static void usage(FILE *out)
 		"  --output-limit BYTES stdout and stderr kept, each (default 1048576)\n"
 		"  --clock real|virtual the runtime's clock (default real)\n"
 		"  --seed N             scheduling seed (ASYNCLAB_SEED)\n"
+		"  --no-probe           run in the sandbox without the probe (nothing is checked)\n"
 		"  -IDIR, -DNAME[=VAL]  passed to the compiler\n"
 		"  --help, --version\n"
 		"\nFinding ids:");
@@ -136,6 +137,10 @@ static int option(struct cli *c, int argc, char **argv, int *i)
 	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
 		usage(stdout);
 		return 1;
+	}
+	if (!strcmp(name, "--no-probe") && !eq) {
+		c->o.no_probe = true;
+		return 0;
 	}
 	if (!strcmp(name, "--version")) {
 		printf("asynclab check %s (report format %d)\n", PACKAGE_VERSION, AXC_REPORT_VERSION);

@@ -116,7 +116,9 @@ static int make_env(const axc_opts *o, const axc__paths *p, struct strv *env)
 	/* The probe is preloaded ahead of the sanitizer runtime the program
 	 * links; that order is fine for us. */
 	if (!r && axc__sanitized() && !getenv("ASAN_OPTIONS"))
-		r = strv_push(env, strdup("ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0"));
+		/* ... and a crash should stay a signal, as without sanitizers. */
+		r = strv_push(env, strdup("ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0:"
+					  "handle_segv=0:handle_sigbus=0:handle_sigfpe=0:abort_on_error=1"));
 	for (size_t i = 0; i < o->nenv && !r; i++)
 		if (!already(env, o->env[i]))
 			r = strv_push(env, strdup(o->env[i]));

@@ -255,9 +255,10 @@ END_TEST
 START_TEST(test_segfault_reported_with_signal)
 {
 	axc_opts o = opts();
-	json_t *rep = check("#include <stddef.h>\n"
-			    "static void poke(int *p) { *p = 1; }\n"
-			    "int main(void) { poke(NULL); return 0; }\n", &o);
+	/* A call through a null function pointer: a SIGSEGV that sanitizers
+	 * do not turn into a report of their own. */
+	json_t *rep = check("static void (*volatile jump)(void);\n"
+			    "int main(void) { jump(); return 0; }\n", &o);
 	ck_assert_str_eq(axc__jstr(jexit(rep), "signal"), "SIGSEGV");
 	ck_assert(json_is_null(json_object_get(jexit(rep), "status")));
 	const json_t *crash = json_object_get(rep, "crash");
