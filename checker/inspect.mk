@@ -11,7 +11,7 @@ AXC_PATH_DEFS = \
 	-DAXC_INST_INCLUDE='"$(includedir)"' \
 	-DAXC_INST_LIBDIR='"$(libdir)"' \
 	-DAXC_INST_PROBE='"$(pkglibdir)/libasynclab-probe.so"' \
-	-DAXC_SAN_CFLAGS='"$(AX_SAN_CFLAGS)"'
+	-DAXC_SAN_CFLAGS='"$(AX_SAN_LDFLAGS)"'
 
 noinst_LTLIBRARIES += libaxcheck.la
 libaxcheck_la_SOURCES = \
