@@ -22,6 +22,7 @@ typedef struct axc__events {
 	json_t *stats;	  /* the last stats event, or NULL */
 	json_t *crash;	  /* a {"ev":"crash"} event, or NULL */
 	uint64_t spans_dropped;
+	uint64_t tasks_dropped;
 	uint64_t bad_lines;
 	uint64_t first_t, last_t; /* the earliest and latest runtime times seen */
 	bool seen_t;

@@ -134,6 +134,8 @@ static void on_line(axc__events *ev, const char *line, size_t n)
 		on_task_exit(ev, o);
 	} else if (!strcmp(kind, "span")) {
 		on_span(ev, o);
+	} else if (!strcmp(kind, "tasks_dropped")) {
+		ev->tasks_dropped += (uint64_t)axc__jint(o, "n", 0);
 	} else if (!strcmp(kind, "spans_dropped")) {
 		ev->spans_dropped += (uint64_t)axc__jint(o, "n", 0);
 	} else if (!strcmp(kind, "finding")) {

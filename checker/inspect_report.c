@@ -307,14 +307,15 @@ static json_t *stats_json(struct ctx *c)
 	const axc__result *r = c->in->res;
 	const char *clock = axc__jstr(c->ev->hello, "clock");
 	json_int_t spawned = s ? axc__jint(s, "spawned", 0) : (json_int_t)json_array_size(c->ev->tasks);
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:I, s:I}", "virtual_ns",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:I, s:I, s:I}", "virtual_ns",
 			 s ? axc__jint(s, "virtual_ns", 0) : (json_int_t)(c->ev->last_t - c->ev->first_t), "wall_ns",
 			 (json_int_t)(r ? r->wall_ns : 0), "peak_live_tasks",
 			 s ? axc__jint(s, "peak_live_tasks", 0) : 0, "tasks_spawned", spawned,
 			 "polls", s ? axc__jint(s, "polls", 0) : 0, "clock",
 			 clock ? clock : c->o->clock == AXC_CLOCK_VIRTUAL ? "virtual" : "real",
 			 "probe", c->ev->hello != NULL, "spans_dropped",
-			 (json_int_t)c->ev->spans_dropped, "bad_event_lines",
+			 (json_int_t)c->ev->spans_dropped, "tasks_dropped",
+			 (json_int_t)c->ev->tasks_dropped, "bad_event_lines",
 			 (json_int_t)c->ev->bad_lines);
 }
 

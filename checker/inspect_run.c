@@ -113,6 +113,16 @@ static int make_env(const axc_opts *o, const axc__paths *p, struct strv *env)
 	for (int i = 0; i < AXC_TH_COUNT && !r; i++)
 		if (o->thresholds[i] >= 0)
 			r = strv_push(env, fmt("%s=%ld", axc_threshold(i)->env, o->thresholds[i]));
+	for (int k = 0; k < 2 && !r; k++) {
+		unsigned m = k ? o->allow : o->only;
+		char list[512] = "";
+		for (int i = 0; i < AXC_ID_COUNT; i++)
+			if (m & (1u << i))
+				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+					 list[0] ? "," : "", axc_id_name(i));
+		if (m)
+			r = strv_push(env, fmt("ASYNCLAB_CHECK_%s=%s", k ? "ALLOW" : "ONLY", list));
+	}
 	/* The probe is preloaded ahead of the sanitizer runtime the program
 	 * links; that order is fine for us. */
 	if (!r && axc__sanitized() && !getenv("ASAN_OPTIONS"))

@@ -334,11 +334,12 @@ START_TEST(test_environment_and_arguments)
 	o.seed = 7;
 	o.seed_set = true;
 	o.thresholds[AXC_TH_STALL_MS] = 50;
+	o.only = (1u << AXC_BUSY_WAKE) | (1u << AXC_LOST_WAKER);
 	json_t *rep = check("#include <stdio.h>\n#include <stdlib.h>\n"
-			    "int main(int argc, char **argv) { printf(\"%d|%s|%s|%s|%s|%s\\n\", argc, argv[1],\n"
+			    "int main(int argc, char **argv) { printf(\"%d|%s|%s|%s|%s|%s|%s\\n\", argc, argv[1],\n"
 			    "  getenv(\"ASYNCLAB_CLOCK\"), getenv(\"ASYNCLAB_SEED\"),\n"
-			    "  getenv(\"ASYNCLAB_CHECK_STALL_MS\"), getenv(\"EXTRA\")); return 0; }\n", &o);
-	ck_assert_str_eq(axc__jstr(rep, "stdout"), "2|two words|virtual|7|50|1\n");
+			    "  getenv(\"ASYNCLAB_CHECK_STALL_MS\"), getenv(\"ASYNCLAB_CHECK_ONLY\"), getenv(\"EXTRA\")); return 0; }\n", &o);
+	ck_assert_str_eq(axc__jstr(rep, "stdout"), "2|two words|virtual|7|50|lost-waker,busy-wake|1\n");
 	json_decref(rep);
 }
 END_TEST
