@@ -133,7 +133,7 @@ void pr_bputs(pr_buf *b, const char *s)
 	b->len += n;
 }
 
-static void bvprintf(pr_buf *b, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void bvprintf(pr_buf *b, const char *fmt, va_list ap)
 {
 	va_list aq;
 	va_copy(aq, ap);
@@ -355,7 +355,7 @@ void pr_f_stack(pr_finding *f, void *const *pcs, int n, int exact_first)
 	pr_bstack(&f->b, pcs, n, exact_first);
 }
 
-static void note_start(pr_finding *f, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void note_start(pr_finding *f, const char *fmt, va_list ap)
 {
 	pr_bputs(&f->b, f->nnotes++ ? "," : ",\"notes\":[");
 	pr_buf m = { 0 };

@@ -25,8 +25,9 @@
 
 #define RET ((uintptr_t)__builtin_return_address(0))
 /* The probe is built with hidden visibility; the interposers are its
- * only exported names. */
-#define PUBLIC __attribute__((visibility("default")))
+ * only exported names (a pragma, because stdio.h may already have given
+ * getchar and getline inline definitions an attribute cannot follow). */
+#define PUBLIC
 
 /* Resolve the next definition of fn once (also before the constructor ran). */
 #define REAL(fn) (real_##fn ? real_##fn : (resolve(&real_##fn, #fn), real_##fn))
@@ -131,6 +132,8 @@ static bool stream_blocks(FILE *f)
 		return false; /* data already buffered */
 	return fd_blocks(fileno(f));
 }
+
+#pragma GCC visibility push(default)
 
 /* --- sleeping --------------------------------------------------------------- */
 
@@ -460,3 +463,5 @@ PUBLIC int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 		pr_report_blocking("pthread_cond_timedwait", RET);
 	return REAL(pthread_cond_timedwait)(c, m, ts);
 }
+
+#pragma GCC visibility pop
