@@ -81,6 +81,89 @@ START_TEST(test_spawn_join_outputs)
 }
 END_TEST
 
+/* Task ids survive the task's ext being allocated later (a JoinHandle
+ * awaited while the task is pending, a name): the id shares a header
+ * word with the ext pointer. */
+AX_ASYNC(ids_checker, int, ax_task *h[4]; uint64_t id[4]; ax_res r; int i;)
+{
+	AX_BEGIN;
+	self->h[0] = AX_SPAWN(AX_CALL(double_it, .x = 5));
+	self->h[1] = AX_SPAWN_NAMED("named", AX_CALL(double_it, .x = 6));
+	self->h[2] = AX_SPAWN(AX_CALL(double_it, .x = 7));
+	self->h[3] = AX_SPAWN(ax_yield());
+	for (self->i = 0; self->i < 4; self->i++)
+		self->id[self->i] = ax_task_id(self->h[self->i]);
+	for (self->i = 1; self->i < 4; self->i++)
+		ck_assert_uint_eq(self->id[self->i], self->id[0] + (uint64_t)self->i);
+	ax_task_detach(self->h[3]);
+	/* Awaiting a pending task gives it an ext; its id must not change. */
+	for (self->i = 0; self->i < 3; self->i++) {
+		AX_AWAIT_TO(self->r, ax_join(self->h[self->i]));
+		ck_assert_int_eq(self->r.val, 10 + 2 * self->i);
+	}
+	AX_RETURN(0);
+	AX_END;
+}
+
+static uint64_t seen_ids[8];
+static int nseen;
+static void record_exit(void *ud, ax_task *t, bool aborted)
+{
+	(void)ud;
+	(void)aborted;
+	if (nseen < 8)
+		seen_ids[nseen++] = ax_task_id(t);
+}
+
+START_TEST(test_task_ids_stable)
+{
+	ax_rt *rt = test_rt(0);
+	static const ax_hooks h = { .task_exit = record_exit };
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(ids_checker)), 0);
+	TEST_RT_END(rt);
+	/* With hooks every task has an ext from its spawn: same numbering. */
+	nseen = 0;
+	rt = test_rt(0);
+	ax_hooks_install(&h);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(ids_checker)), 0);
+	ax_hooks_install(NULL);
+	TEST_RT_END(rt);
+	ck_assert_int_eq(nseen, 5);
+	/* The yield task (id 5, after main 1 and 2..4) ends first; main last. */
+	ck_assert_uint_eq(seen_ids[0], 5);
+	ck_assert_uint_eq(seen_ids[4], 1);
+}
+END_TEST
+
+/* Many parked tasks span several slab regions; all are dropped with the
+ * runtime and their memory returned. */
+AX_ASYNC(park_many, int, int i; ax_notify *n;)
+{
+	AX_BEGIN;
+	self->n = ax_notify_new();
+	for (self->i = 0; self->i < 40000; self->i++)
+		ax_task_detach(AX_SPAWN(ax_notified(self->n)));
+	AX_AWAIT(ax_yield()); /* every task runs up to its wait */
+	ax_rt_stats st;
+	ax_rt_stats_get(ax_rt_current(), &st);
+	ck_assert_uint_eq(st.live_tasks, 40001);
+	ax_notify_waiters(self->n);
+	AX_AWAIT(ax_yield()); /* every task finishes */
+	ax_rt_stats_get(ax_rt_current(), &st);
+	ck_assert_uint_eq(st.live_tasks, 1);
+	ax_notify_free(self->n);
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_many_parked_tasks)
+{
+	ax_rt *rt = test_rt(0);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(park_many)), 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 /* A leaf future that counts its drops. */
 static int drops;
 typedef struct probe_fut {
@@ -400,6 +483,8 @@ static Suite *core_suite(void)
 	TCase *tc = tcase_create("executor");
 	tcase_add_test(tc, test_await_in_loop_and_switch);
 	tcase_add_test(tc, test_spawn_join_outputs);
+	tcase_add_test(tc, test_task_ids_stable);
+	tcase_add_test(tc, test_many_parked_tasks);
 	tcase_add_test(tc, test_abort_drops_children);
 	tcase_add_test(tc, test_yield_round_robin);
 	tcase_add_test(tc, test_seed_determinism);
