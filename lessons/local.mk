@@ -49,3 +49,6 @@ uninstall-local: uninstall-lessons
 uninstall-lessons:
 	rm -rf "$(DESTDIR)$(lessondir)"
 .PHONY: install-lessons uninstall-lessons
+
+# The verify round-trip benchmark over the lessons (docs/performance.md).
+EXTRA_DIST += bench/verify-lessons
