@@ -207,26 +207,25 @@ static uint64_t vm_peak_kb(pid_t pid)
 /* As root: kill every process of the sandbox uid, from a helper that
  * takes that uid, so kill(-1) reaches exactly those processes.  (kill(-1)
  * reports success whenever any process exists, so /proc says when the
- * sweep is done; zombies count until init reaps them.) */
+ * sweep is done; zombies waiting for init do not count.) */
 static void sweep_uid(uid_t uid)
 {
-	if (count_tasks(0, uid, true) == 0)
-		return;
-	pid_t h = fork();
-	if (h == 0) {
-		if (setgroups(0, NULL) < 0 || setgid(SANDBOX_GID) < 0 || setuid(uid) < 0)
-			_exit(1);
-		for (int i = 0; i < 500; i++) {
+	/* The helper only makes async-signal-safe calls, as the caller may
+	 * have threads; the counting happens here. */
+	for (int i = 0; i < 250 && count_tasks(0, uid, true) > 0; i++) {
+		pid_t h = fork();
+		if (h == 0) {
+			if (setgroups(0, NULL) < 0 || setgid(SANDBOX_GID) < 0 || setuid(uid) < 0)
+				_exit(1);
 			kill(-1, SIGKILL);
-			if (count_tasks(0, uid, true) <= 1) /* the helper itself */
-				break;
-			usleep(2000);
+			_exit(0);
 		}
-		_exit(0);
-	}
-	if (h > 0)
+		if (h < 0)
+			return;
 		while (waitpid(h, NULL, 0) < 0 && errno == EINTR)
 			;
+		usleep(2000);
+	}
 }
 
 /* ---- the child ------------------------------------------------------- */
