@@ -586,6 +586,9 @@ __attribute__((constructor)) static void probe_init(void)
 	clock_virtual = c && !strcmp(c, "virtual");
 	pr_emit_init((int)fd);
 	pr_active = 1;
+	/* stdout is a pipe here, so it would be fully buffered and a program
+	 * stopped at a limit would lose everything it printed. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	pr_buf b = { 0 };
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
