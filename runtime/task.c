@@ -91,27 +91,37 @@ ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
 	return t;
 }
 
-static void wake(ax_task *t, int consume)
+/* A wake from another thread: the executor's thread does it. */
+static __attribute__((noinline)) void wake_remote(ax_rt *rt, ax_task *t,
+						  int consume)
 {
-	ax_rt *rt = ax__task_rt(t);
-	if (AX_UNLIKELY(ax__hooks != NULL)) {
-		ax_task *by = ax__cur_rt == rt ? ax__cur_task : NULL;
-		AX_HOOK(wake, t, by, by == t);
-	}
-	if (AX_LIKELY(ax__cur_rt == rt)) {
-		ax__wake_local(rt, t);
-		if (consume) {
-			AX_HOOK(waker_drop, t);
-			ax__task_release_on_rt(rt, t);
-		}
-		return;
-	}
 	if (!consume) {
 		atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
 	} else {
 		AX_HOOK(waker_drop, t);
 	}
 	ax__remote_post(rt, t, AX_REMOTE_WAKE);
+}
+
+/* Inlined into each caller with consume constant: the local wake, the
+ * common case, is a few tests and stores. */
+static inline __attribute__((always_inline)) void wake(ax_task *t, int consume)
+{
+	ax_rt *rt = ax__task_rt(t);
+	int local = AX_LIKELY(ax__cur_rt == rt);
+	if (AX_UNLIKELY(ax__hooks != NULL)) {
+		ax_task *by = local ? ax__cur_task : NULL;
+		AX_HOOK(wake, t, by, by == t);
+	}
+	if (AX_UNLIKELY(!local)) {
+		wake_remote(rt, t, consume);
+		return;
+	}
+	ax__wake_local(rt, t);
+	if (consume) {
+		AX_HOOK(waker_drop, t);
+		ax__task_release_on_rt(rt, t);
+	}
 }
 
 ax_waker *ax_waker_clone(ax_waker *w)
