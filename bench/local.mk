@@ -6,4 +6,4 @@ bench_peer_asynclab_CFLAGS = $(AM_CFLAGS) -O2
 # uninstalled libasynclab.so: run-peers starts it once per measurement.
 bench_peer_asynclab_LDFLAGS = -no-install
 bench_peer_asynclab_LDADD = libasynclab.la $(AX_PTHREAD_LIBS)
-EXTRA_DIST += bench/run bench/README.md
+EXTRA_DIST += bench/run bench/instr bench/README.md
