@@ -6,6 +6,7 @@
 
 #include "inspect.h"
 
+#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
@@ -121,6 +122,55 @@ static Dwarf_Line *src_by_units(Dwfl_Module *m, GElf_Addr addr)
 	return NULL;
 }
 
+/* Is file the runtime's installed header?  Its inline functions (ax_poll)
+ * are inlined into the program; a location there is reported where the
+ * program called it. */
+static bool in_runtime_header(const char *file)
+{
+	const char *b = strrchr(file, '/');
+	return !strcmp(b ? b + 1 : file, "asynclab.h");
+}
+
+/* Walk the inline scopes at addr outwards while the location is inside
+ * the runtime's header, replacing it with each inlined call's site. */
+static void outside_header(Dwfl_Module *m, GElf_Addr addr, axc__where *w)
+{
+	Dwarf_Addr bias = 0;
+	Dwarf_Die *cu = dwfl_module_addrdie(m, addr, &bias);
+	if (!cu)
+		return;
+	Dwarf_Die *scopes = NULL;
+	int n = dwarf_getscopes(cu, addr - bias, &scopes);
+	Dwarf_Files *files = NULL;
+	size_t nfiles = 0;
+	if (n <= 0 || dwarf_getsrcfiles(cu, &files, &nfiles) != 0) {
+		free(scopes);
+		return;
+	}
+	for (int i = 0; i < n && w->file && in_runtime_header(w->file); i++) {
+		if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
+			continue;
+		Dwarf_Attribute a;
+		Dwarf_Word cf = 0, cl = 0, cc = 0;
+		if (!dwarf_attr(&scopes[i], DW_AT_call_file, &a) || dwarf_formudata(&a, &cf) != 0 ||
+		    !dwarf_attr(&scopes[i], DW_AT_call_line, &a) || dwarf_formudata(&a, &cl) != 0)
+			break;
+		if (dwarf_attr(&scopes[i], DW_AT_call_column, &a))
+			dwarf_formudata(&a, &cc);
+		const char *f = cf < nfiles ? dwarf_filesrc(files, cf, NULL, NULL) : NULL;
+		if (!f)
+			break;
+		char *copy = strdup(f);
+		if (!copy)
+			break;
+		free(w->file);
+		w->file = copy;
+		w->line = (int)cl;
+		w->column = (int)cc;
+	}
+	free(scopes);
+}
+
 int axc__sym_lookup(axc__sym *s, const char *mod, uint64_t off, axc__where *w)
 {
 	memset(w, 0, sizeof *w);
@@ -148,6 +198,8 @@ int axc__sym_lookup(axc__sym *s, const char *mod, uint64_t off, axc__where *w)
 		w->file = strdup(file);
 		w->line = line;
 		w->column = col;
+		if (w->file && in_runtime_header(w->file))
+			outside_header(m->m, addr, w);
 	}
 	if (!w->func && !w->file)
 		return -ENOENT;
