@@ -219,10 +219,11 @@ int axc__build_run(const axc_opts *o, const axc__paths *p, axc__build *b)
 	argv[n++] = "-std=gnu11";
 	argv[n++] = inc;
 	/* A library built with sanitizers needs programs that carry the same
-	 * runtime. */
+	 * runtime.  The program's own undefined behaviour is reported but not
+	 * fatal, so a crash stays the signal it would be without sanitizers. */
 	char *san = strdup(AXC_SAN_CFLAGS), *save = NULL;
 	for (char *t = strtok_r(san, " ", &save); t && n < 8; t = strtok_r(NULL, " ", &save))
-		argv[n++] = t;
+		argv[n++] = strncmp(t, "-fno-sanitize-recover", 21) ? t : "-fsanitize-recover=all";
 	for (size_t i = 0; i < o->ncflags; i++)
 		argv[n++] = o->cflags[i];
 	for (size_t i = 0; i < o->nfiles; i++)
