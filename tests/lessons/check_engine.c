@@ -432,8 +432,10 @@ END_TEST
 
 START_TEST(sandbox_segfault)
 {
+	/* A store into read-only memory: a real SIGSEGV that the sanitizer
+	 * builds (which check null stores themselves) let through too. */
 	axl_result *r = run_box("#include <stdio.h>\nint main(void){ puts(\"done\"); fflush(stdout);"
-				" *(volatile int *)0 = 1; return 0; }\n");
+				" volatile char *p = (char *)(void *)\"x\"; p[0] = 'y'; return 0; }\n");
 	ck_assert_int_eq(r->end, AXL_END_SIGNAL);
 	ck_assert_str_eq(r->verdict, "the exercise was killed by SIGSEGV");
 	ck_assert(!r->passed);
