@@ -8,6 +8,7 @@ libaxlessons_la_SOURCES = \
 	lessons/engine_catalog.c \
 	lessons/engine_verify.c \
 	lessons/engine_lint.c \
+	lessons/engine_util.c \
 	lessons/progress.c \
 	lessons/workspace.c
 libaxlessons_la_CPPFLAGS = $(AM_CPPFLAGS) \
