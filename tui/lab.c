@@ -255,7 +255,8 @@ static void open_lesson(lab *L)
 	L->a.passed = lp && lp->passed;
 	L->a.has_result = L->result && L->result_for == L->a.cur;
 	refresh_statuses(L);
-	save_progress(L);
+	/* Saved at the next verify, hint or quit: an fsync here would cost a
+	 * visible pause on every lesson opened. */
 	relayout(L);
 }
 
