@@ -545,8 +545,13 @@ int axtui_main(int argc, char **argv)
 	}
 	L.width = ui_text_width();
 	draw(&L);
-	if (L.trace)
-		fprintf(L.trace, "first_frame_us %llu\n", (unsigned long long)(now_us() - t_start));
+	if (L.trace) {
+		struct timespec rt;
+		clock_gettime(CLOCK_REALTIME, &rt);
+		fprintf(L.trace, "first_frame_us %llu wall_ns %lld\n",
+			(unsigned long long)(now_us() - t_start),
+			(long long)rt.tv_sec * 1000000000LL + rt.tv_nsec);
+	}
 
 	const char *quit_how = "quit asynclab";
 	while (!quit_requested) {
