@@ -49,23 +49,42 @@ static void free_children(ax_future **child, int n)
 
 /* join ------------------------------------------------------------------- */
 
+/* Poll every unfinished child once, in index order, storing each output
+ * and freeing each child as it finishes.  With short_circuit, the first
+ * child that fails (an ax_res with err != 0) stops it: its index goes to
+ * *failed, its error is returned, and the caller cancels the rest.
+ * Returns 0 or that error; *all_done says whether every child finished. */
+static int poll_children(ax_future **child, int n, uint32_t *mask, ax_val *val,
+			 bool short_circuit, int *failed, bool *all_done, ax_cx *cx)
+{
+	for (int i = 0; i < n; i++) {
+		if (*mask & (1u << i))
+			continue;
+		if (ax_poll(child[i], cx) == AX_PENDING)
+			continue;
+		val[i] = ax_future_val(child[i]);
+		int err = short_circuit ? ax_future_err(child[i]) : 0;
+		ax_future_free(child[i]);
+		child[i] = NULL;
+		*mask |= 1u << i;
+		if (err) {
+			*failed = i;
+			return err;
+		}
+	}
+	*all_done = *mask == (1u << n) - 1; /* n <= AX_JOIN_MAX < 32 */
+	return 0;
+}
+
 static ax_poll_t join_poll(ax_future *f, ax_cx *cx)
 {
 	ax_join_all_t *j = (ax_join_all_t *)(void *)f;
 	if (j->out.err)
 		return AX_READY;
-	for (int i = 0; i < j->n; i++) {
-		if (j->done_mask & (1u << i))
-			continue;
-		if (ax_poll(j->child[i], cx) == AX_PENDING)
-			continue;
-		j->out.val[i] = ax_future_val(j->child[i]);
-		ax_future_free(j->child[i]);
-		j->child[i] = NULL;
-		j->done_mask |= 1u << i;
-	}
-	uint32_t all = (1u << j->n) - 1; /* n <= AX_JOIN_MAX < 32 */
-	return j->done_mask == all ? AX_READY : AX_PENDING;
+	bool all = false;
+	int unused;
+	poll_children(j->child, j->n, &j->done_mask, j->out.val, false, &unused, &all, cx);
+	return all ? AX_READY : AX_PENDING;
 }
 
 static void join_drop(ax_future *f)
@@ -93,27 +112,17 @@ static ax_poll_t try_join_poll(ax_future *f, ax_cx *cx)
 	ax_try_join_t *j = (ax_try_join_t *)(void *)f;
 	if (j->out.err)
 		return AX_READY;
-	for (int i = 0; i < j->n; i++) {
-		if (j->done_mask & (1u << i))
-			continue;
-		if (ax_poll(j->child[i], cx) == AX_PENDING)
-			continue;
-		j->out.val[i] = ax_future_val(j->child[i]);
-		int err = ax_future_err(j->child[i]);
-		ax_future_free(j->child[i]);
-		j->child[i] = NULL;
-		j->done_mask |= 1u << i;
-		if (err) {
-			/* Short-circuit: the rest are cancelled now, not
-			 * when the try_join itself is dropped. */
-			j->out.err = err;
-			j->out.failed = i;
-			free_children(j->child, j->n);
-			return AX_READY;
-		}
+	bool all = false;
+	int err = poll_children(j->child, j->n, &j->done_mask, j->out.val, true,
+				&j->out.failed, &all, cx);
+	if (err) {
+		/* Short-circuit: the rest are cancelled now, not when the
+		 * try_join itself is dropped. */
+		j->out.err = err;
+		free_children(j->child, j->n);
+		return AX_READY;
 	}
-	uint32_t all = (1u << j->n) - 1;
-	return j->done_mask == all ? AX_READY : AX_PENDING;
+	return all ? AX_READY : AX_PENDING;
 }
 
 static void try_join_drop(ax_future *f)
