@@ -46,7 +46,25 @@ wait_for() {
 check() { # check DESCRIPTION TEXT [SECONDS]
 	if wait_for "$2" "${3:-10}"; then ok "$1"; else bad "$1 (expected '$2')"; fi
 }
-keys() { T send-keys -t lab "$@"; }
+# Keys typed while the lab shows "Checking..." are ignored (by design), so
+# wait for a check to finish before typing.
+keys() {
+	local i=0
+	while [ $i -lt 600 ] && screen 2>/dev/null | grep -q "Checking"; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	T send-keys -t lab "$@"
+}
+
+# A stand-in for the learner's editor: records that it ran, touches nothing
+# that matters.
+cat >"$work/fake-editor" <<'EOS'
+#!/bin/sh
+echo "opened $1" >"$(dirname "$0")/editor-ran"
+printf '/* edited */\n' >>"$1"
+EOS
+chmod +x "$work/fake-editor"
 
 start() { # start ENV...: the lab in an 80x24 tmux window, in $work
 	# A fresh tmux server each time: a killed one may still be going away.
@@ -54,7 +72,7 @@ start() { # start ENV...: the lab in an 80x24 tmux window, in $work
 	run=$((run + 1))
 	sock="axe2e-$$-$run"
 	T -f /dev/null new-session -d -s lab -x 80 -y 24 -c "$work" \
-		"env -u ASYNCLAB_WORKSPACE ASYNCLAB_LESSONS='$top_srcdir/lessons' TERM=xterm-256color $* '$bin'; echo EXITED \$?; sleep 30"
+		"env -u ASYNCLAB_WORKSPACE ASYNCLAB_LESSONS='$top_srcdir/lessons' VISUAL='$work/fake-editor' TERM=xterm-256color $* '$bin'; echo EXITED \$?; sleep 30"
 	T set-option -t lab remain-on-exit on >/dev/null
 }
 
@@ -69,6 +87,11 @@ check "the progress bar is shown" "0/"
 # 2. Open the welcome lesson.
 keys g Enter
 check "the welcome lesson opens" "Welcome"
+
+# e: the editor opens on the exercise and the lab comes back.
+keys e
+check "e opens the editor and comes back" "back from"
+grep -q "00-welcome.c" "$work/editor-ran" 2>/dev/null && ok "the editor got the exercise" || bad "the editor got the exercise"
 
 # 3. Verify the untouched starter: the failing check and its finding.
 keys r
@@ -88,6 +111,18 @@ done
 cp "$top_srcdir/lessons/00-welcome/solution.c" "$work/asynclab-work/exercises/00-welcome.c"
 check "saving the solution verifies it and it passes" "PASS" 30
 check "the progress bar moved" "1/" 5
+
+# The solution (as a diff, now that it passed), a hint, and reset's y/n.
+keys s
+check "s shows the reference solution after a pass" "Reference solution"
+keys q
+keys h
+check "h reveals the first hint" "hint 1 of 3"
+keys q
+keys x
+check "x asks before resetting" "[y/n]"
+keys n
+check "anything but y cancels the reset" "reset cancelled"
 
 # 5. The timeline of the last run.
 keys t
