@@ -3,9 +3,8 @@ SYNC_TESTS = \
 	tests/runtime/check_sync \
 	tests/runtime/check_channel \
 	tests/runtime/check_token
+# tests/local.mk adds RUNTIME_TESTS to check_PROGRAMS and TESTS.
 RUNTIME_TESTS += $(SYNC_TESTS)
-check_PROGRAMS += $(SYNC_TESTS)
-TESTS += $(SYNC_TESTS)
 
 tests_runtime_check_sync_SOURCES = tests/runtime/check_sync.c tests/testutil.h
 tests_runtime_check_sync_CFLAGS = $(TEST_CFLAGS)
