@@ -101,8 +101,9 @@ char *axl_read_file(const char *path, size_t *len);
 
 typedef struct axl_catalog {
 	char *dir;	       /* the lessons directory */
-	axl_lesson **lessons;  /* sorted by order */
+	axl_lesson **lessons;  /* sorted by order, or in the course's order */
 	size_t n;
+	char *course;	       /* the course file applied; NULL: every lesson */
 } axl_catalog;
 
 /* The lessons directory: $ASYNCLAB_LESSONS, else the source tree's when the
@@ -121,6 +122,30 @@ void axl_catalog_free(axl_catalog *c);
 const axl_lesson *axl_catalog_find(const axl_catalog *c, const char *key);
 /* The index of a lesson in the catalog, or -1. */
 int axl_catalog_index(const axl_catalog *c, const axl_lesson *l);
+
+/* ------------------------------------------------------------------------
+ * Courses: the lessons of a given day, in the instructor's order.  A course
+ * file lists one lesson per line (an id, a number or a folder name),
+ * optionally followed by a time box in minutes ("join 20"); '#' starts a
+ * comment and blank lines are ignored.
+ * ------------------------------------------------------------------------ */
+
+#define AXL_COURSE_FILE "course" /* a workspace's course: root/.asynclab/course */
+
+/* Keep only the lessons the course file at path lists, in its order, with
+ * its time boxes overriding the lessons' own; c->course records the file.
+ * Returns 0; -EINVAL when a line names no lesson or one already listed, has
+ * a bad time box or more words, or when it lists no lesson at all (one
+ * "PATH:LINE: ..." diagnostic each; the catalog is left as it was); -errno
+ * when the file cannot be read. */
+int axl_catalog_apply_course(axl_catalog *c, const char *path, axl_diags *d);
+/* The course in effect: $ASYNCLAB_COURSE when set and not empty, else the
+ * course stored in the workspace axl_workspace_find finds, when it has one.
+ * A malloc'd path, or NULL when there is no course. */
+char *axl_course_find(void);
+/* Apply axl_course_find's course to c (0 and nothing changed when there is
+ * none): what every view of the lessons calls after axl_catalog_load. */
+int axl_catalog_use_course(axl_catalog *c, axl_diags *d);
 
 /* ------------------------------------------------------------------------
  * Verification
@@ -253,6 +278,11 @@ typedef struct axl_progress {
  * PATH.corrupt-<timestamp> (kept, never deleted): returns -EBADMSG with an
  * empty progress in *out and a diagnostic naming both paths in d. */
 int axl_progress_load(const char *path, axl_progress **out, axl_diags *d);
+/* Read a progress file and change nothing on disk (for tools that read
+ * other learners' files, e.g. the class view): 0 and a new progress in
+ * *out, or -errno (-ENOENT when missing) / -EBADMSG when it is not a
+ * progress document, with *out NULL and one "PATH: why" diagnostic. */
+int axl_progress_read(const char *path, axl_progress **out, axl_diags *d);
 /* Write atomically: a temporary file in the same folder, fsync, rename,
  * fsync of the folder. */
 int axl_progress_save(const axl_progress *p, const char *path);
@@ -313,6 +343,73 @@ int axl_workspace_reset(const axl_workspace *w, const axl_lesson *l,
 int axl_copy_file(const char *from, const char *to);
 /* Write data to path atomically.  0 or -errno. */
 int axl_write_atomic(const char *path, const char *data, size_t len);
+
+/* ------------------------------------------------------------------------
+ * The class view: many learners' progress, per lesson of a catalog
+ * ------------------------------------------------------------------------ */
+
+typedef struct axl_class_fail {
+	char *check;		/* a check name, as last_failed records it */
+	const axl_check *def;	/* the lesson's check of that name; NULL when
+				   the lesson no longer has one */
+	size_t count;		/* learners whose last attempt failed it first */
+	size_t *learners;	/* their indices in axl_class.learners */
+} axl_class_fail;
+
+typedef struct axl_class_lesson {
+	const axl_lesson *lesson; /* borrowed from the catalog */
+	size_t worked;		/* learners with attempts, hints or time on it */
+	size_t passed;
+	size_t current;		/* learners on it now */
+	double median_attempts;	/* among those who worked on it; 0 when none */
+	int64_t median_time_s;	/* likewise */
+	int hints;		/* hint levels revealed, summed over learners */
+	size_t hinted;		/* learners who revealed at least one */
+	size_t over_box;	/* not passed, with more time than the time box */
+	axl_class_fail *fails;	/* the last failing check of the learners who
+				   have not passed, most common first (ties:
+				   the lesson's check order) */
+	size_t nfails;
+} axl_class_lesson;
+
+typedef struct axl_class_learner {
+	char *name;		/* the PATH as given, or DIR/sub for a folder
+				   of workspaces */
+	char *progress_path;	/* the file read; NULL when the workspace has
+				   none yet (counted with empty progress) */
+	const axl_lesson *current; /* NULL when every lesson is passed */
+	size_t passed;		/* lessons of the catalog passed */
+} axl_class_learner;
+
+typedef struct axl_class_skip {
+	char *path;
+	char *why;		/* "PATH: reason" */
+} axl_class_skip;
+
+typedef struct axl_class {
+	axl_class_learner *learners;
+	size_t nlearners;
+	axl_class_lesson *lessons; /* one per catalog lesson, in catalog order */
+	size_t nlessons;
+	axl_class_skip *skipped;   /* paths that could not be read */
+	size_t nskipped;
+} axl_class;
+
+/* Gather the progress of the learners at paths, each a workspace folder
+ * (its .asynclab/progress.json), a progress file, a folder holding a
+ * progress.json, or a folder of workspaces (each subfolder that is one, in
+ * name order).  Files are only read, never moved or written.  A path that
+ * cannot be read, or holds no valid progress, is recorded in skipped and
+ * left out; the same file named twice counts once.  Returns 0 or -ENOMEM;
+ * *out is a new class (axl_class_free). */
+int axl_class_gather(const axl_catalog *c, const char *const *paths, size_t npaths,
+		     axl_class **out);
+void axl_class_free(axl_class *k);
+
+/* A check's failure message for someone who did not run it: {expected}
+ * filled in from the manifest where it is fixed (vtime and tasks bounds,
+ * exit status, findings), "..." for {actual}.  malloc'd. */
+char *axl_check_message_generic(const axl_check *k);
 
 /* ------------------------------------------------------------------------
  * Hints and the solution

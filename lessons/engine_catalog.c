@@ -137,6 +137,7 @@ void axl_catalog_free(axl_catalog *c)
 		axl_lesson_free(c->lessons[i]);
 	free(c->lessons);
 	free(c->dir);
+	free(c->course);
 	free(c);
 }
 

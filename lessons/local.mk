@@ -10,7 +10,9 @@ libaxlessons_la_SOURCES = \
 	lessons/engine_lint.c \
 	lessons/engine_util.c \
 	lessons/progress.c \
-	lessons/workspace.c
+	lessons/workspace.c \
+	lessons/course.c \
+	lessons/class.c
 libaxlessons_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DAXL_SRC_LESSONS='"$(abs_top_srcdir)/lessons"' \
 	-DAXL_INSTALLED_LESSONS='"$(pkgdatadir)/lessons"' \

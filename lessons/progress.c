@@ -191,6 +191,39 @@ static void stamp(char *buf, size_t n, time_t t)
 	strftime(buf, n, "%Y%m%d-%H%M%S", &tm);
 }
 
+/* Parse path into p; false with why filled when it is not a progress file. */
+static bool parse_file(axl_progress *p, const char *path, char *why, size_t whylen)
+{
+	json_error_t jerr;
+	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc)
+		snprintf(why, whylen, "line %d: %s", jerr.line, jerr.text);
+	bool ok = doc && from_json(p, doc, why, whylen);
+	json_decref(doc);
+	return ok;
+}
+
+int axl_progress_read(const char *path, axl_progress **out, axl_diags *d)
+{
+	*out = NULL;
+	if (access(path, R_OK) != 0) {
+		int err = errno;
+		axl_diags_add(d, "%s: %s", path, strerror(err));
+		return -err;
+	}
+	axl_progress *p = calloc(1, sizeof *p);
+	if (!p)
+		return -ENOMEM;
+	char why[256];
+	if (!parse_file(p, path, why, sizeof why)) {
+		axl_progress_free(p);
+		axl_diags_add(d, "%s: not a valid progress file (%s)", path, why);
+		return -EBADMSG;
+	}
+	*out = p;
+	return 0;
+}
+
 int axl_progress_load(const char *path, axl_progress **out, axl_diags *d)
 {
 	axl_progress *p = calloc(1, sizeof *p);
@@ -199,14 +232,8 @@ int axl_progress_load(const char *path, axl_progress **out, axl_diags *d)
 		return -ENOMEM;
 	if (access(path, F_OK) != 0)
 		return errno == ENOENT ? 0 : -errno;
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	char why[256];
-	if (!doc)
-		snprintf(why, sizeof why, "line %d: %s", jerr.line, jerr.text);
-	bool ok = doc && from_json(p, doc, why, sizeof why);
-	json_decref(doc);
-	if (ok)
+	if (parse_file(p, path, why, sizeof why))
 		return 0;
 	/* Keep the bad file for the learner (or an instructor) to look at, and
 	 * start again from empty progress. */
