@@ -143,6 +143,18 @@ int axl_catalog_apply_course(axl_catalog *c, const char *path, axl_diags *d)
 	return 0;
 }
 
+char *axl_workspace_course(const axl_workspace *w)
+{
+	char *p = NULL;
+	if (!w || asprintf(&p, "%s/%s", w->state, AXL_COURSE_FILE) < 0)
+		return NULL;
+	if (access(p, F_OK) != 0) {
+		free(p);
+		p = NULL;
+	}
+	return p;
+}
+
 char *axl_course_find(void)
 {
 	const char *env = getenv("ASYNCLAB_COURSE");
@@ -151,14 +163,8 @@ char *axl_course_find(void)
 	axl_workspace *w = NULL;
 	if (axl_workspace_find(&w) < 0)
 		return NULL;
-	char *p = NULL;
-	if (asprintf(&p, "%s/%s", w->state, AXL_COURSE_FILE) < 0)
-		p = NULL;
+	char *p = axl_workspace_course(w);
 	axl_workspace_free(w);
-	if (p && access(p, F_OK) != 0) {
-		free(p);
-		p = NULL;
-	}
 	return p;
 }
 

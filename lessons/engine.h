@@ -327,6 +327,9 @@ int axl_workspace_init(const char *dir, const axl_catalog *c,
 /* Open an existing workspace at dir (no creation); -ENOENT if not one. */
 int axl_workspace_open(const char *dir, axl_workspace **out);
 void axl_workspace_free(axl_workspace *w);
+/* The course stored in workspace w (root/.asynclab/course), malloc'd, or
+ * NULL when it has none. */
+char *axl_workspace_course(const axl_workspace *w);
 /* The learner's file for a lesson: root/exercises/NN-id.c (malloc'd). */
 char *axl_workspace_exercise(const axl_workspace *w, const axl_lesson *l);
 /* Copy the starter in when the exercise is missing: 0 when copied, 1 when

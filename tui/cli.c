@@ -14,9 +14,11 @@
 #include <unistd.h>
 
 static const cli_cmd commands[] = {
-	{ "init", "asynclab init [DIR]",
+	{ "init", "asynclab init [--course FILE] [DIR]",
 	  "create a workspace with copies of the exercises (default ./asynclab-work)",
-	  NULL, cli_init_cmd },
+	  "  --course FILE  keep only the lessons FILE lists, in its order, and store\n"
+	  "                 the course in the workspace (DIR/.asynclab/course)\n",
+	  cli_init_cmd },
 	{ "list", "asynclab list [--json]", "list the lessons and where you are",
 	  "  --json   one JSON document\n", cli_list },
 	{ "verify", "asynclab verify [LESSON] [--file FILE.c] [--json]\n"
@@ -41,6 +43,15 @@ static const cli_cmd commands[] = {
 	  "your progress: status, attempts, hints, time per lesson",
 	  "  --json   the progress as one JSON document\n"
 	  "  --csv    one CSV row per lesson (for spreadsheets)\n", cli_progress },
+	{ "class", "asynclab class [--json | --csv] [--course FILE] PATH...",
+	  "for instructors: many learners' progress per lesson, and where several are stuck",
+	  "  PATH           a learner's workspace, a progress.json file, or a folder of\n"
+	  "                 workspaces (e.g. a classroom's clones)\n"
+	  "  --json         one JSON document\n"
+	  "  --csv          one CSV row per lesson (for spreadsheets)\n"
+	  "  --course FILE  the lessons of FILE, in its order (as ASYNCLAB_COURSE)\n"
+	  "exit status: 0 every PATH read, 1 some were skipped (said on stderr), 2 usage\n",
+	  cli_class },
 	{ "lesson-lint", "asynclab lesson-lint DIR",
 	  "validate a lesson folder (or a folder of lessons): manifest, files, starter, solution",
 	  NULL, cli_lint },
@@ -79,7 +90,8 @@ void cli_print_help(const cli_cmd *c, FILE *out)
 	if (c->help)
 		fprintf(out, "\noptions:\n%s", c->help);
 	fprintf(out, "  --help     this text\n  --version  the version\n");
-	if (strcmp(c->name, "init") && strcmp(c->name, "lesson-lint") && strcmp(c->name, "check"))
+	if (strcmp(c->name, "init") && strcmp(c->name, "lesson-lint") && strcmp(c->name, "check") &&
+	    strcmp(c->name, "class"))
 		fprintf(out, "\nLESSON is an id (join) or a number (4).\n");
 	fprintf(out, "See asynclab(1) for the workspace layout and environment variables.\n");
 }
@@ -134,6 +146,27 @@ int cli_load_catalog(cli *c)
 		fprintf(stderr, "asynclab %s: no lessons found in %s%s\n", c->cmd, dir,
 			getenv("ASYNCLAB_LESSONS") ? " (from ASYNCLAB_LESSONS)"
 						   : "; set ASYNCLAB_LESSONS to a lessons folder");
+		return CLI_USAGE;
+	}
+	if (c->no_course)
+		return 0;
+	char *course = axl_course_find();
+	rc = course ? cli_apply_course(c, course) : 0;
+	free(course);
+	return rc;
+}
+
+int cli_apply_course(cli *c, const char *path)
+{
+	axl_diags d = { 0 };
+	int rc = axl_catalog_apply_course(c->cat, path, &d);
+	for (size_t i = 0; i < d.n; i++)
+		fprintf(stderr, "asynclab %s: %s\n", c->cmd, d.msg[i]);
+	axl_diags_free(&d);
+	if (rc < 0) {
+		fprintf(stderr, "asynclab %s: the course %s is not usable%s\n", c->cmd, path,
+			getenv("ASYNCLAB_COURSE") && *getenv("ASYNCLAB_COURSE")
+				? " (from ASYNCLAB_COURSE)" : "");
 		return CLI_USAGE;
 	}
 	return 0;
@@ -201,8 +234,9 @@ const axl_lesson *cli_lesson(cli *c, const char *key)
 	const axl_lesson *l = axl_catalog_find(c->cat, key);
 	if (l)
 		return l;
-	fprintf(stderr, "asynclab %s: no lesson '%s'. Lessons are named by id or number:\n",
-		c->cmd, key);
+	fprintf(stderr, "asynclab %s: no lesson '%s'%s%s. Lessons are named by id or number:\n",
+		c->cmd, key, c->cat->course ? " in the course " : "",
+		c->cat->course ? cli_rel(c->cat->course) : "");
 	for (size_t i = 0; i < c->cat->n; i++)
 		fprintf(stderr, "  %2d %s\n", c->cat->lessons[i]->order, c->cat->lessons[i]->id);
 	fprintf(stderr, "(`asynclab list` shows them with their titles.)\n");

@@ -1,5 +1,5 @@
 /* cli.h - the non-interactive subcommands of the asynclab program (init,
- * list, verify, run, hint, solution, reset, progress, lesson-lint) and the
+ * list, verify, run, hint, solution, reset, progress, class, lesson-lint) and the
  * helpers they share: loading the catalog, finding or creating the
  * workspace, naming lessons, colour, usage errors. */
 #ifndef ASYNCLAB_TUI_CLI_H
@@ -19,6 +19,7 @@ typedef struct cli {
 	axl_workspace *ws;
 	axl_progress *prog;
 	bool color;		/* stdout is a terminal and NO_COLOR is not set */
+	bool no_course;		/* cli_load_catalog keeps every lesson */
 } cli;
 
 typedef int (*cli_cmd_fn)(int argc, char **argv);
@@ -49,8 +50,13 @@ int cli_help_version(const char *cmd, int argc, char **argv);
 
 void cli_init(cli *c, const char *cmd);
 void cli_free(cli *c);
-/* Load the catalog; on failure prints why and returns CLI_USAGE. */
+/* Load the catalog and apply the course in effect (ASYNCLAB_COURSE, else
+ * the workspace's) unless c->no_course; on failure prints why and returns
+ * CLI_USAGE. */
 int cli_load_catalog(cli *c);
+/* Apply the course file at path to c->cat; prints each problem and returns
+ * CLI_USAGE on failure, else 0. */
+int cli_apply_course(cli *c, const char *path);
 /* Find the workspace, creating ./asynclab-work (or $ASYNCLAB_WORKSPACE)
  * when there is none and saying so on stderr, then load the progress
  * (a corrupt file is reported and kept aside).  Returns 0 or CLI_USAGE. */
@@ -82,8 +88,13 @@ int cli_hint(int argc, char **argv);
 int cli_solution(int argc, char **argv);
 int cli_reset_cmd(int argc, char **argv);
 int cli_progress(int argc, char **argv);
+int cli_class(int argc, char **argv);
 int cli_lint(int argc, char **argv);
 int cli_check(int argc, char **argv);
+
+/* Write one CSV field to out, quoted when it holds a comma, quote or
+ * newline, then a comma or (last) a newline. */
+void cli_csv_field(FILE *out, const char *s, bool last);
 
 /* Render a verification result as text (stdout) or as a JSON object. */
 void cli_print_result(const cli *c, const axl_result *r, const char *file);

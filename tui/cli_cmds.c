@@ -1,5 +1,6 @@
-/* cli_cmds.c - the small subcommands: init, list, hint, solution, reset,
- * progress (text, JSON or CSV) and check (the checker's own command line). */
+/* cli_cmds.c - the small subcommands: init (with a course), list, hint,
+ * solution, reset, progress (text, JSON or CSV) and check (the checker's
+ * own command line). */
 #include "config.h"
 
 #include "cli.h"
@@ -38,20 +39,60 @@ static int simple_args(const char *cmd, int argc, char **argv, const char *const
 	return -1;
 }
 
+/* Take "--course FILE" (or --course=FILE) out of argv; *course is FILE.
+ * Returns -1 when all is well, else the exit status. */
+static int take_course(const char *cmd, int *argc, char **argv, const char **course)
+{
+	int o = 1, i = 1;
+	for (; i < *argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		const char *v;
+		if (!strncmp(argv[i], "--course=", 9)) {
+			v = argv[i] + 9;
+		} else if (!strcmp(argv[i], "--course")) {
+			v = i + 1 < *argc ? argv[++i] : "";
+		} else {
+			argv[o++] = argv[i];
+			continue;
+		}
+		if (!*v)
+			return cli_usage_error(cmd, "'--course' needs a file");
+		*course = v;
+	}
+	while (i < *argc)
+		argv[o++] = argv[i++];
+	argv[o] = NULL;
+	*argc = o;
+	return -1;
+}
+
 int cli_init_cmd(int argc, char **argv)
 {
 	char *pos[1];
-	int np, rc = simple_args("init", argc, argv, NULL, NULL, pos, 1, &np);
-	if (rc >= 0)
+	const char *course = NULL;
+	int np, rc = cli_help_version("init", argc, argv);
+	if (rc >= 0 || (rc = take_course("init", &argc, argv, &course)) >= 0 ||
+	    (rc = simple_args("init", argc, argv, NULL, NULL, pos, 1, &np)) >= 0)
 		return rc;
 	cli c;
 	cli_init(&c, "init");
+	c.no_course = true;
 	if ((rc = cli_load_catalog(&c)))
 		goto out;
 	const char *dir = np ? pos[0] : AXL_DEFAULT_WORKSPACE;
 	axl_workspace *existing = NULL;
 	bool was = axl_workspace_open(dir, &existing) == 0;
+	/* The course: --course, else ASYNCLAB_COURSE, else the one the
+	 * workspace already has. */
+	const char *env = getenv("ASYNCLAB_COURSE");
+	char *stored = was ? axl_workspace_course(existing) : NULL;
 	axl_workspace_free(existing);
+	const char *use = course ? course : env && *env ? env : stored;
+	rc = use ? cli_apply_course(&c, use) : 0;
+	free(stored);
+	if (rc)
+		goto out;
 	int copied = 0;
 	int e = axl_workspace_init(dir, c.cat, &c.ws, &copied);
 	if (e < 0) {
@@ -77,6 +118,27 @@ int cli_init_cmd(int argc, char **argv)
 		       "(the lessons stay untouched)\n  %s  your progress\n",
 		       cli_rel(c.ws->root), cli_rel(c.ws->exercises), copied,
 		       cli_rel(c.ws->progress_path));
+	char *keep = course ? NULL : axl_workspace_course(c.ws);
+	if (course) {
+		/* A copy, so the learners need neither the file nor the variable. */
+		char *to = NULL;
+		e = asprintf(&to, "%s/%s", c.ws->state, AXL_COURSE_FILE) < 0 ? -ENOMEM
+									   : axl_copy_file(course, to);
+		if (e < 0) {
+			fprintf(stderr, "asynclab init: cannot store the course in %s: %s\n",
+				cli_rel(c.ws->state), strerror(-e));
+			free(to);
+			rc = CLI_FAIL;
+			goto out;
+		}
+		printf("Course: %zu lesson%s from %s, stored as %s.\n", c.cat->n,
+		       c.cat->n == 1 ? "" : "s", course, cli_rel(to));
+		free(to);
+	} else if (keep && c.cat->course && !strcmp(keep, c.cat->course)) {
+		printf("Course: %zu lesson%s from %s.\n", c.cat->n, c.cat->n == 1 ? "" : "s",
+		       cli_rel(keep));
+	}
+	free(keep);
 	printf("Next: cd %s, open exercises/%s.c in your editor, then run "
 	       "`asynclab verify %s`.\n", cli_rel(c.ws->root), c.cat->lessons[0]->folder,
 	       c.cat->lessons[0]->id);
@@ -130,8 +192,9 @@ int cli_list(int argc, char **argv)
 		json_array_append_new(arr, o);
 		free(ex);
 	}
-	json_t *doc = json_pack("{s:i, s:s, s:s, s:o}", "version", 1, "lessons_dir", c.cat->dir,
-				"workspace", c.ws->root, "lessons", arr);
+	json_t *doc = json_pack("{s:i, s:s, s:s?, s:s, s:o}", "version", 1, "lessons_dir",
+				c.cat->dir, "course", c.cat->course, "workspace", c.ws->root,
+				"lessons", arr);
 	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	printf("\n");
 	json_decref(doc);
@@ -246,21 +309,20 @@ out:
 	return rc;
 }
 
-/* A CSV field: quoted when it holds a comma, quote or newline. */
-static void csv_field(const char *s, bool last)
+void cli_csv_field(FILE *out, const char *s, bool last)
 {
 	if (strpbrk(s, ",\"\n")) {
-		putchar('"');
+		putc('"', out);
 		for (; *s; s++) {
 			if (*s == '"')
-				putchar('"');
-			putchar(*s);
+				putc('"', out);
+			putc(*s, out);
 		}
-		putchar('"');
+		putc('"', out);
 	} else {
-		fputs(s, stdout);
+		fputs(s, out);
 	}
-	putchar(last ? '\n' : ',');
+	putc(last ? '\n' : ',', out);
 }
 
 int cli_progress(int argc, char **argv)
@@ -314,10 +376,10 @@ int cli_progress(int argc, char **argv)
 		const char *lf = lp && lp->last_failed && !lp->passed ? lp->last_failed : "";
 		if (seen[1]) {
 			printf("%d,", l->order);
-			csv_field(l->id, false);
-			csv_field(l->title, false);
+			cli_csv_field(stdout, l->id, false);
+			cli_csv_field(stdout, l->title, false);
 			printf("%s,%d,%d,%lld,", st, att, hints, ts);
-			csv_field(lf, true);
+			cli_csv_field(stdout, lf, true);
 		} else {
 			printf("%02d  %-20s %-8s %8d %5d %4lldm%02llds  %s\n", l->order, l->id, st, att,
 			       hints, ts / 60, ts % 60, lf);

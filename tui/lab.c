@@ -484,7 +484,8 @@ int axtui_main(int argc, char **argv)
 	if (tr && *tr)
 		L.trace = fopen(tr, "a");
 	axl_diags d = { 0 };
-	if (axl_catalog_load(NULL, &L.cat, &d) < 0 || L.cat->n == 0) {
+	if (axl_catalog_load(NULL, &L.cat, &d) < 0 || axl_catalog_use_course(L.cat, &d) < 0 ||
+	    L.cat->n == 0) {
 		fprintf(stderr, "asynclab: no lessons found in %s\n", axl_lessons_dir());
 		for (size_t i = 0; i < d.n; i++)
 			fprintf(stderr, "%s\n", d.msg[i]);

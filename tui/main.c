@@ -1,6 +1,6 @@
 /* main.c - the asynclab program's entry point: dispatch to a subcommand
- * (init, list, verify, run, hint, solution, reset, progress, lesson-lint,
- * check) or, with no arguments, open the interactive lab. */
+ * (init, list, verify, run, hint, solution, reset, progress, class,
+ * lesson-lint, check) or, with no arguments, open the interactive lab. */
 #include "config.h"
 
 #include "cli.h"
