@@ -1,6 +1,7 @@
 # tests/lessons/local.mk - the lesson engine's suites: the engine (manifests,
 # judging, sandbox), the workspace and progress store with the CLI's exit
-# statuses, and the self-check of every lesson in the catalog.
+# statuses, the instructor's courses and class view, and the self-check of
+# every lesson in the catalog.
 LESSON_TEST_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS) \
 	-DAXL_TEST_LESSONS='"$(abs_top_srcdir)/lessons"' \
 	-DAXL_TEST_ASYNCLAB='"$(abs_top_builddir)/asynclab"'
@@ -11,6 +12,7 @@ LESSON_TEST_LIBS = libaxlessons.la libaxcheck.la $(TEST_LIBS) $(JANSSON_LIBS)
 LESSON_TESTS = \
 	tests/lessons/check_engine \
 	tests/lessons/check_workspace \
+	tests/lessons/check_class \
 	tests/lessons/check_lessons
 check_PROGRAMS += $(LESSON_TESTS)
 TESTS += $(LESSON_TESTS)
@@ -23,10 +25,15 @@ tests_lessons_check_workspace_SOURCES = tests/lessons/check_workspace.c \
 	tests/lessons/lesson_fixture.h tests/testutil.h
 tests_lessons_check_workspace_CFLAGS = $(LESSON_TEST_CFLAGS)
 tests_lessons_check_workspace_LDADD = $(LESSON_TEST_LIBS)
+tests_lessons_check_class_SOURCES = tests/lessons/check_class.c \
+	tests/lessons/lesson_fixture.h tests/testutil.h
+tests_lessons_check_class_CFLAGS = $(LESSON_TEST_CFLAGS)
+tests_lessons_check_class_LDADD = $(LESSON_TEST_LIBS)
 tests_lessons_check_lessons_SOURCES = tests/lessons/check_lessons.c \
 	tests/lessons/lesson_fixture.h tests/testutil.h
 tests_lessons_check_lessons_CFLAGS = $(LESSON_TEST_CFLAGS)
 tests_lessons_check_lessons_LDADD = $(LESSON_TEST_LIBS)
 
-# The workspace suite runs the asynclab program itself.
+# The workspace and class suites run the asynclab program itself.
 EXTRA_tests_lessons_check_workspace_DEPENDENCIES = asynclab$(EXEEXT)
+EXTRA_tests_lessons_check_class_DEPENDENCIES = asynclab$(EXEEXT)
