@@ -1,15 +1,17 @@
 /* probe.c - the in-process half of the checker: a constructor that, when
  * ASYNCLAB_PROBE_FD is set, installs the runtime's hook table, keeps
  * per-task state in a side table indexed by task id, and writes the event
- * stream (tasks, exits, timeline spans, stats).  The hot hooks (poll
- * begin/end, wake, waker clone/drop) take no lock, read no clock and
- * allocate nothing.  Detectors live in probe_detect.c. */
+ * stream (tasks, exits, timeline spans, stats).  The hot hooks (poll begin
+ * and end) take no lock, read no clock and allocate nothing; wakes and
+ * waker clones and drops are not hooked at all (see pr_wakers_held).
+ * Detectors live in probe_detect.c. */
 #define _GNU_SOURCE
 #include "probe.h"
 #include "probe_detect.h"
 
 #include <execinfo.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <link.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,10 +19,10 @@
 
 pr_config pr_cfg;
 int pr_active;
-PR_TLS pr_tls_t pr_tls;
-#define tl_poll_t0 (pr_tls.poll_t0)
-#define tl_woken (pr_tls.woken)
-#define tl_self_woke (pr_tls.self_woke)
+/* Threads that could not be registered with the watchdog bump this one's
+ * counter, so the hot hooks need not test for it. */
+pr_thread pr_no_thread;
+PR_TLS pr_tls_t pr_tls = { .thread = &pr_no_thread };
 
 #define MAX_RTS 16
 static pr_rt *_Atomic rts[MAX_RTS];
@@ -32,6 +34,10 @@ static uint64_t stat_spawned, stat_polls, stat_vns, start_ns;
 static int clock_virtual;
 
 /* --- runtimes and tasks ------------------------------------------------ */
+
+_Static_assert(offsetof(pr_task, locks) + sizeof(void *) <= 64 &&
+		       sizeof(pr_task) % 64 == 0,
+	       "the hot fields of a task's state fill one cache line");
 
 static pr_rt *find_rt(const ax_rt *rt)
 {
@@ -69,11 +75,6 @@ static inline pr_task *slot_of(pr_rt *p, const ax_task *t)
  * thread, in front of the id-indexed pages: one load and a compare on the
  * hot hooks instead of a call into the runtime and three loads. */
 #define TCACHE 1024
-typedef struct tcache_ent {
-	const ax_task *t;
-	pr_task *pt;
-} tcache_ent;
-static PR_TLS tcache_ent *tl_tcache;
 
 static inline size_t tcache_idx(const ax_task *t)
 {
@@ -82,9 +83,9 @@ static inline size_t tcache_idx(const ax_task *t)
 
 static inline pr_task *lookup_local(pr_rt *p, const ax_task *t)
 {
-	tcache_ent *c = tl_tcache;
+	pr_tcache_ent *c = pr_tls.tcache;
 	if (__builtin_expect(c != NULL, 1)) {
-		tcache_ent *e = &c[tcache_idx(t)];
+		pr_tcache_ent *e = &c[tcache_idx(t)];
 		if (e->t == t)
 			return e->pt;
 		pr_task *pt = slot_of(p, t);
@@ -99,7 +100,7 @@ static inline pr_task *lookup_local(pr_rt *p, const ax_task *t)
 
 static void tcache_forget(const ax_task *t)
 {
-	tcache_ent *c = tl_tcache;
+	pr_tcache_ent *c = pr_tls.tcache;
 	if (c && c[tcache_idx(t)].t == t)
 		c[tcache_idx(t)].t = NULL;
 }
@@ -108,9 +109,6 @@ pr_task *pr_task_of(ax_task *t)
 {
 	if (!t)
 		return NULL;
-	pr_task *cur = pr_tl_task;
-	if (cur && cur->t == t)
-		return cur;
 	pr_rt *p = rt_of(t);
 	if (!p)
 		return NULL;
@@ -130,12 +128,24 @@ void pr_each_task(pr_rt *p, void (*fn)(pr_task *pt, void *ud), void *ud)
 	}
 }
 
-uint64_t pr_now(void)
+/* The hot hooks' fast paths need an attached runtime on the real clock
+ * and the task cache. */
+static void fast_update(void)
 {
 	pr_rt *p = pr_tl_rt;
+	pr_tls.fast = p && !p->virt && pr_tls.tcache;
+}
+
+static inline uint64_t now_of(const pr_rt *p)
+{
 	if (p && p->virt)
 		return ax_now();
 	return atomic_load_explicit(&pr_coarse_ns, memory_order_relaxed);
+}
+
+uint64_t pr_now(void)
+{
+	return now_of(pr_tl_rt);
 }
 
 /* --- events ------------------------------------------------------------ */
@@ -231,12 +241,16 @@ static void h_rt_start(void *ud, ax_rt *rt)
 		return;
 	}
 	pr_tl_rt = p;
-	if (!pr_tl_thread)
-		pr_tl_thread = pr_thread_register();
-	if (!tl_tcache)
-		tl_tcache = calloc(TCACHE, sizeof *tl_tcache);
+	if (pr_tl_thread == &pr_no_thread) {
+		pr_thread *th = pr_thread_register();
+		if (th)
+			pr_tl_thread = th;
+	}
+	if (!pr_tls.tcache)
+		pr_tls.tcache = calloc(TCACHE, sizeof *pr_tls.tcache);
 	else
-		memset(tl_tcache, 0, TCACHE * sizeof *tl_tcache);
+		memset(pr_tls.tcache, 0, TCACHE * sizeof *pr_tls.tcache);
+	fast_update();
 	(void)ud;
 }
 
@@ -250,9 +264,11 @@ static void h_spawn(void *ud, ax_task *t, ax_task *parent, const char *fut,
 	size_t pi = id >> PR_PAGE_BITS;
 	pr_page *pg = atomic_load(&p->pages[pi]);
 	if (!pg) {
-		pg = calloc(1, sizeof *pg);
+		/* Aligned so that each task's hot fields share one line. */
+		pg = aligned_alloc(64, sizeof *pg);
 		if (!pg)
 			return;
+		memset(pg, 0, sizeof *pg);
 		atomic_store_explicit(&p->pages[pi], pg, memory_order_release);
 	}
 	pg->used++;
@@ -271,109 +287,119 @@ static void h_spawn(void *ud, ax_task *t, ax_task *parent, const char *fut,
 	(void)ud;
 }
 
+/* A runtime driven from another thread than the one that created it. */
+static void thread_attach(ax_task *t)
+{
+	pr_tl_rt = find_rt(ax__task_rt(t));
+	if (pr_tl_thread == &pr_no_thread) {
+		pr_thread *th = pr_thread_register();
+		if (th)
+			pr_tl_thread = th;
+	}
+	fast_update();
+}
+
+/* The rest of poll_begin when the thread is not attached yet or the
+ * runtime runs on the virtual clock. */
+static __attribute__((noinline)) void poll_begin_slow(ax_task *t)
+{
+	if (!pr_tl_rt)
+		thread_attach(t);
+	pr_tls.poll_t0 = now_of(pr_tl_rt);
+}
+
 /* poll_begin touches only this thread's state: the task's own state is
- * looked up once, at poll_end. */
+ * looked up once, at poll_end.  Slow cases are tail calls, so that the
+ * common one saves no registers. */
 static void h_poll_begin(void *ud, ax_task *t)
 {
-	if (__builtin_expect(pr_tl_rt == NULL, 0)) {
-		/* A runtime driven from another thread than the one that
-		 * created it. */
-		pr_tl_rt = find_rt(ax__task_rt(t));
-		if (!pr_tl_thread)
-			pr_tl_thread = pr_thread_register();
-	}
-	pr_thread *th = pr_tl_thread;
-	pr_tl_cur = t;
-	pr_tl_task = NULL;
-	pr_tl_progress = 0;
-	pr_tl_poll_gen++;
-	tl_woken = 0;
-	tl_self_woke = 0;
-	tl_poll_t0 = pr_now();
-	if (th) {
-		/* Odd while inside a poll. */
-		atomic_store_explicit(&th->gen, th->mygen += 1, memory_order_relaxed);
-		atomic_store_explicit(&th->task, t, memory_order_relaxed);
-	}
+	pr_tls_t *s = &pr_tls;
+	s->cur = t;
+	s->progress = 0;
+	uint32_t gen = (uint32_t)++s->poll_gen;
+	pr_thread *th = s->thread;
+	atomic_store_explicit(&th->task, t, memory_order_relaxed);
+	/* Odd while inside a poll. */
+	atomic_store_explicit(&th->gen, gen * 2 - 1, memory_order_relaxed);
+	s->poll_t0 = atomic_load_explicit(&pr_coarse_ns, memory_order_relaxed);
+	if (__builtin_expect(!s->fast, 0))
+		poll_begin_slow(t);
 	(void)ud;
+}
+
+/* A new timeline span starts with this poll; the previous one, if any,
+ * is written out. */
+static void span_start(pr_task *pt, uint64_t t0)
+{
+	span_close(pt);
+	pt->flags |= PT_SPAN_OPEN;
+	pt->span_t0 = t0;
+}
+
+/* The per-poll checks.  A wake of the task during its own poll leaves it
+ * T_QUEUED, and on its executor's thread only the task itself runs then,
+ * so that is a self-wake; a wake from another thread that is not handled
+ * yet holds a reference and so counts among the wakers held.  Most polls
+ * need none of the detectors' work. */
+static inline void poll_checks(pr_task *pt, ax_task *t, ax_poll_t r)
+{
+	if (r != AX_PENDING)
+		return;
+	bool self_woke = (t->state & T_QUEUED) != 0;
+	if (pt->locks || (pt->flags & PT_CANCEL_SEEN) || pt->self_run ||
+	    (self_woke ? !pr_tls.progress : pr_wakers_held(t) <= 0))
+		pr_detect_pending(pt, self_woke);
+}
+
+/* poll_end for every case the fast path leaves out: task state not in
+ * the cache, a span to start, the virtual clock. */
+static __attribute__((noinline)) void poll_end_slow(pr_task *pt, ax_task *t,
+						    ax_poll_t r)
+{
+	pr_rt *p = pr_tl_rt;
+	if (!pt) {
+		if (!p)
+			return;
+		pt = lookup_local(p, t);
+		if (!pt)
+			return;
+	}
+	uint64_t t0 = pr_tls.poll_t0;
+	if (!(pt->flags & PT_SPAN_OPEN) || t0 - pt->span_t1 > 1000000)
+		span_start(pt, t0);
+	pt->span_t1 = now_of(p);
+	poll_checks(pt, t, r);
 }
 
 static void h_poll_end(void *ud, ax_task *t, ax_poll_t r)
 {
-	pr_thread *th = pr_tl_thread;
-	if (th)
-		atomic_store_explicit(&th->gen, th->mygen += 1, memory_order_relaxed);
-	pr_task *pt = pr_tl_task;
-	if (!pt && pr_tl_rt)
-		pt = lookup_local(pr_tl_rt, t);
-	pr_tl_cur = NULL;
-	pr_tl_task = NULL;
-	if (!pt)
-		return;
-	uint64_t now = pr_now();
-	if (!(pt->flags & PT_SPAN_OPEN) || tl_poll_t0 - pt->span_t1 > 1000000) {
-		span_close(pt);
-		pt->flags |= PT_SPAN_OPEN;
-		pt->span_t0 = tl_poll_t0;
-	}
-	pt->span_t1 = now;
-	/* A wake from another thread during the poll counts too. */
-	bool woken = tl_woken ||
-		     atomic_exchange_explicit(&pt->woken, 0, memory_order_relaxed);
-	if (tl_self_woke)
-		pt->flags |= PT_SELF_WOKE;
-	else
-		pt->flags &= ~PT_SELF_WOKE;
-	if (r == AX_PENDING)
-		pr_detect_pending(pt, woken);
+	pr_tls_t *s = &pr_tls;
+	atomic_store_explicit(&s->thread->gen, (uint32_t)s->poll_gen * 2,
+			      memory_order_relaxed);
+	s->cur = NULL;
+	if (__builtin_expect(!s->fast, 0))
+		return poll_end_slow(NULL, t, r);
+	const pr_tcache_ent *e = &s->tcache[tcache_idx(t)];
+	if (__builtin_expect(e->t != t, 0))
+		return poll_end_slow(NULL, t, r);
+	pr_task *pt = e->pt;
+	if (__builtin_expect(!(pt->flags & PT_SPAN_OPEN) ||
+				     s->poll_t0 - pt->span_t1 > 1000000, 0))
+		return poll_end_slow(pt, t, r);
+	pt->span_t1 = atomic_load_explicit(&pr_coarse_ns, memory_order_relaxed);
+	poll_checks(pt, t, r);
 	(void)ud;
-	(void)t;
 }
 
+/* Installed only once the busy-wake detector is armed on some thread:
+ * the armed task's next self-wake records the line that does it. */
 static void h_wake(void *ud, ax_task *target, ax_task *by, bool self_wake)
 {
 	(void)ud;
 	(void)by;
-	if (target == pr_tl_cur) {
-		tl_woken = 1;
-		if (self_wake) {
-			tl_self_woke = 1;
-			if (__builtin_expect(pr_tl_arm_busy == target, 0) && !pr_tl_progress)
-				pr_detect_self_wake(pr_cur());
-		}
-		return;
-	}
-	if (pr_tl_rt && pr_tl_rt->rt == ax__task_rt(target))
-		return; /* on its executor's thread, outside its poll */
-	pr_task *pt = pr_task_of(target);
-	if (pt)
-		atomic_store_explicit(&pt->woken, 1, memory_order_relaxed);
-}
-
-static void h_waker_clone(void *ud, ax_task *t)
-{
-	pr_rt *p = rt_of(t);
-	pr_task *pt = p ? (p == pr_tl_rt ? lookup_local(p, t) : slot_of(p, t)) : NULL;
-	if (!pt)
-		return;
-	if (p == pr_tl_rt)
-		pt->wk_local++;
-	else
-		atomic_fetch_add_explicit(&pt->wk_remote, 1, memory_order_relaxed);
-	(void)ud;
-}
-
-static void h_waker_drop(void *ud, ax_task *t)
-{
-	pr_rt *p = rt_of(t);
-	pr_task *pt = p ? (p == pr_tl_rt ? lookup_local(p, t) : slot_of(p, t)) : NULL;
-	if (!pt)
-		return;
-	if (p == pr_tl_rt)
-		pt->wk_local--;
-	else
-		atomic_fetch_sub_explicit(&pt->wk_remote, 1, memory_order_relaxed);
-	(void)ud;
+	if (__builtin_expect(pr_tl_arm_busy == target, 0) && self_wake &&
+	    target == pr_tl_cur && !pr_tl_progress)
+		pr_detect_self_wake(pr_cur());
 }
 
 static void h_task_exit(void *ud, ax_task *t, bool aborted)
@@ -465,25 +491,35 @@ static void h_cancel(void *ud, ax_cancel_ev ev, const void *obj, ax_task *t, boo
 	(void)ud;
 }
 
-static const ax_hooks hooks = {
-	.rt_start = h_rt_start,
-	.rt_stop = h_rt_stop,
-	.spawn = h_spawn,
-	.poll_begin = h_poll_begin,
-	.poll_end = h_poll_end,
-	.wake = h_wake,
-	.waker_clone = h_waker_clone,
-	.waker_drop = h_waker_drop,
-	.task_exit = h_task_exit,
-	.task_free = h_task_free,
-	.lock = h_lock,
-	.future_create = pr_h_future_create,
-	.future_first_poll = h_future_first_poll,
-	.future_moved = pr_h_future_moved,
-	.future_drop = pr_h_future_drop,
-	.cancel = h_cancel,
-	.deadlock = h_deadlock,
-};
+#define HOOKS_COMMON                                   \
+	.rt_start = h_rt_start,                        \
+	.rt_stop = h_rt_stop,                          \
+	.spawn = h_spawn,                              \
+	.poll_begin = h_poll_begin,                    \
+	.poll_end = h_poll_end,                        \
+	.task_exit = h_task_exit,                      \
+	.task_free = h_task_free,                      \
+	.lock = h_lock,                                \
+	.future_create = pr_h_future_create,           \
+	.future_first_poll = h_future_first_poll,      \
+	.future_moved = pr_h_future_moved,             \
+	.future_drop = pr_h_future_drop,               \
+	.cancel = h_cancel,                            \
+	.deadlock = h_deadlock
+
+/* Without the wake hook a wake costs the runtime one test more. */
+static const ax_hooks hooks = { HOOKS_COMMON };
+static const ax_hooks hooks_wakes = { HOOKS_COMMON, .wake = h_wake };
+static atomic_flag wakes_wanted = ATOMIC_FLAG_INIT;
+
+/* Both tables stay valid for good, so a thread that read the old pointer
+ * may still call through it.  The switch is one way: a program that armed
+ * the busy-wake detector once keeps paying for its wake hook. */
+void pr_want_wakes(void)
+{
+	if (pr_active && !atomic_flag_test_and_set(&wakes_wanted))
+		ax_hooks_install(&hooks_wakes);
+}
 
 /* --- set-up ----------------------------------------------------------------- */
 

@@ -74,7 +74,6 @@ enum {
 	PT_EXITED = 1u << 0,
 	PT_ABORT_REQ = 1u << 1,
 	PT_CANCEL_SEEN = 1u << 2,
-	PT_SELF_WOKE = 1u << 3, /* woke itself during the current poll */
 	PT_EXPLAINED = 1u << 4, /* a finding already explains why it hangs */
 	PT_REP_LOST = 1u << 5,
 	PT_REP_BUSY = 1u << 6,
@@ -90,9 +89,6 @@ typedef struct pr_task {
 	uint64_t gid; /* id in the event stream; 0 when the slot is free */
 	uint32_t flags;
 	uint32_t self_run;	    /* consecutive self-wake polls without progress */
-	int32_t wk_local;	    /* wakers held, changed on the runtime's thread */
-	_Atomic int32_t wk_remote;  /* ... changed on other threads */
-	_Atomic uint32_t woken;	    /* woken from another thread */
 	uint32_t cancel_polls;
 	uint64_t span_t0, span_t1;
 	pr_lock *locks;
@@ -111,7 +107,7 @@ typedef struct pr_task {
 #define PR_NPAGES 16384
 typedef struct pr_page {
 	uint32_t used, freed;
-	pr_task slot[PR_PAGE];
+	_Alignas(64) pr_task slot[PR_PAGE];
 } pr_page;
 
 typedef struct pr_rt {
@@ -126,9 +122,8 @@ typedef struct pr_rt {
 typedef struct pr_thread {
 	struct pr_thread *next;
 	pthread_t tid;
-	_Atomic uint32_t gen;	   /* bumped at each poll begin and end: odd inside */
-	uint32_t mygen;		   /* the owner's copy of gen */
-	ax_task *_Atomic task;	   /* being polled (valid while in_poll) */
+	_Atomic uint32_t gen;	   /* 2 * polls begun, less one while inside a poll */
+	ax_task *_Atomic task;	   /* being polled, while gen is odd */
 	/* Watchdog bookkeeping. */
 	uint32_t seen_gen;
 	uint64_t seen_since_ns;
@@ -136,24 +131,30 @@ typedef struct pr_thread {
 	int dead;
 } pr_thread;
 
+/* A direct-mapped cache from task address to its state (probe.c). */
+typedef struct pr_tcache_ent {
+	const ax_task *t;
+	struct pr_task *pt;
+} pr_tcache_ent;
+
 /* Per-thread state, in one block so the hot hooks find it with one
  * thread-pointer computation. */
 typedef struct pr_tls_t {
 	ax_task *cur;		  /* task being polled here, or NULL */
-	struct pr_task *task;	  /* its state, once looked up */
 	struct pr_rt *rt;	  /* runtime this thread executes */
 	struct pr_thread *thread;
+	pr_tcache_ent *tcache;	  /* TCACHE entries, or NULL */
 	const ax_task *arm_busy;  /* next self-wake of it records the line */
 	uint64_t poll_gen;	  /* polls begun on this thread */
 	uint64_t poll_t0;	  /* runtime clock at this poll's start */
 	int progress;		  /* a future had its first poll in this poll */
-	int woken, self_woke;	  /* the polled task was woken (by itself) */
 	int in_hook;		  /* inside probe code: no interposition */
+	int fast;		  /* the hot hooks can take their fast path */
 } pr_tls_t;
 extern PR_TLS pr_tls_t pr_tls;
+extern pr_thread pr_no_thread;
 #define pr_tl_rt (pr_tls.rt)
 #define pr_tl_cur (pr_tls.cur)
-#define pr_tl_task (pr_tls.task)
 #define pr_tl_thread (pr_tls.thread)
 #define pr_tl_in_hook (pr_tls.in_hook)
 #define pr_tl_progress (pr_tls.progress)
@@ -165,11 +166,22 @@ pr_task *pr_task_of(ax_task *t);
 /* The state of the task being polled on this thread, or NULL. */
 static inline pr_task *pr_cur(void)
 {
-	if (pr_tl_task || !pr_tl_cur)
-		return pr_tl_task;
-	return pr_tl_task = pr_task_of(pr_tl_cur);
+	return pr_tl_cur ? pr_task_of(pr_tl_cur) : NULL;
 }
 uint64_t pr_now(void);
+/* Wakers of the unfinished task t held anywhere, read from the runtime's
+ * reference count: it holds one for the executor (until the task is done),
+ * one for the JoinHandle while T_HANDLE is set, one per waker, and one per
+ * wake from another thread still in the remote queue.  Counting this way
+ * lets the probe leave the waker clone and drop hooks out entirely. */
+static inline int32_t pr_wakers_held(const ax_task *t)
+{
+	uint32_t refs = atomic_load_explicit(&t->refs, memory_order_relaxed);
+	return (int32_t)refs - 1 - ((t->state & T_HANDLE) ? 1 : 0);
+}
+/* Make the next wakes call the probe: the busy-wake detector is armed
+ * and wants the line of the next self-wake. */
+void pr_want_wakes(void);
 void pr_lock_event(pr_task *pt, const void *lock, bool acquire,
 		   const ax_site *site, uintptr_t pc);
 void pr_report_pending_locks(void);

@@ -312,19 +312,20 @@ void pr_detect_self_wake(pr_task *pt)
 	}
 }
 
-void pr_detect_pending(pr_task *pt, bool woken)
+void pr_detect_pending(pr_task *pt, bool self_woke)
 {
-	if (!woken &&
-	    pt->wk_local + atomic_load_explicit(&pt->wk_remote, memory_order_relaxed) <= 0 &&
+	if (!self_woke && pr_wakers_held(pt->t) <= 0 &&
 	    !(pt->flags & (PT_REP_LOST | PT_ABORT_REQ))) {
 		pt->flags |= PT_REP_LOST | PT_EXPLAINED;
 		report_task(F_LOST_WAKER, pt, ax_task_await_site(pt->t), 0,
 			    "returned PENDING but no waker for it is held anywhere: "
 			    "nothing can ever wake it again");
 	}
-	if ((pt->flags & PT_SELF_WOKE) && !pr_tl_progress) {
-		if (pt->self_run + 2 >= pr_cfg.busy_wakes)
+	if (self_woke && !pr_tl_progress) {
+		if (pt->self_run + 2 >= pr_cfg.busy_wakes && !(pt->flags & PT_REP_BUSY)) {
 			pr_tl_arm_busy = pt->t;
+			pr_want_wakes();
+		}
 		if (++pt->self_run >= pr_cfg.busy_wakes && !(pt->flags & PT_REP_BUSY)) {
 			pt->flags |= PT_REP_BUSY;
 			char msg[200];

@@ -10,7 +10,7 @@ void pr_each_task(pr_rt *p, void (*fn)(pr_task *pt, void *ud), void *ud);
 void pr_span_lock(const pr_task *pt, uint64_t t0, uint64_t t1);
 
 void pr_detect_spawn(pr_task *pt);
-void pr_detect_pending(pr_task *pt, bool woken);
+void pr_detect_pending(pr_task *pt, bool self_woke);
 void pr_detect_self_wake(pr_task *pt);
 void pr_detect_exit(pr_task *pt);
 void pr_detect_free(pr_task *pt);

@@ -99,7 +99,8 @@ void pr_h_future_create(void *ud, ax_future *f, const ax_site *site)
 {
 	if (!pr_cfg.on[F_NEVER_POLLED])
 		return;
-	fent e = { f->id, site, f->vt->name, pr_cur() ? pr_cur()->gid : 0 };
+	pr_task *cur = pr_cur();
+	fent e = { f->id, site, f->vt->name, cur ? cur->gid : 0 };
 	flock_take();
 	fput(&e);
 	flock_give();

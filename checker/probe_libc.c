@@ -444,8 +444,11 @@ PUBLIC int pthread_mutex_lock(pthread_mutex_t *m)
 
 PUBLIC int pthread_mutex_unlock(pthread_mutex_t *m)
 {
-	if (in_poll() && pr_cur() && pr_cur()->locks)
-		pr_lock_event(pr_cur(), m, false, NULL, 0);
+	if (in_poll()) {
+		pr_task *cur = pr_cur();
+		if (cur && cur->locks)
+			pr_lock_event(cur, m, false, NULL, 0);
+	}
 	return REAL(pthread_mutex_unlock)(m);
 }
 
