@@ -220,6 +220,7 @@ static void h_rt_start(void *ud, ax_rt *rt)
 		return;
 	p->rt = rt;
 	p->virt = ax_clock_is_virtual();
+	pr_crash_mods_refresh();
 	while (atomic_flag_test_and_set(&rts_lock))
 		;
 	int slot = -1;
@@ -622,6 +623,7 @@ __attribute__((constructor)) static void probe_init(void)
 	clock_virtual = c && !strcmp(c, "virtual");
 	pr_emit_init((int)fd);
 	pr_active = 1;
+	pr_crash_init();
 	/* stdout is a pipe here, so it would be fully buffered and a program
 	 * stopped at a limit would lose everything it printed. */
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -129,6 +129,7 @@ typedef struct pr_thread {
 	uint64_t seen_since_ns;
 	uint32_t reported_gen;
 	int dead;
+	void *altstack;		   /* its alternate signal stack, if the probe's */
 } pr_thread;
 
 /* A direct-mapped cache from task address to its state (probe.c). */
@@ -196,6 +197,9 @@ void pr_emit_init(int fd);
 void pr_emit_line(const char *s, size_t n);
 void pr_flush(void);
 void pr_discard(void);
+/* Async-signal-safe: flush if the lock can be had; write n bytes as is. */
+void pr_flush_crash(void);
+void pr_write_raw(const char *s, size_t n);
 void pr_bputs(pr_buf *b, const char *s);
 void pr_bprintf(pr_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -238,6 +242,11 @@ const char *pr_task_label(const pr_task *pt, char *buf, size_t n);
 /* probe_libc.c */
 void pr_libc_init(void);
 extern ssize_t (*pr_real_write)(int, const void *, size_t);
+
+/* probe_crash.c: the fatal-signal handler. */
+void pr_crash_init(void);
+void *pr_crash_thread(void);	    /* an alternate signal stack for this thread */
+void pr_crash_mods_refresh(void);   /* after libraries were loaded */
 
 /* probe_watch.c */
 void pr_watch_start(void);

@@ -9,6 +9,7 @@ libasynclab_probe_la_SOURCES = \
 	checker/probe_detect.c \
 	checker/probe_futures.c \
 	checker/probe_emit.c \
+	checker/probe_crash.c \
 	checker/probe_libc.c \
 	checker/probe_watch.c
 libasynclab_probe_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime

@@ -103,6 +103,33 @@ void pr_flush(void)
 	errno = saved;
 }
 
+/* From the fatal-signal handler: the thread that crashed may hold the
+ * lock itself, so it is tried a bounded number of times only. */
+void pr_flush_crash(void)
+{
+	for (int i = 0; i < 1000; i++) {
+		if (!atomic_flag_test_and_set_explicit(&out_lock, memory_order_acquire)) {
+			flush_locked();
+			unlock_out();
+			return;
+		}
+		sched_yield();
+	}
+}
+
+void pr_write_raw(const char *s, size_t n)
+{
+	size_t off = 0;
+	while (off < n && out_fd >= 0) {
+		ssize_t w = pr_real_write(out_fd, s + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
 void pr_discard(void)
 {
 	out_len = 0;

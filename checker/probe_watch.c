@@ -48,6 +48,7 @@ pr_thread *pr_thread_register(void)
 		;
 	if (watch_running)
 		pthread_setspecific(thread_key, th);
+	th->altstack = pr_crash_thread();
 	return th;
 }
 

@@ -311,6 +311,62 @@ START_TEST(test_probe_crash_reported)
 }
 END_TEST
 
+/* The innermost frame of the report's crash stack in prog.c, or NULL. */
+static const json_t *crash_user_frame(const json_t *rep)
+{
+	const json_t *fr, *st = json_object_get(json_object_get(rep, "crash"), "stack");
+	size_t i;
+	json_array_foreach(st, i, fr) {
+		const char *file = axc__jstr(fr, "file");
+		if (file && !strcmp(file, "prog.c"))
+			return fr;
+	}
+	return NULL;
+}
+
+/* The probe's fatal-signal handler sends the stack: the report names the
+ * signal and puts the innermost frame of the program at the faulting line,
+ * for a bad store, a call through a null pointer (no unwind information
+ * where it lands), a division by zero and an abort(). */
+START_TEST(test_probe_crash_stack_at_line)
+{
+	if (!have_probe())
+		return;
+	static const struct {
+		const char *stmt, *sig;
+	} crashes[] = {
+		{ "*nullp = 1;", "SIGSEGV" },
+		{ "jump();", "SIGSEGV" },
+		{ "self->unused = 100 / zero;", "SIGFPE" },
+		{ "abort();", "SIGABRT" },
+	};
+	for (size_t k = 0; k < sizeof crashes / sizeof *crashes; k++) {
+		char code[1024];
+		snprintf(code, sizeof code,
+			 "#include <asynclab.h>\n#include <stdlib.h>\n"
+			 "static int *volatile nullp;\nstatic void (*volatile jump)(void);\n"
+			 "static volatile int zero;\n"
+			 "AX_ASYNC(boom, int, int unused;)\n{\n\tAX_BEGIN;\n"
+			 "\t%s\n" /* line 9 */
+			 "\tAX_RETURN(1);\n\tAX_END;\n}\n"
+			 "int main(void) { return AX_RUN(AX_CALL(boom)); }\n",
+			 crashes[k].stmt);
+		json_t *rep = run_probed(code, 5000, AXC_CLOCK_VIRTUAL);
+		const json_t *crash = json_object_get(rep, "crash");
+		ck_assert_msg(json_is_object(crash), "%s: no crash", crashes[k].stmt);
+		ck_assert_str_eq(axc__jstr(json_object_get(rep, "exit"), "signal"), crashes[k].sig);
+		ck_assert_str_eq(axc__jstr(crash, "signal"), crashes[k].sig);
+		const json_t *fr = crash_user_frame(rep);
+		ck_assert_msg(fr != NULL, "%s: no frame in prog.c (note: %s)", crashes[k].stmt,
+			      axc__jstr(crash, "note"));
+		ck_assert_int_eq(axc__jint(fr, "line", 0), 9);
+		ck_assert_str_eq(axc__jstr(fr, "function"), "boom__body");
+		ck_assert_int_eq(axc_verdict(rep), 2);
+		json_decref(rep);
+	}
+}
+END_TEST
+
 static Suite *inspect_cli_suite(void)
 {
 	Suite *s = suite_create("inspect_cli");
@@ -330,6 +386,7 @@ static Suite *inspect_cli_suite(void)
 	tcase_add_test(tp, test_probe_blocking_call_line);
 	tcase_add_test(tp, test_probe_hang_is_a_finding);
 	tcase_add_test(tp, test_probe_crash_reported);
+	tcase_add_test(tp, test_probe_crash_stack_at_line);
 	suite_add_tcase(s, tp);
 	return s;
 }
