@@ -29,6 +29,7 @@ static int capture_sig;
 /* Filled by the signal handler on the stuck thread. */
 static void *cap_pcs[CAP_MAX];
 static uintptr_t cap_pc;
+static ax_task *cap_task; /* the task it was polling */
 static atomic_int cap_n, cap_done;
 
 static void thread_gone(void *p)
@@ -64,6 +65,7 @@ static void on_capture(int sig, siginfo_t *si, void *uctx)
 	cap_pc = 0;
 	(void)uc;
 #endif
+	cap_task = pr_tl_cur;
 	atomic_store(&cap_n, backtrace(cap_pcs, CAP_MAX));
 	atomic_store(&cap_done, 1);
 	errno = saved;
@@ -92,16 +94,24 @@ static int stuck_stack(void **pcs)
 
 static void report_stall(pr_thread *th, uint64_t ms)
 {
-	pr_task *pt = pr_task_of(atomic_load(&th->task));
+	pr_task *pt = NULL;
 	void *pcs[CAP_MAX];
 	int n = 0;
 	atomic_store(&cap_done, 0);
+	cap_task = NULL;
 	if (pthread_kill(th->tid, capture_sig) == 0) {
 		for (int i = 0; i < 200 && !atomic_load(&cap_done); i++)
 			usleep(1000);
-		if (atomic_load(&cap_done))
+		if (atomic_load(&cap_done)) {
 			n = stuck_stack(pcs);
+			/* The task polled when the stack was taken. */
+			pt = pr_task_of(cap_task);
+		}
 	}
+	/* No answer (the thread blocks the signal): the task of the poll
+	 * the watchdog saw stuck. */
+	if (!pt)
+		pt = pr_task_of(atomic_load_explicit(&th->task, memory_order_relaxed));
 	uintptr_t loc = 0;
 	for (int i = 0; i < n && !loc; i++) {
 		uintptr_t pc = (uintptr_t)pcs[i] - (i ? 1 : 0);

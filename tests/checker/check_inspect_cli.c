@@ -367,6 +367,42 @@ START_TEST(test_probe_crash_stack_at_line)
 }
 END_TEST
 
+/* A spawned task stuck in a CPU loop: the stalled-poll finding names the
+ * task being polled (not only the line), with its spawn site. */
+START_TEST(test_probe_stall_names_task)
+{
+	if (!have_probe())
+		return;
+	json_t *rep = run_probed("#include <asynclab.h>\n#include <signal.h>\n#include <sys/time.h>\n"
+				 "static volatile sig_atomic_t stop;\n"
+				 "static void on_alarm(int sig) { (void)sig; stop = 1; }\n"
+				 "AX_ASYNC(crunch, int, int unused;)\n{\n\tAX_BEGIN;\n"
+				 "\twhile (!stop) { }\n" /* line 9 */
+				 "\tAX_RETURN(1);\n\tAX_END;\n}\n"
+				 "AX_ASYNC(main_async, int, ax_task *t;)\n{\n\tAX_BEGIN;\n"
+				 "\tself->t = AX_SPAWN_NAMED(\"cruncher\", AX_CALL(crunch));\n" /* line 16 */
+				 "\tAX_AWAIT(ax_join(self->t));\n\tAX_RETURN(0);\n\tAX_END;\n}\n"
+				 "int main(void) { signal(SIGALRM, on_alarm);\n"
+				 "\tstruct itimerval it = { { 0, 0 }, { 0, 800000 } };\n"
+				 "\tsetitimer(ITIMER_REAL, &it, NULL);\n"
+				 "\treturn AX_RUN(AX_CALL(main_async)); }\n",
+				 5000, AXC_CLOCK_REAL);
+	const json_t *f, *stall = NULL;
+	size_t i;
+	json_array_foreach(json_object_get(rep, "findings"), i, f)
+		if (!strcmp(axc__jstr(f, "id"), "stalled-poll"))
+			stall = f;
+	ck_assert_msg(stall != NULL, "no stalled-poll finding");
+	ck_assert_int_eq(axc__jint(stall, "line", 0), 9);
+	const json_t *task = json_object_get(stall, "task");
+	ck_assert_msg(json_is_object(task), "stalled-poll without its task");
+	ck_assert_int_eq(axc__jint(task, "id", 0), 2);
+	ck_assert_str_eq(axc__jstr(task, "name"), "cruncher");
+	ck_assert_int_eq(axc__jint(task, "spawn_line", 0), 16);
+	json_decref(rep);
+}
+END_TEST
+
 static Suite *inspect_cli_suite(void)
 {
 	Suite *s = suite_create("inspect_cli");
@@ -387,6 +423,7 @@ static Suite *inspect_cli_suite(void)
 	tcase_add_test(tp, test_probe_hang_is_a_finding);
 	tcase_add_test(tp, test_probe_crash_reported);
 	tcase_add_test(tp, test_probe_crash_stack_at_line);
+	tcase_add_test(tp, test_probe_stall_names_task);
 	suite_add_tcase(s, tp);
 	return s;
 }
