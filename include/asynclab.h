@@ -137,7 +137,11 @@ struct ax_future {
 /* The hook table, see "Hooks" below.  Declared here because ax_poll
  * reads it. */
 typedef struct ax_hooks ax_hooks;
-extern const ax_hooks *volatile ax__hooks;
+extern const ax_hooks *ax__hooks;
+/* The installed table, read with a relaxed atomic load: a plain load on
+ * every target, and a table installed while other threads run (the
+ * checker arms a detector mid-run) is not a data race. */
+#define AX__HOOKS() __atomic_load_n(&ax__hooks, __ATOMIC_RELAXED)
 
 void ax__first_poll(ax_future *f);
 void ax__future_created(ax_future *f, const ax_site *site);
@@ -166,7 +170,7 @@ ax_future *ax__box(const ax_future *f, size_t size);
 		__typeof__(expr) bv = (expr);                               \
 		ax_future *ax__bp = ax__box((ax_future *)(void *)&bv,       \
 					    sizeof bv);                     \
-		if (__builtin_expect(ax__hooks != NULL, 0) && ax__bp &&     \
+		if (__builtin_expect(AX__HOOKS() != NULL, 0) && ax__bp &&   \
 		    !ax__bp->id)                                            \
 			ax__future_created(ax__bp, AX_HERE);                \
 		ax__bp;                                                     \
@@ -249,7 +253,7 @@ void ax__frame_done(ax_frame *fr);
 	({                                                                  \
 		fn_##_t ax__call = { .ax_fr.base.vt = &fn_##__vt,           \
 				      __VA_ARGS__ };                        \
-		if (__builtin_expect(ax__hooks != NULL, 0))                 \
+		if (__builtin_expect(AX__HOOKS() != NULL, 0))               \
 			ax__future_created(&ax__call.ax_fr.base, AX_HERE);  \
 		ax__call;                                                   \
 	})

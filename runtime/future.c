@@ -31,7 +31,7 @@ static uint32_t next_future_id = 1;
 
 void ax__future_created(ax_future *f, const ax_site *site)
 {
-	const ax_hooks *h = ax__hooks;
+	const ax_hooks *h = AX__HOOKS();
 	if (!h || !h->future_create)
 		return;
 	f->id = __atomic_fetch_add(&next_future_id, 1, __ATOMIC_RELAXED);

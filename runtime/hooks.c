@@ -2,11 +2,11 @@
  * none installed every hook point is a single predictable branch. */
 #include "internal.h"
 
-const ax_hooks *volatile ax__hooks;
+const ax_hooks *ax__hooks;
 
 /* Install h (NULL removes the table).  Callers install before creating a
  * runtime and remove after freeing it, so no poll races the change. */
 void ax_hooks_install(const ax_hooks *h)
 {
-	ax__hooks = h;
+	__atomic_store_n(&ax__hooks, h, __ATOMIC_RELEASE);
 }

@@ -23,7 +23,7 @@
  * branch when none is. */
 #define AX_HOOK(name, ...)                                                  \
 	do {                                                                \
-		const ax_hooks *ax__h = ax__hooks;                          \
+		const ax_hooks *ax__h = AX__HOOKS();                        \
 		if (AX_UNLIKELY(ax__h != NULL) && ax__h->name)              \
 			ax__h->name(ax__h->ud, __VA_ARGS__);                \
 	} while (0)

@@ -74,7 +74,7 @@ ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
 	t->state = T_HANDLE;
 	t->id = ++rt->next_id;
 	memcpy(t->fut, fut, size);
-	if (name || AX_UNLIKELY(ax__hooks != NULL)) {
+	if (name || AX_UNLIKELY(AX__HOOKS() != NULL)) {
 		ax__task_ext *e = ax__task_ext_get(t);
 		if (!e) {
 			ax__slab_free(rt, t);
@@ -109,7 +109,7 @@ static inline __attribute__((always_inline)) void wake(ax_task *t, int consume)
 {
 	ax_rt *rt = ax__task_rt(t);
 	int local = AX_LIKELY(ax__cur_rt == rt);
-	if (AX_UNLIKELY(ax__hooks != NULL)) {
+	if (AX_UNLIKELY(AX__HOOKS() != NULL)) {
 		ax_task *by = local ? ax__cur_task : NULL;
 		AX_HOOK(wake, t, by, by == t);
 	}
@@ -209,7 +209,7 @@ void ax__task_run(ax_rt *rt, ax_task *t)
 	rt->polls++;
 	ax__cur_task = t;
 	ax_poll_t r;
-	if (AX_UNLIKELY(ax__hooks != NULL)) {
+	if (AX_UNLIKELY(AX__HOOKS() != NULL)) {
 		AX_HOOK(poll_begin, t);
 		r = ax_poll(t->fut, &cx);
 		AX_HOOK(poll_end, t, r);
