@@ -402,28 +402,16 @@ void axl_class_free(axl_class *k)
 	free(k);
 }
 
-static void bound(char *buf, size_t n, int64_t lo, int64_t hi, const char *unit)
-{
-	if (lo >= 0 && lo == hi)
-		snprintf(buf, n, "exactly %lld%s", (long long)lo, unit);
-	else if (lo >= 0 && hi >= 0)
-		snprintf(buf, n, "between %lld and %lld%s", (long long)lo, (long long)hi, unit);
-	else if (hi >= 0)
-		snprintf(buf, n, "at most %lld%s", (long long)hi, unit);
-	else
-		snprintf(buf, n, "at least %lld%s", (long long)lo, unit);
-}
-
 char *axl_check_message_generic(const axl_check *k)
 {
 	char exp[256] = "...";
 	switch (k->kind) {
 	case AXL_CHECK_VTIME:
-		bound(exp, sizeof exp, k->min_ms, k->max_ms, " ms");
+		axl_bound_text(exp, sizeof exp, k->min_ms, k->max_ms, " ms");
 		break;
 	case AXL_CHECK_TASKS:
 		if (k->min_live >= 0 || k->max_live >= 0)
-			bound(exp, sizeof exp, k->min_live, k->max_live, " live tasks");
+			axl_bound_text(exp, sizeof exp, k->min_live, k->max_live, " live tasks");
 		else
 			snprintf(exp, sizeof exp, "at least %lld tasks spawned",
 				 (long long)k->min_spawned);

@@ -232,6 +232,9 @@ int axl_run(const axl_lesson *l, const axl_run_opts *o, axl_result **out);
  * Exposed for tests and for tools that replay reports. */
 axl_result *axl_judge(const axl_lesson *l, json_t *report, const char *learner);
 void axl_result_free(axl_result *r);
+/* A bound as words for messages: "exactly 300 ms", "between 1 and 4 live
+ * tasks", "at most 300 ms", "at least 2 ms" (lo or hi < 0: unset). */
+void axl_bound_text(char *buf, size_t n, int64_t lo, int64_t hi, const char *unit);
 
 /* ------------------------------------------------------------------------
  * Lesson self-check (lesson-lint and the test suite)

@@ -129,7 +129,7 @@ static void mark_set(axl_mark *m, bool passed, const char *actual, const char *e
 						   expected ? expected : "");
 }
 
-static void bound_text(char *buf, size_t n, int64_t lo, int64_t hi, const char *unit)
+void axl_bound_text(char *buf, size_t n, int64_t lo, int64_t hi, const char *unit)
 {
 	if (lo >= 0 && lo == hi)
 		snprintf(buf, n, "exactly %lld%s", (long long)lo, unit);
@@ -191,7 +191,7 @@ static void judge_check(axl_result *r, axl_mark *m, const char *learner)
 	case AXL_CHECK_VTIME: {
 		int64_t ms = (int64_t)((r->virtual_ns + 500000) / 1000000);
 		snprintf(act, sizeof act, "%lld ms", (long long)ms);
-		bound_text(exp, sizeof exp, c->min_ms, c->max_ms, " ms");
+		axl_bound_text(exp, sizeof exp, c->min_ms, c->max_ms, " ms");
 		bool ok = (c->min_ms < 0 || ms >= c->min_ms) && (c->max_ms < 0 || ms <= c->max_ms);
 		mark_set(m, ok, act, exp);
 		return;
@@ -200,7 +200,7 @@ static void judge_check(axl_result *r, axl_mark *m, const char *learner)
 		int64_t peak = (int64_t)r->peak_live, sp = (int64_t)r->spawned;
 		if ((c->max_live >= 0 && peak > c->max_live) || (c->min_live >= 0 && peak < c->min_live)) {
 			snprintf(act, sizeof act, "%lld live tasks at the peak", (long long)peak);
-			bound_text(exp, sizeof exp, c->min_live, c->max_live, " live tasks");
+			axl_bound_text(exp, sizeof exp, c->min_live, c->max_live, " live tasks");
 			mark_set(m, false, act, exp);
 		} else if (c->min_spawned >= 0 && sp < c->min_spawned) {
 			snprintf(act, sizeof act, "%lld tasks spawned", (long long)sp);
