@@ -487,8 +487,13 @@ int md_highlight(md_line *ln, int lang, int *in_comment)
 			return span_add(ln, k, n - k, MD_PREPROC);
 	}
 	while (i < n) {
-		if (*in_comment) {
-			int j = i;
+		char c = s[i];
+		int opens = c == '/' && i + 1 < n && s[i + 1] == '*';
+		if (*in_comment || opens) {
+			/* A block comment, possibly begun on an earlier line:
+			 * it runs to the closing star-slash or the line's end. */
+			int j = opens ? i + 2 : i;
+			*in_comment = 1;
 			while (j < n && !(s[j] == '*' && j + 1 < n && s[j + 1] == '/'))
 				j++;
 			if (j < n) {
@@ -499,23 +504,9 @@ int md_highlight(md_line *ln, int lang, int *in_comment)
 			i = j;
 			continue;
 		}
-		char c = s[i];
 		if (c == '/' && i + 1 < n && s[i + 1] == '/') {
 			span_add(ln, i, n - i, MD_COMMENT);
 			break;
-		}
-		if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-			*in_comment = 1;
-			int j = i + 2;
-			while (j < n && !(s[j] == '*' && j + 1 < n && s[j + 1] == '/'))
-				j++;
-			if (j < n) {
-				j += 2;
-				*in_comment = 0;
-			}
-			span_add(ln, i, j - i, MD_COMMENT);
-			i = j;
-			continue;
 		}
 		if (c == '"' || (c == '\'' && !rust)) {
 			int j = i + 1;

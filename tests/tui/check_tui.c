@@ -65,6 +65,9 @@ START_TEST(test_md_code_highlight)
 	int i = find_line(&d, "inline");
 	ck_assert(has_span(&d.lines[i], "ax_spawn", MD_CODE));
 	ck_assert(has_span(&d.lines[find_line(&d, "a comment")], "a comment", MD_COMMENT));
+	int two = find_line(&d, "two lines");
+	ck_assert(has_span(&d.lines[two], "two lines", MD_COMMENT));
+	ck_assert(has_span(&d.lines[two], "long", MD_TYPE)); /* after the comment ends */
 	int l = find_line(&d, "int x");
 	ck_assert(has_span(&d.lines[l], "int", MD_TYPE));
 	ck_assert(has_span(&d.lines[l], "42", MD_NUMBER));
