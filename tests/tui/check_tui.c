@@ -58,7 +58,7 @@ END_TEST
 
 START_TEST(test_md_code_highlight)
 {
-	const char *src = "Text with `ax_spawn` inline.\n\n```c\n/* a comment */\nint x = 42; "
+	const char *src = "Text with `ax_spawn` inline.\n\n```c\n/* a comment */\n/* spans\n two lines */ long z;\nint x = 42; "
 			  "AX_AWAIT(ax_yield());\nreturn \"s\";\n```\n\n```rust\nlet v = fetch().await;\n```\n";
 	md_doc d;
 	ck_assert_int_eq(md_render(src, 60, 0, &d), 0);
