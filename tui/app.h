@@ -16,7 +16,7 @@ typedef enum app_view {
 	V_PAGER /* hints, solution diff: a titled text */
 } app_view;
 
-typedef enum app_status { ST_TODO = 0, ST_CURRENT, ST_DONE } app_status;
+typedef enum app_status { ST_LATER = 0, ST_CURRENT, ST_DONE } app_status;
 
 typedef struct app_lesson {
 	char id[40];

@@ -144,7 +144,7 @@ static void refresh_statuses(lab *L)
 	int cur_idx = -1;
 	for (size_t i = 0; i < L->cat->n; i++) {
 		const axl_lesson_progress *lp = axl_progress_find(L->prog, L->cat->lessons[i]->id);
-		L->items[i].status = lp && lp->passed ? ST_DONE : ST_TODO;
+		L->items[i].status = lp && lp->passed ? ST_DONE : ST_LATER;
 		if (current && !strcmp(current, L->cat->lessons[i]->id))
 			cur_idx = (int)i;
 	}

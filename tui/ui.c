@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 enum {
-	P_TITLE = 1, P_DONE, P_CURRENT, P_TODO, P_HEAD, P_CODE, P_KEYWORD,
+	P_TITLE = 1, P_DONE, P_CURRENT, P_LATER, P_HEAD, P_CODE, P_KEYWORD,
 	P_TYPE, P_STRING, P_COMMENT, P_NUMBER, P_PREPROC, P_API, P_MARK,
 	P_POLL, P_LOCK, P_STALL, P_PASS, P_FAIL, P_BAR
 };
@@ -77,7 +77,7 @@ int ui_begin(const ui_opts *o)
 		init_pair(P_TITLE, COLOR_WHITE, COLOR_BLUE);
 		init_pair(P_DONE, COLOR_GREEN, -1);
 		init_pair(P_CURRENT, COLOR_YELLOW, -1);
-		init_pair(P_TODO, -1, -1);
+		init_pair(P_LATER, -1, -1);
 		init_pair(P_HEAD, COLOR_CYAN, -1);
 		init_pair(P_CODE, COLOR_YELLOW, -1);
 		init_pair(P_KEYWORD, COLOR_MAGENTA, -1);
@@ -268,7 +268,7 @@ void ui_draw_list(app *a)
 		int sel = idx[k] == a->sel;
 		const char *st = l->status == ST_DONE ? "[done]   " :
 				 l->status == ST_CURRENT ? "[current]" : "[todo]   ";
-		int p = l->status == ST_DONE ? P_DONE : l->status == ST_CURRENT ? P_CURRENT : P_TODO;
+		int p = l->status == ST_DONE ? P_DONE : l->status == ST_CURRENT ? P_CURRENT : P_LATER;
 		if (sel)
 			attron(A_REVERSE);
 		mvhline(y, 0, ' ', COLS);
