@@ -35,7 +35,7 @@ build() { # build DIR [configure options]
 case "${1:-lab}" in
 lab)
 	build build
-	shift 2>/dev/null || true
+	if [ $# -gt 0 ]; then shift; fi
 	exec ./build/asynclab "$@"
 	;;
 test)
