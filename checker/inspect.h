@@ -81,6 +81,8 @@ typedef struct axc__result {
 	uint64_t peak_vm_kb;  /* largest address space seen while running */
 	int peak_tasks;	      /* most processes + threads seen in the group */
 	bool probe_missing;   /* the probe library was not found: not preloaded */
+	char *stage;	      /* as root: copies of the program and libraries the
+				 sandbox uid can read, removed with the result */
 	axc__events ev;
 } axc__result;
 

@@ -100,11 +100,17 @@ static bool already(const struct strv *env, const char *e)
 
 /* Ours first, then the caller's extra entries, then our environment
  * minus what those set. */
-static int make_env(const axc_opts *o, const axc__paths *p, struct strv *env)
+static int make_env(const axc_opts *o, const char *probe, const char *stage,
+		    struct strv *env)
 {
 	int r = strv_push(env, fmt("ASYNCLAB_PROBE_FD=%d", PROBE_FD));
-	if (!r && !o->no_probe && access(p->probe, R_OK) == 0)
-		r = strv_push(env, fmt("LD_PRELOAD=%s", p->probe));
+	if (!r && !o->no_probe && access(probe, R_OK) == 0)
+		r = strv_push(env, fmt("LD_PRELOAD=%s", probe));
+	if (!r && stage) {
+		const char *old = getenv("LD_LIBRARY_PATH");
+		r = strv_push(env, old && *old ? fmt("LD_LIBRARY_PATH=%s:%s", stage, old)
+					       : fmt("LD_LIBRARY_PATH=%s", stage));
+	}
 	if (!r)
 		r = strv_push(env, fmt("ASYNCLAB_CLOCK=%s",
 				       o->clock == AXC_CLOCK_VIRTUAL ? "virtual" : "real"));
@@ -329,19 +335,102 @@ static int dup_high(int fd)
 	return h;
 }
 
+/* Copy from to to with mode 0755.  0 or -errno. */
+static int copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (out < 0) {
+		int e = -errno;
+		close(in);
+		return e;
+	}
+	char buf[65536];
+	ssize_t n;
+	int rc = 0;
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			rc = -EIO;
+			break;
+		}
+	if (n < 0)
+		rc = -errno;
+	close(in);
+	if (close(out) < 0 && !rc)
+		rc = -errno;
+	return rc;
+}
+
+/* As root the program runs under a uid of its own, which may not be able
+ * to reach the build tree, the library's folder or the program itself (a
+ * home folder of mode 0700, Debian's default, is enough to stop it).  It
+ * gets copies in a folder anyone can read instead; the folder lives until
+ * the result is freed, because symbolisation reads the modules the probe
+ * names. */
+static int stage_files(const axc_opts *o, const axc__paths *p, const char *exe,
+		       axc__result *r, char **exe_out, char **probe_out)
+{
+	char dir[] = "/tmp/asynclab-stage-XXXXXX";
+	if (!mkdtemp(dir) || chmod(dir, 0755) < 0)
+		return -errno;
+	r->stage = strdup(dir);
+	if (!r->stage)
+		return -ENOMEM;
+	const char *base = strrchr(exe, '/');
+	*exe_out = fmt("%s/%s", dir, base ? base + 1 : exe);
+	*probe_out = fmt("%s/libasynclab-probe.so", dir);
+	char *lib = fmt("%s/libasynclab.so.0", p->libdir);
+	char *lib_to = fmt("%s/libasynclab.so.0", dir);
+	if (!*exe_out || !*probe_out || !lib || !lib_to) {
+		free(lib);
+		free(lib_to);
+		return -ENOMEM;
+	}
+	int rc = copy_file(exe, *exe_out);
+	/* A prebuilt program may find the library elsewhere (installed). */
+	if (!rc && access(lib, R_OK) == 0)
+		rc = copy_file(lib, lib_to);
+	if (!rc && !o->no_probe && access(p->probe, R_OK) == 0)
+		rc = copy_file(p->probe, *probe_out);
+	free(lib);
+	free(lib_to);
+	return rc;
+}
+
+static void stage_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL)
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				unlinkat(dirfd(d), e->d_name, 0);
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
 int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc__result *r)
 {
 	memset(r, 0, sizeof *r);
 	axc__ev_init(&r->ev);
 	r->probe_missing = !o->no_probe && access(p->probe, R_OK) != 0;
 	struct strv env = { 0 }, argv = { 0 };
-	int rc = make_env(o, p, &env);
+	char *staged_exe = NULL, *staged_probe = NULL;
+	int rc = 0;
+	if (geteuid() == 0)
+		rc = stage_files(o, p, exe, r, &staged_exe, &staged_probe);
+	rc = rc ? rc : make_env(o, staged_probe ? staged_probe : p->probe, r->stage, &env);
 	rc = rc ? rc : strv_push(&argv, strdup(exe));
 	for (size_t i = 0; i < o->nargs && !rc; i++)
 		rc = strv_push(&argv, strdup(o->args[i]));
 	if (rc) {
 		strv_free(&env);
 		strv_free(&argv);
+		free(staged_exe);
+		free(staged_probe);
 		return rc;
 	}
 
@@ -353,7 +442,8 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 		goto out;
 	}
 	struct child_setup c = {
-		.o = o, .exe = exe, .argv = argv.v, .envp = env.v, .parent = getpid(),
+		.o = o, .exe = staged_exe ? staged_exe : exe, .argv = argv.v, .envp = env.v,
+		.parent = getpid(),
 		.in = dup_high(in), .out = dup_high(po[1]), .err = dup_high(pe[1]),
 		.ev = dup_high(pv[1]), .xfd = dup_high(px[1]),
 	};
@@ -518,11 +608,17 @@ out:
 		close(in);
 	strv_free(&env);
 	strv_free(&argv);
+	free(staged_exe);
+	free(staged_probe);
 	return rc;
 }
 
 void axc__result_free(axc__result *r)
 {
+	if (r->stage) {
+		stage_remove(r->stage);
+		free(r->stage);
+	}
 	free(r->out);
 	free(r->err);
 	axc__ev_free(&r->ev);
