@@ -321,6 +321,28 @@ START_TEST(test_long_output_truncated_only)
 }
 END_TEST
 
+/* As root the program runs under a uid of its own: a program in a private
+ * folder (a 0700 home, Debian's default) must still run. */
+START_TEST(test_private_folder_as_root)
+{
+	if (geteuid() != 0)
+		return; /* only root drops to a sandbox uid */
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	write_file("p.c", "#include <stdio.h>\nint main(void) { puts(\"private\"); return 0; }\n");
+	ck_assert_int_eq(system("cc -o prog p.c"), 0);
+	axc_opts o;
+	axc_opts_init(&o);
+	o.program = "./prog";
+	o.time_ms = 5000;
+	o.no_probe = true;
+	json_t *rep = NULL;
+	ck_assert_int_eq(axc_run(&o, &rep), 0);
+	ck_assert_int_eq(axc__jint(jexit(rep), "status", -1), 0);
+	ck_assert_str_eq(axc__jstr(rep, "stdout"), "private\n");
+	json_decref(rep);
+}
+END_TEST
+
 START_TEST(test_environment_and_arguments)
 {
 	axc_opts o = opts();
@@ -361,6 +383,7 @@ static Suite *inspect_run_suite(void)
 	tcase_add_test(tc, test_output_flood_truncated_and_stopped);
 	tcase_add_test(tc, test_long_output_truncated_only);
 	tcase_add_test(tc, test_environment_and_arguments);
+	tcase_add_test(tc, test_private_folder_as_root);
 	suite_add_tcase(s, tc);
 	return s;
 }
