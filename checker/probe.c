@@ -317,6 +317,7 @@ static void h_poll_begin(void *ud, ax_task *t)
 	pr_tls_t *s = &pr_tls;
 	s->cur = t;
 	s->progress = 0;
+	s->fp0 = ax__task_rt(t)->first_polls;
 	uint32_t gen = (uint32_t)++s->poll_gen;
 	pr_thread *th = s->thread;
 	atomic_store_explicit(&th->task, t, memory_order_relaxed);
@@ -375,6 +376,7 @@ static __attribute__((noinline)) void poll_end_slow(pr_task *pt, ax_task *t,
 static void h_poll_end(void *ud, ax_task *t, ax_poll_t r)
 {
 	pr_tls_t *s = &pr_tls;
+	s->progress = ax__task_rt(t)->first_polls != s->fp0;
 	atomic_store_explicit(&s->thread->gen, (uint32_t)s->poll_gen * 2,
 			      memory_order_relaxed);
 	s->cur = NULL;
@@ -399,7 +401,7 @@ static void h_wake(void *ud, ax_task *target, ax_task *by, bool self_wake)
 	(void)ud;
 	(void)by;
 	if (__builtin_expect(pr_tl_arm_busy == target, 0) && self_wake &&
-	    target == pr_tl_cur && !pr_tl_progress)
+	    target == pr_tl_cur && ax__task_rt(target)->first_polls == pr_tls.fp0)
 		pr_detect_self_wake(pr_cur());
 }
 
@@ -455,9 +457,7 @@ static void h_lock(void *ud, const void *lock, ax_lock_kind kind, bool acquire,
 
 static void h_future_first_poll(void *ud, ax_future *f)
 {
-	pr_tl_progress = 1;
-	if (f->id)
-		pr_detect_future_polled(f);
+	pr_detect_future_polled(f);
 	(void)ud;
 }
 

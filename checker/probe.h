@@ -149,6 +149,7 @@ typedef struct pr_tls_t {
 	uint64_t poll_gen;	  /* polls begun on this thread */
 	uint64_t poll_t0;	  /* runtime clock at this poll's start */
 	int progress;		  /* a future had its first poll in this poll */
+	uint64_t fp0;		  /* the runtime's first-poll count when it began */
 	int in_hook;		  /* inside probe code: no interposition */
 	int fast;		  /* the hot hooks can take their fast path */
 } pr_tls_t;

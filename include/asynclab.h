@@ -1010,6 +1010,7 @@ struct ax_hooks {
 	void (*lock)(void *ud, const void *lock, ax_lock_kind kind, bool acquire,
 		     const ax_site *site);
 	void (*future_create)(void *ud, ax_future *f, const ax_site *site);
+	/* The first poll of a future the checker tracks (one with an id). */
 	void (*future_first_poll)(void *ud, ax_future *f);
 	void (*future_moved)(void *ud, ax_future *f, void *was);
 	void (*future_drop)(void *ud, ax_future *f);

@@ -19,7 +19,13 @@ void ax__first_poll(ax_future *f)
 {
 	if (f->pinned_at == NULL) {
 		f->pinned_at = f;
-		AX_HOOK(future_first_poll, f);
+		ax_rt *rt = ax__cur_rt;
+		if (rt)
+			rt->first_polls++;
+		/* Only futures the checker tracks (made while hooks were
+		 * installed) are reported one by one. */
+		if (f->id)
+			AX_HOOK(future_first_poll, f);
 		return;
 	}
 	void *was = f->pinned_at;

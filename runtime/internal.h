@@ -130,6 +130,8 @@ struct ax_rt {
 	uint64_t live_tasks;
 	uint64_t spawned;
 	uint64_t polls;
+	uint64_t first_polls; /* futures polled for the first time: the checker's
+				 sign of progress, counted without a hook call */
 
 	/* Ordering. */
 	uint64_t seed;
