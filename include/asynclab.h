@@ -663,6 +663,13 @@ ax_lock_t ax__mutex_lock(ax_mutex *m, const ax_site *site);
 #define ax_mutex_lock(m) ax__mutex_lock((m), AX_HERE)
 bool ax_mutex_try_lock(ax_mutex *m);
 void ax_mutex_unlock(ax_mutex *m);
+void ax__mutex_unlock_cb(void *m);
+/* A guard for a lock the frame holds (Rust's MutexGuard): after
+ * AX_AWAIT(ax_mutex_lock(m)), AX_MUTEX_GUARD(m) makes the frame unlock m
+ * when it finishes or is dropped (an aborted task does not keep the lock).
+ * Release it early with AX_MUTEX_UNLOCK(m), never with ax_mutex_unlock. */
+#define AX_MUTEX_GUARD(m) ax_frame_own(&self->ax_fr, (m), ax__mutex_unlock_cb)
+#define AX_MUTEX_UNLOCK(m) ax_frame_release(&self->ax_fr, (m))
 
 /* Counting semaphore, FIFO. */
 typedef struct ax_sem ax_sem;

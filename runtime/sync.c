@@ -174,6 +174,11 @@ void ax_mutex_unlock(ax_mutex *m)
 	mutex_pass(m);
 }
 
+void ax__mutex_unlock_cb(void *m)
+{
+	ax_mutex_unlock(m);
+}
+
 /* ---- semaphore -------------------------------------------------------- */
 
 struct ax_sem {

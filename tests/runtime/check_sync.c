@@ -630,12 +630,61 @@ START_TEST(test_wlist_remove_middle)
 }
 END_TEST
 
+/* AX_MUTEX_GUARD: an aborted holder does not keep the lock; an early
+ * AX_MUTEX_UNLOCK releases it once, not again when the frame ends. */
+AX_ASYNC(guarded_holder, int, ax_mutex *m; int early;)
+{
+	AX_BEGIN;
+	AX_AWAIT(ax_mutex_lock(self->m));
+	AX_MUTEX_GUARD(self->m);
+	if (self->early) {
+		ck_assert_int_eq(AX_MUTEX_UNLOCK(self->m), 0);
+		AX_AWAIT(ax_yield()); /* someone else takes the lock now */
+		AX_RETURN(2);
+	}
+	AX_AWAIT(ax_sleep_ms(1000)); /* aborted while holding the lock */
+	AX_RETURN(1);
+	AX_END;
+}
+
+AX_ASYNC(guard_scenario, int, ax_mutex *m; ax_task *h;)
+{
+	AX_BEGIN;
+	self->m = ax_mutex_new();
+	self->h = AX_SPAWN(AX_CALL(guarded_holder, .m = self->m));
+	AX_AWAIT(ax_yield());
+	ck_assert(!ax_mutex_try_lock(self->m)); /* the holder has it */
+	ax_task_abort(self->h);
+	AX_AWAIT(ax_join(self->h));
+	ck_assert(ax_mutex_try_lock(self->m)); /* its guard released it */
+	ax_mutex_unlock(self->m);
+
+	self->h = AX_SPAWN(AX_CALL(guarded_holder, .m = self->m, .early = 1));
+	AX_AWAIT(ax_yield()); /* it locked and released early */
+	ck_assert(ax_mutex_try_lock(self->m));
+	AX_AWAIT(ax_join(self->h)); /* its frame ends: no second unlock */
+	ck_assert(!ax_mutex_try_lock(self->m)); /* still ours */
+	ax_mutex_unlock(self->m);
+	ax_mutex_free(self->m);
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_mutex_guard_released_on_abort)
+{
+	ax_rt *rt = test_rt(0);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(guard_scenario)), 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 static Suite *sync_suite(void)
 {
 	Suite *s = suite_create("sync");
 	TCase *tc = tcase_create("mutex");
 	tcase_add_loop_test(tc, test_mutex_fifo, 0, 4);
 	tcase_add_test(tc, test_mutex_guard_across_sleep);
+	tcase_add_test(tc, test_mutex_guard_released_on_abort);
 	tcase_add_test(tc, test_mutex_dropped_waiter);
 	tcase_add_test(tc, test_mutex_dropped_grant);
 	tcase_add_test(tc, test_mutex_hooks);
