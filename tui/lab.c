@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +43,7 @@ typedef struct lab {
 	int result_for;
 	char *exercise;	    /* the open lesson's file */
 	watch w;
+	struct stat verified; /* the exercise as it was when last verified */
 	int width;	    /* text width the docs are laid out for */
 	FILE *trace;	    /* ASYNCLAB_TUI_TRACE: frame timings */
 } lab;
@@ -296,6 +298,19 @@ static void draw(lab *L)
 	ui_flush();
 }
 
+/* Has the exercise changed since it was last verified?  Editors and tools
+ * can touch a file several times for one save; only new contents are
+ * worth a new check. */
+static int changed_since_verify(const lab *L)
+{
+	struct stat st;
+	if (stat(L->exercise, &st) < 0)
+		return 1;
+	return st.st_size != L->verified.st_size || st.st_ino != L->verified.st_ino ||
+	       st.st_mtim.tv_sec != L->verified.st_mtim.tv_sec ||
+	       st.st_mtim.tv_nsec != L->verified.st_mtim.tv_nsec;
+}
+
 static void do_verify(lab *L)
 {
 	const axl_lesson *l = cur_lesson(L);
@@ -304,6 +319,8 @@ static void do_verify(lab *L)
 	L->a.checking = 1;
 	app_msg(&L->a, "Checking %s ...", L->exercise);
 	draw(L);
+	if (stat(L->exercise, &L->verified) < 0)
+		memset(&L->verified, 0, sizeof L->verified);
 	axl_result *r = NULL;
 	int rc = axl_verify(l, L->exercise, &r);
 	L->a.checking = 0;
@@ -558,7 +575,8 @@ int axtui_main(int argc, char **argv)
 	while (!quit_requested) {
 		int key = ui_getkey(100);
 		uint64_t t_key = now_us();
-		if (L.a.view != V_LIST && L.exercise && watch_poll(&L.w, now_ms()) && !L.a.checking) {
+		if (L.a.view != V_LIST && L.exercise && watch_poll(&L.w, now_ms()) && !L.a.checking &&
+		    changed_since_verify(&L)) {
 			do_verify(&L);
 			draw(&L);
 			continue;

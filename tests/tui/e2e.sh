@@ -113,6 +113,8 @@ check "saving the solution verifies it and it passes" "PASS" 30
 check "the progress bar moved" "1/" 5
 
 # The solution (as a diff, now that it passed), a hint, and reset's y/n.
+check "the pass is settled" "passed: every check is green"
+sleep 0.5
 keys s
 check "s shows the reference solution after a pass" "Reference solution"
 keys q
