@@ -6,6 +6,7 @@
  * `class`. */
 #include "config.h"
 
+#include "cli_run.h"
 #include "lesson_fixture.h"
 #include "../testutil.h"
 
@@ -306,27 +307,6 @@ END_TEST
 
 /* ---- the asynclab program -------------------------------------------------- */
 
-static char out[65536], err[65536];
-
-/* Run `asynclab ARGS` in the current folder; stdout and stderr go to out
- * and err.  Returns the exit status. */
-static int cli(const char *args)
-{
-	char *cmd = NULL;
-	ck_assert_int_ge(asprintf(&cmd, "%s %s >cli.out 2>cli.err </dev/null", AXL_TEST_ASYNCLAB,
-				  args), 0);
-	int st = system(cmd);
-	free(cmd);
-	ck_assert(WIFEXITED(st));
-	char *o = axl_read_file("cli.out", NULL), *e = axl_read_file("cli.err", NULL);
-	snprintf(out, sizeof out, "%s", o ? o : "");
-	snprintf(err, sizeof err, "%s", e ? e : "");
-	free(o);
-	free(e);
-	unlink("cli.out");
-	unlink("cli.err");
-	return WEXITSTATUS(st);
-}
 
 START_TEST(cli_course)
 {

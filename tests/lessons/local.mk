@@ -22,11 +22,11 @@ tests_lessons_check_engine_SOURCES = tests/lessons/check_engine.c \
 tests_lessons_check_engine_CFLAGS = $(LESSON_TEST_CFLAGS)
 tests_lessons_check_engine_LDADD = $(LESSON_TEST_LIBS)
 tests_lessons_check_workspace_SOURCES = tests/lessons/check_workspace.c \
-	tests/lessons/lesson_fixture.h tests/testutil.h
+	tests/lessons/lesson_fixture.h tests/lessons/cli_run.h tests/testutil.h
 tests_lessons_check_workspace_CFLAGS = $(LESSON_TEST_CFLAGS)
 tests_lessons_check_workspace_LDADD = $(LESSON_TEST_LIBS)
 tests_lessons_check_class_SOURCES = tests/lessons/check_class.c \
-	tests/lessons/lesson_fixture.h tests/testutil.h
+	tests/lessons/lesson_fixture.h tests/lessons/cli_run.h tests/testutil.h
 tests_lessons_check_class_CFLAGS = $(LESSON_TEST_CFLAGS)
 tests_lessons_check_class_LDADD = $(LESSON_TEST_LIBS)
 tests_lessons_check_lessons_SOURCES = tests/lessons/check_lessons.c \
