@@ -316,7 +316,6 @@ static void h_poll_begin(void *ud, ax_task *t)
 {
 	pr_tls_t *s = &pr_tls;
 	s->cur = t;
-	s->progress = 0;
 	s->fp0 = ax__task_rt(t)->first_polls;
 	uint32_t gen = (uint32_t)++s->poll_gen;
 	pr_thread *th = s->thread;
@@ -338,23 +337,35 @@ static void span_start(pr_task *pt, uint64_t t0)
 	pt->span_t0 = t0;
 }
 
+/* The per-poll checks of a PENDING poll that need the detectors' work:
+ * a lock held, a cancellation seen, a run of self-wakes to count or end,
+ * a self-wake without progress, no waker held. */
+static __attribute__((noinline)) void pending_checks(pr_task *pt, ax_task *t,
+						     bool self_woke)
+{
+	pr_tls.progress = ax__task_rt(t)->first_polls != pr_tls.fp0;
+	pr_detect_pending(pt, self_woke);
+}
+
 /* The per-poll checks.  A wake of the task during its own poll leaves it
  * T_QUEUED, and on its executor's thread only the task itself runs then,
  * so that is a self-wake; a wake from another thread that is not handled
- * yet holds a reference and so counts among the wakers held.  Most polls
- * need none of the detectors' work. */
+ * yet holds a reference and so counts among the wakers held.  A poll made
+ * progress when a future had its first poll in it.  Most polls need none
+ * of the detectors' work. */
 static inline void poll_checks(pr_task *pt, ax_task *t, ax_poll_t r)
 {
 	if (r != AX_PENDING)
 		return;
 	bool self_woke = (t->state & T_QUEUED) != 0;
 	if (pt->locks || (pt->flags & PT_CANCEL_SEEN) || pt->self_run ||
-	    (self_woke ? !pr_tls.progress : pr_wakers_held(t) <= 0))
-		pr_detect_pending(pt, self_woke);
+	    (self_woke ? ax__task_rt(t)->first_polls == pr_tls.fp0
+		       : pr_wakers_held(t) <= 0))
+		pending_checks(pt, t, self_woke);
 }
 
 /* poll_end for every case the fast path leaves out: task state not in
- * the cache, a span to start, the virtual clock. */
+ * the cache, a span to start or extend, the virtual clock. */
 static __attribute__((noinline)) void poll_end_slow(pr_task *pt, ax_task *t,
 						    ax_poll_t r)
 {
@@ -373,10 +384,12 @@ static __attribute__((noinline)) void poll_end_slow(pr_task *pt, ax_task *t,
 	poll_checks(pt, t, r);
 }
 
+/* The common poll_end: the task's state in this thread's cache, its span
+ * open and already extended to the coarse clock's current tick (which
+ * moves every few milliseconds), so the span needs no store. */
 static void h_poll_end(void *ud, ax_task *t, ax_poll_t r)
 {
 	pr_tls_t *s = &pr_tls;
-	s->progress = ax__task_rt(t)->first_polls != s->fp0;
 	atomic_store_explicit(&s->thread->gen, (uint32_t)s->poll_gen * 2,
 			      memory_order_relaxed);
 	s->cur = NULL;
@@ -387,9 +400,11 @@ static void h_poll_end(void *ud, ax_task *t, ax_poll_t r)
 		return poll_end_slow(NULL, t, r);
 	pr_task *pt = e->pt;
 	if (__builtin_expect(!(pt->flags & PT_SPAN_OPEN) ||
-				     s->poll_t0 - pt->span_t1 > 1000000, 0))
+				     pt->span_t1 != atomic_load_explicit(
+							    &pr_coarse_ns,
+							    memory_order_relaxed),
+			     0))
 		return poll_end_slow(pt, t, r);
-	pt->span_t1 = atomic_load_explicit(&pr_coarse_ns, memory_order_relaxed);
 	poll_checks(pt, t, r);
 	(void)ud;
 }

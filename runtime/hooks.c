@@ -3,10 +3,45 @@
 #include "internal.h"
 
 const ax_hooks *ax__hooks;
+unsigned ax__hook_mask;
+
+/* The hooks, each with its bit.  A hook added to ax_hooks must be listed
+ * here: the assertion counts them. */
+#define AX__HOOK_LIST(X)                                                   \
+	X(rt_start) X(rt_stop) X(spawn) X(poll_begin) X(poll_end) X(wake)  \
+	X(waker_clone) X(waker_drop) X(task_exit) X(task_free)             \
+	X(timer_fire) X(io_wait) X(lock) X(future_create)                  \
+	X(future_first_poll) X(future_moved) X(future_drop) X(cancel)      \
+	X(deadlock) X(clock)
+#define AX__ONE(name) +1
+_Static_assert(sizeof(ax_hooks) == (1 AX__HOOK_LIST(AX__ONE)) * sizeof(void *),
+	       "every hook is in AX__HOOK_LIST");
+_Static_assert((0 AX__HOOK_LIST(AX__ONE)) <= 32, "one mask bit per hook");
+
+static unsigned mask_of(const ax_hooks *h)
+{
+	unsigned m = 0;
+	if (!h)
+		return 0;
+#define AX__BIT_IF_SET(name) m |= h->name ? AX__HBIT(name) : 0u;
+	AX__HOOK_LIST(AX__BIT_IF_SET)
+#undef AX__BIT_IF_SET
+	return m;
+}
 
 /* Install h (NULL removes the table).  Callers install before creating a
- * runtime and remove after freeing it, so no poll races the change. */
+ * runtime and remove after freeing it; a table replaced while tasks run
+ * (the checker adds its wake hook mid-run) must stay valid for good, as a
+ * poll that began under it still ends under it.  The table is published
+ * before the mask that announces its hooks, and the mask cleared before
+ * the table goes. */
 void ax_hooks_install(const ax_hooks *h)
 {
-	__atomic_store_n(&ax__hooks, h, __ATOMIC_RELEASE);
+	if (h) {
+		__atomic_store_n(&ax__hooks, h, __ATOMIC_RELEASE);
+		__atomic_store_n(&ax__hook_mask, mask_of(h), __ATOMIC_RELEASE);
+	} else {
+		__atomic_store_n(&ax__hook_mask, 0u, __ATOMIC_RELEASE);
+		__atomic_store_n(&ax__hooks, NULL, __ATOMIC_RELEASE);
+	}
 }

@@ -19,13 +19,25 @@
  * them from the library are direct (no PLT) and may be inlined. */
 #define AX_HIDDEN __attribute__((visibility("hidden")))
 
-/* Call hook `name` if a table is installed and has it: one predictable
- * branch when none is. */
+/* One bit per hook of the installed table that is set, kept beside the
+ * table so that a hook point tests one word the library reaches without
+ * the GOT: a table that leaves a hook NULL costs that hook's points no
+ * more than no table at all. */
+extern unsigned ax__hook_mask AX_HIDDEN;
+#define AX__HBIT(name) (1u << (offsetof(ax_hooks, name) / sizeof(void *) - 1))
+#define AX__HOOKED(bits) \
+	AX_UNLIKELY(__atomic_load_n(&ax__hook_mask, __ATOMIC_RELAXED) & (bits))
+
+/* Call hook `name` if the installed table has it: one predictable branch
+ * when it does not.  The table is read again (it may have been removed
+ * since the mask was read). */
 #define AX_HOOK(name, ...)                                                  \
 	do {                                                                \
-		const ax_hooks *ax__h = AX__HOOKS();                        \
-		if (AX_UNLIKELY(ax__h != NULL) && ax__h->name)              \
-			ax__h->name(ax__h->ud, __VA_ARGS__);                \
+		if (AX__HOOKED(AX__HBIT(name))) {                           \
+			const ax_hooks *ax__h = AX__HOOKS();                \
+			if (ax__h && ax__h->name)                           \
+				ax__h->name(ax__h->ud, __VA_ARGS__);        \
+		}                                                           \
 	} while (0)
 
 /* Task state bits.  Only the executor's thread reads or writes them;

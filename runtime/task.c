@@ -109,7 +109,7 @@ static inline __attribute__((always_inline)) void wake(ax_task *t, int consume)
 {
 	ax_rt *rt = ax__task_rt(t);
 	int local = AX_LIKELY(ax__cur_rt == rt);
-	if (AX_UNLIKELY(AX__HOOKS() != NULL)) {
+	if (AX__HOOKED(AX__HBIT(wake))) {
 		ax_task *by = local ? ax__cur_task : NULL;
 		AX_HOOK(wake, t, by, by == t);
 	}
@@ -197,6 +197,23 @@ static void task_finish(ax_rt *rt, ax_task *t, int cancelled)
 	ax__task_release_on_rt(rt, t); /* the executor's reference */
 }
 
+/* A poll between the poll hooks.  The table is read once: a poll that
+ * began under a table ends under it (installed tables stay valid). */
+static ax_poll_t poll_hooked(ax_task *t, ax_cx *cx)
+{
+	const ax_hooks *h = AX__HOOKS();
+	if (!h)
+		return ax_poll(t->fut, cx);
+	void (*end)(void *, ax_task *, ax_poll_t) = h->poll_end;
+	void *ud = h->ud;
+	if (h->poll_begin)
+		h->poll_begin(ud, t);
+	ax_poll_t r = ax_poll(t->fut, cx);
+	if (end)
+		end(ud, t, r);
+	return r;
+}
+
 /* Poll one task taken from the run queue. */
 void ax__task_run(ax_rt *rt, ax_task *t)
 {
@@ -209,13 +226,10 @@ void ax__task_run(ax_rt *rt, ax_task *t)
 	rt->polls++;
 	ax__cur_task = t;
 	ax_poll_t r;
-	if (AX_UNLIKELY(AX__HOOKS() != NULL)) {
-		AX_HOOK(poll_begin, t);
+	if (AX__HOOKED(AX__HBIT(poll_begin) | AX__HBIT(poll_end)))
+		r = poll_hooked(t, &cx);
+	else
 		r = ax_poll(t->fut, &cx);
-		AX_HOOK(poll_end, t, r);
-	} else {
-		r = ax_poll(t->fut, &cx);
-	}
 	ax__cur_task = NULL;
 	if (r != AX_PENDING) {
 		task_finish(rt, t, 0);
