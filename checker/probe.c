@@ -1,9 +1,11 @@
 /* probe.c - the in-process half of the checker: a constructor that, when
  * ASYNCLAB_PROBE_FD is set, installs the runtime's hook table, keeps
  * per-task state in a side table indexed by task id, and writes the event
- * stream (tasks, exits, timeline spans, stats).  The hot hooks (poll begin
- * and end) take no lock, read no clock and allocate nothing; wakes and
- * waker clones and drops are not hooked at all (see pr_wakers_held).
+ * stream (tasks, exits, timeline spans, stats).  The hot hook (poll end)
+ * takes no lock, reads no clock and allocates nothing; the start of a poll
+ * is not hooked at all on the real clock (the runtime publishes its running
+ * task for the watchdog), nor are wakes and waker clones and drops (see
+ * pr_wakers_held).
  * Detectors live in probe_detect.c. */
 #define _GNU_SOURCE
 #include "probe.h"
@@ -19,14 +21,23 @@
 
 pr_config pr_cfg;
 int pr_active;
-/* Threads that could not be registered with the watchdog bump this one's
- * counter, so the hot hooks need not test for it. */
+/* Stands for a thread not registered (yet). */
 pr_thread pr_no_thread;
 PR_TLS pr_tls_t pr_tls = { .thread = &pr_no_thread };
 
-#define MAX_RTS 16
-static pr_rt *_Atomic rts[MAX_RTS];
+pr_rt *_Atomic pr_rts[PR_MAX_RTS];
 static atomic_flag rts_lock = ATOMIC_FLAG_INIT;
+
+void pr_rts_lock(void)
+{
+	while (atomic_flag_test_and_set_explicit(&rts_lock, memory_order_acquire))
+		;
+}
+
+void pr_rts_unlock(void)
+{
+	atomic_flag_clear_explicit(&rts_lock, memory_order_release);
+}
 static _Atomic uint64_t next_gid;
 static _Atomic uint64_t spans_out, spans_dropped, tasks_out, tasks_dropped;
 static _Atomic int64_t live_now, live_peak;
@@ -41,8 +52,8 @@ _Static_assert(offsetof(pr_task, locks) + sizeof(void *) <= 64 &&
 
 static pr_rt *find_rt(const ax_rt *rt)
 {
-	for (int i = 0; i < MAX_RTS; i++) {
-		pr_rt *p = atomic_load_explicit(&rts[i], memory_order_acquire);
+	for (int i = 0; i < PR_MAX_RTS; i++) {
+		pr_rt *p = atomic_load_explicit(&pr_rts[i], memory_order_acquire);
 		if (p && p->rt == rt)
 			return p;
 	}
@@ -187,9 +198,18 @@ static void span_close(pr_task *pt)
 
 void pr_stall_span(uint64_t t0, uint64_t t1, uint64_t real_ns)
 {
-	pr_task *pt = pr_cur();
-	if (pt && pr_active)
-		emit_span(pt, "stall", t0, t1, real_ns);
+	ax_task *t = pr_tl_cur;
+	pr_task *pt = t ? pr_task_of(t) : NULL;
+	if (!pt || !pr_active)
+		return;
+	emit_span(pt, "stall", t0, t1, real_ns);
+	/* The poll's own span starts no later than its first stall. */
+	uint64_t polls = atomic_load_explicit(&ax__task_rt(t)->polls,
+					      memory_order_relaxed);
+	if (pr_tls.stall_polls != polls) {
+		pr_tls.stall_polls = polls;
+		pr_tls.stall_t0 = t0;
+	}
 }
 
 static void emit_task(const pr_task *pt, const pr_task *parent)
@@ -221,22 +241,22 @@ static void h_rt_start(void *ud, ax_rt *rt)
 	p->rt = rt;
 	p->virt = ax_clock_is_virtual();
 	pr_crash_mods_refresh();
-	while (atomic_flag_test_and_set(&rts_lock))
-		;
+	atomic_store_explicit(&p->tid, pthread_self(), memory_order_relaxed);
+	pr_rts_lock();
 	int slot = -1;
-	for (int i = 0; i < MAX_RTS; i++) {
-		pr_rt *o = atomic_load(&rts[i]);
+	for (int i = 0; i < PR_MAX_RTS; i++) {
+		pr_rt *o = atomic_load(&pr_rts[i]);
 		if (o && o->rt == rt) {
 			/* A freed runtime's address came back: forget the old one. */
-			atomic_store(&rts[i], NULL);
+			atomic_store(&pr_rts[i], NULL);
 			o->rt = NULL;
 		}
 		if (slot < 0 && (!o || o->rt == NULL))
 			slot = i;
 	}
 	if (slot >= 0)
-		atomic_store(&rts[slot], p);
-	atomic_flag_clear(&rts_lock);
+		atomic_store(&pr_rts[slot], p);
+	pr_rts_unlock();
 	if (slot < 0) {
 		free(p);
 		return;
@@ -292,6 +312,9 @@ static void h_spawn(void *ud, ax_task *t, ax_task *parent, const char *fut,
 static void thread_attach(ax_task *t)
 {
 	pr_tl_rt = find_rt(ax__task_rt(t));
+	if (pr_tl_rt)
+		atomic_store_explicit(&pr_tl_rt->tid, pthread_self(),
+				      memory_order_relaxed);
 	if (pr_tl_thread == &pr_no_thread) {
 		pr_thread *th = pr_thread_register();
 		if (th)
@@ -300,32 +323,37 @@ static void thread_attach(ax_task *t)
 	fast_update();
 }
 
-/* The rest of poll_begin when the thread is not attached yet or the
- * runtime runs on the virtual clock. */
-static __attribute__((noinline)) void poll_begin_slow(ax_task *t)
+/* Under the virtual clock, time moves inside a poll only when the probe
+ * advances it for an intercepted blocking sleep, and a span must start
+ * where the poll did: this hook is installed then only. */
+static void h_poll_begin_virtual(void *ud, ax_task *t)
 {
-	if (!pr_tl_rt)
-		thread_attach(t);
-	pr_tls.poll_t0 = now_of(pr_tl_rt);
+	ax_rt *rt = ax__task_rt(t);
+	pr_tls.poll_t0 = ax_now();
+	pr_tls.poll_t0_polls = atomic_load_explicit(&rt->polls, memory_order_relaxed);
+	(void)ud;
 }
 
-/* poll_begin touches only this thread's state: the task's own state is
- * looked up once, at poll_end.  Slow cases are tail calls, so that the
- * common one saves no registers. */
-static void h_poll_begin(void *ud, ax_task *t)
+/* When this poll of pt began, as near as the probe knows without a hook
+ * at its start: the virtual clock then; else the watchdog's first sight
+ * of it running, for a poll that outlasted a tick of the coarse clock;
+ * else now, which is the same tick. */
+static uint64_t poll_start(const pr_rt *p, const ax_task *t, uint64_t now)
 {
-	pr_tls_t *s = &pr_tls;
-	s->cur = t;
-	s->fp0 = ax__task_rt(t)->first_polls;
-	uint32_t gen = (uint32_t)++s->poll_gen;
-	pr_thread *th = s->thread;
-	atomic_store_explicit(&th->task, t, memory_order_relaxed);
-	/* Odd while inside a poll. */
-	atomic_store_explicit(&th->gen, gen * 2 - 1, memory_order_relaxed);
-	s->poll_t0 = atomic_load_explicit(&pr_coarse_ns, memory_order_relaxed);
-	if (__builtin_expect(!s->fast, 0))
-		poll_begin_slow(t);
-	(void)ud;
+	uint64_t polls = atomic_load_explicit(&ax__task_rt(t)->polls,
+					      memory_order_relaxed);
+	if (pr_tls.poll_t0_polls == polls && pr_tls.poll_t0 <= now)
+		return pr_tls.poll_t0;
+	uint64_t t0 = now;
+	if (pr_tls.stall_polls == polls && pr_tls.stall_t0 < t0)
+		t0 = pr_tls.stall_t0;
+	if (p && !p->virt &&
+	    atomic_load_explicit(&p->run_polls, memory_order_acquire) == polls) {
+		uint64_t seen = atomic_load_explicit(&p->run_t0, memory_order_relaxed);
+		if (seen < t0)
+			t0 = seen;
+	}
+	return t0;
 }
 
 /* A new timeline span starts with this poll; the previous one, if any,
@@ -340,10 +368,10 @@ static void span_start(pr_task *pt, uint64_t t0)
 /* The per-poll checks of a PENDING poll that need the detectors' work:
  * a lock held, a cancellation seen, a run of self-wakes to count or end,
  * a self-wake without progress, no waker held. */
-static __attribute__((noinline)) void pending_checks(pr_task *pt, ax_task *t,
-						     bool self_woke)
+static __attribute__((noinline)) void pending_checks(pr_task *pt, bool self_woke,
+						     uint32_t first_polls)
 {
-	pr_tls.progress = ax__task_rt(t)->first_polls != pr_tls.fp0;
+	pr_tls.progress = first_polls != 0;
 	pr_detect_pending(pt, self_woke);
 }
 
@@ -353,22 +381,25 @@ static __attribute__((noinline)) void pending_checks(pr_task *pt, ax_task *t,
  * yet holds a reference and so counts among the wakers held.  A poll made
  * progress when a future had its first poll in it.  Most polls need none
  * of the detectors' work. */
-static inline void poll_checks(pr_task *pt, ax_task *t, ax_poll_t r)
+static inline void poll_checks(pr_task *pt, ax_task *t, ax_poll_t r,
+			       uint32_t first_polls)
 {
 	if (r != AX_PENDING)
 		return;
 	bool self_woke = (t->state & T_QUEUED) != 0;
 	if (pt->locks || (pt->flags & PT_CANCEL_SEEN) || pt->self_run ||
-	    (self_woke ? ax__task_rt(t)->first_polls == pr_tls.fp0
-		       : pr_wakers_held(t) <= 0))
-		pending_checks(pt, t, self_woke);
+	    (self_woke ? first_polls == 0 : pr_wakers_held(t) <= 0))
+		pending_checks(pt, self_woke, first_polls);
 }
 
-/* poll_end for every case the fast path leaves out: task state not in
- * the cache, a span to start or extend, the virtual clock. */
+/* poll_end for every case the fast path leaves out: the thread not yet
+ * attached, task state not in the cache, a span to start or extend, the
+ * virtual clock. */
 static __attribute__((noinline)) void poll_end_slow(pr_task *pt, ax_task *t,
-						    ax_poll_t r)
+						    ax_poll_t r, uint32_t first_polls)
 {
+	if (!pr_tl_rt)
+		thread_attach(t);
 	pr_rt *p = pr_tl_rt;
 	if (!pt) {
 		if (!p)
@@ -377,36 +408,46 @@ static __attribute__((noinline)) void poll_end_slow(pr_task *pt, ax_task *t,
 		if (!pt)
 			return;
 	}
-	uint64_t t0 = pr_tls.poll_t0;
-	if (!(pt->flags & PT_SPAN_OPEN) || t0 - pt->span_t1 > 1000000)
-		span_start(pt, t0);
-	pt->span_t1 = now_of(p);
-	poll_checks(pt, t, r);
+	uint64_t now = now_of(p);
+	if (!(pt->flags & PT_SPAN_OPEN) || now - pt->span_t1 > 1000000) {
+		uint64_t t0 = poll_start(p, t, now);
+		if (!(pt->flags & PT_SPAN_OPEN) || t0 - pt->span_t1 > 1000000)
+			span_start(pt, t0);
+	}
+	pt->span_t1 = now;
+	poll_checks(pt, t, r, first_polls);
 }
 
 /* The common poll_end: the task's state in this thread's cache, its span
  * open and already extended to the coarse clock's current tick (which
  * moves every few milliseconds), so the span needs no store. */
-static void h_poll_end(void *ud, ax_task *t, ax_poll_t r)
+static void h_poll_end(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls)
 {
 	pr_tls_t *s = &pr_tls;
-	atomic_store_explicit(&s->thread->gen, (uint32_t)s->poll_gen * 2,
-			      memory_order_relaxed);
-	s->cur = NULL;
 	if (__builtin_expect(!s->fast, 0))
-		return poll_end_slow(NULL, t, r);
+		return poll_end_slow(NULL, t, r, first_polls);
 	const pr_tcache_ent *e = &s->tcache[tcache_idx(t)];
 	if (__builtin_expect(e->t != t, 0))
-		return poll_end_slow(NULL, t, r);
+		return poll_end_slow(NULL, t, r, first_polls);
 	pr_task *pt = e->pt;
 	if (__builtin_expect(!(pt->flags & PT_SPAN_OPEN) ||
 				     pt->span_t1 != atomic_load_explicit(
 							    &pr_coarse_ns,
 							    memory_order_relaxed),
 			     0))
-		return poll_end_slow(pt, t, r);
-	poll_checks(pt, t, r);
+		return poll_end_slow(pt, t, r, first_polls);
+	poll_checks(pt, t, r, first_polls);
 	(void)ud;
+}
+
+/* poll_end once the busy-wake detector is armed: also notes the
+ * runtime's first-poll count, which is the count at the start of the
+ * next poll on this thread (every poll is hooked), so that a self-wake
+ * can tell whether its poll got anywhere before it. */
+static void h_poll_end_armed(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls)
+{
+	pr_tls.fp_last = ax__task_rt(t)->first_polls;
+	h_poll_end(ud, t, r, first_polls);
 }
 
 /* Installed only once the busy-wake detector is armed on some thread:
@@ -414,10 +455,9 @@ static void h_poll_end(void *ud, ax_task *t, ax_poll_t r)
 static void h_wake(void *ud, ax_task *target, ax_task *by, bool self_wake)
 {
 	(void)ud;
-	(void)by;
 	if (__builtin_expect(pr_tl_arm_busy == target, 0) && self_wake &&
-	    target == pr_tl_cur && ax__task_rt(target)->first_polls == pr_tls.fp0)
-		pr_detect_self_wake(pr_cur());
+	    target == by && ax__task_rt(target)->first_polls == pr_tls.fp_last)
+		pr_detect_self_wake(pr_task_of(target));
 }
 
 static void h_task_exit(void *ud, ax_task *t, bool aborted)
@@ -490,7 +530,10 @@ static void h_rt_stop(void *ud, ax_rt *rt)
 	if (!p || p->stopped)
 		return;
 	pr_detect_census(p);
+	/* The runtime is freed next: the watchdog must not read it. */
+	pr_rts_lock();
 	p->stopped = 1;
+	pr_rts_unlock();
 	ax_rt_stats st;
 	ax_rt_stats_get(rt, &st);
 	stat_spawned += st.spawned;
@@ -511,8 +554,6 @@ static void h_cancel(void *ud, ax_cancel_ev ev, const void *obj, ax_task *t, boo
 	.rt_start = h_rt_start,                        \
 	.rt_stop = h_rt_stop,                          \
 	.spawn = h_spawn,                              \
-	.poll_begin = h_poll_begin,                    \
-	.poll_end = h_poll_end,                        \
 	.task_exit = h_task_exit,                      \
 	.task_free = h_task_free,                      \
 	.lock = h_lock,                                \
@@ -523,18 +564,29 @@ static void h_cancel(void *ud, ax_cancel_ev ev, const void *obj, ax_task *t, boo
 	.cancel = h_cancel,                            \
 	.deadlock = h_deadlock
 
-/* Without the wake hook a wake costs the runtime one test more. */
-static const ax_hooks hooks = { HOOKS_COMMON };
-static const ax_hooks hooks_wakes = { HOOKS_COMMON, .wake = h_wake };
+/* Without the wake hook a wake costs the runtime one test more.  On the
+ * virtual clock a poll's start is hooked too (h_poll_begin_virtual). */
+static const ax_hooks hooks = { HOOKS_COMMON, .poll_end = h_poll_end };
+static const ax_hooks hooks_wakes = { HOOKS_COMMON, .poll_end = h_poll_end_armed,
+				      .wake = h_wake };
+static const ax_hooks hooks_virtual = { HOOKS_COMMON, .poll_end = h_poll_end,
+					.poll_begin = h_poll_begin_virtual };
+static const ax_hooks hooks_virtual_wakes = { HOOKS_COMMON,
+					      .poll_end = h_poll_end_armed,
+					      .poll_begin = h_poll_begin_virtual,
+					      .wake = h_wake };
 static atomic_flag wakes_wanted = ATOMIC_FLAG_INIT;
 
-/* Both tables stay valid for good, so a thread that read the old pointer
+/* The tables stay valid for good, so a thread that read the old pointer
  * may still call through it.  The switch is one way: a program that armed
- * the busy-wake detector once keeps paying for its wake hook. */
-void pr_want_wakes(void)
+ * the busy-wake detector once keeps paying for its wake hook.  The armed
+ * poll_end keeps the first-poll count; this poll's end, under the old
+ * table, is the caller. */
+void pr_want_wakes(ax_task *t)
 {
+	pr_tls.fp_last = ax__task_rt(t)->first_polls;
 	if (pr_active && !atomic_flag_test_and_set(&wakes_wanted))
-		ax_hooks_install(&hooks_wakes);
+		ax_hooks_install(clock_virtual ? &hooks_virtual_wakes : &hooks_wakes);
 }
 
 /* --- set-up ----------------------------------------------------------------- */
@@ -653,7 +705,7 @@ __attribute__((constructor)) static void probe_init(void)
 	emit_buf(&b);
 	pr_flush();
 	pthread_atfork(NULL, NULL, at_fork_child);
-	ax_hooks_install(&hooks);
+	ax_hooks_install(clock_virtual ? &hooks_virtual : &hooks);
 	pr_watch_start();
 }
 
@@ -662,8 +714,8 @@ __attribute__((destructor)) static void probe_fini(void)
 	if (!pr_active)
 		return;
 	pr_watch_stop();
-	for (int i = 0; i < MAX_RTS; i++) {
-		pr_rt *p = atomic_load(&rts[i]);
+	for (int i = 0; i < PR_MAX_RTS; i++) {
+		pr_rt *p = atomic_load(&pr_rts[i]);
 		if (p && p->rt && !p->stopped) {
 			/* The program exits with its runtime still running. */
 			pr_tl_rt = p;

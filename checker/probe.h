@@ -66,7 +66,8 @@ typedef struct pr_site {
 	const ax_site *site;
 	uint32_t live, peak;
 	uint32_t burst;
-	uint64_t burst_poll; /* poll generation the burst belongs to */
+	uint64_t burst_poll; /* the poll the burst belongs to: its count ... */
+	const ax_rt *burst_rt; /* ... on this runtime */
 	bool reported;
 } pr_site;
 
@@ -111,24 +112,33 @@ typedef struct pr_page {
 } pr_page;
 
 typedef struct pr_rt {
-	ax_rt *rt;
+	ax_rt *rt; /* NULL once it is freed (under the runtimes' lock) */
 	pr_page *_Atomic pages[PR_NPAGES];
 	int stopped, deadlocked;
 	bool virt; /* virtual clock */
-	uint64_t polls;
+	/* The stall watchdog's view (probe_watch.c): the thread that drives
+	 * the runtime, and the poll it last saw running.  The runtime
+	 * publishes its running task and poll count itself, so a poll costs
+	 * the probe no hook call at its start. */
+	_Atomic pthread_t tid;
+	uint64_t seen_polls;	  /* the rt's poll count when last sampled */
+	uint64_t seen_since_ns;	  /* when it was first seen */
+	uint64_t reported_polls;  /* the poll reported as stalled, plus one */
+	/* The poll the watchdog saw running and when it first did: the start
+	 * of a timeline span for a poll that outlasts a clock tick. */
+	_Atomic uint64_t run_polls, run_t0;
 } pr_rt;
 
-/* Per executor thread: read by the watchdog. */
+/* The runtimes the probe knows (probe.c).  The list lock is held while a
+ * runtime is forgotten and while the watchdog reads a runtime. */
+#define PR_MAX_RTS 16
+extern pr_rt *_Atomic pr_rts[PR_MAX_RTS];
+void pr_rts_lock(void);
+void pr_rts_unlock(void);
+
+/* Per thread that drives a runtime: its crash stack. */
 typedef struct pr_thread {
-	struct pr_thread *next;
 	pthread_t tid;
-	_Atomic uint32_t gen;	   /* 2 * polls begun, less one while inside a poll */
-	ax_task *_Atomic task;	   /* being polled, while gen is odd */
-	/* Watchdog bookkeeping. */
-	uint32_t seen_gen;
-	uint64_t seen_since_ns;
-	uint32_t reported_gen;
-	int dead;
 	void *altstack;		   /* its alternate signal stack, if the probe's */
 } pr_thread;
 
@@ -141,34 +151,48 @@ typedef struct pr_tcache_ent {
 /* Per-thread state, in one block so the hot hooks find it with one
  * thread-pointer computation. */
 typedef struct pr_tls_t {
-	ax_task *cur;		  /* task being polled here, or NULL */
 	struct pr_rt *rt;	  /* runtime this thread executes */
 	struct pr_thread *thread;
 	pr_tcache_ent *tcache;	  /* TCACHE entries, or NULL */
 	const ax_task *arm_busy;  /* next self-wake of it records the line */
-	uint64_t poll_gen;	  /* polls begun on this thread */
-	uint64_t poll_t0;	  /* runtime clock at this poll's start */
+	uint64_t poll_t0;	  /* virtual clock at the start of a poll ... */
+	uint64_t poll_t0_polls;	  /* ... of this one (the rt's poll count) */
+	uint64_t stall_t0;	  /* start of a stall span in a poll ... */
+	uint64_t stall_polls;	  /* ... of this one */
+	uint64_t fp_last;	  /* the rt's first-poll count at the last poll end,
+				     kept while the busy-wake detector is armed */
 	int progress;		  /* a future had its first poll in this poll */
-	uint64_t fp0;		  /* the runtime's first-poll count when it began */
 	int in_hook;		  /* inside probe code: no interposition */
 	int fast;		  /* the hot hooks can take their fast path */
 } pr_tls_t;
 extern PR_TLS pr_tls_t pr_tls;
 extern pr_thread pr_no_thread;
 #define pr_tl_rt (pr_tls.rt)
-#define pr_tl_cur (pr_tls.cur)
+#define pr_tl_cur (pr_poll_task())
 #define pr_tl_thread (pr_tls.thread)
 #define pr_tl_in_hook (pr_tls.in_hook)
 #define pr_tl_progress (pr_tls.progress)
-#define pr_tl_poll_gen (pr_tls.poll_gen)
 #define pr_tl_arm_busy (pr_tls.arm_busy)
+
+/* The task being polled on this thread, or NULL: the runtime's current
+ * task while its runtime has it running (not while a finished task's
+ * future is dropped). */
+static inline ax_task *pr_poll_task(void)
+{
+	ax_task *t = ax_task_current();
+	if (t && atomic_load_explicit(&ax__task_rt(t)->running,
+				      memory_order_relaxed) != t)
+		return NULL;
+	return t;
+}
 
 /* probe.c */
 pr_task *pr_task_of(ax_task *t);
 /* The state of the task being polled on this thread, or NULL. */
 static inline pr_task *pr_cur(void)
 {
-	return pr_tl_cur ? pr_task_of(pr_tl_cur) : NULL;
+	ax_task *t = pr_poll_task();
+	return t ? pr_task_of(t) : NULL;
 }
 uint64_t pr_now(void);
 /* Wakers of the unfinished task t held anywhere, read from the runtime's
@@ -182,8 +206,8 @@ static inline int32_t pr_wakers_held(const ax_task *t)
 	return (int32_t)refs - 1 - ((t->state & T_HANDLE) ? 1 : 0);
 }
 /* Make the next wakes call the probe: the busy-wake detector is armed
- * and wants the line of the next self-wake. */
-void pr_want_wakes(void);
+ * on task t, in its poll_end, and wants the line of its next self-wake. */
+void pr_want_wakes(ax_task *t);
 void pr_lock_event(pr_task *pt, const void *lock, bool acquire,
 		   const ax_site *site, uintptr_t pc);
 void pr_report_pending_locks(void);

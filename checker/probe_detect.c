@@ -181,9 +181,14 @@ void pr_detect_spawn(pr_task *pt)
 	if (live > ss->peak)
 		ss->peak = live;
 	uint32_t burst = 0;
-	if (pr_cur()) {
-		if (ss->burst_poll != pr_tl_poll_gen) {
-			ss->burst_poll = pr_tl_poll_gen;
+	ax_task *cur = pr_tl_cur;
+	if (cur) {
+		/* The poll this spawn is made in: its runtime and poll count. */
+		const ax_rt *rt = ax__task_rt(cur);
+		uint64_t poll = atomic_load_explicit(&rt->polls, memory_order_relaxed);
+		if (ss->burst_poll != poll || ss->burst_rt != rt) {
+			ss->burst_poll = poll;
+			ss->burst_rt = rt;
 			ss->burst = 0;
 		}
 		burst = ++ss->burst;
@@ -324,7 +329,7 @@ void pr_detect_pending(pr_task *pt, bool self_woke)
 	if (self_woke && !pr_tl_progress) {
 		if (pt->self_run + 2 >= pr_cfg.busy_wakes && !(pt->flags & PT_REP_BUSY)) {
 			pr_tl_arm_busy = pt->t;
-			pr_want_wakes();
+			pr_want_wakes(pt->t);
 		}
 		if (++pt->self_run >= pr_cfg.busy_wakes && !(pt->flags & PT_REP_BUSY)) {
 			pt->flags |= PT_REP_BUSY;

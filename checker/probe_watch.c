@@ -1,8 +1,8 @@
-/* probe_watch.c - the stall watchdog: a thread that samples each executor
- * thread's poll generation counter (the hot path bumps it and reads no
- * clock), and when one poll has run longer than the stalled-poll
- * threshold, signals that thread and captures its stack while it is still
- * stuck.  The same thread flushes the event stream every 100 ms and keeps
+/* probe_watch.c - the stall watchdog: a thread that samples each runtime's
+ * running task and poll count (the runtime publishes both; a poll costs
+ * the probe nothing at its start), and when one poll has run longer than
+ * the stalled-poll threshold, signals the thread driving that runtime and
+ * captures its stack while it is still stuck.  The same thread flushes the event stream every 100 ms and keeps
  * a coarse clock for timeline spans under the real clock. */
 #define _GNU_SOURCE
 #include "probe_detect.h"
@@ -19,36 +19,24 @@
 
 _Atomic uint64_t pr_coarse_ns;
 
-static pr_thread *_Atomic threads;
 static pthread_t watch_tid;
 static int watch_running;
 static atomic_int watch_stop;
-static pthread_key_t thread_key;
 static int capture_sig;
 
 /* Filled by the signal handler on the stuck thread. */
 static void *cap_pcs[CAP_MAX];
 static uintptr_t cap_pc;
-static ax_task *cap_task; /* the task it was polling */
+static pr_task *cap_pt; /* the task it is polling */
 static atomic_int cap_n, cap_done;
 
-static void thread_gone(void *p)
-{
-	pr_thread *th = p;
-	th->dead = 1;
-}
-
+/* A thread that drives a runtime gets a stack for the crash handler. */
 pr_thread *pr_thread_register(void)
 {
 	pr_thread *th = calloc(1, sizeof *th);
 	if (!th)
 		return NULL;
 	th->tid = pthread_self();
-	th->next = atomic_load(&threads);
-	while (!atomic_compare_exchange_weak(&threads, &th->next, th))
-		;
-	if (watch_running)
-		pthread_setspecific(thread_key, th);
 	th->altstack = pr_crash_thread();
 	return th;
 }
@@ -65,7 +53,8 @@ static void on_capture(int sig, siginfo_t *si, void *uctx)
 	cap_pc = 0;
 	(void)uc;
 #endif
-	cap_task = pr_tl_cur;
+	/* Looked up here, on the thread that owns the task's state. */
+	cap_pt = pr_cur();
 	atomic_store(&cap_n, backtrace(cap_pcs, CAP_MAX));
 	atomic_store(&cap_done, 1);
 	errno = saved;
@@ -92,26 +81,26 @@ static int stuck_stack(void **pcs)
 	return k;
 }
 
-static void report_stall(pr_thread *th, uint64_t ms)
+/* A poll of task t, on the runtime thread tid drives, has run for ms. */
+static void report_stall(pthread_t tid, ax_task *t, uint64_t ms)
 {
-	pr_task *pt = NULL;
 	void *pcs[CAP_MAX];
 	int n = 0;
+	pr_task *pt = NULL;
 	atomic_store(&cap_done, 0);
-	cap_task = NULL;
-	if (pthread_kill(th->tid, capture_sig) == 0) {
+	cap_pt = NULL;
+	if (pthread_kill(tid, capture_sig) == 0) {
 		for (int i = 0; i < 200 && !atomic_load(&cap_done); i++)
 			usleep(1000);
 		if (atomic_load(&cap_done)) {
 			n = stuck_stack(pcs);
-			/* The task polled when the stack was taken. */
-			pt = pr_task_of(cap_task);
+			pt = cap_pt;
 		}
 	}
-	/* No answer (the thread blocks the signal): the task of the poll
-	 * the watchdog saw stuck. */
+	/* No answer (the thread blocks the signal): the task the watchdog
+	 * saw running, located at its spawn site. */
 	if (!pt)
-		pt = pr_task_of(atomic_load_explicit(&th->task, memory_order_relaxed));
+		pt = pr_task_of(t);
 	uintptr_t loc = 0;
 	for (int i = 0; i < n && !loc; i++) {
 		uintptr_t pc = (uintptr_t)pcs[i] - (i ? 1 : 0);
@@ -151,20 +140,47 @@ static void *watch_main(void *arg)
 		nanosleep(&ts, NULL);
 		uint64_t now = pr_mono_ns();
 		atomic_store_explicit(&pr_coarse_ns, now, memory_order_relaxed);
-		for (pr_thread *th = atomic_load(&threads); th; th = th->next) {
-			if (th->dead)
+		/* Stalls are reported after the runtimes' lock is let go: a
+		 * report waits for the stuck thread's stack. */
+		struct {
+			pthread_t tid;
+			ax_task *t;
+			uint64_t ms;
+		} stalls[PR_MAX_RTS];
+		int nstalls = 0;
+		pr_rts_lock();
+		for (int i = 0; i < PR_MAX_RTS; i++) {
+			pr_rt *p = atomic_load_explicit(&pr_rts[i], memory_order_relaxed);
+			if (!p || !p->rt || p->stopped)
 				continue;
-			uint32_t gen = atomic_load_explicit(&th->gen, memory_order_relaxed);
-			if (!(gen & 1) || gen != th->seen_gen) {
-				th->seen_gen = gen;
-				th->seen_since_ns = now;
+			ax_task *run = atomic_load_explicit(&p->rt->running,
+							    memory_order_relaxed);
+			uint64_t polls = atomic_load_explicit(&p->rt->polls,
+							      memory_order_relaxed);
+			if (!run || polls != p->seen_polls) {
+				p->seen_polls = polls;
+				p->seen_since_ns = now;
+				if (run) {
+					atomic_store_explicit(&p->run_t0, now,
+							      memory_order_relaxed);
+					atomic_store_explicit(&p->run_polls, polls,
+							      memory_order_release);
+				}
 				continue;
 			}
-			if (now - th->seen_since_ns >= stall_ns && th->reported_gen != gen + 1) {
-				th->reported_gen = gen + 1;
-				report_stall(th, (now - th->seen_since_ns) / 1000000u);
+			if (now - p->seen_since_ns >= stall_ns &&
+			    p->reported_polls != polls + 1) {
+				p->reported_polls = polls + 1;
+				stalls[nstalls].tid = atomic_load_explicit(
+					&p->tid, memory_order_relaxed);
+				stalls[nstalls].t = run;
+				stalls[nstalls].ms = (now - p->seen_since_ns) / 1000000u;
+				nstalls++;
 			}
 		}
+		pr_rts_unlock();
+		for (int i = 0; i < nstalls; i++)
+			report_stall(stalls[i].tid, stalls[i].t, stalls[i].ms);
 		if (now - last_flush >= 100000000u) {
 			pr_flush();
 			last_flush = now;
@@ -183,7 +199,6 @@ void pr_watch_start(void)
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(capture_sig, &sa, NULL);
-	pthread_key_create(&thread_key, thread_gone);
 	watch_running = 1;
 	if (pthread_create(&watch_tid, NULL, watch_main, NULL) != 0)
 		watch_running = 0;

@@ -980,8 +980,9 @@ ax_collect_t ax_stream_collect(ax_stream *s) __attribute__((warn_unused_result))
 
 /* ------------------------------------------------------------------------
  * Hooks: the scheduler's instrumentation points, used by the checker.
- * Every callback is optional.  With no table installed each point costs
- * one predictable branch.  Callbacks run on the thread of the event.
+ * Every callback is optional.  With no table installed, or with a table
+ * that leaves a hook NULL, each of its points costs one predictable
+ * branch.  Callbacks run on the thread of the event.
  * ------------------------------------------------------------------------ */
 
 typedef enum ax_lock_kind {
@@ -1003,7 +1004,9 @@ struct ax_hooks {
 	void (*spawn)(void *ud, ax_task *t, ax_task *parent, const char *future_name,
 		      const ax_site *site);
 	void (*poll_begin)(void *ud, ax_task *t);
-	void (*poll_end)(void *ud, ax_task *t, ax_poll_t r);
+	/* first_polls: futures that had their first poll during this poll
+	 * (the sign that the task got somewhere). */
+	void (*poll_end)(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls);
 	/* target woken; by is the task polling on this thread (NULL outside a
 	 * poll or on another thread); self_wake when target == by. */
 	void (*wake)(void *ud, ax_task *target, ax_task *by, bool self_wake);
@@ -1028,8 +1031,9 @@ struct ax_hooks {
 	void (*clock)(void *ud, uint64_t now_ns);
 };
 
-/* Install a hook table (NULL removes it).  The table must outlive its
- * installation. */
+/* Install a hook table (NULL removes it).  A table replaced while tasks
+ * run must stay valid for good: a poll that began under it ends under it
+ * (poll_begin and poll_end come from one table). */
 void ax_hooks_install(const ax_hooks *h);
 
 /* Advance the current runtime's virtual clock by ns (no-op on a real

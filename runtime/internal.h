@@ -135,13 +135,16 @@ struct ax_rt {
 	/* Run queue: intrusive FIFO through ax_task.next. */
 	ax_task *rq_head, *rq_tail;
 	size_t rq_len;
-	ax_task *current; /* task being polled */
+	/* The task being polled (NULL between polls) and the polls begun:
+	 * written only by the executor's thread, readable from any thread
+	 * with relaxed loads (the checker's stall watchdog samples them). */
+	ax_task *_Atomic running;
 
 	ax__slab slab;
 	uint64_t next_id;
 	uint64_t live_tasks;
 	uint64_t spawned;
-	uint64_t polls;
+	_Atomic uint64_t polls;
 	uint64_t first_polls; /* futures polled for the first time: the checker's
 				 sign of progress, counted without a hook call */
 

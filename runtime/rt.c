@@ -287,7 +287,7 @@ void ax_rt_stats_get(ax_rt *rt, ax_rt_stats *st)
 	memset(st, 0, sizeof *st);
 	st->live_tasks = rt->live_tasks;
 	st->spawned = rt->spawned;
-	st->polls = rt->polls;
+	st->polls = atomic_load_explicit(&rt->polls, memory_order_relaxed);
 	st->timers = rt->heap_len;
 	st->io_waiters = rt->io_waiters;
 	st->blocking_jobs = atomic_load(&rt->blocking_inflight);

@@ -198,19 +198,21 @@ static void task_finish(ax_rt *rt, ax_task *t, int cancelled)
 }
 
 /* A poll between the poll hooks.  The table is read once: a poll that
- * began under a table ends under it (installed tables stay valid). */
-static ax_poll_t poll_hooked(ax_task *t, ax_cx *cx)
+ * began under a table ends under it (installed tables stay valid).
+ * poll_end learns how many futures had their first poll in this one. */
+static ax_poll_t poll_hooked(ax_rt *rt, ax_task *t, ax_cx *cx)
 {
 	const ax_hooks *h = AX__HOOKS();
 	if (!h)
 		return ax_poll(t->fut, cx);
-	void (*end)(void *, ax_task *, ax_poll_t) = h->poll_end;
+	void (*end)(void *, ax_task *, ax_poll_t, uint32_t) = h->poll_end;
 	void *ud = h->ud;
+	uint64_t fp = rt->first_polls;
 	if (h->poll_begin)
 		h->poll_begin(ud, t);
 	ax_poll_t r = ax_poll(t->fut, cx);
 	if (end)
-		end(ud, t, r);
+		end(ud, t, r, (uint32_t)(rt->first_polls - fp));
 	return r;
 }
 
@@ -223,14 +225,18 @@ void ax__task_run(ax_rt *rt, ax_task *t)
 	}
 	t->state = (t->state & ~T_QUEUED) | T_RUNNING;
 	ax_cx cx = { (ax_waker *)(void *)t, t };
-	rt->polls++;
+	atomic_store_explicit(&rt->polls,
+			      atomic_load_explicit(&rt->polls, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+	atomic_store_explicit(&rt->running, t, memory_order_relaxed);
 	ax__cur_task = t;
 	ax_poll_t r;
 	if (AX__HOOKED(AX__HBIT(poll_begin) | AX__HBIT(poll_end)))
-		r = poll_hooked(t, &cx);
+		r = poll_hooked(rt, t, &cx);
 	else
 		r = ax_poll(t->fut, &cx);
 	ax__cur_task = NULL;
+	atomic_store_explicit(&rt->running, NULL, memory_order_relaxed);
 	if (r != AX_PENDING) {
 		task_finish(rt, t, 0);
 		return;

@@ -289,6 +289,73 @@ static void record(uint64_t seed, char *out, size_t cap)
 	snprintf(out, cap, "%s|%s", o, events);
 }
 
+/* poll_end says how many futures had their first poll in the poll; a
+ * table that replaces another is used with its own hooks. */
+typedef struct spin3 {
+	ax_future base;
+	int polls;
+	int out;
+} spin3;
+static ax_poll_t spin3_poll(ax_future *f, ax_cx *cx)
+{
+	spin3 *s = (spin3 *)(void *)f;
+	if (++s->polls == 3)
+		return AX_READY;
+	ax_waker_wake_by_ref(cx->waker); /* no new future: no progress */
+	return AX_PENDING;
+}
+static const ax_future_vt spin3_vt = AX_VT_OF(spin3, "spin3", spin3_poll, NULL, 0);
+
+static uint32_t fp_seen[8];
+static int nfp, nwakes;
+static void fp_end(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls)
+{
+	(void)ud;
+	(void)t;
+	(void)r;
+	if (nfp < 8)
+		fp_seen[nfp++] = first_polls;
+}
+static void count_wake(void *ud, ax_task *t, ax_task *by, bool self_wake)
+{
+	(void)ud;
+	(void)t;
+	(void)by;
+	(void)self_wake;
+	nwakes++;
+}
+
+START_TEST(test_hook_tables)
+{
+	static const ax_hooks ends = { .poll_end = fp_end };
+	static const ax_hooks ends_wakes = { .poll_end = fp_end, .wake = count_wake };
+	static const ax_hooks none = { 0 };
+	ax_rt *rt = test_rt(0);
+	nfp = nwakes = 0;
+	ax_hooks_install(&ends);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, ((spin3){ .base.vt = &spin3_vt })), 0);
+	/* The first poll is the task's future's own first poll. */
+	ck_assert_int_eq(nfp, 3);
+	ck_assert_uint_eq(fp_seen[0], 1);
+	ck_assert_uint_eq(fp_seen[1], 0);
+	ck_assert_uint_eq(fp_seen[2], 0);
+	ck_assert_int_eq(nwakes, 0);
+	/* The replacing table's wake hook is called. */
+	ax_hooks_install(&ends_wakes);
+	nfp = 0;
+	ck_assert_int_eq(AX_BLOCK_ON(rt, ((spin3){ .base.vt = &spin3_vt })), 0);
+	ck_assert_int_eq(nfp, 3);
+	ck_assert_int_eq(nwakes, 2);
+	/* A table without hooks calls nothing. */
+	ax_hooks_install(&none);
+	nfp = nwakes = 0;
+	ck_assert_int_eq(AX_BLOCK_ON(rt, ((spin3){ .base.vt = &spin3_vt })), 0);
+	ck_assert_int_eq(nfp + nwakes, 0);
+	ax_hooks_install(NULL);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 START_TEST(test_seed_determinism)
 {
 	static char a[5000], b[5000], c[5000];
@@ -488,6 +555,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_abort_drops_children);
 	tcase_add_test(tc, test_yield_round_robin);
 	tcase_add_test(tc, test_seed_determinism);
+	tcase_add_test(tc, test_hook_tables);
 	tcase_add_test(tc, test_wake_during_poll);
 	tcase_add_test(tc, test_remote_wake);
 	tcase_add_test(tc, test_taskset_scope);
