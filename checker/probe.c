@@ -23,7 +23,10 @@ pr_config pr_cfg;
 int pr_active;
 /* Stands for a thread not registered (yet). */
 pr_thread pr_no_thread;
-PR_TLS pr_tls_t pr_tls = { .thread = &pr_no_thread };
+/* Entries of the per-thread task cache (see lookup_local). */
+#define TCACHE 1024
+static const pr_tcache_ent tcache_none[TCACHE];
+PR_TLS pr_tls_t pr_tls = { .thread = &pr_no_thread, .tcache_hot = tcache_none };
 
 pr_rt *_Atomic pr_rts[PR_MAX_RTS];
 static atomic_flag rts_lock = ATOMIC_FLAG_INIT;
@@ -85,8 +88,6 @@ static inline pr_task *slot_of(pr_rt *p, const ax_task *t)
 /* A direct-mapped cache from task address to its state, per runtime
  * thread, in front of the id-indexed pages: one load and a compare on the
  * hot hooks instead of a call into the runtime and three loads. */
-#define TCACHE 1024
-
 static inline size_t tcache_idx(const ax_task *t)
 {
 	return ((uintptr_t)t >> 5) & (TCACHE - 1);
@@ -144,7 +145,7 @@ void pr_each_task(pr_rt *p, void (*fn)(pr_task *pt, void *ud), void *ud)
 static void fast_update(void)
 {
 	pr_rt *p = pr_tl_rt;
-	pr_tls.fast = p && !p->virt && pr_tls.tcache;
+	pr_tls.tcache_hot = p && !p->virt && pr_tls.tcache ? pr_tls.tcache : tcache_none;
 }
 
 static inline uint64_t now_of(const pr_rt *p)
@@ -193,6 +194,7 @@ static void span_close(pr_task *pt)
 	if (pt->flags & PT_SPAN_OPEN) {
 		pt->flags &= ~PT_SPAN_OPEN;
 		emit_span(pt, "poll", pt->span_t0, pt->span_t1, 0);
+		pt->span_t1 = ~(uint64_t)0;
 	}
 }
 
@@ -295,6 +297,7 @@ static void h_spawn(void *ud, ax_task *t, ax_task *parent, const char *fut,
 	pg->used++;
 	pr_task *pt = &pg->slot[id & (PR_PAGE - 1)];
 	memset(pt, 0, sizeof *pt);
+	pt->span_t1 = ~(uint64_t)0;
 	pt->gid = atomic_fetch_add(&next_gid, 1) + 1;
 	pt->site = site;
 	pt->fut = fut;
@@ -418,22 +421,19 @@ static __attribute__((noinline)) void poll_end_slow(pr_task *pt, ax_task *t,
 	poll_checks(pt, t, r, first_polls);
 }
 
-/* The common poll_end: the task's state in this thread's cache, its span
- * open and already extended to the coarse clock's current tick (which
- * moves every few milliseconds), so the span needs no store. */
+/* The common poll_end: the task's state in this thread's cache (which
+ * matches nothing unless the fast path applies), its span open and
+ * already extended to the coarse clock's current tick (which moves every
+ * few milliseconds), so the span needs no store. */
 static void h_poll_end(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls)
 {
 	pr_tls_t *s = &pr_tls;
-	if (__builtin_expect(!s->fast, 0))
-		return poll_end_slow(NULL, t, r, first_polls);
-	const pr_tcache_ent *e = &s->tcache[tcache_idx(t)];
+	const pr_tcache_ent *e = &s->tcache_hot[tcache_idx(t)];
 	if (__builtin_expect(e->t != t, 0))
 		return poll_end_slow(NULL, t, r, first_polls);
 	pr_task *pt = e->pt;
-	if (__builtin_expect(!(pt->flags & PT_SPAN_OPEN) ||
-				     pt->span_t1 != atomic_load_explicit(
-							    &pr_coarse_ns,
-							    memory_order_relaxed),
+	if (__builtin_expect(pt->span_t1 != atomic_load_explicit(
+						     &pr_coarse_ns, memory_order_relaxed),
 			     0))
 		return poll_end_slow(pt, t, r, first_polls);
 	poll_checks(pt, t, r, first_polls);

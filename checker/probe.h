@@ -91,7 +91,7 @@ typedef struct pr_task {
 	uint32_t flags;
 	uint32_t self_run;	    /* consecutive self-wake polls without progress */
 	uint32_t cancel_polls;
-	uint64_t span_t0, span_t1;
+	uint64_t span_t0, span_t1; /* span_t1 is ~0 while no span is open */
 	pr_lock *locks;
 	/* Cold. */
 	const ax_site *site;
@@ -154,6 +154,10 @@ typedef struct pr_tls_t {
 	struct pr_rt *rt;	  /* runtime this thread executes */
 	struct pr_thread *thread;
 	pr_tcache_ent *tcache;	  /* TCACHE entries, or NULL */
+	/* What poll_end looks in: tcache when the fast path applies (an
+	 * attached runtime on the real clock), else a table that matches no
+	 * task, so that the one lookup also tests for the fast path. */
+	const pr_tcache_ent *tcache_hot;
 	const ax_task *arm_busy;  /* next self-wake of it records the line */
 	uint64_t poll_t0;	  /* virtual clock at the start of a poll ... */
 	uint64_t poll_t0_polls;	  /* ... of this one (the rt's poll count) */
@@ -163,7 +167,6 @@ typedef struct pr_tls_t {
 				     kept while the busy-wake detector is armed */
 	int progress;		  /* a future had its first poll in this poll */
 	int in_hook;		  /* inside probe code: no interposition */
-	int fast;		  /* the hot hooks can take their fast path */
 } pr_tls_t;
 extern PR_TLS pr_tls_t pr_tls;
 extern pr_thread pr_no_thread;
