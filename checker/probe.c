@@ -243,7 +243,6 @@ static void h_rt_start(void *ud, ax_rt *rt)
 	p->rt = rt;
 	p->virt = ax_clock_is_virtual();
 	pr_crash_mods_refresh();
-	atomic_store_explicit(&p->tid, pthread_self(), memory_order_relaxed);
 	pr_rts_lock();
 	int slot = -1;
 	for (int i = 0; i < PR_MAX_RTS; i++) {
@@ -315,9 +314,6 @@ static void h_spawn(void *ud, ax_task *t, ax_task *parent, const char *fut,
 static void thread_attach(ax_task *t)
 {
 	pr_tl_rt = find_rt(ax__task_rt(t));
-	if (pr_tl_rt)
-		atomic_store_explicit(&pr_tl_rt->tid, pthread_self(),
-				      memory_order_relaxed);
 	if (pr_tl_thread == &pr_no_thread) {
 		pr_thread *th = pr_thread_register();
 		if (th)

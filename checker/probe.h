@@ -116,11 +116,10 @@ typedef struct pr_rt {
 	pr_page *_Atomic pages[PR_NPAGES];
 	int stopped, deadlocked;
 	bool virt; /* virtual clock */
-	/* The stall watchdog's view (probe_watch.c): the thread that drives
-	 * the runtime, and the poll it last saw running.  The runtime
-	 * publishes its running task and poll count itself, so a poll costs
-	 * the probe no hook call at its start. */
-	_Atomic pthread_t tid;
+	/* The stall watchdog's view (probe_watch.c): the poll it last saw
+	 * running.  The runtime publishes its running task, its poll count
+	 * and the thread that drives it, so a poll costs the probe no hook
+	 * call at its start. */
 	uint64_t seen_polls;	  /* the rt's poll count when last sampled */
 	uint64_t seen_since_ns;	  /* when it was first seen */
 	uint64_t reported_polls;  /* the poll reported as stalled, plus one */
@@ -167,6 +166,7 @@ typedef struct pr_tls_t {
 				     kept while the busy-wake detector is armed */
 	int progress;		  /* a future had its first poll in this poll */
 	int in_hook;		  /* inside probe code: no interposition */
+	volatile int captured;	  /* the watchdog's signal came (probe_watch.c) */
 } pr_tls_t;
 extern PR_TLS pr_tls_t pr_tls;
 extern pr_thread pr_no_thread;

@@ -154,6 +154,34 @@ static void stall_real_span(uint64_t t0, uint64_t r0)
 	pr_stall_span(t0, ax_now(), pr_mono_ns() - r0);
 }
 
+/* The stall watchdog captures a stuck thread's stack with a signal, which
+ * cuts short the sleep or wait the thread is stuck in.  A wait inside a
+ * poll that the capture interrupted is resumed for the time it has left,
+ * so that checking a program does not change what it does; an
+ * interruption by any other signal is the program's and is returned. */
+static inline void capture_arm(void)
+{
+	pr_tls.captured = 0;
+}
+
+static inline bool capture_cut(void)
+{
+	if (!pr_tls.captured)
+		return false;
+	pr_tls.captured = 0;
+	return true;
+}
+
+/* Milliseconds left until deadline (monotonic ns), for poll-style
+ * timeouts; a negative timeout waits for ever. */
+static int ms_left(int timeout, uint64_t deadline)
+{
+	if (timeout < 0)
+		return -1;
+	uint64_t now = pr_mono_ns();
+	return now >= deadline ? 0 : (int)((deadline - now + 999999) / 1000000);
+}
+
 PUBLIC unsigned sleep(unsigned s)
 {
 	if (!in_poll())
@@ -162,9 +190,15 @@ PUBLIC unsigned sleep(unsigned s)
 	if (stall_virtual((uint64_t)s * 1000000000u))
 		return 0;
 	uint64_t t0 = ax_now(), r0 = pr_mono_ns();
-	unsigned r = REAL(sleep)(s);
+	/* sleep() itself rounds the time left down to whole seconds, so it
+	 * is waited for here as glibc does, with nanosleep. */
+	struct timespec left = { (time_t)s, 0 };
+	capture_arm();
+	int r = REAL(nanosleep)(&left, &left);
+	while (r < 0 && errno == EINTR && capture_cut())
+		r = REAL(nanosleep)(&left, &left);
 	stall_real_span(t0, r0);
-	return r;
+	return r < 0 ? (unsigned)left.tv_sec : 0;
 }
 
 PUBLIC int usleep(useconds_t us)
@@ -175,7 +209,13 @@ PUBLIC int usleep(useconds_t us)
 	if (stall_virtual((uint64_t)us * 1000u))
 		return 0;
 	uint64_t t0 = ax_now(), r0 = pr_mono_ns();
+	uint64_t deadline = r0 + (uint64_t)us * 1000u;
+	capture_arm();
 	int r = REAL(usleep)(us);
+	while (r < 0 && errno == EINTR && capture_cut()) {
+		uint64_t now = pr_mono_ns();
+		r = now >= deadline ? 0 : REAL(usleep)((useconds_t)((deadline - now) / 1000u));
+	}
 	stall_real_span(t0, r0);
 	return r;
 }
@@ -196,7 +236,13 @@ PUBLIC int nanosleep(const struct timespec *req, struct timespec *rem)
 		return 0;
 	}
 	uint64_t t0 = ax_now(), r0 = pr_mono_ns();
-	int r = REAL(nanosleep)(req, rem);
+	struct timespec left;
+	capture_arm();
+	int r = REAL(nanosleep)(req, &left);
+	while (r < 0 && errno == EINTR && capture_cut())
+		r = REAL(nanosleep)(&left, &left);
+	if (r < 0 && rem)
+		*rem = left;
 	stall_real_span(t0, r0);
 	return r;
 }
@@ -210,12 +256,18 @@ PUBLIC int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 	if (!(flags & TIMER_ABSTIME) && req && stall_virtual(ts_ns(req)))
 		return 0;
 	uint64_t t0 = ax_now(), r0 = pr_mono_ns();
-	int r = REAL(clock_nanosleep)(clk, flags, req, rem);
+	struct timespec left = req ? *req : (struct timespec){ 0, 0 };
+	capture_arm();
+	int r = REAL(clock_nanosleep)(clk, flags, req, &left);
+	/* An absolute deadline is simply waited for again. */
+	while (r == EINTR && capture_cut())
+		r = REAL(clock_nanosleep)(clk, flags, (flags & TIMER_ABSTIME) ? req : &left,
+					  &left);
+	if (r == EINTR && rem && !(flags & TIMER_ABSTIME))
+		*rem = left;
 	stall_real_span(t0, r0);
 	return r;
 }
-
-/* --- descriptors ------------------------------------------------------------ */
 
 PUBLIC ssize_t read(int fd, void *buf, size_t n)
 {
@@ -284,24 +336,43 @@ PUBLIC int connect(int fd, const struct sockaddr *a, socklen_t al)
 
 PUBLIC int poll(struct pollfd *fds, nfds_t n, int timeout)
 {
-	if (timeout != 0 && in_poll())
-		pr_report_blocking("poll", RET);
-	return REAL(poll)(fds, n, timeout);
+	if (timeout == 0 || !in_poll())
+		return REAL(poll)(fds, n, timeout);
+	pr_report_blocking("poll", RET);
+	uint64_t deadline = pr_mono_ns() + (uint64_t)(timeout > 0 ? timeout : 0) * 1000000u;
+	capture_arm();
+	int r = REAL(poll)(fds, n, timeout);
+	while (r < 0 && errno == EINTR && capture_cut())
+		r = REAL(poll)(fds, n, ms_left(timeout, deadline));
+	return r;
 }
 
 PUBLIC int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 {
-	if ((!tv || tv->tv_sec || tv->tv_usec) && in_poll())
-		pr_report_blocking("select", RET);
-	return REAL(select)(n, r, w, e, tv);
+	if ((tv && !tv->tv_sec && !tv->tv_usec) || !in_poll())
+		return REAL(select)(n, r, w, e, tv);
+	pr_report_blocking("select", RET);
+	/* The sets are rewritten only on success; Linux leaves the time
+	 * left in tv. */
+	capture_arm();
+	int k = REAL(select)(n, r, w, e, tv);
+	while (k < 0 && errno == EINTR && capture_cut())
+		k = REAL(select)(n, r, w, e, tv);
+	return k;
 }
 
 PUBLIC int epoll_wait(int ep, struct epoll_event *ev, int n, int timeout)
 {
 	/* The runtime's own epoll_wait runs between polls, never inside one. */
-	if (timeout != 0 && in_poll())
-		pr_report_blocking("epoll_wait", RET);
-	return REAL(epoll_wait)(ep, ev, n, timeout);
+	if (timeout == 0 || !in_poll())
+		return REAL(epoll_wait)(ep, ev, n, timeout);
+	pr_report_blocking("epoll_wait", RET);
+	uint64_t deadline = pr_mono_ns() + (uint64_t)(timeout > 0 ? timeout : 0) * 1000000u;
+	capture_arm();
+	int r = REAL(epoll_wait)(ep, ev, n, timeout);
+	while (r < 0 && errno == EINTR && capture_cut())
+		r = REAL(epoll_wait)(ep, ev, n, ms_left(timeout, deadline));
+	return r;
 }
 
 PUBLIC int fsync(int fd)

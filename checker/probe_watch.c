@@ -27,7 +27,8 @@ static int capture_sig;
 /* Filled by the signal handler on the stuck thread. */
 static void *cap_pcs[CAP_MAX];
 static uintptr_t cap_pc;
-static pr_task *cap_pt; /* the task it is polling */
+static ax_task *cap_expect; /* the task the watchdog saw stuck */
+static pr_task *cap_pt;	     /* its state, when the signalled thread polls it */
 static atomic_int cap_n, cap_done;
 
 /* A thread that drives a runtime gets a stack for the crash handler. */
@@ -53,9 +54,12 @@ static void on_capture(int sig, siginfo_t *si, void *uctx)
 	cap_pc = 0;
 	(void)uc;
 #endif
-	/* Looked up here, on the thread that owns the task's state. */
-	cap_pt = pr_cur();
-	atomic_store(&cap_n, backtrace(cap_pcs, CAP_MAX));
+	/* Looked up here, on the thread that owns the task's state; a thread
+	 * that is not polling the stuck task has no stack to give. */
+	ax_task *t = pr_poll_task();
+	pr_tls.captured = 1; /* an interposed wait it cuts short resumes */
+	cap_pt = t && t == cap_expect ? pr_task_of(t) : NULL;
+	atomic_store(&cap_n, cap_pt ? backtrace(cap_pcs, CAP_MAX) : 0);
 	atomic_store(&cap_done, 1);
 	errno = saved;
 	(void)sig;
@@ -89,6 +93,7 @@ static void report_stall(pthread_t tid, ax_task *t, uint64_t ms)
 	pr_task *pt = NULL;
 	atomic_store(&cap_done, 0);
 	cap_pt = NULL;
+	cap_expect = t;
 	if (pthread_kill(tid, capture_sig) == 0) {
 		for (int i = 0; i < 200 && !atomic_load(&cap_done); i++)
 			usleep(1000);
@@ -172,7 +177,7 @@ static void *watch_main(void *arg)
 			    p->reported_polls != polls + 1) {
 				p->reported_polls = polls + 1;
 				stalls[nstalls].tid = atomic_load_explicit(
-					&p->tid, memory_order_relaxed);
+					&p->rt->thread, memory_order_relaxed);
 				stalls[nstalls].t = run;
 				stalls[nstalls].ms = (now - p->seen_since_ns) / 1000000u;
 				nstalls++;

@@ -181,7 +181,9 @@ struct ax_rt {
 	int blocking_queue;
 
 	int deadlocked;
-	pthread_t thread;
+	/* The thread that drives it: its creator, then the last to enter
+	 * block_on.  Readable from any thread with a relaxed load. */
+	_Atomic pthread_t thread;
 	ax_task *root;
 };
 

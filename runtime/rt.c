@@ -125,7 +125,7 @@ ax_rt *ax_rt_new(const ax_rt_opts *opts)
 	if (epoll_ctl(rt->epfd, EPOLL_CTL_ADD, rt->evfd, &ev) < 0)
 		goto fail;
 	pthread_mutex_init(&rt->remote_lock, NULL);
-	rt->thread = pthread_self();
+	atomic_store_explicit(&rt->thread, pthread_self(), memory_order_relaxed);
 	ax__cur_rt = rt;
 	AX_HOOK(rt_start, rt);
 	return rt;
@@ -257,6 +257,7 @@ int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site)
 {
 	ax_rt *saved = ax__cur_rt;
 	ax__cur_rt = rt;
+	atomic_store_explicit(&rt->thread, pthread_self(), memory_order_relaxed);
 	ax_task *root = ax__spawn(fut, size, "main", site);
 	if (!root) {
 		ax__cur_rt = saved;

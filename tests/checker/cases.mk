@@ -7,7 +7,7 @@ tests_checker_case_match_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_checker_case_match_LDADD = $(JANSSON_LIBS)
 tests_checker_case_match_DEPENDENCIES = tests/checker/cases.env libasynclab-probe.la
 TESTS += tests/checker/run-cases
-EXTRA_DIST += tests/checker/run-cases tests/checker/cases
+EXTRA_DIST += tests/checker/run-cases tests/checker/cases tests/checker/transparent
 CLEANFILES += tests/checker/cases.env
 
 # What run-cases needs to know about this build.

@@ -1,6 +1,6 @@
 /* A task calls sleep(): the executor thread stops for a second and every
  * other task waits with it.  Under the virtual clock the probe advances
- * the clock instead of sleeping.
+ * the clock instead of sleeping (clock: virtual; for real it stalls too).
  * expect: blocking-call 11 */
 #include "asynclab.h"
 #include <unistd.h>
