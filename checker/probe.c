@@ -23,10 +23,7 @@ pr_config pr_cfg;
 int pr_active;
 /* Stands for a thread not registered (yet). */
 pr_thread pr_no_thread;
-/* Entries of the per-thread task cache (see lookup_local). */
-#define TCACHE 1024
-static const pr_tcache_ent tcache_none[TCACHE];
-PR_TLS pr_tls_t pr_tls = { .thread = &pr_no_thread, .tcache_hot = tcache_none };
+PR_TLS pr_tls_t pr_tls = { .thread = &pr_no_thread };
 
 pr_rt *_Atomic pr_rts[PR_MAX_RTS];
 static atomic_flag rts_lock = ATOMIC_FLAG_INIT;
@@ -85,46 +82,10 @@ static inline pr_task *slot_of(pr_rt *p, const ax_task *t)
 	return pt->t == t ? pt : NULL;
 }
 
-/* A direct-mapped cache from task address to its state, per runtime
- * thread, in front of the id-indexed pages: one load and a compare on the
- * hot hooks instead of a call into the runtime and three loads. */
-static inline size_t tcache_idx(const ax_task *t)
-{
-	return ((uintptr_t)t >> 5) & (TCACHE - 1);
-}
-
-static inline pr_task *lookup_local(pr_rt *p, const ax_task *t)
-{
-	pr_tcache_ent *c = pr_tls.tcache;
-	if (__builtin_expect(c != NULL, 1)) {
-		pr_tcache_ent *e = &c[tcache_idx(t)];
-		if (e->t == t)
-			return e->pt;
-		pr_task *pt = slot_of(p, t);
-		if (pt) {
-			e->t = t;
-			e->pt = pt;
-		}
-		return pt;
-	}
-	return slot_of(p, t);
-}
-
-static void tcache_forget(const ax_task *t)
-{
-	pr_tcache_ent *c = pr_tls.tcache;
-	if (c && c[tcache_idx(t)].t == t)
-		c[tcache_idx(t)].t = NULL;
-}
-
+/* A tracked task's state is its hook word (set in h_spawn). */
 pr_task *pr_task_of(ax_task *t)
 {
-	if (!t)
-		return NULL;
-	pr_rt *p = rt_of(t);
-	if (!p)
-		return NULL;
-	return p == pr_tl_rt ? lookup_local(p, t) : slot_of(p, t);
+	return t ? ax__task_hook_data(t) : NULL;
 }
 
 /* Visit every tracked task of runtime p. */
@@ -138,14 +99,6 @@ void pr_each_task(pr_rt *p, void (*fn)(pr_task *pt, void *ud), void *ud)
 			if (pg->slot[j].gid)
 				fn(&pg->slot[j], ud);
 	}
-}
-
-/* The hot hooks' fast paths need an attached runtime on the real clock
- * and the task cache. */
-static void fast_update(void)
-{
-	pr_rt *p = pr_tl_rt;
-	pr_tls.tcache_hot = p && !p->virt && pr_tls.tcache ? pr_tls.tcache : tcache_none;
 }
 
 static inline uint64_t now_of(const pr_rt *p)
@@ -194,7 +147,7 @@ static void span_close(pr_task *pt)
 	if (pt->flags & PT_SPAN_OPEN) {
 		pt->flags &= ~PT_SPAN_OPEN;
 		emit_span(pt, "poll", pt->span_t0, pt->span_t1, 0);
-		pt->span_t1 = ~(uint64_t)0;
+		pt->span_tick = ~(uint64_t)0;
 	}
 }
 
@@ -214,7 +167,7 @@ void pr_stall_span(uint64_t t0, uint64_t t1, uint64_t real_ns)
 	}
 }
 
-static void emit_task(const pr_task *pt, const pr_task *parent)
+static void emit_task(const pr_task *pt, const char *fut, const pr_task *parent)
 {
 	if (atomic_fetch_add(&tasks_out, 1) >= pr_cfg.max_tasks) {
 		atomic_fetch_add(&tasks_dropped, 1);
@@ -222,9 +175,9 @@ static void emit_task(const pr_task *pt, const pr_task *parent)
 	}
 	pr_buf b = { 0 };
 	pr_bprintf(&b, "{\"ev\":\"task\",\"id\":%llu,\"name\":", (unsigned long long)pt->gid);
-	pr_bstr(&b, pt->name);
+	pr_bstr(&b, (pt->flags & PT_NAMED) ? pt->name : NULL);
 	pr_bputs(&b, ",\"future\":");
-	pr_bstr(&b, pt->fut);
+	pr_bstr(&b, fut);
 	pr_bprintf(&b, ",\"parent\":%llu,\"file\":",
 		   (unsigned long long)(parent ? parent->gid : 0));
 	pr_bstr(&b, pt->site ? pt->site->file : NULL);
@@ -268,11 +221,6 @@ static void h_rt_start(void *ud, ax_rt *rt)
 		if (th)
 			pr_tl_thread = th;
 	}
-	if (!pr_tls.tcache)
-		pr_tls.tcache = calloc(TCACHE, sizeof *pr_tls.tcache);
-	else
-		memset(pr_tls.tcache, 0, TCACHE * sizeof *pr_tls.tcache);
-	fast_update();
 	(void)ud;
 }
 
@@ -296,16 +244,20 @@ static void h_spawn(void *ud, ax_task *t, ax_task *parent, const char *fut,
 	pg->used++;
 	pr_task *pt = &pg->slot[id & (PR_PAGE - 1)];
 	memset(pt, 0, sizeof *pt);
-	pt->span_t1 = ~(uint64_t)0;
+	pt->span_tick = ~(uint64_t)0;
 	pt->gid = atomic_fetch_add(&next_gid, 1) + 1;
 	pt->site = site;
-	pt->fut = fut;
 	pt->name = ax_task_name(t);
+	if (pt->name)
+		pt->flags |= PT_NAMED;
+	else
+		pt->name = fut;
 	pt->t = t;
+	ax_task_set_hook_data(t, pt);
 	int64_t live = atomic_fetch_add(&live_now, 1) + 1;
 	if (live > atomic_load(&live_peak))
 		atomic_store(&live_peak, live);
-	emit_task(pt, pr_task_of(parent));
+	emit_task(pt, fut, pr_task_of(parent));
 	pr_detect_spawn(pt);
 	(void)ud;
 }
@@ -319,7 +271,6 @@ static void thread_attach(ax_task *t)
 		if (th)
 			pr_tl_thread = th;
 	}
-	fast_update();
 }
 
 /* Under the virtual clock, time moves inside a poll only when the probe
@@ -392,21 +343,13 @@ static inline void poll_checks(pr_task *pt, ax_task *t, ax_poll_t r,
 }
 
 /* poll_end for every case the fast path leaves out: the thread not yet
- * attached, task state not in the cache, a span to start or extend, the
- * virtual clock. */
+ * attached, a span to start or extend, the virtual clock. */
 static __attribute__((noinline)) void poll_end_slow(pr_task *pt, ax_task *t,
 						    ax_poll_t r, uint32_t first_polls)
 {
 	if (!pr_tl_rt)
 		thread_attach(t);
-	pr_rt *p = pr_tl_rt;
-	if (!pt) {
-		if (!p)
-			return;
-		pt = lookup_local(p, t);
-		if (!pt)
-			return;
-	}
+	pr_rt *p = rt_of(t);
 	uint64_t now = now_of(p);
 	if (!(pt->flags & PT_SPAN_OPEN) || now - pt->span_t1 > 1000000) {
 		uint64_t t0 = poll_start(p, t, now);
@@ -414,22 +357,23 @@ static __attribute__((noinline)) void poll_end_slow(pr_task *pt, ax_task *t,
 			span_start(pt, t0);
 	}
 	pt->span_t1 = now;
+	/* On the real clock the next poll in this tick of the coarse clock
+	 * has nothing to do for the span. */
+	pt->span_tick = p && !p->virt ? now : ~(uint64_t)0;
 	poll_checks(pt, t, r, first_polls);
 }
 
-/* The common poll_end: the task's state in this thread's cache (which
- * matches nothing unless the fast path applies), its span open and
- * already extended to the coarse clock's current tick (which moves every
- * few milliseconds), so the span needs no store. */
+/* poll_end.  The common case: a tracked task (its state is its hook
+ * word) whose span was already extended in this tick of the coarse clock
+ * (which moves every few milliseconds), so the span needs no store and
+ * only the per-poll checks remain. */
 static void h_poll_end(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls)
 {
-	pr_tls_t *s = &pr_tls;
-	const pr_tcache_ent *e = &s->tcache_hot[tcache_idx(t)];
-	if (__builtin_expect(e->t != t, 0))
-		return poll_end_slow(NULL, t, r, first_polls);
-	pr_task *pt = e->pt;
-	if (__builtin_expect(pt->span_t1 != atomic_load_explicit(
-						     &pr_coarse_ns, memory_order_relaxed),
+	pr_task *pt = ax__task_hook_data(t);
+	if (__builtin_expect(pt == NULL, 0))
+		return;
+	if (__builtin_expect(pt->span_tick != atomic_load_explicit(
+						       &pr_coarse_ns, memory_order_relaxed),
 			     0))
 		return poll_end_slow(pt, t, r, first_polls);
 	poll_checks(pt, t, r, first_polls);
@@ -477,16 +421,15 @@ static void h_task_exit(void *ud, ax_task *t, bool aborted)
 static void h_task_free(void *ud, ax_task *t)
 {
 	pr_rt *p = rt_of(t);
-	pr_task *pt = p ? slot_of(p, t) : NULL;
-	if (!pt)
+	pr_task *pt = pr_task_of(t);
+	if (!p || !pt)
 		return;
 	if (!(pt->flags & PT_EXITED)) {
 		pr_detect_exit(pt);
 		atomic_fetch_sub(&live_now, 1);
 	}
 	pr_detect_free(pt);
-	if (p == pr_tl_rt)
-		tcache_forget(t);
+	ax_task_set_hook_data(t, NULL);
 	pt->gid = 0;
 	pt->t = NULL;
 	size_t pi = ax_task_id(t) >> PR_PAGE_BITS;

@@ -80,7 +80,8 @@ enum {
 	PT_REP_BUSY = 1u << 6,
 	PT_REP_CANCEL = 1u << 7,
 	PT_SPAN_OPEN = 1u << 8,
-	PT_EVENTED = 1u << 9	/* its "task" event was written */
+	PT_EVENTED = 1u << 9,	/* its "task" event was written */
+	PT_NAMED = 1u << 10	/* name is the task's name, not its future's */
 };
 
 #define PR_MAX_TOKENS 4
@@ -91,12 +92,14 @@ typedef struct pr_task {
 	uint32_t flags;
 	uint32_t self_run;	    /* consecutive self-wake polls without progress */
 	uint32_t cancel_polls;
-	uint64_t span_t0, span_t1; /* span_t1 is ~0 while no span is open */
+	uint64_t span_t0, span_t1;
+	uint64_t span_tick; /* the coarse clock's tick the span was extended in;
+			       ~0 when the next poll must look (no span, or a
+			       virtual clock) */
 	pr_lock *locks;
 	/* Cold. */
 	const ax_site *site;
-	const char *name;
-	const char *fut;
+	const char *name; /* the task's name, else its future's (PT_NAMED) */
 	pr_site *ssite;
 	uintptr_t busy_pc;
 	const void *tokens[PR_MAX_TOKENS];
@@ -141,22 +144,11 @@ typedef struct pr_thread {
 	void *altstack;		   /* its alternate signal stack, if the probe's */
 } pr_thread;
 
-/* A direct-mapped cache from task address to its state (probe.c). */
-typedef struct pr_tcache_ent {
-	const ax_task *t;
-	struct pr_task *pt;
-} pr_tcache_ent;
-
 /* Per-thread state, in one block so the hot hooks find it with one
  * thread-pointer computation. */
 typedef struct pr_tls_t {
 	struct pr_rt *rt;	  /* runtime this thread executes */
 	struct pr_thread *thread;
-	pr_tcache_ent *tcache;	  /* TCACHE entries, or NULL */
-	/* What poll_end looks in: tcache when the fast path applies (an
-	 * attached runtime on the real clock), else a table that matches no
-	 * task, so that the one lookup also tests for the fast path. */
-	const pr_tcache_ent *tcache_hot;
 	const ax_task *arm_busy;  /* next self-wake of it records the line */
 	uint64_t poll_t0;	  /* virtual clock at the start of a poll ... */
 	uint64_t poll_t0_polls;	  /* ... of this one (the rt's poll count) */

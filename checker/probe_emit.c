@@ -326,11 +326,11 @@ const char *pr_task_label(const pr_task *pt, char *buf, size_t n)
 {
 	if (!pt)
 		snprintf(buf, n, "outside any task");
-	else if (pt->name)
+	else if (pt->flags & PT_NAMED)
 		snprintf(buf, n, "task '%s'", pt->name);
 	else
 		snprintf(buf, n, "task %llu (%s)", (unsigned long long)pt->gid,
-			 pt->fut ? pt->fut : "?");
+			 pt->name ? pt->name : "?");
 	return buf;
 }
 

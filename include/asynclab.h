@@ -1031,6 +1031,13 @@ struct ax_hooks {
 	void (*clock)(void *ud, uint64_t now_ns);
 };
 
+/* A word per task for the owner of the hook table: set it in the spawn
+ * hook, read it in the others (the checker keeps its per-task state
+ * there).  Every task spawned while a table is installed has one; for
+ * another task the set is ignored and the get returns NULL. */
+void ax_task_set_hook_data(ax_task *t, void *data);
+void *ax_task_hook_data(const ax_task *t);
+
 /* Install a hook table (NULL removes it).  A table replaced while tasks
  * run must stay valid for good: a poll that began under it ends under it
  * (poll_begin and poll_end come from one table). */

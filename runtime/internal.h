@@ -62,6 +62,7 @@ typedef struct ax__task_ext {
 	ax_taskset *set;      /* the set this task belongs to, or NULL */
 	ax_task *set_prev, *set_next;
 	uint64_t id;	      /* the task's id, moved here from the header */
+	void *hook_data;      /* the hook table owner's word (ax_task_set_hook_data) */
 } ax__task_ext;
 
 /* A task: header plus its future, inline.  Lives in a slab chunk of its
@@ -83,6 +84,12 @@ struct ax_task {
 static inline ax__task_ext *ax__task_ext_peek(const ax_task *t)
 {
 	return (t->state & T_EXT) ? t->ext : NULL;
+}
+
+/* The hook table owner's word for t, inline for the hot hooks. */
+static inline void *ax__task_hook_data(const ax_task *t)
+{
+	return (t->state & T_EXT) ? t->ext->hook_data : NULL;
 }
 
 /* The slab that holds tasks (slab.c). */

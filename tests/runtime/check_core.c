@@ -356,6 +356,70 @@ START_TEST(test_hook_tables)
 }
 END_TEST
 
+/* The hook word: set in the spawn hook, read back in poll_end. */
+static int hd_slots[4], hd_next, hd_seen, hd_wrong;
+static void hd_spawn(void *ud, ax_task *t, ax_task *parent, const char *fut,
+		     const ax_site *site)
+{
+	(void)ud;
+	(void)parent;
+	(void)fut;
+	(void)site;
+	if (hd_next < 4)
+		ax_task_set_hook_data(t, &hd_slots[hd_next++]);
+}
+static void hd_end(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls)
+{
+	(void)ud;
+	(void)r;
+	(void)first_polls;
+	int *slot = ax_task_hook_data(t);
+	if (slot && slot >= hd_slots && slot < hd_slots + 4)
+		hd_seen++;
+	else
+		hd_wrong++;
+}
+
+static int hd_plain;
+AX_ASYNC(hd_probe, int, int unused;)
+{
+	AX_BEGIN;
+	ax_task *me = ax_task_current();
+	ax_task_set_hook_data(me, &hd_slots[0]);
+	hd_plain = ax_task_hook_data(me) == NULL ? 1 : 2;
+	AX_RETURN(0);
+	AX_END;
+}
+AX_ASYNC(hd_main, int, int i;)
+{
+	AX_BEGIN;
+	ax_task_detach(AX_SPAWN(AX_CALL(hd_probe)));
+	for (self->i = 0; self->i < 3; self->i++)
+		AX_AWAIT(ax_yield());
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_hook_data)
+{
+	static const ax_hooks h = { .spawn = hd_spawn, .poll_end = hd_end };
+	ax_rt *rt = test_rt(0);
+	hd_next = hd_seen = hd_wrong = 0;
+	ax_hooks_install(&h);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, ((spin3){ .base.vt = &spin3_vt })), 0);
+	ax_hooks_install(NULL);
+	ck_assert_int_eq(hd_next, 1);
+	ck_assert_int_eq(hd_seen, 3);
+	ck_assert_int_eq(hd_wrong, 0);
+	/* A task spawned without a table has no word. */
+	ck_assert_ptr_null(ax_task_hook_data(NULL));
+	hd_plain = 0;
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(hd_main)), 0);
+	ck_assert_int_eq(hd_plain, 1);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 START_TEST(test_seed_determinism)
 {
 	static char a[5000], b[5000], c[5000];
@@ -556,6 +620,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_yield_round_robin);
 	tcase_add_test(tc, test_seed_determinism);
 	tcase_add_test(tc, test_hook_tables);
+	tcase_add_test(tc, test_hook_data);
 	tcase_add_test(tc, test_wake_during_poll);
 	tcase_add_test(tc, test_remote_wake);
 	tcase_add_test(tc, test_taskset_scope);
