@@ -69,19 +69,6 @@ static inline pr_rt *rt_of(const ax_task *t)
 	return find_rt(rt);
 }
 
-static inline pr_task *slot_of(pr_rt *p, const ax_task *t)
-{
-	uint64_t id = ax_task_id(t);
-	if (id >> PR_PAGE_BITS >= PR_NPAGES)
-		return NULL;
-	pr_page *pg = atomic_load_explicit(&p->pages[id >> PR_PAGE_BITS],
-					   memory_order_acquire);
-	if (!pg)
-		return NULL;
-	pr_task *pt = &pg->slot[id & (PR_PAGE - 1)];
-	return pt->t == t ? pt : NULL;
-}
-
 /* A tracked task's state is its hook word (set in h_spawn). */
 pr_task *pr_task_of(ax_task *t)
 {
