@@ -4,6 +4,7 @@ TEST_LIBS = libasynclab.la $(CHECK_LIBS) $(AX_PTHREAD_LIBS)
 
 RUNTIME_TESTS += \
 	tests/runtime/check_core \
+	tests/runtime/check_hooks \
 	tests/runtime/check_time
 check_PROGRAMS += $(RUNTIME_TESTS)
 TESTS += $(RUNTIME_TESTS)
@@ -11,6 +12,9 @@ TESTS += $(RUNTIME_TESTS)
 tests_runtime_check_core_SOURCES = tests/runtime/check_core.c tests/testutil.h
 tests_runtime_check_core_CFLAGS = $(TEST_CFLAGS)
 tests_runtime_check_core_LDADD = $(TEST_LIBS)
+tests_runtime_check_hooks_SOURCES = tests/runtime/check_hooks.c tests/testutil.h
+tests_runtime_check_hooks_CFLAGS = $(TEST_CFLAGS)
+tests_runtime_check_hooks_LDADD = $(TEST_LIBS)
 tests_runtime_check_time_SOURCES = tests/runtime/check_time.c tests/testutil.h
 tests_runtime_check_time_CFLAGS = $(TEST_CFLAGS)
 tests_runtime_check_time_LDADD = $(TEST_LIBS)

@@ -1,0 +1,147 @@
+/* check_hooks.c - the hook table: a replacing table is used with its own
+ * hooks and a table without hooks calls nothing, poll_end's count of first
+ * polls, and the per-task hook word. */
+#include "../testutil.h"
+
+/* poll_end says how many futures had their first poll in the poll; a
+ * table that replaces another is used with its own hooks. */
+typedef struct spin3 {
+	ax_future base;
+	int polls;
+	int out;
+} spin3;
+static ax_poll_t spin3_poll(ax_future *f, ax_cx *cx)
+{
+	spin3 *s = (spin3 *)(void *)f;
+	if (++s->polls == 3)
+		return AX_READY;
+	ax_waker_wake_by_ref(cx->waker); /* no new future: no progress */
+	return AX_PENDING;
+}
+static const ax_future_vt spin3_vt = AX_VT_OF(spin3, "spin3", spin3_poll, NULL, 0);
+
+static uint32_t fp_seen[8];
+static int nfp, nwakes;
+static void fp_end(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls)
+{
+	(void)ud;
+	(void)t;
+	(void)r;
+	if (nfp < 8)
+		fp_seen[nfp++] = first_polls;
+}
+static void count_wake(void *ud, ax_task *t, ax_task *by, bool self_wake)
+{
+	(void)ud;
+	(void)t;
+	(void)by;
+	(void)self_wake;
+	nwakes++;
+}
+
+START_TEST(test_hook_tables)
+{
+	static const ax_hooks ends = { .poll_end = fp_end };
+	static const ax_hooks ends_wakes = { .poll_end = fp_end, .wake = count_wake };
+	static const ax_hooks none = { 0 };
+	ax_rt *rt = test_rt(0);
+	nfp = nwakes = 0;
+	ax_hooks_install(&ends);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, ((spin3){ .base.vt = &spin3_vt })), 0);
+	/* The first poll is the task's future's own first poll. */
+	ck_assert_int_eq(nfp, 3);
+	ck_assert_uint_eq(fp_seen[0], 1);
+	ck_assert_uint_eq(fp_seen[1], 0);
+	ck_assert_uint_eq(fp_seen[2], 0);
+	ck_assert_int_eq(nwakes, 0);
+	/* The replacing table's wake hook is called. */
+	ax_hooks_install(&ends_wakes);
+	nfp = 0;
+	ck_assert_int_eq(AX_BLOCK_ON(rt, ((spin3){ .base.vt = &spin3_vt })), 0);
+	ck_assert_int_eq(nfp, 3);
+	ck_assert_int_eq(nwakes, 2);
+	/* A table without hooks calls nothing. */
+	ax_hooks_install(&none);
+	nfp = nwakes = 0;
+	ck_assert_int_eq(AX_BLOCK_ON(rt, ((spin3){ .base.vt = &spin3_vt })), 0);
+	ck_assert_int_eq(nfp + nwakes, 0);
+	ax_hooks_install(NULL);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* The hook word: set in the spawn hook, read back in poll_end. */
+static int hd_slots[4], hd_next, hd_seen, hd_wrong;
+static void hd_spawn(void *ud, ax_task *t, ax_task *parent, const char *fut,
+		     const ax_site *site)
+{
+	(void)ud;
+	(void)parent;
+	(void)fut;
+	(void)site;
+	if (hd_next < 4)
+		ax_task_set_hook_data(t, &hd_slots[hd_next++]);
+}
+static void hd_end(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls)
+{
+	(void)ud;
+	(void)r;
+	(void)first_polls;
+	int *slot = ax_task_hook_data(t);
+	if (slot && slot >= hd_slots && slot < hd_slots + 4)
+		hd_seen++;
+	else
+		hd_wrong++;
+}
+
+static int hd_plain;
+AX_ASYNC(hd_probe, int, int unused;)
+{
+	AX_BEGIN;
+	ax_task *me = ax_task_current();
+	ax_task_set_hook_data(me, &hd_slots[0]);
+	hd_plain = ax_task_hook_data(me) == NULL ? 1 : 2;
+	AX_RETURN(0);
+	AX_END;
+}
+AX_ASYNC(hd_main, int, int i;)
+{
+	AX_BEGIN;
+	ax_task_detach(AX_SPAWN(AX_CALL(hd_probe)));
+	for (self->i = 0; self->i < 3; self->i++)
+		AX_AWAIT(ax_yield());
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_hook_data)
+{
+	static const ax_hooks h = { .spawn = hd_spawn, .poll_end = hd_end };
+	ax_rt *rt = test_rt(0);
+	hd_next = hd_seen = hd_wrong = 0;
+	ax_hooks_install(&h);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, ((spin3){ .base.vt = &spin3_vt })), 0);
+	ax_hooks_install(NULL);
+	ck_assert_int_eq(hd_next, 1);
+	ck_assert_int_eq(hd_seen, 3);
+	ck_assert_int_eq(hd_wrong, 0);
+	/* A task spawned without a table has no word. */
+	ck_assert_ptr_null(ax_task_hook_data(NULL));
+	hd_plain = 0;
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(hd_main)), 0);
+	ck_assert_int_eq(hd_plain, 1);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+static Suite *hooks_suite(void)
+{
+	Suite *s = suite_create("hooks");
+	TCase *tc = tcase_create("hooks");
+	tcase_add_test(tc, test_hook_tables);
+	tcase_add_test(tc, test_hook_data);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(hooks_suite)
