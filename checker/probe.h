@@ -153,6 +153,7 @@ typedef struct pr_tls_t {
 	uint64_t poll_t0;	  /* virtual clock at the start of a poll ... */
 	uint64_t poll_t0_polls;	  /* ... of this one (the rt's poll count) */
 	uint64_t stall_t0;	  /* start of a stall span in a poll ... */
+	uint64_t stall_t1;	  /* ... the end of its last one ... */
 	uint64_t stall_polls;	  /* ... of this one */
 	uint64_t fp_last;	  /* the rt's first-poll count at the last poll end,
 				     kept while the busy-wake detector is armed */
@@ -273,5 +274,7 @@ void pr_watch_start(void);
 void pr_watch_stop(void);
 pr_thread *pr_thread_register(void);
 extern _Atomic uint64_t pr_coarse_ns;
+/* Move the coarse clock forward to ns (never back). */
+void pr_coarse_advance(uint64_t ns);
 
 #endif /* ASYNCLAB_PROBE_H */

@@ -19,6 +19,18 @@
 
 _Atomic uint64_t pr_coarse_ns;
 
+/* The watchdog ticks the coarse clock; the probe also moves it to the
+ * exact end of a stall it timed, so that a later poll never appears to
+ * start before that stall ended. */
+void pr_coarse_advance(uint64_t ns)
+{
+	uint64_t cur = atomic_load_explicit(&pr_coarse_ns, memory_order_relaxed);
+	while (cur < ns && !atomic_compare_exchange_weak_explicit(
+				   &pr_coarse_ns, &cur, ns, memory_order_relaxed,
+				   memory_order_relaxed))
+		;
+}
+
 static pthread_t watch_tid;
 static int watch_running;
 static atomic_int watch_stop;
@@ -144,7 +156,7 @@ static void *watch_main(void *arg)
 		struct timespec ts = { 0, (long)period };
 		nanosleep(&ts, NULL);
 		uint64_t now = pr_mono_ns();
-		atomic_store_explicit(&pr_coarse_ns, now, memory_order_relaxed);
+		pr_coarse_advance(now);
 		/* Stalls are reported after the runtimes' lock is let go: a
 		 * report waits for the stuck thread's stack. */
 		struct {
