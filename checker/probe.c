@@ -19,7 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-pr_config pr_cfg;
 int pr_active;
 /* Stands for a thread not registered (yet). */
 pr_thread pr_no_thread;
@@ -525,50 +524,6 @@ void pr_want_wakes(ax_task *t)
 
 /* --- set-up ----------------------------------------------------------------- */
 
-static uint64_t env_num(const char *name, uint64_t def)
-{
-	const char *s = getenv(name);
-	if (!s || !*s)
-		return def;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	return *end ? def : v;
-}
-
-/* Switch detectors on or off from a comma-separated list of ids. */
-static void set_ids(const char *list, bool on)
-{
-	while (list && *list) {
-		size_t n = strcspn(list, ", ");
-		for (int i = 0; i < F_COUNT; i++)
-			if (strlen(pr_finding_ids[i]) == n &&
-			    !strncmp(list, pr_finding_ids[i], n))
-				pr_cfg.on[i] = on;
-		list += n;
-		list += strspn(list, ", ");
-	}
-}
-
-static void config_init(void)
-{
-	pr_cfg.stall_ms = env_num("ASYNCLAB_CHECK_STALL_MS", 250);
-	pr_cfg.spawn_limit = (uint32_t)env_num("ASYNCLAB_CHECK_SPAWN_LIMIT", 1000);
-	pr_cfg.spawn_burst = (uint32_t)env_num("ASYNCLAB_CHECK_SPAWN_BURST", 500);
-	pr_cfg.busy_wakes = (uint32_t)env_num("ASYNCLAB_CHECK_BUSY_WAKE", env_num("ASYNCLAB_CHECK_BUSY_WAKES", 100));
-	pr_cfg.cancel_polls = (uint32_t)env_num("ASYNCLAB_CHECK_CANCEL_POLLS", 50);
-	pr_cfg.max_spans = (uint32_t)env_num("ASYNCLAB_CHECK_MAX_SPANS", 20000);
-	pr_cfg.max_tasks = (uint32_t)env_num("ASYNCLAB_CHECK_MAX_TASKS", 20000);
-	if (pr_cfg.stall_ms == 0)
-		pr_cfg.stall_ms = 1;
-	if (pr_cfg.busy_wakes == 0)
-		pr_cfg.busy_wakes = 1;
-	const char *only = getenv("ASYNCLAB_CHECK_ONLY");
-	for (int i = 0; i < F_COUNT; i++)
-		pr_cfg.on[i] = !(only && *only);
-	set_ids(only, true);
-	set_ids(getenv("ASYNCLAB_CHECK_ALLOW"), false);
-}
-
 /* Does the main program itself need libasynclab?  A wrapper the probe
  * was preloaded into (timeout, env, a shell) passes it on untouched. */
 static int needs_runtime(struct dl_phdr_info *info, size_t size, void *ud)
@@ -614,7 +569,7 @@ __attribute__((constructor)) static void probe_init(void)
 	fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 	/* Programs this one starts (system, popen) are not checked. */
 	unsetenv("ASYNCLAB_PROBE_FD");
-	config_init();
+	pr_config_init();
 	pr_mods_init();
 	void *prime[4];
 	backtrace(prime, 4); /* loads the unwinder now, not in a handler */

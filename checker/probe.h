@@ -44,6 +44,7 @@ typedef struct pr_config {
 	bool on[F_COUNT];	/* ONLY / ALLOW */
 } pr_config;
 extern pr_config pr_cfg;
+void pr_config_init(void); /* probe_config.c */
 
 /* Non-zero once the probe writes events (ASYNCLAB_PROBE_FD was set). */
 extern int pr_active;

@@ -6,6 +6,7 @@ libasynclab_probe_la_SOURCES = \
 	checker/probe.h \
 	checker/probe_detect.h \
 	checker/probe.c \
+	checker/probe_config.c \
 	checker/probe_detect.c \
 	checker/probe_futures.c \
 	checker/probe_emit.c \
