@@ -159,7 +159,9 @@ static void put_frame(out *o, uintptr_t pc)
 static char line[CRASH_FRAMES * 320 + 256];
 static void *pcs[CRASH_FRAMES];
 static atomic_int crashing;
-static void *main_alt; /* the main thread's alternate stack */
+/* The main thread's alternate stack: it lives as long as the process, and the
+ * pointer is kept (volatile: the store is not dead) so leak checkers see it. */
+static void *volatile main_alt;
 
 static uintptr_t *ctx_reg(ucontext_t *uc, int which)
 {

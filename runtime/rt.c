@@ -333,6 +333,17 @@ static int rt_drop_all(ax_rt *rt)
 	return alive;
 }
 
+/* A task kept only by a handle the program never let go of dies with the
+ * slab; its ext is freed with it. */
+static void free_ext(ax_task *t, void *ud)
+{
+	(void)ud;
+	if (t->state & T_EXT) {
+		t->state &= ~T_EXT;
+		free(t->ext);
+	}
+}
+
 int ax_rt_free(ax_rt *rt)
 {
 	if (!rt)
@@ -346,6 +357,7 @@ int ax_rt_free(ax_rt *rt)
 	remote_drain(rt);
 	/* Handles still held by the program keep their task's memory; the
 	 * slab goes with the runtime, so those handles die here too. */
+	ax__slab_each(rt, free_ext, NULL);
 	ax__io_destroy(rt);
 	ax__slab_destroy(rt);
 	free(rt->heap);

@@ -477,6 +477,29 @@ START_TEST(test_moved_future_recorded)
 }
 END_TEST
 
+/* A task the program keeps a handle to, never joined or detached, is
+ * freed with its runtime, name and all (valgrind-check sees a leak
+ * otherwise). */
+static ax_task *kept;
+AX_ASYNC(keeps_handle, int, int unused;)
+{
+	AX_BEGIN;
+	kept = AX_SPAWN_NAMED("kept", AX_CALL(waits_forever));
+	AX_AWAIT(ax_yield());
+	AX_RETURN(7);
+	AX_END;
+}
+
+START_TEST(test_free_with_kept_handle)
+{
+	ax_rt *rt = test_rt(0);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(keeps_handle)), 7);
+	ck_assert_ptr_nonnull(kept);
+	ck_assert_str_eq(ax_task_name(kept), "kept");
+	ck_assert_int_eq(ax_rt_free(rt), 1); /* one task was still alive */
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -494,6 +517,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_frame_drop_cascades);
 	tcase_add_test(tc, test_deadlock_detected);
 	tcase_add_test(tc, test_moved_future_recorded);
+	tcase_add_test(tc, test_free_with_kept_handle);
 	suite_add_tcase(s, tc);
 	return s;
 }
