@@ -50,7 +50,7 @@ test)
 	# gcc and clang both build warning-free.
 	build build-clang CC=clang --enable-werror
 	build build-gcc-werror --enable-werror
-	# valgrind: no leaks or errors in the runtime suites.
+	# valgrind: no leaks or errors in the runtime suites or the checker corpus.
 	make -s -C build valgrind-check
 	echo "quickstart: every test passed"
 	;;

@@ -23,11 +23,18 @@ tests_runtime_check_time_LDADD = $(TEST_LIBS)
 check-runtime: $(RUNTIME_TESTS)
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(RUNTIME_TESTS)"
 
-valgrind-check: $(RUNTIME_TESTS)
+# The checker's case corpus too: each program with the probe, under
+# valgrind (tests/checker/run-cases, CASES_VALGRIND).
+valgrind-check: $(RUNTIME_TESTS) tests/checker/case_match$(EXEEXT) libasynclab-probe.la
 	@set -e; for t in $(RUNTIME_TESTS); do \
 		echo "valgrind $$t"; \
 		CK_FORK=no $(LIBTOOL) --mode=execute valgrind -q --error-exitcode=99 \
 			--leak-check=full --errors-for-leak-kinds=definite,indirect \
 			--show-leak-kinds=definite,indirect ./$$t >/dev/null; \
-	done; echo "valgrind-check: clean"
+	done; \
+	echo "valgrind tests/checker/run-cases"; \
+	CASES_VALGRIND=yes $(SHELL) $(srcdir)/tests/checker/run-cases >tests/checker/valgrind-cases.log 2>&1 || \
+		{ grep -v '^PASS' tests/checker/valgrind-cases.log; exit 1; }; \
+	tail -n 1 tests/checker/valgrind-cases.log; \
+	echo "valgrind-check: clean"
 .PHONY: check-runtime valgrind-check

@@ -8,7 +8,7 @@ tests_checker_case_match_LDADD = $(JANSSON_LIBS)
 tests_checker_case_match_DEPENDENCIES = tests/checker/cases.env libasynclab-probe.la
 TESTS += tests/checker/run-cases
 EXTRA_DIST += tests/checker/run-cases tests/checker/cases tests/checker/transparent
-CLEANFILES += tests/checker/cases.env
+CLEANFILES += tests/checker/cases.env tests/checker/valgrind-cases.log
 
 # What run-cases needs to know about this build.
 tests/checker/cases.env: Makefile
