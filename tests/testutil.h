@@ -29,6 +29,16 @@ static inline ax_rt *test_rt(uint64_t seed)
 		ck_assert_uint_eq(ax_rt_stats_boxed(), 0);                   \
 	} while (0)
 
+/* The same after checking that every task was freed: a waker a primitive
+ * forgot to release keeps its task alive. */
+#define TEST_RT_END_FREED(rt)                                                \
+	do {                                                                 \
+		ax_rt_stats s__;                                             \
+		ax_rt_stats_get((rt), &s__);                                 \
+		ck_assert_uint_eq(s__.live_tasks, 0);                        \
+		TEST_RT_END(rt);                                             \
+	} while (0)
+
 static inline uint64_t ax_rt_stats_boxed(void)
 {
 	ax_rt *tmp = ax_rt_current();

@@ -6,14 +6,6 @@
 #include <errno.h>
 #include <string.h>
 
-#define END(rt)                                                              \
-	do {                                                                 \
-		ax_rt_stats s__;                                             \
-		ax_rt_stats_get((rt), &s__);                                 \
-		ck_assert_uint_eq(s__.live_tasks, 0);                        \
-		TEST_RT_END(rt);                                             \
-	} while (0)
-
 /* An event log: what happened, and when on the virtual clock. */
 typedef struct ev {
 	char what;  /* 's' sent, 'r' received, 'q' queued */
@@ -100,7 +92,7 @@ START_TEST(test_oneshot)
 	ax_rt *rt = test_rt(0);
 	int64_t got = AX_BLOCK_ON(rt, AX_CALL(oneshot_main));
 	ck_assert_int_eq(got, 1);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -156,7 +148,7 @@ START_TEST(test_mpsc_backpressure)
 		ck_assert_int_eq(log_[i].v, want[i].v);
 		ck_assert_uint_eq(log_[i].t, want[i].t);
 	}
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -210,7 +202,7 @@ START_TEST(test_mpsc_senders_fifo)
 	 * that order. */
 	for (int i = 0; i < 4; i++)
 		ck_assert_int_eq(log_[5 + i].v, log_[i].v);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -248,7 +240,7 @@ START_TEST(test_mpsc_close)
 	nlog = 0;
 	int64_t got = AX_BLOCK_ON(rt, AX_CALL(close_main));
 	ck_assert_int_eq(got, 2);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -280,7 +272,7 @@ START_TEST(test_mpsc_close_wakes_receiver)
 	ax_rt *rt = test_rt(0);
 	uint64_t got = AX_BLOCK_ON(rt, AX_CALL(close_wakes_receiver));
 	ck_assert_uint_eq(got, MS(30));
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -355,7 +347,7 @@ START_TEST(test_mpsc_stream_ends_after_close)
 	ck_assert_int_eq(nlog, 5);
 	for (int i = 0; i < 5; i++)
 		ck_assert_uint_eq(log_[i].t, MS(10 * (i + 1)));
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -378,7 +370,7 @@ START_TEST(test_mpsc_stream_dropped)
 	ax_rt *rt = test_rt(0);
 	int64_t got = AX_BLOCK_ON(rt, AX_CALL(stream_dropped));
 	ck_assert_int_eq(got, 1);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -423,7 +415,7 @@ START_TEST(test_mpsc_dropped_futures)
 	nlog = 0;
 	int64_t got = AX_BLOCK_ON(rt, AX_CALL(dropped_futures));
 	ck_assert_int_eq(got, 1);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -465,7 +457,7 @@ START_TEST(test_mpsc_many_producers)
 	nlog = 0;
 	int64_t got = AX_BLOCK_ON(rt, AX_CALL(many_producers));
 	ck_assert_int_eq(got, 200);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 

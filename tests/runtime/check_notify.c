@@ -46,7 +46,7 @@ START_TEST(test_notify_permit)
 	int64_t got = AX_BLOCK_ON(rt, AX_CALL(notify_permits));
 	ck_assert_int_eq(got, 1);
 	ck_assert_uint_eq(ax_now(), MS(20));
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -81,7 +81,7 @@ START_TEST(test_notify_one_and_waiters)
 	ck_assert_uint_eq(at[arrival[0]], MS(1));
 	ck_assert_uint_eq(at[arrival[1]], MS(2));
 	ck_assert_uint_eq(at[arrival[2]], MS(2));
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -110,7 +110,7 @@ START_TEST(test_notify_dropped_grant)
 	int64_t got = AX_BLOCK_ON(rt, AX_CALL(notify_dropped));
 	ck_assert_int_eq(got, 1);
 	ck_assert_int_eq(order[0], 2);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -161,7 +161,7 @@ START_TEST(test_waker_replaced)
 	ax_rt_stats st;
 	ax_rt_stats_get(rt, &st);
 	ck_assert_int_eq(st.deadlocked, 0);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -195,7 +195,7 @@ START_TEST(test_notify_many_parked)
 	ax_rt *rt = test_rt(0);
 	uint64_t got = AX_BLOCK_ON(rt, AX_CALL(park_many));
 	ck_assert_uint_eq(got, PARKED + 1);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -248,7 +248,7 @@ START_TEST(test_wlist_remove_middle)
 	for (int i = 0; i < 3; i++)
 		ax_task_detach(h[i]);
 	ax_notify_free(n);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 

@@ -62,7 +62,7 @@ START_TEST(test_mutex_fifo)
 		ck_assert_uint_eq(at[order[i]], MS(5 + 10 * i));
 	}
 	ck_assert_uint_eq(ax_now(), MS(5 + 10 * NW));
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -87,7 +87,7 @@ START_TEST(test_mutex_guard_across_sleep)
 	uint64_t got = AX_BLOCK_ON(rt, AX_CALL(guard_across_sleep));
 	ck_assert_uint_eq(got, MS(100));
 	ck_assert_uint_eq(at[0], 0);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -133,7 +133,7 @@ START_TEST(test_mutex_dropped_waiter)
 	ck_assert_int_eq(order[1], 2);
 	ck_assert_uint_eq(at[1], MS(50));
 	ck_assert_uint_eq(at[2], MS(50));
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -167,7 +167,7 @@ START_TEST(test_mutex_dropped_grant)
 	int64_t got = AX_BLOCK_ON(rt, AX_CALL(dropped_grant));
 	ck_assert_int_eq(got, 1);
 	ck_assert_int_eq(order[0], 2);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -258,7 +258,7 @@ START_TEST(test_mutex_hooks)
 	ax_rt *rt = test_rt(0);
 	int64_t got = AX_BLOCK_ON(rt, AX_CALL(hooked_main));
 	ck_assert_int_eq(got, 4);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 	ax_hooks_install(NULL);
 	const void *m = evs[0].lock;
 	bool acq[4] = { true, false, true, false };
@@ -330,7 +330,7 @@ START_TEST(test_sem_limits_concurrency)
 	 * at once may then run in either order). */
 	for (int i = 0; i < NW; i++)
 		ck_assert_uint_eq(at[arrival[i]], MS(10 * (i / 2)));
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -360,7 +360,7 @@ START_TEST(test_sem_dropped_grant)
 	int64_t got = AX_BLOCK_ON(rt, AX_CALL(sem_dropped_grant));
 	ck_assert_int_eq(got, 1);
 	ck_assert_int_eq(order[0], 2);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 

@@ -5,14 +5,6 @@
 
 #include <errno.h>
 
-#define END(rt)                                                              \
-	do {                                                                 \
-		ax_rt_stats s__;                                             \
-		ax_rt_stats_get((rt), &s__);                                 \
-		ck_assert_uint_eq(s__.live_tasks, 0);                        \
-		TEST_RT_END(rt);                                             \
-	} while (0)
-
 static uint64_t woke_at[16];
 static int nwoke;
 
@@ -71,7 +63,7 @@ START_TEST(test_cancel_reaches_all_waiters)
 	ck_assert_int_eq(got, 6);
 	for (int i = 0; i < 6; i++)
 		ck_assert_uint_eq(woke_at[i], MS(10));
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -109,7 +101,7 @@ START_TEST(test_child_cancel_stays_below)
 	int64_t got = AX_BLOCK_ON(rt, AX_CALL(child_cancel));
 	ck_assert_int_eq(got, 1);
 	ck_assert_uint_eq(ax_now(), MS(20));
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 
@@ -236,7 +228,7 @@ START_TEST(test_cancel_hooks)
 	waiter_polls = 0;
 	ax_rt *rt = test_rt(0);
 	AX_BLOCK_ON(rt, AX_CALL(hooked_main));
-	END(rt);
+	TEST_RT_END_FREED(rt);
 	ax_hooks_install(NULL);
 	/* wait (by the waiter task), check false, cancel root, cancel kid,
 	 * check true. */
@@ -279,7 +271,7 @@ START_TEST(test_dropped_wait)
 	ax_rt *rt = test_rt(0);
 	int64_t got = AX_BLOCK_ON(rt, AX_CALL(dropped_wait));
 	ck_assert_int_eq(got, 1);
-	END(rt);
+	TEST_RT_END_FREED(rt);
 }
 END_TEST
 

@@ -1,22 +1,11 @@
 /* sync_log.h - what the sync suites share (check_sync.c, check_notify.c):
- * a runtime end that checks every task was freed, and a log of the order
- * in which tasks queued for and obtained a primitive. */
+ * a log of the order in which tasks queued for and obtained a primitive. */
 #ifndef ASYNCLAB_TESTS_SYNC_LOG_H
 #define ASYNCLAB_TESTS_SYNC_LOG_H
 
 #include "../testutil.h"
 
 #include <string.h>
-
-/* End rt after checking that every task was freed: a waker a primitive
- * forgot to release keeps its task alive. */
-#define END(rt)                                                              \
-	do {                                                                 \
-		ax_rt_stats s__;                                             \
-		ax_rt_stats_get((rt), &s__);                                 \
-		ck_assert_uint_eq(s__.live_tasks, 0);                        \
-		TEST_RT_END(rt);                                             \
-	} while (0)
 
 #define NW 6
 
