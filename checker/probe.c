@@ -151,7 +151,8 @@ void pr_stall_span(uint64_t t0, uint64_t t1, uint64_t real_ns)
 		pr_tls.stall_polls = polls;
 		pr_tls.stall_t0 = t0;
 	}
-	pr_tls.stall_t1 = t1;
+	/* A later poll's span, which reads the coarse clock, then ends no
+	 * earlier (the virtual clock is exact already). */
 	if (!ax_clock_is_virtual())
 		pr_coarse_advance(t1);
 }
@@ -340,11 +341,6 @@ static __attribute__((noinline)) void poll_end_slow(pr_task *pt, ax_task *t,
 		thread_attach(t);
 	pr_rt *p = rt_of(t);
 	uint64_t now = now_of(p);
-	/* The coarse clock may lag a stall's exact end in this poll. */
-	if (pr_tls.stall_polls == atomic_load_explicit(&ax__task_rt(t)->polls,
-						       memory_order_relaxed) &&
-	    pr_tls.stall_t1 > now)
-		now = pr_tls.stall_t1;
 	if (!(pt->flags & PT_SPAN_OPEN) || now - pt->span_t1 > 1000000) {
 		uint64_t t0 = poll_start(p, t, now);
 		if (!(pt->flags & PT_SPAN_OPEN) || t0 - pt->span_t1 > 1000000)

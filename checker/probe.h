@@ -141,7 +141,6 @@ void pr_rts_unlock(void);
 
 /* Per thread that drives a runtime: its crash stack. */
 typedef struct pr_thread {
-	pthread_t tid;
 	void *altstack;		   /* its alternate signal stack, if the probe's */
 } pr_thread;
 
@@ -153,8 +152,7 @@ typedef struct pr_tls_t {
 	const ax_task *arm_busy;  /* next self-wake of it records the line */
 	uint64_t poll_t0;	  /* virtual clock at the start of a poll ... */
 	uint64_t poll_t0_polls;	  /* ... of this one (the rt's poll count) */
-	uint64_t stall_t0;	  /* start of a stall span in a poll ... */
-	uint64_t stall_t1;	  /* ... the end of its last one ... */
+	uint64_t stall_t0;	  /* start of the first stall span in a poll ... */
 	uint64_t stall_polls;	  /* ... of this one */
 	uint64_t fp_last;	  /* the rt's first-poll count at the last poll end,
 				     kept while the busy-wake detector is armed */

@@ -2,8 +2,9 @@
  * running task and poll count (the runtime publishes both; a poll costs
  * the probe nothing at its start), and when one poll has run longer than
  * the stalled-poll threshold, signals the thread driving that runtime and
- * captures its stack while it is still stuck.  The same thread flushes the event stream every 100 ms and keeps
- * a coarse clock for timeline spans under the real clock. */
+ * captures its stack while it is still stuck.  The same thread flushes the
+ * event stream every 100 ms and keeps a coarse clock for timeline spans
+ * under the real clock. */
 #define _GNU_SOURCE
 #include "probe_detect.h"
 
@@ -49,7 +50,6 @@ pr_thread *pr_thread_register(void)
 	pr_thread *th = calloc(1, sizeof *th);
 	if (!th)
 		return NULL;
-	th->tid = pthread_self();
 	th->altstack = pr_crash_thread();
 	return th;
 }
