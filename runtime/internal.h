@@ -206,6 +206,8 @@ extern atomic_uint_fast64_t ax__boxed_live;
 AX_HIDDEN void ax__task_run(ax_rt *rt, ax_task *t);
 AX_HIDDEN void ax__task_unref(ax_task *t);
 ax__task_ext *ax__task_ext_get(ax_task *t);
+/* Free t's ext, if it has one (the task's memory goes next). */
+AX_HIDDEN void ax__task_ext_free(ax_task *t);
 void ax__task_drop_future(ax_task *t);
 AX_HIDDEN void ax__task_release_on_rt(ax_rt *rt, ax_task *t);
 

@@ -338,10 +338,7 @@ static int rt_drop_all(ax_rt *rt)
 static void free_ext(ax_task *t, void *ud)
 {
 	(void)ud;
-	if (t->state & T_EXT) {
-		t->state &= ~T_EXT;
-		free(t->ext);
-	}
+	ax__task_ext_free(t);
 }
 
 int ax_rt_free(ax_rt *rt)

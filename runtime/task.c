@@ -23,13 +23,18 @@ ax__task_ext *ax__task_ext_get(ax_task *t)
 	return e;
 }
 
-static void task_free(ax_rt *rt, ax_task *t)
+void ax__task_ext_free(ax_task *t)
 {
-	AX_HOOK(task_free, t);
 	if (t->state & T_EXT) {
 		t->state &= ~T_EXT;
 		free(t->ext);
 	}
+}
+
+static void task_free(ax_rt *rt, ax_task *t)
+{
+	AX_HOOK(task_free, t);
+	ax__task_ext_free(t);
 	rt->live_tasks--;
 	ax__slab_free(rt, t);
 }
