@@ -172,6 +172,19 @@ static inline bool capture_cut(void)
 	return true;
 }
 
+/* nanosleep(req) resumed for the time left when the capture cut it short;
+ * on an error *left holds what was left.  sleep and usleep wait this way
+ * too, as glibc implements them (sleep's own result rounds the time left
+ * down to whole seconds, too coarse to resume from). */
+static int nap(const struct timespec *req, struct timespec *left)
+{
+	capture_arm();
+	int r = REAL(nanosleep)(req, left);
+	while (r < 0 && errno == EINTR && capture_cut())
+		r = REAL(nanosleep)(left, left);
+	return r;
+}
+
 /* Milliseconds left until deadline (monotonic ns), for poll-style
  * timeouts; a negative timeout waits for ever. */
 static int ms_left(int timeout, uint64_t deadline)
@@ -190,13 +203,8 @@ PUBLIC unsigned sleep(unsigned s)
 	if (stall_virtual((uint64_t)s * 1000000000u))
 		return 0;
 	uint64_t t0 = ax_now(), r0 = pr_mono_ns();
-	/* sleep() itself rounds the time left down to whole seconds, so it
-	 * is waited for here as glibc does, with nanosleep. */
-	struct timespec left = { (time_t)s, 0 };
-	capture_arm();
-	int r = REAL(nanosleep)(&left, &left);
-	while (r < 0 && errno == EINTR && capture_cut())
-		r = REAL(nanosleep)(&left, &left);
+	struct timespec left;
+	int r = nap(&(struct timespec){ (time_t)s, 0 }, &left);
 	stall_real_span(t0, r0);
 	return r < 0 ? (unsigned)left.tv_sec : 0;
 }
@@ -209,13 +217,9 @@ PUBLIC int usleep(useconds_t us)
 	if (stall_virtual((uint64_t)us * 1000u))
 		return 0;
 	uint64_t t0 = ax_now(), r0 = pr_mono_ns();
-	uint64_t deadline = r0 + (uint64_t)us * 1000u;
-	capture_arm();
-	int r = REAL(usleep)(us);
-	while (r < 0 && errno == EINTR && capture_cut()) {
-		uint64_t now = pr_mono_ns();
-		r = now >= deadline ? 0 : REAL(usleep)((useconds_t)((deadline - now) / 1000u));
-	}
+	struct timespec left;
+	int r = nap(&(struct timespec){ (time_t)(us / 1000000u), (long)(us % 1000000u) * 1000 },
+		    &left);
 	stall_real_span(t0, r0);
 	return r;
 }
@@ -237,10 +241,7 @@ PUBLIC int nanosleep(const struct timespec *req, struct timespec *rem)
 	}
 	uint64_t t0 = ax_now(), r0 = pr_mono_ns();
 	struct timespec left;
-	capture_arm();
-	int r = REAL(nanosleep)(req, &left);
-	while (r < 0 && errno == EINTR && capture_cut())
-		r = REAL(nanosleep)(&left, &left);
+	int r = nap(req, &left);
 	if (r < 0 && rem)
 		*rem = left;
 	stall_real_span(t0, r0);
