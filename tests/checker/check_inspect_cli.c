@@ -14,33 +14,6 @@
 
 #include "../testutil.h"
 
-static char dir[64];
-
-static void setup(void)
-{
-	strcpy(dir, "/tmp/axc-cli-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	chmod(dir, 0755);
-	ck_assert_int_eq(chdir(dir), 0);
-}
-
-static void teardown(void)
-{
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (chdir("/") == 0 && system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-}
-
-static void write_file(const char *name, const char *text)
-{
-	FILE *f = fopen(name, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-	chmod(name, 0644);
-}
-
 /* Run axc_main with stdout and stderr captured in out.txt and err.txt. */
 static int cli(char **out, char **err, ...)
 {
@@ -407,7 +380,7 @@ static Suite *inspect_cli_suite(void)
 {
 	Suite *s = suite_create("inspect_cli");
 	TCase *tc = tcase_create("cli");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, workdir_enter, workdir_leave);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_unknown_option_named);
 	tcase_add_test(tc, test_help_and_version);
@@ -416,7 +389,7 @@ static Suite *inspect_cli_suite(void)
 	tcase_add_test(tc, test_formats_and_report_file);
 	suite_add_tcase(s, tc);
 	TCase *tp = tcase_create("probe");
-	tcase_add_checked_fixture(tp, setup, teardown);
+	tcase_add_checked_fixture(tp, workdir_enter, workdir_leave);
 	tcase_set_timeout(tp, 30);
 	tcase_add_test(tp, test_probe_clean_runtime_program);
 	tcase_add_test(tp, test_probe_blocking_call_line);

@@ -15,33 +15,6 @@
 
 #include "../testutil.h"
 
-static char dir[64];
-
-/* Each test works in a fresh directory, so paths are as a user types them. */
-static void setup(void)
-{
-	strcpy(dir, "/tmp/axc-test-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	chmod(dir, 0755);
-	ck_assert_int_eq(chdir(dir), 0);
-}
-
-static void teardown(void)
-{
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (chdir("/") == 0 && system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-}
-
-static void write_file(const char *name, const char *text)
-{
-	FILE *f = fopen(name, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static const char *prog_files[] = { "prog.c" };
 
 static axc_opts opts(void)
@@ -327,7 +300,7 @@ START_TEST(test_private_folder_as_root)
 {
 	if (geteuid() != 0)
 		return; /* only root drops to a sandbox uid */
-	ck_assert_int_eq(chmod(dir, 0700), 0);
+	ck_assert_int_eq(chmod(workdir(), 0700), 0);
 	write_file("p.c", "#include <stdio.h>\nint main(void) { puts(\"private\"); return 0; }\n");
 	ck_assert_int_eq(system("cc -o prog p.c"), 0);
 	axc_opts o;
@@ -370,7 +343,7 @@ static Suite *inspect_run_suite(void)
 {
 	Suite *s = suite_create("inspect_run");
 	TCase *tc = tcase_create("sandbox");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, workdir_enter, workdir_leave);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_clean_run);
 	tcase_add_test(tc, test_build_error_keeps_compiler_lines);

@@ -1,6 +1,7 @@
 /* inspect_testutil.h - helpers for the inspector's suites: a small JSON
  * Schema checker (type, required, properties, items, enum, $ref) used to
- * hold reports to docs/report-schema.json, and file helpers. */
+ * hold reports to docs/report-schema.json, a fresh working directory per
+ * test, and file helpers. */
 #ifndef ASYNCLAB_INSPECT_TESTUTIL_H
 #define ASYNCLAB_INSPECT_TESTUTIL_H
 
@@ -10,6 +11,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The test's working directory (workdir_enter). */
+static inline char *workdir(void)
+{
+	static char dir[64];
+	return dir;
+}
+
+/* A checked fixture: each test works in a fresh directory under /tmp,
+ * readable by the sandbox's user, so paths are as a user types them. */
+static inline void workdir_enter(void)
+{
+	strcpy(workdir(), "/tmp/axc-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(workdir()));
+	chmod(workdir(), 0755);
+	ck_assert_int_eq(chdir(workdir()), 0);
+}
+
+static inline void workdir_leave(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", workdir());
+	if (chdir("/") == 0 && system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", workdir());
+}
+
+/* Write text to name in the working directory, readable by everyone. */
+static inline void write_file(const char *name, const char *text)
+{
+	FILE *f = fopen(name, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(name, 0644);
+}
 
 static inline bool schema_type_ok(const char *t, const json_t *v)
 {
