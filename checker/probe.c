@@ -61,7 +61,7 @@ static pr_rt *find_rt(const ax_rt *rt)
 
 static inline pr_rt *rt_of(const ax_task *t)
 {
-	ax_rt *rt = ax__task_rt(t);
+	ax_rt *rt = ax_task_rt(t);
 	pr_rt *p = pr_tl_rt;
 	if (__builtin_expect(p != NULL && p->rt == rt, 1))
 		return p;
@@ -71,7 +71,7 @@ static inline pr_rt *rt_of(const ax_task *t)
 /* A tracked task's state is its hook word (set in h_spawn). */
 pr_task *pr_task_of(ax_task *t)
 {
-	return t ? ax__task_hook_data(t) : NULL;
+	return ax_task_hook_data(t);
 }
 
 /* Visit every tracked task of runtime p. */
@@ -145,8 +145,7 @@ void pr_stall_span(uint64_t t0, uint64_t t1, uint64_t real_ns)
 		return;
 	emit_span(pt, "stall", t0, t1, real_ns);
 	/* The poll's own span starts no later than its first stall. */
-	uint64_t polls = atomic_load_explicit(&ax__task_rt(t)->polls,
-					      memory_order_relaxed);
+	uint64_t polls = ax_rt_polls(ax_task_rt(t));
 	if (pr_tls.stall_polls != polls) {
 		pr_tls.stall_polls = polls;
 		pr_tls.stall_t0 = t0;
@@ -255,7 +254,7 @@ static void h_spawn(void *ud, ax_task *t, ax_task *parent, const char *fut,
 /* A runtime driven from another thread than the one that created it. */
 static void thread_attach(ax_task *t)
 {
-	pr_tl_rt = find_rt(ax__task_rt(t));
+	pr_tl_rt = find_rt(ax_task_rt(t));
 	if (pr_tl_thread == &pr_no_thread) {
 		pr_thread *th = pr_thread_register();
 		if (th)
@@ -268,9 +267,8 @@ static void thread_attach(ax_task *t)
  * where the poll did: this hook is installed then only. */
 static void h_poll_begin_virtual(void *ud, ax_task *t)
 {
-	ax_rt *rt = ax__task_rt(t);
 	pr_tls.poll_t0 = ax_now();
-	pr_tls.poll_t0_polls = atomic_load_explicit(&rt->polls, memory_order_relaxed);
+	pr_tls.poll_t0_polls = ax_rt_polls(ax_task_rt(t));
 	(void)ud;
 }
 
@@ -280,8 +278,7 @@ static void h_poll_begin_virtual(void *ud, ax_task *t)
  * else now, which is the same tick. */
 static uint64_t poll_start(const pr_rt *p, const ax_task *t, uint64_t now)
 {
-	uint64_t polls = atomic_load_explicit(&ax__task_rt(t)->polls,
-					      memory_order_relaxed);
+	uint64_t polls = ax_rt_polls(ax_task_rt(t));
 	if (pr_tls.poll_t0_polls == polls && pr_tls.poll_t0 <= now)
 		return pr_tls.poll_t0;
 	uint64_t t0 = now;
@@ -316,7 +313,7 @@ static __attribute__((noinline)) void pending_checks(pr_task *pt, bool self_woke
 }
 
 /* The per-poll checks.  A wake of the task during its own poll leaves it
- * T_QUEUED, and on its executor's thread only the task itself runs then,
+ * queued (ax_task_is_queued), and on its executor's thread only the task itself runs then,
  * so that is a self-wake; a wake from another thread that is not handled
  * yet holds a reference and so counts among the wakers held.  A poll made
  * progress when a future had its first poll in it.  Most polls need none
@@ -326,7 +323,7 @@ static inline void poll_checks(pr_task *pt, ax_task *t, ax_poll_t r,
 {
 	if (r != AX_PENDING)
 		return;
-	bool self_woke = (t->state & T_QUEUED) != 0;
+	bool self_woke = ax_task_is_queued(t);
 	if (pt->locks || (pt->flags & PT_CANCEL_SEEN) || pt->self_run ||
 	    (self_woke ? first_polls == 0 : pr_wakers_held(t) <= 0))
 		pending_checks(pt, self_woke, first_polls);
@@ -359,7 +356,7 @@ static __attribute__((noinline)) void poll_end_slow(pr_task *pt, ax_task *t,
  * only the per-poll checks remain. */
 static void h_poll_end(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls)
 {
-	pr_task *pt = ax__task_hook_data(t);
+	pr_task *pt = ax_task_hook_data(t);
 	if (__builtin_expect(pt == NULL, 0))
 		return;
 	if (__builtin_expect(pt->span_tick != atomic_load_explicit(
@@ -376,7 +373,7 @@ static void h_poll_end(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls)
  * can tell whether its poll got anywhere before it. */
 static void h_poll_end_armed(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls)
 {
-	pr_tls.fp_last = ax__task_rt(t)->first_polls;
+	pr_tls.fp_last = ax_rt_first_polls(ax_task_rt(t));
 	h_poll_end(ud, t, r, first_polls);
 }
 
@@ -386,7 +383,7 @@ static void h_wake(void *ud, ax_task *target, ax_task *by, bool self_wake)
 {
 	(void)ud;
 	if (__builtin_expect(pr_tl_arm_busy == target, 0) && self_wake &&
-	    target == by && ax__task_rt(target)->first_polls == pr_tls.fp_last)
+	    target == by && ax_rt_first_polls(ax_task_rt(target)) == pr_tls.fp_last)
 		pr_detect_self_wake(pr_task_of(target));
 }
 
@@ -513,7 +510,7 @@ static atomic_flag wakes_wanted = ATOMIC_FLAG_INIT;
  * table, is the caller. */
 void pr_want_wakes(ax_task *t)
 {
-	pr_tls.fp_last = ax__task_rt(t)->first_polls;
+	pr_tls.fp_last = ax_rt_first_polls(ax_task_rt(t));
 	if (pr_active && !atomic_flag_test_and_set(&wakes_wanted))
 		ax_hooks_install(clock_virtual ? &hooks_virtual_wakes : &hooks_wakes);
 }

@@ -1,16 +1,22 @@
 /* probe.h - private header of the in-process checker probe: its
  * configuration, per-runtime and per-task state, and the functions the
  * probe's files share (event output, detectors, libc interposition,
- * watchdog).  Nothing here is installed. */
+ * watchdog).  Nothing here is installed.  The probe sees the runtime
+ * only through the installed headers: asynclab.h and
+ * asynclab/instrument.h (hooks and read-only accessors). */
 #ifndef ASYNCLAB_PROBE_H
 #define ASYNCLAB_PROBE_H
 
-#include "internal.h"
+#include "config.h"
 
+#include <asynclab.h>
+#include <asynclab/instrument.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 /* The probe is loaded at start-up (LD_PRELOAD or linked), so its
  * thread-locals can use the fast model. */
@@ -174,11 +180,7 @@ extern pr_thread pr_no_thread;
  * future is dropped). */
 static inline ax_task *pr_poll_task(void)
 {
-	ax_task *t = ax_task_current();
-	if (t && atomic_load_explicit(&ax__task_rt(t)->running,
-				      memory_order_relaxed) != t)
-		return NULL;
-	return t;
+	return ax_task_polling();
 }
 
 /* probe.c */
@@ -191,14 +193,12 @@ static inline pr_task *pr_cur(void)
 }
 uint64_t pr_now(void);
 /* Wakers of the unfinished task t held anywhere, read from the runtime's
- * reference count: it holds one for the executor (until the task is done),
- * one for the JoinHandle while T_HANDLE is set, one per waker, and one per
- * wake from another thread still in the remote queue.  Counting this way
- * lets the probe leave the waker clone and drop hooks out entirely. */
+ * reference count (ax_task_wakers_held): one per waker and one per wake
+ * from another thread still in the remote queue.  Counting this way lets
+ * the probe leave the waker clone and drop hooks out entirely. */
 static inline int32_t pr_wakers_held(const ax_task *t)
 {
-	uint32_t refs = atomic_load_explicit(&t->refs, memory_order_relaxed);
-	return (int32_t)refs - 1 - ((t->state & T_HANDLE) ? 1 : 0);
+	return ax_task_wakers_held(t);
 }
 /* Make the next wakes call the probe: the busy-wake detector is armed
  * on task t, in its poll_end, and wants the line of its next self-wake. */

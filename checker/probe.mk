@@ -13,7 +13,10 @@ libasynclab_probe_la_SOURCES = \
 	checker/probe_crash.c \
 	checker/probe_libc.c \
 	checker/probe_watch.c
-libasynclab_probe_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime
+# Only the installed headers (include/): the probe reads the runtime
+# through asynclab/instrument.h, never runtime/internal.h
+# (tests/checker/boundary checks every checker source for it).
+libasynclab_probe_la_CPPFLAGS = $(AM_CPPFLAGS)
 libasynclab_probe_la_CFLAGS = $(AM_CFLAGS) -pthread -fvisibility=hidden
 libasynclab_probe_la_LIBADD = libasynclab.la $(AX_PTHREAD_LIBS) -ldl
 libasynclab_probe_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared

@@ -184,8 +184,8 @@ void pr_detect_spawn(pr_task *pt)
 	ax_task *cur = pr_tl_cur;
 	if (cur) {
 		/* The poll this spawn is made in: its runtime and poll count. */
-		const ax_rt *rt = ax__task_rt(cur);
-		uint64_t poll = atomic_load_explicit(&rt->polls, memory_order_relaxed);
+		const ax_rt *rt = ax_task_rt(cur);
+		uint64_t poll = ax_rt_polls(rt);
 		if (ss->burst_poll != poll || ss->burst_rt != rt) {
 			ss->burst_poll = poll;
 			ss->burst_rt = rt;

@@ -225,7 +225,7 @@ void pr_detect_deadlock(pr_rt *p)
 	 * likely cause: the deadlock would only repeat it. */
 	if (!c.total || c.unexplained < c.total)
 		return;
-	pr_task *root = pr_task_of(p->rt->root);
+	pr_task *root = pr_task_of(ax_rt_root(p->rt));
 	const ax_site *where = root ? ax_task_await_site(root->t) : NULL;
 	if (!where && c.n)
 		where = ax_task_await_site(c.list[0]->t);
@@ -256,9 +256,10 @@ static void census_one(pr_task *pt, void *ud)
 		return;
 	/* A leaked task's own future was never polled because the task
 	 * leaked: one finding is enough. */
-	if (pt->t->fut->id) {
+	uint32_t fid = ax_task_future(pt->t)->id;
+	if (fid) {
 		flock_take();
-		ftake(pt->t->fut->id, NULL);
+		ftake(fid, NULL);
 		flock_give();
 	}
 	pr_report_task_locks(pt);

@@ -170,10 +170,8 @@ static void *watch_main(void *arg)
 			pr_rt *p = atomic_load_explicit(&pr_rts[i], memory_order_relaxed);
 			if (!p || !p->rt || p->stopped)
 				continue;
-			ax_task *run = atomic_load_explicit(&p->rt->running,
-							    memory_order_relaxed);
-			uint64_t polls = atomic_load_explicit(&p->rt->polls,
-							      memory_order_relaxed);
+			ax_task *run = ax_rt_running(p->rt);
+			uint64_t polls = ax_rt_polls(p->rt);
 			if (!run || polls != p->seen_polls) {
 				p->seen_polls = polls;
 				p->seen_since_ns = now;
@@ -188,8 +186,7 @@ static void *watch_main(void *arg)
 			if (now - p->seen_since_ns >= stall_ns &&
 			    p->reported_polls != polls + 1) {
 				p->reported_polls = polls + 1;
-				stalls[nstalls].tid = atomic_load_explicit(
-					&p->rt->thread, memory_order_relaxed);
+				stalls[nstalls].tid = ax_rt_thread(p->rt);
 				stalls[nstalls].t = run;
 				stalls[nstalls].ms = (now - p->seen_since_ns) / 1000000u;
 				nstalls++;

@@ -134,8 +134,8 @@ struct ax_future {
 		.size = sizeof(T), .out_offset = 0, .out_size = 0, .flags = 0  \
 	}
 
-/* The hook table, see "Hooks" below.  Declared here because ax_poll
- * reads it. */
+/* The hook table (asynclab/instrument.h).  Declared here because the
+ * macros that create futures test it. */
 typedef struct ax_hooks ax_hooks;
 extern const ax_hooks *ax__hooks;
 /* The installed table, read with a relaxed atomic load: a plain load on
@@ -977,77 +977,6 @@ typedef struct ax_collect_t {
 	size_t cap;
 } ax_collect_t;
 ax_collect_t ax_stream_collect(ax_stream *s) __attribute__((warn_unused_result));
-
-/* ------------------------------------------------------------------------
- * Hooks: the scheduler's instrumentation points, used by the checker.
- * Every callback is optional.  With no table installed, or with a table
- * that leaves a hook NULL, each of its points costs one predictable
- * branch.  Callbacks run on the thread of the event.
- * ------------------------------------------------------------------------ */
-
-typedef enum ax_lock_kind {
-	AX_LOCK_ASYNC = 0,    /* ax_mutex: may be held across awaits */
-	AX_LOCK_BLOCKING = 1  /* ax_bmutex or pthread mutex */
-} ax_lock_kind;
-
-typedef enum ax_cancel_ev {
-	AX_CANCEL_TOKEN = 0,	 /* a token was cancelled (obj = token) */
-	AX_CANCEL_CHECK = 1,	 /* a task checked a token; arg = is_cancelled */
-	AX_CANCEL_WAIT = 2,	 /* a task waits on a token's cancelled future */
-	AX_CANCEL_ABORT = 3	 /* a task was asked to abort (obj = task) */
-} ax_cancel_ev;
-
-struct ax_hooks {
-	void *ud;
-	void (*rt_start)(void *ud, ax_rt *rt);
-	void (*rt_stop)(void *ud, ax_rt *rt);
-	void (*spawn)(void *ud, ax_task *t, ax_task *parent, const char *future_name,
-		      const ax_site *site);
-	void (*poll_begin)(void *ud, ax_task *t);
-	/* first_polls: futures that had their first poll during this poll
-	 * (the sign that the task got somewhere). */
-	void (*poll_end)(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls);
-	/* target woken; by is the task polling on this thread (NULL outside a
-	 * poll or on another thread); self_wake when target == by. */
-	void (*wake)(void *ud, ax_task *target, ax_task *by, bool self_wake);
-	void (*waker_clone)(void *ud, ax_task *t);
-	void (*waker_drop)(void *ud, ax_task *t);
-	void (*task_exit)(void *ud, ax_task *t, bool aborted);
-	/* Called when a task is freed; the pointer may be reused after. */
-	void (*task_free)(void *ud, ax_task *t);
-	void (*timer_fire)(void *ud, uint64_t deadline_ns);
-	void (*io_wait)(void *ud, int fd, bool begin);
-	void (*lock)(void *ud, const void *lock, ax_lock_kind kind, bool acquire,
-		     const ax_site *site);
-	void (*future_create)(void *ud, ax_future *f, const ax_site *site);
-	/* The first poll of a future the checker tracks (one with an id). */
-	void (*future_first_poll)(void *ud, ax_future *f);
-	void (*future_moved)(void *ud, ax_future *f, void *was);
-	void (*future_drop)(void *ud, ax_future *f);
-	void (*cancel)(void *ud, ax_cancel_ev ev, const void *obj, ax_task *t, bool arg);
-	/* block_on found every task asleep with nothing left to wake one. */
-	void (*deadlock)(void *ud, ax_rt *rt);
-	/* The clock moved: virtual time jumped or was advanced. */
-	void (*clock)(void *ud, uint64_t now_ns);
-};
-
-/* A word per task for the owner of the hook table: set it in the spawn
- * hook, read it in the others (the checker keeps its per-task state
- * there).  Every task spawned while a table is installed has one; for
- * another task the set is ignored and the get returns NULL. */
-void ax_task_set_hook_data(ax_task *t, void *data);
-void *ax_task_hook_data(const ax_task *t);
-
-/* Install a hook table (NULL removes it).  A table replaced while tasks
- * run must stay valid for good: a poll that began under it ends under it
- * (poll_begin and poll_end come from one table). */
-void ax_hooks_install(const ax_hooks *h);
-
-/* Advance the current runtime's virtual clock by ns (no-op on a real
- * clock); used by the checker to let an intercepted blocking sleep show
- * on the timeline.  Timers that come due fire at the next idle point. */
-void ax_clock_advance(uint64_t ns);
-bool ax_clock_is_virtual(void);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
-/* hooks.c - the scheduler's hook table.  The checker installs one; with
- * none installed every hook point is a single predictable branch. */
+/* hooks.c - the scheduler's hook table and the read-only accessors of
+ * asynclab/instrument.h.  The checker installs a table; with none
+ * installed every hook point is a single predictable branch. */
 #include "internal.h"
 
 const ax_hooks *ax__hooks;
@@ -44,4 +45,55 @@ void ax_hooks_install(const ax_hooks *h)
 		__atomic_store_n(&ax__hook_mask, 0u, __ATOMIC_RELEASE);
 		__atomic_store_n(&ax__hooks, NULL, __ATOMIC_RELEASE);
 	}
+}
+
+void ax_task_set_hook_data(ax_task *t, void *data)
+{
+	if (t && (t->state & T_EXT))
+		t->ext->hook_data = data;
+}
+
+/* --- read-only accessors ---------------------------------------------- */
+
+ax_rt *ax_task_rt(const ax_task *t)
+{
+	return ax__task_rt(t);
+}
+
+ax_future *ax_task_future(ax_task *t)
+{
+	return t->fut;
+}
+
+ax_task *ax_task_polling(void)
+{
+	ax_task *t = ax__cur_task;
+	if (t && atomic_load_explicit(&ax__task_rt(t)->running, memory_order_relaxed) != t)
+		return NULL;
+	return t;
+}
+
+ax_task *ax_rt_running(const ax_rt *rt)
+{
+	return atomic_load_explicit(&rt->running, memory_order_relaxed);
+}
+
+uint64_t ax_rt_polls(const ax_rt *rt)
+{
+	return atomic_load_explicit(&rt->polls, memory_order_relaxed);
+}
+
+uint64_t ax_rt_first_polls(const ax_rt *rt)
+{
+	return rt->first_polls;
+}
+
+pthread_t ax_rt_thread(const ax_rt *rt)
+{
+	return atomic_load_explicit(&rt->thread, memory_order_relaxed);
+}
+
+ax_task *ax_rt_root(const ax_rt *rt)
+{
+	return rt->root;
 }

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "asynclab.h"
+#include "asynclab/instrument.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -42,19 +43,22 @@ extern unsigned ax__hook_mask AX_HIDDEN;
 
 /* Task state bits.  Only the executor's thread reads or writes them;
  * other threads reach a task through the runtime's remote queue. */
+/* The bits asynclab/instrument.h reads inline are defined there. */
 enum {
-	T_QUEUED = 1u << 0,    /* in the run queue, or to be requeued after its poll */
+	T_QUEUED = AX__TASK_QUEUED, /* in the run queue, or to be requeued after its poll */
 	T_RUNNING = 1u << 1,   /* being polled */
-	T_DONE = 1u << 2,      /* finished: its future has been dropped */
+	T_DONE = AX__TASK_DONE, /* finished: its future has been dropped */
 	T_ABORT = 1u << 3,     /* abort requested */
 	T_CANCELLED = 1u << 4, /* finished by abort */
-	T_HANDLE = 1u << 5,    /* a JoinHandle is held */
+	T_HANDLE = AX__TASK_HANDLE, /* a JoinHandle is held */
 	T_FREE = 1u << 6,      /* slab slot not in use */
-	T_EXT = 1u << 7,       /* ext is allocated (and holds the id) */
+	T_EXT = AX__TASK_EXT,  /* ext is allocated (and holds the id) */
 };
 
-/* Rarely needed task data, allocated on demand. */
+/* Rarely needed task data, allocated on demand.  The hook word comes
+ * first: asynclab/instrument.h reads it inline. */
 typedef struct ax__task_ext {
+	void *hook_data;      /* the hook table owner's word (ax_task_set_hook_data) */
 	const char *name;
 	const ax_site *site;  /* spawn site */
 	ax_waker *join_waker; /* who awaits the JoinHandle (owned) */
@@ -62,7 +66,6 @@ typedef struct ax__task_ext {
 	ax_taskset *set;      /* the set this task belongs to, or NULL */
 	ax_task *set_prev, *set_next;
 	uint64_t id;	      /* the task's id, moved here from the header */
-	void *hook_data;      /* the hook table owner's word (ax_task_set_hook_data) */
 } ax__task_ext;
 
 /* A task: header plus its future, inline.  Lives in a slab chunk of its
@@ -86,11 +89,15 @@ static inline ax__task_ext *ax__task_ext_peek(const ax_task *t)
 	return (t->state & T_EXT) ? t->ext : NULL;
 }
 
-/* The hook table owner's word for t, inline for the hot hooks. */
-static inline void *ax__task_hook_data(const ax_task *t)
-{
-	return (t->state & T_EXT) ? t->ext->hook_data : NULL;
-}
+/* Instrumentation reads the task header through struct ax__task_head
+ * (asynclab/instrument.h): the two must agree. */
+_Static_assert(offsetof(struct ax_task, ext) == offsetof(struct ax__task_head, word) &&
+		       offsetof(struct ax_task, refs) == offsetof(struct ax__task_head, refs) &&
+		       offsetof(struct ax_task, state) == offsetof(struct ax__task_head, state) &&
+		       sizeof(((ax_task *)0)->state) == sizeof(uint32_t) &&
+		       sizeof(((ax_task *)0)->refs) == sizeof(uint32_t) &&
+		       offsetof(ax__task_ext, hook_data) == 0,
+	       "asynclab/instrument.h reads a task as struct ax__task_head");
 
 /* The slab that holds tasks (slab.c). */
 #define AX_SLAB_CHUNK (64u * 1024u)

@@ -305,17 +305,6 @@ uint64_t ax_task_id(const ax_task *t)
 	return e ? e->id : t->id;
 }
 
-void ax_task_set_hook_data(ax_task *t, void *data)
-{
-	if (t && (t->state & T_EXT))
-		t->ext->hook_data = data;
-}
-
-void *ax_task_hook_data(const ax_task *t)
-{
-	return t ? ax__task_hook_data(t) : NULL;
-}
-
 ax_task *ax_task_current(void)
 {
 	return ax__cur_task;

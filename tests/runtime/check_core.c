@@ -4,6 +4,8 @@
  * by seed, deadlock detection and the moved-future record. */
 #include "../testutil.h"
 
+#include <asynclab/instrument.h>
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>

@@ -3,6 +3,8 @@
  * polls, and the per-task hook word. */
 #include "../testutil.h"
 
+#include <asynclab/instrument.h>
+
 /* poll_end says how many futures had their first poll in the poll; a
  * table that replaces another is used with its own hooks. */
 typedef struct spin3 {

@@ -5,6 +5,8 @@
 #define _GNU_SOURCE /* pipe2 */
 #include "../testutil.h"
 
+#include <asynclab/instrument.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -3,6 +3,8 @@
  * hooks, on the virtual clock.  Notify is in check_notify.c. */
 #include "../testutil.h"
 
+#include <asynclab/instrument.h>
+
 #include <errno.h>
 #include <string.h>
 

@@ -3,6 +3,8 @@
  * it, and the checker hooks see each cancel, check and wait. */
 #include "../testutil.h"
 
+#include <asynclab/instrument.h>
+
 #include <errno.h>
 
 static uint64_t woke_at[16];
