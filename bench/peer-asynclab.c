@@ -10,7 +10,7 @@
  * and a vtable), the C counterpart of the state machines rustc compiles
  * tokio's async blocks into; child futures (yield, notified, send, recv)
  * live inline in their parent, as they do in Rust. */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,10 +1,12 @@
-/* asynclab.h - the public API of libasynclab, a poll-based executor runtime
- * that models Rust's futures in C: futures with a poll function, wakers,
- * an executor with spawn/join/abort, virtual and real time, an epoll
- * reactor, async synchronisation, combinators and streams.
+/* asynclab.h - the API of libasynclab for programs: a poll-based executor
+ * runtime that models Rust's futures in C: async functions, an executor
+ * with spawn/join/abort, virtual and real time, an epoll reactor, async
+ * synchronisation, combinators and streams.  Writing a future or a stream
+ * by hand (a poll function, wakers) takes <asynclab/future.h> as well.
  *
  * Conventions: public names start with ax_ (macros AX_), internal ones that
- * must be visible for the macros start with ax__.  Calls that can fail
+ * must be visible for the macros, or that are private fields of futures
+ * returned by value, start with ax__.  Calls that can fail
  * return 0 or a negative errno value.  Unless a prototype says otherwise,
  * runtime objects are used from the thread that runs their executor; only
  * wakers may be woken from any thread.  This header needs GNU C (gnu11):
@@ -120,20 +122,6 @@ struct ax_future {
 	uint32_t state;	 /* free for the future's own use; zero at creation */
 };
 
-/* Build a vtable for a future type T whose output field is named `out`. */
-#define AX_VT_OF(T, name_, poll_, drop_, flags_)                               \
-	{                                                                      \
-		.name = (name_), .poll = (poll_), .drop = (drop_),             \
-		.size = sizeof(T), .out_offset = offsetof(T, out),             \
-		.out_size = sizeof(((T *)0)->out), .flags = (flags_)           \
-	}
-/* The same for a future without an output. */
-#define AX_VT_NOOUT(T, name_, poll_, drop_)                                    \
-	{                                                                      \
-		.name = (name_), .poll = (poll_), .drop = (drop_),             \
-		.size = sizeof(T), .out_offset = 0, .out_size = 0, .flags = 0  \
-	}
-
 /* The hook table (asynclab/instrument.h).  Declared here because the
  * macros that create futures test it. */
 typedef struct ax_hooks ax_hooks;
@@ -178,14 +166,6 @@ ax_future *ax__box(const ax_future *f, size_t size);
 
 /* Drop (cancel) a boxed future and free it.  NULL is ignored. */
 void ax_future_free(ax_future *f);
-/* Drop a future that lives elsewhere (in a frame, on the stack). */
-void ax_future_drop(ax_future *f);
-/* The output of a ready future as an ax_val (see ax_val), and its error
- * when its output is an ax_res (0 otherwise). */
-ax_val ax_future_val(const ax_future *f);
-int ax_future_err(const ax_future *f);
-/* Copy the output of a ready future to dst (vt->out_size bytes). */
-void ax_future_take(const ax_future *f, void *dst);
 
 /* ------------------------------------------------------------------------
  * Async functions: a frame plus a poll function
@@ -334,18 +314,6 @@ void ax__frame_done(ax_frame *fr);
 		  (dst) = ((__typeof__(expr) *)(void *)self->ax_fr.child)->out, \
 		  __COUNTER__)
 
-/* Suspend the frame until it is polled again, without a child: the body
- * has arranged a wake-up itself (e.g. registered cx->waker). */
-#define AX__SUSPEND(n)                                                      \
-	do {                                                                \
-		self->ax_fr.await_site = AX_HERE;                           \
-		AX__SET_RESUME(AX__LBL(n));                                 \
-		return AX_PENDING;                                          \
-	AX__LBL(n) :;                                                       \
-		self->ax_fr.await_site = NULL;                              \
-	} while (0)
-#define AX_SUSPEND AX__SUSPEND(__COUNTER__)
-
 /* ------------------------------------------------------------------------
  * Runtime and executor
  * ------------------------------------------------------------------------ */
@@ -485,32 +453,14 @@ void ax__abort_cb(void *task);
 #define AX_ABORT_ON_DROP(h) ax_frame_own(&self->ax_fr, (h), ax__abort_cb)
 
 /* ------------------------------------------------------------------------
- * Wakers
- * ------------------------------------------------------------------------ */
-
-ax_waker *ax_waker_clone(ax_waker *w);
-/* Wake and release w.  Safe from any thread. */
-void ax_waker_wake(ax_waker *w);
-/* Wake without releasing w.  Safe from any thread. */
-void ax_waker_wake_by_ref(ax_waker *w);
-void ax_waker_drop(ax_waker *w);
-static inline ax_waker *ax_cx_waker(ax_cx *cx)
-{
-	return cx->waker;
-}
-/* True when a and b wake the same task (Rust's Waker::will_wake). */
-static inline bool ax_waker_will_wake(const ax_waker *a, const ax_waker *b)
-{
-	return a == b;
-}
-
-/* ------------------------------------------------------------------------
  * Time
  * ------------------------------------------------------------------------ */
 
 /* The current runtime's clock in ns (virtual or monotonic real). */
 uint64_t ax_now(void);
 
+/* A timer entry embedded in the futures that wait (private fields; a
+ * future written by hand waits by embedding an ax_sleep_t and polling it). */
 typedef struct ax__timer {
 	uint64_t deadline; /* ns on the runtime clock */
 	uint64_t seq;	   /* insertion order, breaks ties */
@@ -561,12 +511,14 @@ ax_stream *ax_interval_stream(ax_interval *iv);
 /* Set O_NONBLOCK on fd.  Returns 0 or -errno. */
 int ax_fd_set_nonblocking(int fd);
 
-typedef struct ax__io_wait {
+/* A descriptor readiness wait embedded in a future (its fields are
+ * private; <asynclab/future.h> has the calls). */
+typedef struct ax_io_wait {
 	int fd;
 	uint32_t events;   /* EPOLLIN / EPOLLOUT */
 	ax_waker *waker;   /* owned while registered */
-	struct ax__io_wait *next;
-} ax__io_wait;
+	struct ax_io_wait *next;
+} ax_io_wait;
 
 typedef struct ax_io_t {
 	ax_future base;
@@ -575,7 +527,7 @@ typedef struct ax_io_t {
 	void *buf;
 	size_t len;
 	size_t done;
-	ax__io_wait wait;
+	ax_io_wait wait;
 } ax_io_t;
 /* Read at most len bytes (one read). */
 ax_io_t ax_read(int fd, void *buf, size_t len) __attribute__((warn_unused_result));
@@ -593,7 +545,7 @@ typedef struct ax_accept_t {
 	ax_future base;
 	int out; /* the accepted descriptor (non-blocking) or -errno */
 	int fd;
-	ax__io_wait wait;
+	ax_io_wait wait;
 } ax_accept_t;
 ax_accept_t ax_accept(int listen_fd) __attribute__((warn_unused_result));
 
@@ -604,17 +556,11 @@ typedef struct ax_connect_t {
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	int started;
-	ax__io_wait wait;
+	ax_io_wait wait;
 } ax_connect_t;
 /* Connect fd (non-blocking socket) to addr. */
 ax_connect_t ax_connect(int fd, const struct sockaddr *addr, socklen_t len)
 	__attribute__((warn_unused_result));
-
-/* Low level: wake w when fd is ready for events (EPOLLIN/EPOLLOUT); the
- * wait entry must stay at one address until ax__io_unwait.  Returns 0 or
- * -errno. */
-int ax__io_wait_start(ax__io_wait *wt, int fd, uint32_t events, ax_waker *w);
-void ax__io_unwait(ax__io_wait *wt);
 
 /* ------------------------------------------------------------------------
  * Blocking work
@@ -639,7 +585,8 @@ ax_blocking_t ax_spawn_blocking(ax_blocking_fn fn, void *arg)
  * Synchronisation
  * ------------------------------------------------------------------------ */
 
-/* A list node by which a future waits on a primitive.  What the primitive
+/* A list node by which a future waits on a primitive (private fields).
+ * What the primitive
  * granted (a lock, a permit, a notification) is recorded in the waiting
  * future's base.state, which keeps the node at three words: a task parked
  * on a notify costs the task header plus a 64-byte ax_notified_t. */
@@ -906,21 +853,6 @@ uint64_t ax_retry_delay_ms(const ax_retry_opts *o, int attempt, uint64_t *rng);
  * holds them; adapters own the stream they wrap.
  * ------------------------------------------------------------------------ */
 
-typedef struct ax_stream_vt {
-	const char *name;
-	/* AX_READY with *item set, AX_DONE at the end, or AX_PENDING after
-	 * arranging a wake-up. */
-	ax_poll_t (*poll_next)(ax_stream *s, ax_cx *cx, ax_val *item);
-	void (*drop)(ax_stream *s); /* release everything, including s */
-} ax_stream_vt;
-struct ax_stream {
-	const ax_stream_vt *vt;
-};
-static inline ax_poll_t ax_stream_poll_next(ax_stream *s, ax_cx *cx,
-					    ax_val *item)
-{
-	return s->vt->poll_next(s, cx, item);
-}
 void ax_stream_free(ax_stream *s);
 
 /* The items of an array (copied). */

@@ -5,7 +5,7 @@
 
 #include "config.h"
 
-#include "asynclab.h"
+#include "asynclab/future.h"
 #include "asynclab/instrument.h"
 
 #include <errno.h>
@@ -138,7 +138,7 @@ typedef struct ax__remote {
 
 /* Per-descriptor reactor state (io.c). */
 typedef struct ax__fdslot {
-	ax__io_wait *waiters; /* registered waits, singly linked */
+	ax_io_wait *waiters; /* registered waits, singly linked */
 	uint32_t armed;	      /* events registered with epoll */
 	int in_epoll;
 } ax__fdslot;

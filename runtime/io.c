@@ -37,7 +37,7 @@ static ax__fdslot *slot_get(ax_rt *rt, int fd)
 static int rearm(ax_rt *rt, int fd, ax__fdslot *s)
 {
 	uint32_t want = 0;
-	for (ax__io_wait *w = s->waiters; w; w = w->next)
+	for (ax_io_wait *w = s->waiters; w; w = w->next)
 		want |= w->events;
 	if (want == s->armed && s->in_epoll)
 		return 0;
@@ -67,7 +67,7 @@ static int rearm(ax_rt *rt, int fd, ax__fdslot *s)
 	return 0;
 }
 
-int ax__io_wait_start(ax__io_wait *wt, int fd, uint32_t events, ax_waker *w)
+int ax_io_wait_start(ax_io_wait *wt, int fd, uint32_t events, ax_waker *w)
 {
 	ax_rt *rt = ax__cur_rt;
 	if (!rt)
@@ -94,13 +94,13 @@ int ax__io_wait_start(ax__io_wait *wt, int fd, uint32_t events, ax_waker *w)
 }
 
 /* Remove wt if it is still registered (its waker is dropped). */
-void ax__io_unwait(ax__io_wait *wt)
+void ax_io_unwait(ax_io_wait *wt)
 {
 	ax_rt *rt = ax__cur_rt;
 	if (!wt->waker || !rt || wt->fd >= rt->nfds)
 		return;
 	ax__fdslot *s = &rt->fds[wt->fd];
-	for (ax__io_wait **pp = &s->waiters; *pp; pp = &(*pp)->next) {
+	for (ax_io_wait **pp = &s->waiters; *pp; pp = &(*pp)->next) {
 		if (*pp == wt) {
 			*pp = wt->next;
 			rt->io_waiters--;
@@ -120,9 +120,9 @@ void ax__io_dispatch(ax_rt *rt, int fd, uint32_t events)
 	ax__fdslot *s = &rt->fds[fd];
 	/* Errors and hang-ups wake every waiter: their operation reports it. */
 	uint32_t hit = events | ((events & (EPOLLERR | EPOLLHUP)) ? (EPOLLIN | EPOLLOUT) : 0);
-	ax__io_wait **pp = &s->waiters;
+	ax_io_wait **pp = &s->waiters;
 	while (*pp) {
-		ax__io_wait *w = *pp;
+		ax_io_wait *w = *pp;
 		if (w->events & hit) {
 			*pp = w->next;
 			rt->io_waiters--;
@@ -164,13 +164,13 @@ static ssize_t io_write(ax_future *f, int fd, const void *buf, size_t len)
 }
 
 /* Wait for fd; returns PENDING, or READY with out set to an error. */
-static ax_poll_t io_wait(ax_future *f, ax__io_wait *wt, int fd, uint32_t ev,
+static ax_poll_t io_wait(ax_future *f, ax_io_wait *wt, int fd, uint32_t ev,
 			 ax_cx *cx, ssize_t *out)
 {
 	(void)f;
 	if (wt->waker)
 		return AX_PENDING; /* still registered: a spurious poll */
-	int r = ax__io_wait_start(wt, fd, ev, ax_waker_clone(cx->waker));
+	int r = ax_io_wait_start(wt, fd, ev, ax_waker_clone(cx->waker));
 	if (r < 0) {
 		ax_waker_drop(cx->waker); /* the clone */
 		*out = r;
@@ -199,7 +199,7 @@ static ax_poll_t io_poll(ax_future *f, ax_cx *cx)
 				return io_wait(f, &io->wait, io->fd,
 					       reading ? EPOLLIN : EPOLLOUT, cx, &io->out);
 			io->out = -errno;
-			ax__io_unwait(&io->wait);
+			ax_io_unwait(&io->wait);
 			return AX_READY;
 		}
 		io->done += (size_t)n;
@@ -207,7 +207,7 @@ static ax_poll_t io_poll(ax_future *f, ax_cx *cx)
 			io->out = (ssize_t)io->done;
 			/* Polled by another wake while still registered:
 			 * give the registration back now, not at drop. */
-			ax__io_unwait(&io->wait);
+			ax_io_unwait(&io->wait);
 			return AX_READY;
 		}
 	}
@@ -215,7 +215,7 @@ static ax_poll_t io_poll(ax_future *f, ax_cx *cx)
 
 static void io_drop(ax_future *f)
 {
-	ax__io_unwait(&((ax_io_t *)(void *)f)->wait);
+	ax_io_unwait(&((ax_io_t *)(void *)f)->wait);
 }
 
 static const ax_future_vt io_read_vt = AX_VT_OF(ax_io_t, "read", io_poll, io_drop, 0);
@@ -273,7 +273,7 @@ static ax_poll_t accept_poll(ax_future *f, ax_cx *cx)
 
 static void accept_drop(ax_future *f)
 {
-	ax__io_unwait(&((ax_accept_t *)(void *)f)->wait);
+	ax_io_unwait(&((ax_accept_t *)(void *)f)->wait);
 }
 
 static const ax_future_vt accept_vt =
@@ -321,7 +321,7 @@ static ax_poll_t connect_poll(ax_future *f, ax_cx *cx)
 
 static void connect_drop(ax_future *f)
 {
-	ax__io_unwait(&((ax_connect_t *)(void *)f)->wait);
+	ax_io_unwait(&((ax_connect_t *)(void *)f)->wait);
 }
 
 static const ax_future_vt connect_vt =

@@ -5,6 +5,7 @@
 #define ASYNCLAB_TESTUTIL_H
 
 #include <asynclab.h>
+#include <asynclab/future.h>
 #include <check.h>
 #include <stdlib.h>
 

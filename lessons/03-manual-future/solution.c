@@ -1,6 +1,7 @@
 /* Lesson 3: a future written by hand.  The reference solution: the
  * future registers its waker and sleeps until the courier wakes it. */
-#include <asynclab.h>
+#include <asynclab/future.h>
+#include <asynclab/future.h>
 #include <stdbool.h>
 #include <stdio.h>
 

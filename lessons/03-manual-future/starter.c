@@ -4,7 +4,8 @@
  * mailbox.  A courier task delivers one after 30 ms.  Run it: the parcel
  * does arrive, but the waiter is polled tens of thousands of times while
  * it waits.  Make it sleep until the courier wakes it. */
-#include <asynclab.h>
+#include <asynclab/future.h>
+#include <asynclab/future.h>
 #include <stdbool.h>
 #include <stdio.h>
 

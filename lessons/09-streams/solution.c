@@ -1,6 +1,7 @@
 /* Lesson 9: streams, processing items as they arrive.  The reference
  * solution: `while let Some(t) = stream.next().await` with ax_next. */
-#include <asynclab.h>
+#include <asynclab/future.h>
+#include <asynclab/future.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>

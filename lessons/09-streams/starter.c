@@ -3,7 +3,8 @@
  * A sensor stream yields a temperature every 50 ms, five in all.  A
  * reading over 30 must raise an alert at once.  Run it: every reading,
  * and the alert, is handled only at 250 ms, when the stream has ended. */
-#include <asynclab.h>
+#include <asynclab/future.h>
+#include <asynclab/future.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,8 @@
 /* Lesson 13: a future must not move after its first poll.  The reference
  * solution: the greeters are boxed, so removing one from the list moves
  * only pointers, never a future. */
-#include <asynclab.h>
+#include <asynclab/future.h>
+#include <asynclab/future.h>
 #include <stdio.h>
 #include <string.h>
 

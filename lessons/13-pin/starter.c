@@ -3,7 +3,8 @@
  * main drives three greeters by hand, keeping them in an array in its
  * frame and removing each one as it finishes.  Run it: ana is greeted
  * correctly, then cy is greeted twice and bo never is. */
-#include <asynclab.h>
+#include <asynclab/future.h>
+#include <asynclab/future.h>
 #include <stdio.h>
 #include <string.h>
 

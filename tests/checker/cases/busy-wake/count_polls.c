@@ -1,7 +1,7 @@
 /* A future that "waits" by counting its own polls: 500 wake-ups that do
  * nothing, alone on the executor.
  * expect: busy-wake 17 */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 typedef struct countdown_t {
 	ax_future base;

@@ -1,7 +1,7 @@
 /* A short spin (a few self-wakes while another task finishes) stays
  * under the threshold.
  * expect: none */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 typedef struct countdown_t {
 	ax_future base;

@@ -1,7 +1,7 @@
 /* A hand-written future waits for a flag by waking itself on every poll:
  * it never sleeps, it spins, and the clock cannot advance while it does.
  * expect: busy-wake 18 */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 static int flag;
 

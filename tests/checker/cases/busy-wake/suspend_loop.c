@@ -1,7 +1,7 @@
 /* The same spin written inside an async function: wake, suspend, check,
  * again and again.
  * expect: busy-wake 12 */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 static int ready;
 

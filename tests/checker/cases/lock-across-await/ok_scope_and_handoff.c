@@ -2,7 +2,7 @@
  * await, and a lock handed to a future that releases it while suspended
  * and takes it back when resumed (what a condition variable does).
  * expect: none */
-#include "asynclab.h"
+#include "asynclab/future.h"
 #include <pthread.h>
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;

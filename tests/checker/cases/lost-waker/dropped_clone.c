@@ -1,7 +1,7 @@
 /* The future clones the waker but drops the clone before returning
  * PENDING (as if a temporary held it).
  * expect: lost-waker 26 */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 typedef struct later_t {
 	ax_future base;

@@ -1,7 +1,7 @@
 /* A hand-written future returns PENDING without keeping the waker: no
  * one can ever wake the task again.
  * expect: lost-waker 26 */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 static int ready_flag;
 

@@ -1,6 +1,6 @@
 /* The future stores a clone of the waker; another task wakes it later.
  * expect: none */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 static int ready_flag;
 static ax_waker *parked;

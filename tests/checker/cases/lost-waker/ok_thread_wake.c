@@ -3,7 +3,7 @@
  * clock the runtime cannot wait for a thread it does not know about).
  * env: ASYNCLAB_CLOCK=real
  * expect: none */
-#include "asynclab.h"
+#include "asynclab/future.h"
 #include <pthread.h>
 #include <unistd.h>
 

@@ -1,7 +1,7 @@
 /* A future that wakes itself once before returning PENDING (what
  * yield_now does) is woken, not lost.
  * expect: none */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 typedef struct once_t {
 	ax_future base;

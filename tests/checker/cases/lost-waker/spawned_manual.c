@@ -1,7 +1,7 @@
 /* A hand-written future spawned as a task by itself: PENDING on its first
  * poll with no waker kept.  The finding names the spawn.
  * expect: lost-waker 23 */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 typedef struct never_t {
 	ax_future base;

@@ -2,7 +2,7 @@
  * compacts the array when one finishes: the others move after their
  * first poll.
  * expect: moved-future 19 */
-#include "asynclab.h"
+#include "asynclab/future.h"
 #include <string.h>
 
 typedef struct all3_t {

@@ -1,6 +1,6 @@
 /* A future is polled once, copied into another field, and polled there.
  * expect: moved-future 21 */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 typedef struct relay_t {
 	ax_future base;

@@ -1,7 +1,7 @@
 /* The same compaction over boxed futures: the pointers move, the futures
  * stay where they were first polled.
  * expect: none */
-#include "asynclab.h"
+#include "asynclab/future.h"
 #include <string.h>
 
 typedef struct all3_t {

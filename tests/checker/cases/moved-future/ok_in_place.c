@@ -1,6 +1,6 @@
 /* An inline future polled again and again at the same address.
  * expect: none */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 typedef struct wrap_t {
 	ax_future base;

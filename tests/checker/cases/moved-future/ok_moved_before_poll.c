@@ -1,7 +1,7 @@
 /* Futures may move freely before their first poll: built in one place,
  * copied into their final slot, then polled only there.
  * expect: none */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 typedef struct later_t {
 	ax_future base;

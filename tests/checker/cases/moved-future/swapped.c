@@ -2,7 +2,7 @@
  * goes first: both move after they were polled.
  * expect: moved-future 16
  * expect: moved-future 17 */
-#include "asynclab.h"
+#include "asynclab/future.h"
 
 typedef struct pair_t {
 	ax_future base;
