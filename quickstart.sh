@@ -7,7 +7,8 @@ set -eu
 cd "$(dirname "$0")"
 
 PKGS="build-essential autoconf automake libtool pkg-config check libncurses-dev
-libjansson-dev libdw-dev libcmark-dev tmux valgrind clang"
+libjansson-dev libdw-dev libcmark-dev libmicrohttpd-dev libcurl4-openssl-dev
+libsqlite3-dev tmux valgrind clang"
 
 missing=""
 for p in $PKGS; do

@@ -286,6 +286,10 @@ int axl_progress_load(const char *path, axl_progress **out, axl_diags *d);
  * *out, or -errno (-ENOENT when missing) / -EBADMSG when it is not a
  * progress document, with *out NULL and one "PATH: why" diagnostic. */
 int axl_progress_read(const char *path, axl_progress **out, axl_diags *d);
+/* Read a progress document already parsed (e.g. one pushed to the class
+ * server): 0 and a new progress in *out, -EBADMSG with why filled when it
+ * is not one, or -ENOMEM. */
+int axl_progress_from_doc(const json_t *doc, axl_progress **out, char *why, size_t whylen);
 /* Write atomically: a temporary file in the same folder, fsync, rename,
  * fsync of the folder. */
 int axl_progress_save(const axl_progress *p, const char *path);

@@ -12,13 +12,14 @@ libaxlessons_la_SOURCES = \
 	lessons/progress.c \
 	lessons/workspace.c \
 	lessons/course.c \
-	lessons/class.c
+	lessons/class.c \
+	lessons/classdb.c lessons/classdb.h
 libaxlessons_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DAXL_SRC_LESSONS='"$(abs_top_srcdir)/lessons"' \
 	-DAXL_INSTALLED_LESSONS='"$(pkgdatadir)/lessons"' \
 	-DAXL_BUILDDIR='"$(abs_top_builddir)"'
-libaxlessons_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-libaxlessons_la_LIBADD = $(JANSSON_LIBS)
+libaxlessons_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(SQLITE3_CFLAGS)
+libaxlessons_la_LIBADD = $(JANSSON_LIBS) $(SQLITE3_LIBS)
 # Programs that link it also link libaxcheck.la (axc_run).
 
 # The curriculum, one folder per lesson (dist copies folders recursively).

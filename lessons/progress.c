@@ -203,6 +203,18 @@ static bool parse_file(axl_progress *p, const char *path, char *why, size_t whyl
 	return ok;
 }
 
+int axl_progress_from_doc(const json_t *doc, axl_progress **out, char *why, size_t whylen)
+{
+	*out = NULL;
+	axl_progress *p = calloc(1, sizeof *p);
+	int rc = !p ? -ENOMEM : from_json(p, doc, why, whylen) ? 0 : -EBADMSG;
+	if (rc < 0)
+		axl_progress_free(p);
+	else
+		*out = p;
+	return rc;
+}
+
 int axl_progress_read(const char *path, axl_progress **out, axl_diags *d)
 {
 	*out = NULL;

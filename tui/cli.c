@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "serve.h"
 
 #include <asynclab.h>
 #include <errno.h>
@@ -14,10 +15,14 @@
 #include <unistd.h>
 
 static const cli_cmd commands[] = {
-	{ "init", "asynclab init [--course FILE] [DIR]",
+	{ "init", "asynclab init [--course FILE] [--class HOST:PORT --code CODE] [DIR]",
 	  "create a workspace with copies of the exercises (default ./asynclab-work)",
-	  "  --course FILE  keep only the lessons FILE lists, in its order, and store\n"
-	  "                 the course in the workspace (DIR/.asynclab/course)\n",
+	  "  --course FILE    keep only the lessons FILE lists, in its order, and store\n"
+	  "                   the course in the workspace (DIR/.asynclab/course)\n"
+	  "  --class HOST:PORT --code CODE\n"
+	  "                   join the class your instructor serves: every verify and\n"
+	  "                   hint then sends your progress there (also on an existing\n"
+	  "                   workspace, to join or move later)\n",
 	  cli_init_cmd },
 	{ "list", "asynclab list [--json]", "list the lessons and where you are",
 	  "  --json   one JSON document\n", cli_list },
@@ -52,6 +57,15 @@ static const cli_cmd commands[] = {
 	  "  --course FILE  the lessons of FILE, in its order (as ASYNCLAB_COURSE)\n"
 	  "exit status: 0 every PATH read, 1 some were skipped (said on stderr), 2 usage\n",
 	  cli_class },
+	{ "serve", "asynclab serve [--port N] [--bind ADDR] [--dir DIR]",
+	  "for instructors: the class server learners push their progress to",
+	  "  --port N     listen on port N (default 8470; 0: any free port)\n"
+	  "  --bind ADDR  listen on one IPv4 address only (default: every interface)\n"
+	  "  --dir DIR    keep the class in DIR/class.db (default ./asynclab-class)\n",
+	  cli_serve },
+	{ "push", "asynclab push",
+	  "send your progress to your class now (verify and hint do it in the background)",
+	  NULL, cli_push },
 	{ "lesson-lint", "asynclab lesson-lint DIR",
 	  "validate a lesson folder (or a folder of lessons): manifest, files, starter, solution",
 	  NULL, cli_lint },
@@ -91,7 +105,8 @@ void cli_print_help(const cli_cmd *c, FILE *out)
 		fprintf(out, "\noptions:\n%s", c->help);
 	fprintf(out, "  --help     this text\n  --version  the version\n");
 	if (strcmp(c->name, "init") && strcmp(c->name, "lesson-lint") && strcmp(c->name, "check") &&
-	    strcmp(c->name, "class"))
+	    strcmp(c->name, "class") && strcmp(c->name, "serve") &&
+	    strcmp(c->name, "push"))
 		fprintf(out, "\nLESSON is an id (join) or a number (4).\n");
 	fprintf(out, "See asynclab(1) for the workspace layout and environment variables.\n");
 }
@@ -215,6 +230,9 @@ int cli_open_workspace(cli *c)
 			c->ws->progress_path, strerror(-rc));
 		return CLI_USAGE;
 	}
+	/* Pushes a restart or an outage left queued go out now, in the
+	 * background. */
+	axw_push_resume(c->ws, "/proc/self/exe");
 	return 0;
 }
 
@@ -226,6 +244,9 @@ int cli_save_progress(cli *c)
 			c->ws->progress_path, strerror(-rc));
 		return CLI_FAIL;
 	}
+	/* In a class, the new progress goes to the server from a background
+	 * process: this command never waits on the network. */
+	axw_push_kick(c->ws, "/proc/self/exe");
 	return 0;
 }
 

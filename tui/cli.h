@@ -91,6 +91,12 @@ int cli_progress(int argc, char **argv);
 int cli_class(int argc, char **argv);
 int cli_lint(int argc, char **argv);
 int cli_check(int argc, char **argv);
+int cli_serve(int argc, char **argv);
+int cli_push(int argc, char **argv);
+/* Put c's workspace in the class at server (HOST:PORT) with its join
+ * code: check the code when the server answers, store the settings, send
+ * the progress.  Prints what happened; 0 or an exit status. */
+int cli_join_class(cli *c, const char *server, const char *code);
 
 /* Write one CSV field to out, quoted when it holds a comma, quote or
  * newline, then a comma or (last) a newline. */

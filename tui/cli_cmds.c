@@ -39,26 +39,29 @@ static int simple_args(const char *cmd, int argc, char **argv, const char *const
 	return -1;
 }
 
-/* Take "--course FILE" (or --course=FILE) out of argv; *course is FILE.
+/* Take "--NAME VALUE" (or --NAME=VALUE) out of argv; *value is VALUE
+ * (what says what it should be, for the message when it is missing).
  * Returns -1 when all is well, else the exit status. */
-static int take_course(const char *cmd, int *argc, char **argv, const char **course)
+static int take_value(const char *cmd, int *argc, char **argv, const char *name,
+		      const char *what, const char **value)
 {
+	size_t nl = strlen(name);
 	int o = 1, i = 1;
 	for (; i < *argc; i++) {
 		if (!strcmp(argv[i], "--"))
 			break;
 		const char *v;
-		if (!strncmp(argv[i], "--course=", 9)) {
-			v = argv[i] + 9;
-		} else if (!strcmp(argv[i], "--course")) {
+		if (!strncmp(argv[i], name, nl) && argv[i][nl] == '=') {
+			v = argv[i] + nl + 1;
+		} else if (!strcmp(argv[i], name)) {
 			v = i + 1 < *argc ? argv[++i] : "";
 		} else {
 			argv[o++] = argv[i];
 			continue;
 		}
 		if (!*v)
-			return cli_usage_error(cmd, "'--course' needs a file");
-		*course = v;
+			return cli_usage_error(cmd, "'%s' needs %s", name, what);
+		*value = v;
 	}
 	while (i < *argc)
 		argv[o++] = argv[i++];
@@ -70,11 +73,15 @@ static int take_course(const char *cmd, int *argc, char **argv, const char **cou
 int cli_init_cmd(int argc, char **argv)
 {
 	char *pos[1];
-	const char *course = NULL;
+	const char *course = NULL, *server = NULL, *code = NULL;
 	int np, rc = cli_help_version("init", argc, argv);
-	if (rc >= 0 || (rc = take_course("init", &argc, argv, &course)) >= 0 ||
+	if (rc >= 0 || (rc = take_value("init", &argc, argv, "--course", "a file", &course)) >= 0 ||
+	    (rc = take_value("init", &argc, argv, "--class", "HOST:PORT", &server)) >= 0 ||
+	    (rc = take_value("init", &argc, argv, "--code", "the class code", &code)) >= 0 ||
 	    (rc = simple_args("init", argc, argv, NULL, NULL, pos, 1, &np)) >= 0)
 		return rc;
+	if (!server != !code)
+		return cli_usage_error("init", "--class HOST:PORT and --code CODE go together");
 	cli c;
 	cli_init(&c, "init");
 	c.no_course = true;
@@ -139,6 +146,8 @@ int cli_init_cmd(int argc, char **argv)
 		       cli_rel(keep));
 	}
 	free(keep);
+	if (server && (rc = cli_join_class(&c, server, code)))
+		goto out;
 	printf("Next: cd %s, open exercises/%s.c in your editor, then run "
 	       "`asynclab verify %s`.\n", cli_rel(c.ws->root), c.cat->lessons[0]->folder,
 	       c.cat->lessons[0]->id);

@@ -10,3 +10,11 @@ tests_tui_check_tui_LDADD = $(CHECK_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
 # timeline, resize, NO_COLOR, quit.
 TESTS += tests/tui/e2e.sh
 EXTRA_DIST += tests/tui/e2e.sh bench/tui-latency
+
+# The workshop: the class store, the server on the loopback, the push queue.
+check_PROGRAMS += tests/tui/check_serve
+TESTS += tests/tui/check_serve
+tests_tui_check_serve_SOURCES = tests/tui/check_serve.c
+tests_tui_check_serve_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
+tests_tui_check_serve_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(TEST_LIBS) \
+	$(CURL_LIBS) $(JANSSON_LIBS)
