@@ -272,6 +272,17 @@ typedef struct axl_progress {
 	char *current;		/* the lesson the learner is on; NULL: none yet */
 	axl_lesson_progress *lessons;
 	size_t n;
+	/* The rest is private to lessons/progress*.c. */
+	size_t cap;		/* lessons allocated */
+	size_t *ix;		/* open-addressing index: id hash -> 1 + position;
+				   0 is an empty slot; ixcap is a power of two */
+	size_t ixcap;
+	struct axl_progress *base; /* the file as last read or written: a merge
+				   adds what changed since then to the file's
+				   newer contents */
+	json_t *extra;		/* top-level members this version does not know,
+				   written back as they were */
+	char *path;		/* the file it was loaded from or saved to */
 } axl_progress;
 
 #define AXL_IDLE_CAP_S 600	/* a gap longer than this is not counted as work */
@@ -290,9 +301,20 @@ int axl_progress_read(const char *path, axl_progress **out, axl_diags *d);
  * server): 0 and a new progress in *out, -EBADMSG with why filled when it
  * is not one, or -ENOMEM. */
 int axl_progress_from_doc(const json_t *doc, axl_progress **out, char *why, size_t whylen);
-/* Write atomically: a temporary file in the same folder, fsync, rename,
- * fsync of the folder. */
-int axl_progress_save(const axl_progress *p, const char *path);
+/* Save p to path, never losing another process's update: under the
+ * workspace's lock (flock on PATH.lock) the file is read again and what
+ * changed in p since it was loaded or last saved is merged into what the
+ * file holds now (attempts and time are added, hint levels and passes
+ * kept at their highest, the current lesson and the last failure taken
+ * from whichever side changed them); the result is written atomically (a
+ * temporary file in the same folder, fsync, rename, fsync of the folder)
+ * and becomes p's contents, so p also sees the others' updates.  A file
+ * that no longer parses is moved aside as axl_progress_load does. */
+int axl_progress_save(axl_progress *p, const char *path);
+/* Remove what a killed writer left next to path: PATH.tmp-PID files of
+ * processes that are gone.  Load does this under the lock.  Returns how
+ * many were removed. */
+int axl_progress_clean(const char *path);
 void axl_progress_free(axl_progress *p);
 /* The entry for a lesson id, created when missing. */
 axl_lesson_progress *axl_progress_get(axl_progress *p, const char *id);
@@ -427,7 +449,10 @@ char *axl_check_message_generic(const axl_check *k);
 
 /* Reveal the next hint level of l (recording it in p): *level is the level
  * shown (1..nhints) and *text its contents (malloc'd).  Once every level is
- * revealed the last one is shown again.  -ENOENT when there are no hints. */
+ * revealed the last one is shown again.  -ENOENT when there are no hints.
+ * When p was loaded from a file, the level is taken from the file and the
+ * new one saved to it under the lock, so hints asked for in parallel each
+ * count (a save error is returned, with *text set). */
 int axl_hint_next(axl_progress *p, const axl_lesson *l, int *level, char **text);
 /* The reference solution's text, only once the lesson has passed:
  * -EACCES before that. */

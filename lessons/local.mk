@@ -9,7 +9,9 @@ libaxlessons_la_SOURCES = \
 	lessons/engine_verify.c \
 	lessons/engine_lint.c \
 	lessons/engine_util.c \
+	lessons/progress.h \
 	lessons/progress.c \
+	lessons/progress_store.c \
 	lessons/workspace.c \
 	lessons/course.c \
 	lessons/class.c \

@@ -1,22 +1,19 @@
 /* progress.c - the learner's progress (current lesson; per lesson: passed,
- * attempts, hint levels, time spent) kept as a small JSON document in the
- * workspace.  Writes are atomic (temp file, fsync, rename) so a crash never
- * leaves half a file; a file that does not parse is renamed aside and
- * reported, never silently dropped. */
+ * attempts, hint levels, time spent) as a model: lookups through a hash
+ * index (a progress file may hold tens of thousands of entries, and a
+ * linear search per entry made loading one quadratic), the updates a
+ * verification, a hint or activity make, and the JSON document
+ * progress.json holds.  Reading and writing the file, under the
+ * workspace's lock, is progress_store.c. */
 #include "config.h"
 
-#include "engine.h"
+#include "progress.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-#define PROGRESS_VERSION 1
 
 void axl_progress_free(axl_progress *p)
 {
@@ -28,15 +25,55 @@ void axl_progress_free(axl_progress *p)
 	}
 	free(p->lessons);
 	free(p->current);
+	free(p->ix);
+	axl_progress_free(p->base);
+	json_decref(p->extra);
+	free(p->path);
 	free(p);
+}
+
+/* FNV-1a: ids are short strings; any decent spread will do. */
+static size_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of id in the index: the one holding it, or the empty one where
+ * it would go. */
+static size_t slot(const axl_progress *p, const char *id)
+{
+	size_t mask = p->ixcap - 1, i = hash(id) & mask;
+	while (p->ix[i] && strcmp(p->lessons[p->ix[i] - 1].id, id))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Keep the index at most half full, so probes stay short. */
+static int index_grow(axl_progress *p)
+{
+	if (p->ixcap && (p->n + 1) * 2 <= p->ixcap)
+		return 0;
+	size_t cap = p->ixcap ? p->ixcap * 2 : 64;
+	size_t *ix = calloc(cap, sizeof *ix);
+	if (!ix)
+		return -ENOMEM;
+	free(p->ix);
+	p->ix = ix;
+	p->ixcap = cap;
+	for (size_t k = 0; k < p->n; k++)
+		p->ix[slot(p, p->lessons[k].id)] = k + 1;
+	return 0;
 }
 
 static axl_lesson_progress *find(const axl_progress *p, const char *id)
 {
-	for (size_t i = 0; p && id && i < p->n; i++)
-		if (!strcmp(p->lessons[i].id, id))
-			return &p->lessons[i];
-	return NULL;
+	if (!p || !id || !p->ixcap)
+		return NULL;
+	size_t i = p->ix[slot(p, id)];
+	return i ? &p->lessons[i - 1] : NULL;
 }
 
 const axl_lesson_progress *axl_progress_find(const axl_progress *p, const char *id)
@@ -49,16 +86,45 @@ axl_lesson_progress *axl_progress_get(axl_progress *p, const char *id)
 	axl_lesson_progress *lp = find(p, id);
 	if (lp || !p || !id)
 		return lp;
-	axl_lesson_progress *nl = realloc(p->lessons, (p->n + 1) * sizeof *nl);
-	if (!nl)
+	if (index_grow(p) < 0)
 		return NULL;
-	p->lessons = nl;
-	lp = &nl[p->n];
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		axl_lesson_progress *nl = realloc(p->lessons, cap * sizeof *nl);
+		if (!nl)
+			return NULL;
+		p->lessons = nl;
+		p->cap = cap;
+	}
+	lp = &p->lessons[p->n];
 	memset(lp, 0, sizeof *lp);
 	if (!(lp->id = strdup(id)))
 		return NULL;
-	p->n++;
+	p->ix[slot(p, id)] = ++p->n;
 	return lp;
+}
+
+axl_progress *axl__progress_copy(const axl_progress *p)
+{
+	axl_progress *c = calloc(1, sizeof *c);
+	if (!c || (p->current && axl_progress_set_current(c, p->current) < 0))
+		goto fail;
+	for (size_t i = 0; i < p->n; i++) {
+		const axl_lesson_progress *from = &p->lessons[i];
+		axl_lesson_progress *to = axl_progress_get(c, from->id);
+		if (!to)
+			goto fail;
+		char *id = to->id;
+		*to = *from;
+		to->id = id;
+		to->last_failed = NULL;
+		if (from->last_failed && !(to->last_failed = strdup(from->last_failed)))
+			goto fail;
+	}
+	return c;
+fail:
+	axl_progress_free(c);
+	return NULL;
 }
 
 int axl_progress_set_current(axl_progress *p, const char *id)
@@ -90,7 +156,8 @@ void axl_progress_record(axl_progress *p, const axl_catalog *c, const axl_lesson
 	axl_lesson_progress *lp = axl_progress_get(p, l->id);
 	if (!lp)
 		return;
-	lp->attempts++;
+	if (lp->attempts < INT_MAX)
+		lp->attempts++;
 	free(lp->last_failed);
 	lp->last_failed = NULL;
 	for (size_t i = 0; i < r->nmarks; i++)
@@ -122,7 +189,7 @@ void axl_progress_record(axl_progress *p, const axl_catalog *c, const axl_lesson
 json_t *axl_progress_to_json(const axl_progress *p)
 {
 	json_t *lessons = json_object();
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = 0; lessons && i < p->n; i++) {
 		const axl_lesson_progress *lp = &p->lessons[i];
 		json_object_set_new(lessons, lp->id,
 			json_pack("{s:b, s:i, s:i, s:I, s:I, s:I, s:s?}",
@@ -132,204 +199,15 @@ json_t *axl_progress_to_json(const axl_progress *p)
 				  "passed_at", (json_int_t)lp->passed_at,
 				  "last_failed", lp->last_failed));
 	}
-	return json_pack("{s:i, s:s?, s:o}", "version", PROGRESS_VERSION, "current",
-			 p->current, "lessons", lessons);
-}
-
-/* Fill p from a parsed document; false when it is not a progress file. */
-static bool from_json(axl_progress *p, const json_t *doc, char *why, size_t whylen)
-{
-	if (!json_is_object(doc)) {
-		snprintf(why, whylen, "not a JSON object");
-		return false;
-	}
-	if (json_integer_value(json_object_get(doc, "version")) != PROGRESS_VERSION) {
-		snprintf(why, whylen, "no \"version\": %d", PROGRESS_VERSION);
-		return false;
-	}
-	const json_t *cur = json_object_get(doc, "current");
-	if (cur && !json_is_null(cur) && !json_is_string(cur)) {
-		snprintf(why, whylen, "\"current\" is not a string");
-		return false;
-	}
-	if (json_is_string(cur))
-		axl_progress_set_current(p, json_string_value(cur));
-	json_t *ls = json_object_get(doc, "lessons"), *v;
+	json_t *doc = json_pack("{s:i, s:s?, s:o}", "version", AXL_PROGRESS_VERSION, "current",
+				p->current, "lessons", lessons);
 	const char *k;
-	if (ls && !json_is_object(ls)) {
-		snprintf(why, whylen, "\"lessons\" is not an object");
-		return false;
-	}
-	json_object_foreach(ls, k, v) {
-		if (!json_is_object(v)) {
-			snprintf(why, whylen, "lesson \"%s\" is not an object", k);
-			return false;
-		}
-		axl_lesson_progress *lp = axl_progress_get(p, k);
-		if (!lp)
-			return false;
-		lp->passed = json_is_true(json_object_get(v, "passed"));
-		lp->attempts = (int)json_integer_value(json_object_get(v, "attempts"));
-		lp->hints = (int)json_integer_value(json_object_get(v, "hints"));
-		lp->time_s = json_integer_value(json_object_get(v, "time_s"));
-		lp->last_active = json_integer_value(json_object_get(v, "last_active"));
-		lp->passed_at = json_integer_value(json_object_get(v, "passed_at"));
-		const char *lf = json_string_value(json_object_get(v, "last_failed"));
-		lp->last_failed = lf ? strdup(lf) : NULL;
-		if (lp->attempts < 0 || lp->hints < 0 || lp->time_s < 0) {
-			snprintf(why, whylen, "lesson \"%s\" has a negative count", k);
-			return false;
-		}
-	}
-	return true;
-}
-
-static void stamp(char *buf, size_t n, time_t t)
-{
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(buf, n, "%Y%m%d-%H%M%S", &tm);
-}
-
-/* Parse path into p; false with why filled when it is not a progress file. */
-static bool parse_file(axl_progress *p, const char *path, char *why, size_t whylen)
-{
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (!doc)
-		snprintf(why, whylen, "line %d: %s", jerr.line, jerr.text);
-	bool ok = doc && from_json(p, doc, why, whylen);
-	json_decref(doc);
-	return ok;
-}
-
-int axl_progress_from_doc(const json_t *doc, axl_progress **out, char *why, size_t whylen)
-{
-	*out = NULL;
-	axl_progress *p = calloc(1, sizeof *p);
-	int rc = !p ? -ENOMEM : from_json(p, doc, why, whylen) ? 0 : -EBADMSG;
-	if (rc < 0)
-		axl_progress_free(p);
-	else
-		*out = p;
-	return rc;
-}
-
-int axl_progress_read(const char *path, axl_progress **out, axl_diags *d)
-{
-	*out = NULL;
-	if (access(path, R_OK) != 0) {
-		int err = errno;
-		axl_diags_add(d, "%s: %s", path, strerror(err));
-		return -err;
-	}
-	axl_progress *p = calloc(1, sizeof *p);
-	if (!p)
-		return -ENOMEM;
-	char why[256];
-	if (!parse_file(p, path, why, sizeof why)) {
-		axl_progress_free(p);
-		axl_diags_add(d, "%s: not a valid progress file (%s)", path, why);
-		return -EBADMSG;
-	}
-	*out = p;
-	return 0;
-}
-
-int axl_progress_load(const char *path, axl_progress **out, axl_diags *d)
-{
-	axl_progress *p = calloc(1, sizeof *p);
-	*out = p;
-	if (!p)
-		return -ENOMEM;
-	if (access(path, F_OK) != 0)
-		return errno == ENOENT ? 0 : -errno;
-	char why[256];
-	if (parse_file(p, path, why, sizeof why))
-		return 0;
-	/* Keep the bad file for the learner (or an instructor) to look at, and
-	 * start again from empty progress. */
-	axl_progress_free(p);
-	*out = p = calloc(1, sizeof *p);
-	char ts[32], *aside = NULL;
-	stamp(ts, sizeof ts, time(NULL));
-	if (asprintf(&aside, "%s.corrupt-%s", path, ts) < 0)
-		return -ENOMEM;
-	if (rename(path, aside) == 0)
-		axl_diags_add(d, "%s: not a valid progress file (%s); kept it as %s and started "
-				 "with empty progress", path, why, aside);
-	else
-		axl_diags_add(d, "%s: not a valid progress file (%s); could not move it aside "
-				 "(%s), so it is left as it is", path, why, strerror(errno));
-	free(aside);
-	return p ? -EBADMSG : -ENOMEM;
-}
-
-int axl_write_atomic(const char *path, const char *data, size_t len)
-{
-	char *tmp = NULL, *dcopy = strdup(path);
-	if (!dcopy || asprintf(&tmp, "%s.tmp-%ld", path, (long)getpid()) < 0) {
-		free(dcopy);
-		return -ENOMEM;
-	}
-	int rc = 0;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		rc = -errno;
-		goto out;
-	}
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			rc = w < 0 ? -errno : -EIO;
-			break;
-		}
-		off += (size_t)w;
-	}
-	if (!rc && fsync(fd) != 0)
-		rc = -errno;
-	if (close(fd) != 0 && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path) != 0)
-		rc = -errno;
-	if (rc) {
-		unlink(tmp);
-		goto out;
-	}
-	/* Make the rename itself durable. */
-	int dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-out:
-	free(tmp);
-	free(dcopy);
-	return rc;
-}
-
-int axl_progress_save(const axl_progress *p, const char *path)
-{
-	json_t *doc = axl_progress_to_json(p);
-	if (!doc)
-		return -ENOMEM;
-	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(doc);
-	if (!text)
-		return -ENOMEM;
-	size_t len = strlen(text);
-	char *nl = realloc(text, len + 2);
-	if (!nl) {
-		free(text);
-		return -ENOMEM;
-	}
-	nl[len] = '\n';
-	nl[len + 1] = '\0';
-	int rc = axl_write_atomic(path, nl, len + 1);
-	free(nl);
-	return rc;
+	json_t *v;
+	/* Members a newer version wrote stay, after ours. */
+	json_object_foreach(p->extra, k, v)
+		if (doc && !json_object_get(doc, k))
+			json_object_set(doc, k, v);
+	return doc;
 }
 
 int axl_hint_next(axl_progress *p, const axl_lesson *l, int *level, char **text)
@@ -337,24 +215,41 @@ int axl_hint_next(axl_progress *p, const axl_lesson *l, int *level, char **text)
 	*text = NULL;
 	if (l->nhints <= 0)
 		return -ENOENT;
+	/* Under the lock, from the file as it is now: parallel hints count. */
+	int lock = -1, rc = 0;
+	if (p->path) {
+		if ((lock = axl__progress_lock(p->path)) < 0)
+			return lock;
+		if ((rc = axl__progress_refresh(p, p->path, NULL)) < 0)
+			goto out;
+	}
 	axl_lesson_progress *lp = axl_progress_get(p, l->id);
-	if (!lp)
-		return -ENOMEM;
+	if (!lp) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	int lv = lp->hints + 1 > l->nhints ? l->nhints : lp->hints + 1;
 	char name[16];
 	snprintf(name, sizeof name, "hint%d.md", lv);
 	char *path = axl_lesson_path(l, name);
-	if (!path)
-		return -ENOMEM;
+	if (!path) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	*text = axl_read_file(path, NULL);
-	int err = errno;
+	rc = *text ? 0 : -errno;
 	free(path);
-	if (!*text)
-		return -err;
+	if (rc < 0)
+		goto out;
 	if (lv > lp->hints)
 		lp->hints = lv;
 	*level = lv;
-	return 0;
+	if (lock >= 0)
+		rc = axl__progress_write(p, p->path);
+out:
+	if (lock >= 0)
+		axl__progress_unlock(lock);
+	return rc;
 }
 
 int axl_solution(const axl_progress *p, const axl_lesson *l, char **text)

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #define TINY_INI                                                                      \
 	"[lesson]\nid = tiny\ntitle = Tiny: add two numbers\norder = 0\nconcept = adding\n" \
@@ -175,9 +176,8 @@ END_TEST
 
 START_TEST(progress_write_is_atomic)
 {
-	/* A save that cannot complete leaves the old file whole: here the
-	 * target is a directory, so the rename fails after the temp file was
-	 * written, and the temp file is cleaned up. */
+	/* A save that cannot complete leaves the old file whole and no
+	 * temporary file behind: here the target is a directory. */
 	char *dirpath = fx_path(top, "progress.json");
 	ck_assert_int_eq(mkdir(dirpath, 0755), 0);
 	fx_write(dirpath, "keep", "x");
@@ -225,6 +225,158 @@ START_TEST(progress_corrupt_is_kept)
 	ck_assert(fx_diag_has(&d, "not a JSON object"));
 	axl_progress_free(p);
 	axl_diags_free(&d);
+	free(path);
+}
+END_TEST
+
+/* A failing verification's result, as axl_progress_record takes it. */
+static const axl_result failed_run = { .passed = false };
+
+START_TEST(progress_merges_concurrent_updates)
+{
+	axl_workspace *w = NULL;
+	ck_assert_int_eq(axl_workspace_init("ws", cat, &w, NULL), 0);
+	const char *path = w->progress_path;
+	const axl_lesson *tl = cat->lessons[0], *two = cat->lessons[1];
+	/* The lab and two commands, each loaded before the others saved. */
+	axl_progress *lab = NULL, *a = NULL, *b = NULL;
+	ck_assert_int_eq(axl_progress_load(path, &lab, NULL), 0);
+	ck_assert_int_eq(axl_progress_load(path, &a, NULL), 0);
+	ck_assert_int_eq(axl_progress_load(path, &b, NULL), 0);
+	axl_progress_touch(lab, "tiny", 1000);
+	axl_progress_record(a, cat, tl, &failed_run, 2000);
+	axl_progress_record(a, cat, tl, &failed_run, 2001);
+	ck_assert_int_eq(axl_progress_save(a, path), 0);
+	axl_progress_record(b, cat, tl, &failed_run, 2002);
+	axl_progress_set_current(b, "two");
+	ck_assert_int_eq(axl_progress_save(b, path), 0);
+	/* A hint in another terminal, from a progress loaded before both
+	 * saves: the level comes from the file, and is saved at once. */
+	axl_progress *h = NULL;
+	ck_assert_int_eq(axl_progress_load(path, &h, NULL), 0);
+	int level = 0;
+	char *text = NULL;
+	ck_assert_int_eq(axl_hint_next(h, two, &level, &text), 0);
+	free(text);
+	ck_assert_int_eq(axl_hint_next(a, two, &level, &text), 0);
+	free(text);
+	ck_assert_int_eq(level, 2); /* a saw h's level under the lock */
+	/* The lab, loaded first, saves last: nothing is lost or undone. */
+	axl_progress_touch(lab, "tiny", 1030);
+	ck_assert_int_eq(axl_progress_save(lab, path), 0);
+
+	axl_progress *q = NULL;
+	ck_assert_int_eq(axl_progress_load(path, &q, NULL), 0);
+	ck_assert_int_eq(axl_progress_find(q, "tiny")->attempts, 3);
+	ck_assert_int_eq(axl_progress_find(q, "two")->hints, 2);
+	/* a's second attempt a second after its first, and the lab's 30 s. */
+	ck_assert_int_eq(axl_progress_find(q, "tiny")->time_s, 31);
+	ck_assert_str_eq(q->current, "two");
+	/* The lab's copy now holds everyone's updates too. */
+	ck_assert_int_eq(axl_progress_find(lab, "tiny")->attempts, 3);
+	ck_assert_int_eq(axl_progress_find(lab, "two")->hints, 2);
+	/* Saving again adds nothing twice. */
+	ck_assert_int_eq(axl_progress_save(lab, path), 0);
+	ck_assert_int_eq(axl_progress_save(a, path), 0);
+	axl_progress_free(q);
+	ck_assert_int_eq(axl_progress_load(path, &q, NULL), 0);
+	ck_assert_int_eq(axl_progress_find(q, "tiny")->attempts, 3);
+	axl_progress_free(q);
+	axl_progress_free(lab);
+	axl_progress_free(a);
+	axl_progress_free(b);
+	axl_progress_free(h);
+	axl_workspace_free(w);
+}
+END_TEST
+
+START_TEST(progress_keeps_members_it_does_not_know)
+{
+	char *path = fx_path(top, "progress.json");
+	fx_write(top, "progress.json", "{\"version\": 1, \"current\": null, \"learner\": "
+				       "{\"name\": \"Ada\"}, \"lessons\": {}}\n");
+	axl_progress *p = NULL;
+	ck_assert_int_eq(axl_progress_load(path, &p, NULL), 0);
+	axl_progress_record(p, cat, cat->lessons[0], &failed_run, 100);
+	ck_assert_int_eq(axl_progress_save(p, path), 0);
+	json_t *doc = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(doc, "learner"), "name")),
+			 "Ada");
+	json_decref(doc);
+	axl_progress_free(p);
+	free(path);
+}
+END_TEST
+
+/* A killed save leaves PATH.tmp-PID: the next load removes it when that
+ * process is gone, and only then. */
+START_TEST(progress_leftovers_removed)
+{
+	char *path = fx_path(top, "progress.json");
+	pid_t gone = fork();
+	if (gone == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(gone, NULL, 0), gone);
+	char dead[64], live[64];
+	snprintf(dead, sizeof dead, "progress.json.tmp-%d", (int)gone);
+	snprintf(live, sizeof live, "progress.json.tmp-%d", (int)getppid());
+	fx_write(top, dead, "{\"version\": 1, \"lessons\": {}}");
+	fx_write(top, live, "{\"version\": 1, \"lessons\": {}}");
+	fx_write(top, "progress.json.tmp-x", "not ours");
+	axl_progress *p = NULL;
+	ck_assert_int_eq(axl_progress_load(path, &p, NULL), 0);
+	ck_assert_int_eq(access(dead, F_OK), -1);
+	ck_assert_int_eq(access(live, F_OK), 0);
+	ck_assert_int_eq(access("progress.json.tmp-x", F_OK), 0);
+	axl_progress_free(p);
+	free(path);
+}
+END_TEST
+
+/* Big files: 40 000 entries (a linear search per entry made this
+ * quadratic: seconds natively, far past the test's timeout under
+ * valgrind) with long strings, over 6 MB, and out-of-range counts. */
+START_TEST(progress_big_file)
+{
+	enum { N = 40000 };
+	char *path = fx_path(top, "progress.json");
+	axl_progress *p = calloc(1, sizeof *p);
+	char id[32], lf[200];
+	memset(lf, 'x', sizeof lf - 1);
+	lf[sizeof lf - 1] = '\0';
+	for (int i = 0; i < N; i++) {
+		snprintf(id, sizeof id, "lesson-%d", i);
+		axl_lesson_progress *lp = axl_progress_get(p, id);
+		ck_assert_ptr_nonnull(lp);
+		lp->attempts = i;
+		lp->last_failed = strdup(lf);
+	}
+	ck_assert_int_eq(axl_progress_save(p, path), 0);
+	axl_progress_free(p);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_gt(st.st_size, 6 << 20);
+	ck_assert_int_eq(axl_progress_load(path, &p, NULL), 0);
+	ck_assert_uint_eq(p->n, N);
+	for (int i = 0; i < N; i++) {
+		snprintf(id, sizeof id, "lesson-%d", i);
+		const axl_lesson_progress *lp = axl_progress_find(p, id);
+		ck_assert_ptr_nonnull(lp);
+		ck_assert_int_eq(lp->attempts, i);
+	}
+	ck_assert_ptr_null(axl_progress_find(p, "lesson-40000"));
+	axl_progress_free(p);
+
+	/* Counts that do not fit are refused, not wrapped to negative. */
+	fx_write(top, "big.json", "{\"version\": 1, \"lessons\": {\"tiny\": "
+				  "{\"attempts\": 4294967294, \"hints\": 1}}}");
+	char *big = fx_path(top, "big.json");
+	axl_diags d = { 0 };
+	ck_assert_int_eq(axl_progress_read(big, &p, &d), -EBADMSG);
+	ck_assert(fx_diag_has(&d, "too large"));
+	axl_diags_free(&d);
+	free(big);
 	free(path);
 }
 END_TEST
@@ -401,6 +553,74 @@ START_TEST(cli_init_and_lint)
 }
 END_TEST
 
+/* Run `asynclab ARGS` rounds times in a new process; returns its pid. */
+static pid_t cli_bg(const char *args, int rounds)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid)
+		return pid;
+	char *cmd = NULL;
+	if (asprintf(&cmd, "%s %s >/dev/null 2>&1 </dev/null", AXL_TEST_ASYNCLAB, args) < 0)
+		_exit(99);
+	for (int i = 0; i < rounds; i++)
+		if (!WIFEXITED(system(cmd)))
+			_exit(98);
+	_exit(0);
+}
+
+/* Ten verifications in parallel, twice, hints asked for meanwhile, and
+ * the lab's save path (load once, then record and save again and again)
+ * running through it all: every attempt and every hint level counts. */
+START_TEST(cli_parallel_updates_all_count)
+{
+	enum { VERIFIERS = 10, ROUNDS = 2, HINTS = 6, LAB_SAVES = 30 };
+	char *two = fx_path(lessons, "01-two");
+	for (int i = 3; i <= 8; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "hint%d.md", i);
+		fx_write(two, name, "a further hint\n");
+	}
+	ck_assert_int_eq(cli("init ws"), 0);
+	setenv("ASYNCLAB_WORKSPACE", "ws", 1);
+	pid_t kids[VERIFIERS + HINTS + 1];
+	int nk = 0;
+	for (int i = 0; i < VERIFIERS; i++)
+		kids[nk++] = cli_bg("verify tiny", ROUNDS);
+	for (int i = 0; i < HINTS; i++)
+		kids[nk++] = cli_bg("hint two", 1);
+	pid_t lab = fork();
+	if (lab == 0) {
+		axl_progress *p = NULL;
+		if (axl_progress_load("ws/.asynclab/progress.json", &p, NULL) < 0)
+			_exit(1);
+		for (int i = 0; i < LAB_SAVES; i++) {
+			axl_progress_record(p, cat, cat->lessons[1], &failed_run, time(NULL));
+			if (axl_progress_save(p, "ws/.asynclab/progress.json") < 0)
+				_exit(2);
+			usleep(20000);
+		}
+		axl_progress_free(p);
+		_exit(0);
+	}
+	kids[nk++] = lab;
+	for (int i = 0; i < nk; i++) {
+		int st = -1;
+		ck_assert_int_eq(waitpid(kids[i], &st, 0), kids[i]);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child %d: status %d", i, st);
+	}
+	axl_progress *q = NULL;
+	ck_assert_int_eq(axl_progress_load("ws/.asynclab/progress.json", &q, NULL), 0);
+	ck_assert_int_eq(axl_progress_find(q, "tiny")->attempts, VERIFIERS * ROUNDS);
+	ck_assert_int_eq(axl_progress_find(q, "two")->attempts, LAB_SAVES);
+	ck_assert_int_eq(axl_progress_find(q, "two")->hints, HINTS);
+	ck_assert_int_eq(count_entries("ws/.asynclab", "progress.json.tmp"), 0);
+	axl_progress_free(q);
+	unsetenv("ASYNCLAB_WORKSPACE");
+	free(two);
+}
+END_TEST
+
 static Suite *workspace_suite(void)
 {
 	Suite *s = suite_create("lessons-workspace");
@@ -411,8 +631,19 @@ static Suite *workspace_suite(void)
 	tcase_add_test(tc, progress_save_and_reload);
 	tcase_add_test(tc, progress_write_is_atomic);
 	tcase_add_test(tc, progress_corrupt_is_kept);
+	tcase_add_test(tc, progress_merges_concurrent_updates);
+	tcase_add_test(tc, progress_keeps_members_it_does_not_know);
+	tcase_add_test(tc, progress_leftovers_removed);
 	tcase_add_test(tc, reset_keeps_a_backup);
 	tcase_add_test(tc, hints_and_gated_solution);
+	suite_add_tcase(s, tc);
+
+	/* Big inputs take a while under valgrind; the timeout is only a
+	 * safety net, never the thing measured (bench/progress-load is). */
+	tc = tcase_create("big");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, progress_big_file);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cli");
@@ -420,6 +651,7 @@ static Suite *workspace_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, cli_exit_statuses);
 	tcase_add_test(tc, cli_init_and_lint);
+	tcase_add_test(tc, cli_parallel_updates_all_count);
 	suite_add_tcase(s, tc);
 	return s;
 }
