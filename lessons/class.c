@@ -431,6 +431,9 @@ char *axl_check_message_generic(const axl_check *k)
 	case AXL_CHECK_HARNESS:
 		snprintf(exp, sizeof exp, "the harness passes");
 		break;
+	case AXL_CHECK_FRAME_LOCALS:
+		snprintf(exp, sizeof exp, "every local used across an await in the frame");
+		break;
 	case AXL_CHECK_OUTPUT:
 		break;
 	}

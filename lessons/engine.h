@@ -37,7 +37,8 @@ typedef enum axl_check_kind {
 	AXL_CHECK_FINDING,
 	AXL_CHECK_NO_FINDING,
 	AXL_CHECK_EXIT,
-	AXL_CHECK_HARNESS
+	AXL_CHECK_HARNESS,
+	AXL_CHECK_FRAME_LOCALS
 } axl_check_kind;
 
 /* The name of a kind as written in lesson.ini ("no-finding"). */
@@ -72,12 +73,14 @@ typedef struct axl_lesson {
 	uint64_t seed;
 	bool seed_set;
 	int time_limit_s;   /* sandbox wall time, default 5 */
+	long thresholds[5]; /* the checker's (axc_threshold order); -1: its default */
 	char **starter_fails; /* checks the starter must fail */
 	size_t nstarter_fails;
 	axl_check *checks;  /* in file order, plus the implicit clean-exit */
 	size_t nchecks;
 	int nhints;	    /* hint1.md .. hintN.md present */
-	bool has_harness;   /* harness.c present */
+	bool has_harness;   /* harness.c present: the exercise holds only the
+			       learner's part (see lessons/README.md) */
 } axl_lesson;
 
 /* Parse DIR/lesson.ini (DIR is a lesson folder "NN-id").  On success
@@ -154,9 +157,13 @@ int axl_catalog_use_course(axl_catalog *c, axl_diags *d);
 typedef struct axl_mark {
 	const axl_check *check; /* borrowed from the lesson */
 	bool passed;
+	bool skipped;		/* not judged on this run's clock (vtime on the
+				   real clock); neither passed nor failed */
 	char *message;		/* empty when passed; the expanded check message
 				   plus the reason when it failed */
 	char *actual;		/* what was measured, e.g. "900 ms"; may be NULL */
+	int line;		/* the line of the learner's file the failure is
+				   about (also named in message); 0: none */
 } axl_mark;
 
 typedef struct axl_finding {
@@ -186,7 +193,14 @@ typedef enum axl_end {
 	AXL_END_TIME,		/* stopped at the time limit */
 	AXL_END_MEMORY,		/* stopped at the memory limit */
 	AXL_END_PROCESSES,	/* stopped at the process limit */
-	AXL_END_OUTPUT		/* stopped at the output limit */
+	AXL_END_OUTPUT,		/* stopped at the output limit */
+	AXL_END_OLD_SHAPE,	/* the file is in an older shape of the lesson
+				   (it has its own main()): not built */
+	AXL_END_DEADLOCK,	/* every task waited and nothing could wake one */
+	AXL_END_STUCK,		/* the executor's thread blocked for good; the
+				   harness stopped the program */
+	AXL_END_UNFINISHED	/* the program exited before the lesson's
+				   harness reached its verdict */
 } axl_end;
 
 typedef struct axl_result {
@@ -208,15 +222,56 @@ typedef struct axl_result {
 	axl_span *timeline;
 	size_t nspans;
 	uint64_t virtual_ns, wall_ns, peak_live, spawned;
-	json_t *report;		/* the inspector's full run report (owned) */
+	bool real_clock;	/* the run used the real clock */
+	json_t *report;		/* the inspector's full run report (owned);
+				   NULL when nothing ran */
 } axl_result;
+
+/* A plain C local of an async function whose value is used after an await
+ * that it does not survive (the frame-locals analysis). */
+typedef struct axl_local {
+	char *name;		/* "total" */
+	char *function;		/* the async function, "download" */
+	int decl_line;		/* in the learner's file */
+	int await_line;		/* the await it does not survive; 0: unknown */
+	int use_line;		/* a use after it; 0: unknown */
+} axl_local;
+
+/* A learner's file built into a program for a lesson, ready to be run any
+ * number of times (axl_run_opts.build). */
+typedef struct axl_build {
+	bool ok;		/* the program was built */
+	bool old_shape;		/* not built: the file is in an older shape of
+				   the lesson (it defines main()) */
+	char *output;		/* what the compiler said, for the learner */
+	char *exe;		/* the program */
+	char *learner;		/* the learner's file as compiled */
+	bool locals_checked;	/* the frame-locals analysis ran */
+	axl_local *locals;
+	size_t nlocals;
+	void *priv;		/* temporary files, removed by axl_build_free */
+} axl_build;
+
+/* Build FILE for lesson l at optimisation opt ("-O0" when NULL): with a
+ * harness, the exercise and the lesson's entry points (lesson.h) in one
+ * unit, linked with harness.c; and, when the lesson has a frame-locals
+ * check, the analysis compile, unless `analysed` is given: a build of the
+ * same file whose analysis is copied (it does not depend on opt).  *out is
+ * a new build whatever the compiler said (see ok).  Returns 0, or -errno
+ * when the compiler could not run. */
+int axl_build_exercise(const axl_lesson *l, const char *file, const char *opt,
+		       const axl_build *analysed, axl_build **out);
+void axl_build_free(axl_build *b);
 
 typedef struct axl_run_opts {
 	const char *file;	/* the learner's C file */
-	const char *harness;	/* NULL: the lesson's harness.c when present */
+	const axl_build *build;	/* already built (for file): run this */
+	const char *opt;	/* optimisation when building: NULL "-O0" */
+	bool real_clock;	/* run on the real clock (tests); the lab always
+				   uses the virtual one */
 	int time_limit_s;	/* 0: the lesson's */
-	bool plain;		/* run the file alone: no harness, no checks
-				   (the lesson gives only args, seed, limits) */
+	bool plain;		/* run it as the lesson does (with its harness
+				   when it has one) but judge nothing */
 } axl_run_opts;
 
 /* Compile FILE, run it under the checker in a sandboxed child and judge

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "engine.h"
+#include "engine_int.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -39,15 +40,20 @@ static bool in_build_tree(void)
 	return !strncmp(exe, bd, bl) && exe[bl] == '/';
 }
 
+const char *axl__builtin_lessons_dir(void)
+{
+	if (!in_build_tree())
+		return AXL_INSTALLED_LESSONS;
+	static char src[PATH_MAX];
+	return realpath(AXL_SRC_LESSONS, src) ? src : AXL_SRC_LESSONS;
+}
+
 const char *axl_lessons_dir(void)
 {
 	const char *env = getenv("ASYNCLAB_LESSONS");
 	if (env && *env)
 		return env;
-	if (!in_build_tree())
-		return AXL_INSTALLED_LESSONS;
-	static char src[PATH_MAX];
-	return realpath(AXL_SRC_LESSONS, src) ? src : AXL_SRC_LESSONS;
+	return axl__builtin_lessons_dir();
 }
 
 static bool lesson_folder_name(const char *n)

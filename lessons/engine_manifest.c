@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "engine.h"
+#include "engine_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -14,7 +15,7 @@
 #include <unistd.h>
 
 static const char *const kind_names[] = {
-	"output", "vtime", "tasks", "finding", "no-finding", "exit", "harness"
+	"output", "vtime", "tasks", "finding", "no-finding", "exit", "harness", "frame-locals"
 };
 
 const char *axl_check_kind_name(axl_check_kind k)
@@ -113,7 +114,10 @@ static bool int_val(pstate *ps, const char *key, const char *v, int64_t lo,
 
 static const char *const lesson_keys[] = {
 	"id", "title", "order", "concept", "time_box_min", "args", "seed",
-	"time_limit_s", "starter_fails"
+	"time_limit_s", "starter_fails",
+	/* The checker's thresholds for this lesson's runs, in axc_threshold
+	 * order (an anti-pattern lesson sets its own). */
+	"stall_ms", "spawn_limit", "spawn_burst", "busy_wake", "cancel_polls"
 };
 
 static void split_list(pstate *ps, const char *v, char sep, char ***out, size_t *n)
@@ -195,6 +199,10 @@ static void lesson_key(pstate *ps, const char *k, const char *v)
 	case 8:
 		split_list(ps, v, ',', &l->starter_fails, &l->nstarter_fails);
 		break;
+	default:
+		if (int_val(ps, k, v, 1, 1000000, &x))
+			l->thresholds[i - 9] = (long)x;
+		break;
 	}
 }
 
@@ -251,7 +259,7 @@ static void check_key(pstate *ps, const char *k, const char *v)
 			;
 		if (j == n) {
 			perr(ps, "[check %s] kind '%s' is not one of output, vtime, tasks, "
-				 "finding, no-finding, exit, harness", c->name, v);
+				 "finding, no-finding, exit, harness, frame-locals", c->name, v);
 		} else {
 			c->kind = (axl_check_kind)j;
 		}
@@ -459,6 +467,14 @@ static void add_clean_exit(axl_lesson *l)
 			    "returns 0 from main.");
 }
 
+bool axl__lesson_has_kind(const axl_lesson *l, axl_check_kind k)
+{
+	for (size_t i = 0; i < l->nchecks; i++)
+		if (l->checks[i].kind == k)
+			return true;
+	return false;
+}
+
 char *axl_lesson_path(const axl_lesson *l, const char *name)
 {
 	char *p = NULL;
@@ -480,6 +496,8 @@ int axl_lesson_load(const char *dir, axl_lesson **out, axl_diags *d)
 	const char *base = strrchr(l->dir, '/');
 	l->folder = strdup(base ? base + 1 : l->dir);
 	l->time_limit_s = 5;
+	for (size_t i = 0; i < sizeof l->thresholds / sizeof *l->thresholds; i++)
+		l->thresholds[i] = -1;
 	char *path = axl_lesson_path(l, "lesson.ini");
 	size_t len;
 	char *text = path ? axl_read_file(path, &len) : NULL;

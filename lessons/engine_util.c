@@ -95,5 +95,15 @@ int axl_lesson_files_check(const axl_lesson *l, axl_diags *d)
 		free(p);
 		bad++;
 	}
+	if (l->has_harness) {
+		/* The exercise includes it, and it lists the entry points. */
+		char *p = axl_lesson_path(l, "lesson.h");
+		if (p && access(p, R_OK) != 0) {
+			axl_diags_add(d, "%s: missing (a lesson with a harness declares what it "
+					 "provides and its entry points there)", p);
+			bad++;
+		}
+		free(p);
+	}
 	return bad;
 }

@@ -1,10 +1,13 @@
-/* engine_verify.c - verify a learner's file against a lesson: build and run
- * it under the checker (axc_run: a sandboxed child with time, memory,
- * process and output limits, on the virtual clock), then judge the run
- * report against the lesson's checks, one mark per check. */
+/* engine_verify.c - verify a learner's file against a lesson: build it
+ * (engine_build.c), run it under the checker (axc_run: a sandboxed child
+ * with time, memory, process and output limits, on the virtual clock),
+ * then judge the run against the lesson's checks, one mark per check.  A
+ * run that did not end normally says so first, and no check that presumes
+ * a normal end passes. */
 #include "config.h"
 
 #include "engine.h"
+#include "engine_int.h"
 #include "../checker/axcheck.h"
 
 #include <errno.h>
@@ -147,21 +150,82 @@ static bool finding_in_learner(const axl_finding *f, const char *learner)
 	       (!strcmp(f->file, learner) || !strcmp(base_name(f->file), base_name(learner)));
 }
 
-/* The first "HARNESS FAIL: ..." message in text, or NULL. */
-static char *harness_fail(const char *text)
+/* What judging needs besides the report. */
+typedef struct judge_ctx {
+	const axl__harness *h;	 /* the harness's records; NULL: none */
+	const axl_build *build;	 /* NULL: not known (a replayed report) */
+	bool real_clock;
+	int time_limit_s;
+	const char *learner;
+} judge_ctx;
+
+/* A line of the learner's file named in a failure: " (line N of F)". */
+static void at_line(axl_mark *m, const char *learner, int line)
 {
-	const char *p = strstr(text, "HARNESS FAIL:");
-	if (!p)
-		return NULL;
-	p += 13;
-	while (*p == ' ')
-		p++;
-	size_t len = strcspn(p, "\n");
-	return strndup(p, len);
+	if (line <= 0 || !m->message)
+		return;
+	m->line = line;
+	char *s = NULL;
+	if (asprintf(&s, "%s (line %d of %s)", m->message, line,
+		     learner ? base_name(learner) : "your file") >= 0) {
+		free(m->message);
+		m->message = s;
+	}
 }
 
-static void judge_check(axl_result *r, axl_mark *m, const char *learner)
+static bool same_file(const char *a, const char *b)
 {
+	return a && b && (!strcmp(a, b) || !strcmp(base_name(a), base_name(b)));
+}
+
+static void judge_harness(axl_mark *m, const judge_ctx *cx)
+{
+	const axl__hcheck *hc = cx->h ? axl__harness_find(cx->h, m->check->name) : NULL;
+	if (!hc) {
+		m->passed = false;
+		m->actual = NULL;
+		m->message = strdup("Not judged: the lesson's harness recorded no verdict for this "
+				    "check.");
+		return;
+	}
+	mark_set(m, hc->pass, hc->text, "");
+	if (!hc->pass && same_file(hc->file, cx->learner))
+		at_line(m, cx->learner, hc->line);
+}
+
+static void judge_locals(axl_mark *m, const judge_ctx *cx)
+{
+	const axl_build *b = cx->build;
+	if (!b || !b->locals_checked) {
+		m->skipped = true;
+		m->message = strdup("Not judged: the frame-locals analysis needs gcc.");
+		return;
+	}
+	if (!b->nlocals) {
+		mark_set(m, true, NULL, NULL);
+		return;
+	}
+	const axl_local *lc = &b->locals[0];
+	char act[512];
+	if (lc->await_line)
+		snprintf(act, sizeof act, "%s (a plain C local of %s, declared at line %d) does not "
+			 "survive the await at line %d", lc->name, lc->function, lc->decl_line,
+			 lc->await_line);
+	else
+		snprintf(act, sizeof act, "%s (a plain C local of %s, declared at line %d) does not "
+			 "survive an await", lc->name, lc->function, lc->decl_line);
+	for (size_t i = 1; i < b->nlocals && i < 3; i++) {
+		size_t l = strlen(act);
+		snprintf(act + l, sizeof act - l, "; so does %s in %s (line %d)", b->locals[i].name,
+			 b->locals[i].function, b->locals[i].decl_line);
+	}
+	mark_set(m, false, act, "");
+	at_line(m, cx->learner, lc->await_line ? lc->await_line : lc->decl_line);
+}
+
+static void judge_check(axl_result *r, axl_mark *m, const judge_ctx *cx)
+{
+	const char *learner = cx->learner;
 	const axl_check *c = m->check;
 	char act[512], exp[512];
 	switch (c->kind) {
@@ -189,6 +253,12 @@ static void judge_check(axl_result *r, axl_mark *m, const char *learner)
 		return;
 	}
 	case AXL_CHECK_VTIME: {
+		if (cx->real_clock) {
+			m->skipped = true;
+			m->message = strdup("Not judged on the real clock: virtual time bounds are "
+					    "exact only on the virtual clock.");
+			return;
+		}
 		int64_t ms = (int64_t)((r->virtual_ns + 500000) / 1000000);
 		snprintf(act, sizeof act, "%lld ms", (long long)ms);
 		axl_bound_text(exp, sizeof exp, c->min_ms, c->max_ms, " ms");
@@ -244,18 +314,12 @@ static void judge_check(axl_result *r, axl_mark *m, const char *learner)
 		snprintf(exp, sizeof exp, "%d", c->status);
 		mark_set(m, r->status == c->status, act, exp);
 		return;
-	case AXL_CHECK_HARNESS: {
-		char *why = harness_fail(r->out);
-		if (!why)
-			why = harness_fail(r->err);
-		if (!why && r->status != 0) {
-			snprintf(act, sizeof act, "the harness exited with status %d", r->status);
-			why = strdup(act);
-		}
-		mark_set(m, r->status == 0 && !why, why, "the harness passes");
-		free(why);
+	case AXL_CHECK_HARNESS:
+		judge_harness(m, cx);
 		return;
-	}
+	case AXL_CHECK_FRAME_LOCALS:
+		judge_locals(m, cx);
+		return;
 	}
 	mark_set(m, false, "unknown check kind", NULL);
 }
@@ -266,7 +330,8 @@ static const char *end_of(const json_t *rep, axl_end *end, int *status)
 	const char *limit = json_string_value(json_object_get(ex, "limit"));
 	const char *sig = json_string_value(json_object_get(ex, "signal"));
 	*status = (int)jint(ex, "status", -1);
-	if (!json_is_true(json_object_get(json_object_get(rep, "build"), "ok")))
+	const json_t *bd = json_object_get(rep, "build");
+	if (json_is_object(bd) && !json_is_true(json_object_get(bd, "ok")))
 		*end = AXL_END_NOT_BUILT;
 	else if ((limit && !strcmp(limit, "time")) || json_is_true(json_object_get(ex, "timed_out")))
 		*end = AXL_END_TIME;
@@ -283,11 +348,34 @@ static const char *end_of(const json_t *rep, axl_end *end, int *status)
 	return sig ? sig : "a signal";
 }
 
-static char *verdict_text(axl_end end, int status, const char *sig, int time_limit_s)
+static char *verdict_text(axl_end end, int status, const char *sig, int time_limit_s,
+			  const char *htext)
 {
 	char *s = NULL;
 	int rc = -1;
+	const char *ht = htext && *htext ? htext : NULL;
 	switch (end) {
+	case AXL_END_OLD_SHAPE:
+		rc = asprintf(&s, "the exercise is in an older shape of this lesson (it has its "
+				  "own main()): run `asynclab reset` for the new one");
+		break;
+	case AXL_END_DEADLOCK:
+		rc = asprintf(&s, "the program stopped: %s (a lost wake-up, or tasks waiting for "
+				  "each other)", ht ? ht : "every task was waiting and nothing "
+							   "could wake any of them");
+		break;
+	case AXL_END_STUCK:
+		rc = asprintf(&s, "the program was stopped: %s", ht ? ht : "it made no progress");
+		break;
+	case AXL_END_UNFINISHED:
+		if (ht)
+			rc = asprintf(&s, "the program stopped before the lesson finished "
+					  "checking it: %s", ht);
+		else
+			rc = asprintf(&s, "the program ended (exit status %d) before the lesson "
+					  "finished checking it: did the exercise end the process "
+					  "itself (exit)?", status);
+		break;
 	case AXL_END_EXITED:
 		rc = asprintf(&s, status ? "the exercise exited with status %d"
 					 : "the exercise ran to the end (exit status %d)", status);
@@ -374,8 +462,60 @@ static void parse_report(axl_result *r, const json_t *rep)
 	}
 }
 
-static axl_result *judge(const axl_lesson *l, json_t *report, const char *learner,
-			 int time_limit_s)
+/* How the harness's records change the end: a deadlock or a hang it
+ * recorded, or a program that exited before the harness's verdict. */
+static void harness_end(axl_result *r, const judge_ctx *cx)
+{
+	const axl__harness *h = cx->h;
+	if (!h || !r->lesson || !r->lesson->has_harness || r->end == AXL_END_NOT_BUILT)
+		return;
+	if (h->end && !strcmp(h->end, "deadlock"))
+		r->end = AXL_END_DEADLOCK;
+	else if (h->end && !strcmp(h->end, "stuck"))
+		r->end = AXL_END_STUCK;
+	else if (h->end && strcmp(h->end, "done"))
+		r->end = AXL_END_UNFINISHED;
+	else if (!h->end && r->end == AXL_END_EXITED)
+		r->end = AXL_END_UNFINISHED;
+}
+
+/* A check on a run that did not end normally: only what was observed
+ * counts (a finding that was reported, a verdict the harness recorded, the
+ * compile-time analysis); everything else is not judged. */
+static void judge_abnormal(axl_result *r, axl_mark *m, const judge_ctx *cx)
+{
+	const axl_check *c = m->check;
+	bool built = r->end != AXL_END_NOT_BUILT && r->end != AXL_END_OLD_SHAPE;
+	if (built && c->kind == AXL_CHECK_HARNESS && cx->h &&
+	    axl__harness_find(cx->h, c->name)) {
+		judge_harness(m, cx);
+		return;
+	}
+	if (built && c->kind == AXL_CHECK_FRAME_LOCALS) {
+		judge_locals(m, cx);
+		return;
+	}
+	if (built && (c->kind == AXL_CHECK_FINDING || c->kind == AXL_CHECK_NO_FINDING)) {
+		axl_mark probe = { .check = c };
+		judge_check(r, &probe, cx);
+		bool found = c->kind == AXL_CHECK_FINDING ? probe.passed : !probe.passed;
+		if (found) {
+			*m = probe;
+			return;
+		}
+		free(probe.message);
+		free(probe.actual);
+	}
+	char *msg = NULL;
+	if (asprintf(&msg, "Not judged: %s%s.", r->verdict ? r->verdict : "the run failed",
+		     r->end == AXL_END_NOT_BUILT ? " (see the compiler output)" : "") < 0)
+		msg = NULL;
+	m->passed = false;
+	m->message = msg;
+	m->actual = r->verdict ? strdup(r->verdict) : NULL;
+}
+
+static axl_result *judge(const axl_lesson *l, json_t *report, const judge_ctx *cx)
 {
 	axl_result *r = calloc(1, sizeof *r);
 	if (!r) {
@@ -384,9 +524,12 @@ static axl_result *judge(const axl_lesson *l, json_t *report, const char *learne
 	}
 	r->lesson = l;
 	r->report = report;
+	r->real_clock = cx->real_clock;
 	parse_report(r, report);
 	const char *sig = end_of(report, &r->end, &r->status);
-	r->verdict = verdict_text(r->end, r->status, sig, time_limit_s);
+	harness_end(r, cx);
+	r->verdict = verdict_text(r->end, r->status, sig, cx->time_limit_s,
+				  cx->h ? cx->h->end_text : NULL);
 	if (!l) {
 		r->passed = r->end == AXL_END_EXITED && r->status == 0;
 		return r;
@@ -395,61 +538,86 @@ static axl_result *judge(const axl_lesson *l, json_t *report, const char *learne
 	if (!r->marks)
 		return r;
 	r->nmarks = l->nchecks;
+	size_t judged = 0;
 	for (size_t i = 0; i < l->nchecks; i++) {
 		axl_mark *m = &r->marks[i];
 		m->check = &l->checks[i];
-		if (r->end != AXL_END_EXITED) {
-			char *msg = NULL;
-			if (asprintf(&msg, "Not judged: %s%s.", r->verdict ? r->verdict : "the run failed",
-				     r->end == AXL_END_NOT_BUILT ? " (see the compiler output)" : "") < 0)
-				msg = NULL;
-			m->passed = false;
-			m->message = msg;
-			m->actual = r->verdict ? strdup(r->verdict) : NULL;
-		} else {
-			judge_check(r, m, learner);
-		}
+		if (r->end != AXL_END_EXITED)
+			judge_abnormal(r, m, cx);
+		else
+			judge_check(r, m, cx);
+		if (m->skipped)
+			continue;
+		judged++;
 		if (!m->passed)
 			r->nfailed++;
 	}
-	r->passed = r->nfailed == 0 && r->nmarks > 0;
+	r->passed = r->nfailed == 0 && judged > 0 && r->end == AXL_END_EXITED;
 	return r;
 }
 
 axl_result *axl_judge(const axl_lesson *l, json_t *report, const char *learner)
 {
-	return judge(l, report, learner, l ? l->time_limit_s : 5);
+	judge_ctx cx = { .time_limit_s = l ? l->time_limit_s : 5, .learner = learner };
+	return judge(l, report, &cx);
 }
 
-int axl_run(const axl_lesson *l, const axl_run_opts *o, axl_result **out)
+/* A result for a file that was not built: nothing ran, nothing is judged
+ * but the build itself. */
+static axl_result *not_built(const axl_lesson *l, const axl_build *b, bool plain)
 {
-	*out = NULL;
-	if (!o || !o->file)
-		return -EINVAL;
-	char *harness = NULL;
-	if (o->plain)
-		harness = NULL;
-	else if (o->harness)
-		harness = strdup(o->harness);
-	else if (l && l->has_harness)
-		harness = axl_lesson_path(l, "harness.c");
-	const char *files[2] = { o->file, harness };
-	const char *cflags[] = { "-O0", "-g", "-Dmain=ax_learner_main" };
+	axl_result *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->lesson = l;
+	r->end = b->old_shape ? AXL_END_OLD_SHAPE : AXL_END_NOT_BUILT;
+	r->status = -1;
+	r->build_output = strdup(b->output ? b->output : "");
+	r->out = strdup("");
+	r->err = strdup("");
+	r->verdict = verdict_text(r->end, 0, NULL, 0, NULL);
+	if (!l || plain)
+		return r;
+	r->marks = calloc(l->nchecks ? l->nchecks : 1, sizeof *r->marks);
+	if (!r->marks)
+		return r;
+	r->nmarks = l->nchecks;
+	judge_ctx cx = { .build = b, .learner = b->learner };
+	for (size_t i = 0; i < l->nchecks; i++) {
+		r->marks[i].check = &l->checks[i];
+		judge_abnormal(r, &r->marks[i], &cx);
+		r->nfailed += !r->marks[i].skipped && !r->marks[i].passed;
+	}
+	return r;
+}
+
+static int run_built(const axl_lesson *l, const axl_run_opts *o, const axl_build *b,
+		     axl_result **out)
+{
+	if (!b->ok) {
+		*out = not_built(l, b, o->plain);
+		return *out ? 0 : -ENOMEM;
+	}
 	int limit = o->time_limit_s > 0 ? o->time_limit_s : l ? l->time_limit_s : 5;
+	char key[64], keyenv[96];
+	axl__key_new(key, sizeof key);
+	snprintf(keyenv, sizeof keyenv, "ASYNCLAB_HARNESS_KEY=%s", key);
+	const char *env[1] = { keyenv };
 
 	axc_opts co;
 	axc_opts_init(&co);
-	co.files = files;
-	co.nfiles = harness ? 2 : 1;
-	co.cflags = cflags;
-	co.ncflags = harness ? 3 : 2;
+	co.program = b->exe;
+	co.env = env;
+	co.nenv = 1;
 	if (l) {
 		co.args = (const char *const *)l->args;
 		co.nargs = l->nargs;
 		co.seed = l->seed;
 		co.seed_set = l->seed_set;
+		for (int i = 0; i < AXC_TH_COUNT && i < 5; i++)
+			co.thresholds[i] = l->thresholds[i];
 	}
-	co.clock = AXC_CLOCK_VIRTUAL;
+	co.clock = o->real_clock ? AXC_CLOCK_REAL : AXC_CLOCK_VIRTUAL;
 	co.time_ms = (uint64_t)limit * 1000;
 	co.mem_mb = AXL_MEM_MB;
 	co.nproc = AXL_NPROC;
@@ -457,15 +625,49 @@ int axl_run(const axl_lesson *l, const axl_run_opts *o, axl_result **out)
 
 	json_t *report = NULL;
 	int rc = axc_run(&co, &report);
-	free(harness);
 	if (rc < 0)
 		return rc;
 	if (!report)
 		return -EIO;
-	*out = judge(o->plain ? NULL : l, report, o->file, limit);
-	if (*out)
+	/* The records come out of what the learner sees, in the report too. */
+	axl__harness h = { 0 };
+	const char *streams[2] = { "stdout", "stderr" };
+	for (int i = 0; i < 2; i++) {
+		char *text = xstrdup(jstr(report, streams[i]));
+		if (!text)
+			continue;
+		axl__harness_take(&h, key, text);
+		json_object_set_new(report, streams[i], json_string(text));
+		free(text);
+	}
+	judge_ctx cx = { .h = &h, .build = b, .real_clock = o->real_clock,
+			 .time_limit_s = limit, .learner = b->learner };
+	*out = judge(o->plain ? NULL : l, report, &cx);
+	axl__harness_free(&h);
+	if (*out) {
 		(*out)->lesson = l;
+		free((*out)->build_output);
+		(*out)->build_output = strdup(b->output ? b->output : "");
+	}
 	return *out ? 0 : -ENOMEM;
+}
+
+int axl_run(const axl_lesson *l, const axl_run_opts *o, axl_result **out)
+{
+	*out = NULL;
+	if (!o || (!o->file && !o->build))
+		return -EINVAL;
+	if (o->build)
+		return run_built(l, o, o->build, out);
+	if (!l)
+		return -EINVAL;
+	axl_build *b = NULL;
+	int rc = axl_build_exercise(l, o->file, o->opt, NULL, &b);
+	if (rc < 0)
+		return rc;
+	rc = run_built(l, o, b, out);
+	axl_build_free(b);
+	return rc;
 }
 
 int axl_verify(const axl_lesson *l, const char *file, axl_result **out)

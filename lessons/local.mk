@@ -4,9 +4,13 @@
 noinst_LTLIBRARIES += libaxlessons.la
 libaxlessons_la_SOURCES = \
 	lessons/engine.h \
+	lessons/engine_int.h \
 	lessons/engine_manifest.c \
 	lessons/engine_catalog.c \
 	lessons/engine_verify.c \
+	lessons/engine_build.c \
+	lessons/engine_locals.c \
+	lessons/engine_harness.c \
 	lessons/engine_lint.c \
 	lessons/engine_util.c \
 	lessons/progress.h \
@@ -32,7 +36,7 @@ LESSON_DIRS = \
 	lessons/09-streams lessons/10-buffered lessons/11-try-join \
 	lessons/12-retry lessons/13-pin lessons/14-blocking \
 	lessons/15-lock-across-await lessons/16-unbounded-spawn
-EXTRA_DIST += lessons/README.md $(LESSON_DIRS)
+EXTRA_DIST += lessons/README.md $(LESSON_DIRS) lessons/kit
 
 # Install every NN-id folder present in the source tree, so a lesson added
 # by an instructor is installed without editing this file.
@@ -41,6 +45,8 @@ install-data-local: install-lessons
 install-lessons:
 	@$(MKDIR_P) "$(DESTDIR)$(lessondir)"
 	$(INSTALL_DATA) $(srcdir)/lessons/README.md "$(DESTDIR)$(lessondir)/README.md"
+	@$(MKDIR_P) "$(DESTDIR)$(lessondir)/kit"
+	$(INSTALL_DATA) $(srcdir)/lessons/kit/*.h "$(DESTDIR)$(lessondir)/kit/"
 	@set -e; for d in $(srcdir)/lessons/[0-9][0-9]-*; do \
 		[ -d "$$d" ] || continue; \
 		n=$$(basename "$$d"); \

@@ -16,7 +16,8 @@
 static const char *end_name(axl_end e)
 {
 	static const char *const n[] = { "exited", "not-built", "signal", "time-limit",
-					 "memory-limit", "process-limit", "output-limit" };
+					 "memory-limit", "process-limit", "output-limit",
+					 "old-shape", "deadlock", "stuck", "unfinished" };
 	return (unsigned)e < sizeof n / sizeof *n ? n[e] : "?";
 }
 
@@ -27,9 +28,10 @@ json_t *cli_result_json(const axl_result *r, const char *file)
 	for (size_t i = 0; i < r->nmarks; i++) {
 		const axl_mark *m = &r->marks[i];
 		json_array_append_new(checks,
-			json_pack("{s:s, s:s, s:b, s:s?, s:s?}", "name", m->check->name, "kind",
-				  axl_check_kind_name(m->check->kind), "passed", m->passed,
-				  "message", m->passed ? NULL : m->message, "actual", m->actual));
+			json_pack("{s:s, s:s, s:b, s:b, s:s?, s:s?, s:i}", "name", m->check->name,
+				  "kind", axl_check_kind_name(m->check->kind), "passed", m->passed,
+				  "skipped", m->skipped, "message", m->passed ? NULL : m->message,
+				  "actual", m->actual, "line", m->line));
 	}
 	json_t *findings = json_array();
 	for (size_t i = 0; i < r->nfindings; i++) {
@@ -46,7 +48,7 @@ json_t *cli_result_json(const axl_result *r, const char *file)
 			      "findings", findings);
 	if (r->end == AXL_END_EXITED)
 		json_object_set_new(o, "status", json_integer(r->status));
-	if (r->end == AXL_END_NOT_BUILT)
+	if (r->end == AXL_END_NOT_BUILT || r->end == AXL_END_OLD_SHAPE)
 		json_object_set_new(o, "build_output", json_string(r->build_output));
 	json_object_set_new(o, "stats",
 		json_pack("{s:I, s:I, s:I, s:I}", "virtual_ms", (json_int_t)(r->virtual_ns / 1000000),
@@ -74,20 +76,24 @@ void cli_print_result(const cli *c, const axl_result *r, const char *file)
 	const axl_lesson *l = r->lesson;
 	printf("%sLesson %02d %s%s: %s  (%s)\n", cli_bold(c), l->order, l->id, cli_reset(c),
 	       l->title, cli_rel(file));
-	if (r->end == AXL_END_NOT_BUILT) {
-		printf("The exercise did not compile:\n%s", r->build_output);
+	if (r->end == AXL_END_NOT_BUILT || r->end == AXL_END_OLD_SHAPE) {
+		printf("%s\n%s", r->end == AXL_END_OLD_SHAPE ? "The exercise is in an older shape:"
+							     : "The exercise did not compile:",
+		       r->build_output);
 		if (*r->build_output && r->build_output[strlen(r->build_output) - 1] != '\n')
 			printf("\n");
 	}
 	for (size_t i = 0; i < r->nmarks; i++) {
 		const axl_mark *m = &r->marks[i];
-		if (m->passed)
+		if (m->skipped)
+			printf("  SKIP  %s: %s\n", m->check->name, m->message ? m->message : "");
+		else if (m->passed)
 			printf("  %sPASS%s  %s\n", cli_green(c), cli_reset(c), m->check->name);
 		else
 			printf("  %sFAIL%s  %s: %s\n", cli_red(c), cli_reset(c), m->check->name,
 			       m->message ? m->message : "");
 	}
-	if (r->end != AXL_END_NOT_BUILT) {
+	if (r->end != AXL_END_NOT_BUILT && r->end != AXL_END_OLD_SHAPE) {
 		printf("Run: %s; %llu ms of virtual time, %llu task%s at the peak.\n",
 		       r->verdict ? r->verdict : "?",
 		       (unsigned long long)(r->virtual_ns / 1000000),
@@ -103,7 +109,7 @@ void cli_print_result(const cli *c, const axl_result *r, const char *file)
 		if (*f->fix)
 			printf("    fix: %s\n", f->fix);
 	}
-	if (!r->passed && r->end != AXL_END_NOT_BUILT) {
+	if (!r->passed && r->end != AXL_END_NOT_BUILT && r->end != AXL_END_OLD_SHAPE) {
 		if (*r->out)
 			printf("Last lines of its output:\n%s%s", tail_lines(r->out, 8),
 			       r->out[strlen(r->out) - 1] == '\n' ? "" : "\n");
@@ -337,8 +343,10 @@ int cli_run(int argc, char **argv)
 		rc = CLI_USAGE;
 		goto out;
 	}
-	if (r->end == AXL_END_NOT_BUILT) {
-		printf("%s did not compile:\n%s", cli_rel(path), r->build_output);
+	if (r->end == AXL_END_NOT_BUILT || r->end == AXL_END_OLD_SHAPE) {
+		printf("%s %s\n%s", cli_rel(path),
+		       r->end == AXL_END_OLD_SHAPE ? "is in an older shape:" : "did not compile:",
+		       r->build_output);
 	} else {
 		fputs(r->out, stdout);
 		if (*r->out && r->out[strlen(r->out) - 1] != '\n')

@@ -176,12 +176,13 @@ static void build_result_doc(lab *L)
 	sb_printf(&b, "## Checks\n\n");
 	for (size_t i = 0; i < r->nmarks; i++) {
 		const axl_mark *m = &r->marks[i];
-		sb_printf(&b, "- **%s** `%s`", m->passed ? "PASS" : "FAIL", m->check->name);
+		sb_printf(&b, "- **%s** `%s`", m->skipped ? "SKIP" : m->passed ? "PASS" : "FAIL",
+			  m->check->name);
 		if (!m->passed && m->message && *m->message)
 			sb_printf(&b, ": %s", m->message);
 		sb_printf(&b, "\n");
 	}
-	if (r->end == AXL_END_NOT_BUILT) {
+	if (r->end == AXL_END_NOT_BUILT || r->end == AXL_END_OLD_SHAPE) {
 		sb_printf(&b, "\n## Compiler output\n\n");
 		sb_fenced(&b, "text", r->build_output);
 	}

@@ -485,50 +485,6 @@ START_TEST(sandbox_compile_error)
 }
 END_TEST
 
-START_TEST(harness_links_the_learner_file)
-{
-	const char *ini = "[lesson]\nid = box\ntitle = Box\norder = 7\nconcept = harness\n"
-			  "[check api]\nkind = harness\nmessage = add() is wrong: {actual}\n";
-	const char *harness = "#undef main\n#include <stdio.h>\n"
-			      "int ax_learner_main(void);\nint add(int a, int b);\n"
-			      "int main(void){ if (add(2, 3) != 5) {"
-			      " printf(\"HARNESS FAIL: add(2, 3) gave %d\\n\", add(2, 3));"
-			      " return 1; } return ax_learner_main(); }\n";
-	const char *good = "#include <stdio.h>\nint add(int a, int b){ return a + b; }\n"
-			   "int main(void){ puts(\"learner main ran\"); return 0; }\n";
-	const char *bad = "int add(int a, int b){ return a - b; }\nint main(void){ return 0; }\n";
-	char *dir = fx_tmpdir();
-	char *ld = fx_lesson(dir, "07-box", ini, bad, good);
-	fx_write(ld, "harness.c", harness);
-	axl_diags d = { 0 };
-	ck_assert_int_eq(axl_lesson_load(ld, &box_lesson, &d), 0);
-	ck_assert(box_lesson->has_harness);
-	ck_assert_uint_eq(box_lesson->nchecks, 1); /* no implicit clean-exit */
-	char *sol = fx_path(ld, "solution.c"), *st = fx_path(ld, "starter.c");
-	axl_result *r = NULL;
-	ck_assert_int_eq(axl_verify(box_lesson, sol, &r), 0);
-	ck_assert_msg(r->passed, "%s / %s / %s", r->verdict, r->build_output,
-		      r->nmarks ? r->marks[0].message : "");
-	ck_assert_str_eq(r->out, "learner main ran\n");
-	axl_result_free(r);
-	ck_assert_int_eq(axl_verify(box_lesson, st, &r), 0);
-	ck_assert(!r->passed);
-	ck_assert_str_eq(r->marks[0].message, "add() is wrong: add(2, 3) gave -1");
-	axl_result_free(r);
-	/* A plain run is the learner's program alone. */
-	axl_run_opts o = { .file = sol, .plain = true };
-	ck_assert_int_eq(axl_run(box_lesson, &o, &r), 0);
-	ck_assert_uint_eq(r->nmarks, 0);
-	ck_assert(r->passed);
-	axl_result_free(r);
-	free(sol);
-	free(st);
-	free(ld);
-	fx_rmrf(dir);
-	free(dir);
-}
-END_TEST
-
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("lessons-engine");
@@ -557,7 +513,6 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, sandbox_unbounded_memory);
 	tcase_add_test(tc, sandbox_output_flood);
 	tcase_add_test(tc, sandbox_compile_error);
-	tcase_add_test(tc, harness_links_the_learner_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

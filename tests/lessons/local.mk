@@ -4,6 +4,7 @@
 # every lesson in the catalog.
 LESSON_TEST_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS) \
 	-DAXL_TEST_LESSONS='"$(abs_top_srcdir)/lessons"' \
+	-DAXL_TEST_VARIANTS='"$(abs_top_srcdir)/tests/lessons/variants"' \
 	-DAXL_TEST_ASYNCLAB='"$(abs_top_builddir)/asynclab"'
 if SANITIZED
 LESSON_TEST_CFLAGS += -DAXL_TEST_SANITIZED
@@ -13,6 +14,7 @@ LESSON_TESTS = \
 	tests/lessons/check_engine \
 	tests/lessons/check_workspace \
 	tests/lessons/check_class \
+	tests/lessons/check_harness \
 	tests/lessons/check_lessons
 check_PROGRAMS += $(LESSON_TESTS)
 TESTS += $(LESSON_TESTS)
@@ -29,6 +31,10 @@ tests_lessons_check_class_SOURCES = tests/lessons/check_class.c \
 	tests/lessons/lesson_fixture.h tests/lessons/cli_run.h tests/testutil.h
 tests_lessons_check_class_CFLAGS = $(LESSON_TEST_CFLAGS)
 tests_lessons_check_class_LDADD = $(LESSON_TEST_LIBS)
+tests_lessons_check_harness_SOURCES = tests/lessons/check_harness.c \
+	tests/lessons/lesson_fixture.h tests/testutil.h
+tests_lessons_check_harness_CFLAGS = $(LESSON_TEST_CFLAGS)
+tests_lessons_check_harness_LDADD = $(LESSON_TEST_LIBS)
 tests_lessons_check_lessons_SOURCES = tests/lessons/check_lessons.c \
 	tests/lessons/lesson_fixture.h tests/testutil.h
 tests_lessons_check_lessons_CFLAGS = $(LESSON_TEST_CFLAGS)
@@ -37,3 +43,6 @@ tests_lessons_check_lessons_LDADD = $(LESSON_TEST_LIBS)
 # The workspace and class suites run the asynclab program itself.
 EXTRA_tests_lessons_check_workspace_DEPENDENCIES = asynclab$(EXEEXT)
 EXTRA_tests_lessons_check_class_DEPENDENCIES = asynclab$(EXEEXT)
+
+# The variants each lesson is judged against (see check_lessons.c).
+EXTRA_DIST += tests/lessons/variants
