@@ -11,9 +11,8 @@
 #define _GNU_SOURCE
 #endif
 #include "lesson_kit.h"
-#if __has_include(<asynclab/future.h>)
 #include <asynclab/future.h>
-#endif
+#include <asynclab/instrument.h>
 
 #include <errno.h>
 #include <pthread.h>
