@@ -334,7 +334,9 @@ static bool tally(const axl_catalog *c, gather *g)
 				att[nw] = lp->attempts;
 				tim[nw++] = lp->time_s;
 			}
-			cl->hints += lp->hints;
+			/* Each level fits an int, their sum over a class need not. */
+			if (cl->hints <= INT64_MAX - lp->hints)
+				cl->hints += lp->hints;
 			cl->hinted += lp->hints > 0;
 			if (!lp->passed && l->time_box_min > 0 &&
 			    lp->time_s > (int64_t)l->time_box_min * 60)

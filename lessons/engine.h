@@ -450,7 +450,7 @@ typedef struct axl_class_lesson {
 	size_t current;		/* learners on it now */
 	double median_attempts;	/* among those who worked on it; 0 when none */
 	int64_t median_time_s;	/* likewise */
-	int hints;		/* hint levels revealed, summed over learners */
+	int64_t hints;		/* hint levels revealed, summed over learners */
 	size_t hinted;		/* learners who revealed at least one */
 	size_t over_box;	/* not passed, with more time than the time box */
 	axl_class_fail *fails;	/* the last failing check of the learners who

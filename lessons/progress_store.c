@@ -36,11 +36,15 @@ static bool count_of(const json_t *v, int *out)
 	return true;
 }
 
-/* A JSON integer as a non-negative time. */
+/* Times and durations in seconds past this (about 35 000 years) are not
+ * real; refusing them keeps every sum and median over them in range. */
+#define TIME_MAX ((int64_t)1 << 40)
+
+/* A JSON integer as a time or duration in seconds. */
 static bool time_of(const json_t *v, int64_t *out)
 {
 	json_int_t n = json_integer_value(v);
-	if (n < 0)
+	if (n < 0 || n > TIME_MAX)
 		return false;
 	*out = n;
 	return true;

@@ -61,8 +61,8 @@ static void class_text(const cli *c, const axl_class *k)
 			snprintf(top, sizeof top, "%s (%zu)", cl->fails[0].check, cl->fails[0].count);
 		else
 			snprintf(top, sizeof top, "-");
-		printf("%02d  %-20s %7s %6zu %6zu %6s %8s %5d %4s  %s\n", l->order, l->id, passed,
-		       cl->current, cl->worked, tries, tm, cl->hints, box, top);
+		printf("%02d  %-20s %7s %6zu %6zu %6s %8s %5lld %4s  %s\n", l->order, l->id, passed,
+		       cl->current, cl->worked, tries, tm, (long long)cl->hints, box, top);
 		/* Several learners on the same failing check: one explanation to
 		 * the room beats the same one given at each desk. */
 		for (size_t f = 0; f < cl->nfails && cl->fails[f].count >= 2; f++) {
@@ -115,11 +115,11 @@ static void class_json(const cli *c, const axl_class *k)
 		for (size_t f = 0; f < cl->nfails; f++)
 			json_array_append_new(fails, fail_json(k, &cl->fails[f]));
 		json_t *o = json_pack(
-			"{s:s, s:i, s:s, s:I, s:I, s:I, s:f, s:I, s:i, s:I, s:I}", "id", l->id, "order",
+			"{s:s, s:i, s:s, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I}", "id", l->id, "order",
 			l->order, "title", l->title, "passed", (json_int_t)cl->passed, "current",
 			(json_int_t)cl->current, "worked", (json_int_t)cl->worked, "median_attempts",
 			cl->median_attempts, "median_time_s", (json_int_t)cl->median_time_s,
-			"hints_used", cl->hints, "learners_hinted", (json_int_t)cl->hinted,
+			"hints_used", (json_int_t)cl->hints, "learners_hinted", (json_int_t)cl->hinted,
 			"over_time_box", (json_int_t)cl->over_box);
 		json_object_set_new(o, "time_box_min",
 				    l->time_box_min ? json_integer(l->time_box_min) : json_null());
@@ -148,9 +148,9 @@ static void class_csv(const axl_class *k)
 		printf("%d,", l->order);
 		cli_csv_field(stdout, l->id, false);
 		cli_csv_field(stdout, l->title, false);
-		printf("%d,%zu,%zu,%zu,%zu,%.1f,%lld,%d,%zu,%zu,", l->time_box_min, k->nlearners,
+		printf("%d,%zu,%zu,%zu,%zu,%.1f,%lld,%lld,%zu,%zu,", l->time_box_min, k->nlearners,
 		       cl->worked, cl->passed, cl->current, cl->median_attempts,
-		       (long long)cl->median_time_s, cl->hints, cl->hinted, cl->over_box);
+		       (long long)cl->median_time_s, (long long)cl->hints, cl->hinted, cl->over_box);
 		cli_csv_field(stdout, cl->nfails ? cl->fails[0].check : "", false);
 		printf("%zu\n", cl->nfails ? cl->fails[0].count : 0);
 	}

@@ -6,6 +6,8 @@
  * `class`. */
 #include "config.h"
 
+#include <limits.h>
+
 #include "cli_run.h"
 #include "lesson_fixture.h"
 #include "../testutil.h"
@@ -236,6 +238,35 @@ START_TEST(class_numbers_per_lesson)
 }
 END_TEST
 
+/* Sums over many learners are 64-bit: ints that each fit add up to more
+ * than an int holds (this overflowed, under UBSan a report, otherwise a
+ * negative number of hints); and a time too large to be real is refused
+ * when the file is read, so no median can turn negative. */
+START_TEST(class_big_numbers_do_not_overflow)
+{
+	const fake a[] = { { "tiny", false, INT_MAX, 2000000000, 2000000000, "sum" } };
+	learner("ann", "tiny", a, 1);
+	learner("bea", "tiny", a, 1);
+	learner("cal", "tiny", a, 1);
+	fx_write(top, "huge.json", "{\"version\": 1, \"lessons\": {\"tiny\": "
+				   "{\"time_s\": 9223372036854775807}}}");
+	const char *paths[] = { "ann", "bea", "cal", "huge.json" };
+	axl_class *k = NULL;
+	ck_assert_int_eq(axl_class_gather(cat, paths, 4, &k), 0);
+	ck_assert_uint_eq(k->nlearners, 3);
+	ck_assert_uint_eq(k->nskipped, 1);
+	ck_assert_msg(strstr(k->skipped[0].why, "too large"), "%s", k->skipped[0].why);
+	const axl_class_lesson *t = &k->lessons[0];
+	ck_assert_int_eq(t->hints, 6000000000);
+	ck_assert_uint_eq(t->hinted, 3);
+	ck_assert(t->median_attempts == (double)INT_MAX);
+	ck_assert_int_eq(t->median_time_s, 2000000000);
+	axl_class_free(k);
+	ck_assert_int_eq(cli("class --csv ann bea cal"), 0);
+	ck_assert_msg(strstr(out, ",2000000000,6000000000,3,"), "%s", out);
+}
+END_TEST
+
 START_TEST(class_median_of_an_even_count_and_ties)
 {
 	const fake a[] = { { "tiny", false, 1, 0, 10, "fast" } };
@@ -449,6 +480,7 @@ static Suite *class_suite(void)
 	tcase_add_test(tc, course_found_in_env_then_workspace);
 	tcase_add_test(tc, class_numbers_per_lesson);
 	tcase_add_test(tc, class_median_of_an_even_count_and_ties);
+	tcase_add_test(tc, class_big_numbers_do_not_overflow);
 	tcase_add_test(tc, class_skips_and_touches_nothing);
 	tcase_add_test(tc, generic_check_message);
 	suite_add_tcase(s, tc);
