@@ -27,7 +27,9 @@ libaxcheck_la_SOURCES = \
 	checker/inspect_text.c \
 	checker/inspect_json.c \
 	checker/inspect_sarif.c \
-	checker/inspect_cli.c
+	checker/inspect_cli.c \
+	checker/safe_text.h \
+	checker/safe_text.c
 libaxcheck_la_CPPFLAGS = $(AM_CPPFLAGS) $(AXC_PATH_DEFS)
 libaxcheck_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(LIBDW_CFLAGS)
 libaxcheck_la_LIBADD = $(JANSSON_LIBS) $(LIBDW_LIBS)

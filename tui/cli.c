@@ -155,7 +155,7 @@ int cli_load_catalog(cli *c)
 	const char *dir = axl_lessons_dir();
 	int rc = axl_catalog_load(dir, &c->cat, &d);
 	for (size_t i = 0; i < d.n; i++)
-		fprintf(stderr, "asynclab: warning: %s\n", d.msg[i]);
+		fprintf(stderr, "asynclab: warning: %s\n", axc_safe(d.msg[i]));
 	axl_diags_free(&d);
 	if (rc < 0 || !c->cat->n) {
 		fprintf(stderr, "asynclab %s: no lessons found in %s%s\n", c->cmd, dir,
@@ -176,7 +176,7 @@ int cli_apply_course(cli *c, const char *path)
 	axl_diags d = { 0 };
 	int rc = axl_catalog_apply_course(c->cat, path, &d);
 	for (size_t i = 0; i < d.n; i++)
-		fprintf(stderr, "asynclab %s: %s\n", c->cmd, d.msg[i]);
+		fprintf(stderr, "asynclab %s: %s\n", c->cmd, axc_safe(d.msg[i]));
 	axl_diags_free(&d);
 	if (rc < 0) {
 		fprintf(stderr, "asynclab %s: the course %s is not usable%s\n", c->cmd, path,
@@ -219,7 +219,7 @@ int cli_open_workspace(cli *c)
 	axl_diags d = { 0 };
 	rc = axl_progress_load(c->ws->progress_path, &c->prog, &d);
 	for (size_t i = 0; i < d.n; i++)
-		fprintf(stderr, "asynclab: warning: %s\n", d.msg[i]);
+		fprintf(stderr, "asynclab: warning: %s\n", axc_safe(d.msg[i]));
 	axl_diags_free(&d);
 	if (!c->prog) {
 		fprintf(stderr, "asynclab %s: out of memory\n", c->cmd);
@@ -256,10 +256,11 @@ const axl_lesson *cli_lesson(cli *c, const char *key)
 	if (l)
 		return l;
 	fprintf(stderr, "asynclab %s: no lesson '%s'%s%s. Lessons are named by id or number:\n",
-		c->cmd, key, c->cat->course ? " in the course " : "",
+		c->cmd, axc_safe(key), c->cat->course ? " in the course " : "",
 		c->cat->course ? cli_rel(c->cat->course) : "");
 	for (size_t i = 0; i < c->cat->n; i++)
-		fprintf(stderr, "  %2d %s\n", c->cat->lessons[i]->order, c->cat->lessons[i]->id);
+		fprintf(stderr, "  %2d %s\n", c->cat->lessons[i]->order,
+			axc_safe(c->cat->lessons[i]->id));
 	fprintf(stderr, "(`asynclab list` shows them with their titles.)\n");
 	return NULL;
 }

@@ -5,6 +5,7 @@
 #ifndef ASYNCLAB_TUI_CLI_H
 #define ASYNCLAB_TUI_CLI_H
 
+#include "../checker/safe_text.h"
 #include "../lessons/engine.h"
 
 #include <stdbool.h>

@@ -28,7 +28,7 @@ static void print_names(const axl_class *k, const axl_class_fail *f)
 {
 	printf("      ");
 	for (size_t i = 0; i < f->count && i < NAMES_SHOWN; i++)
-		printf("%s%s", i ? ", " : "", k->learners[f->learners[i]].name);
+		printf("%s%s", i ? ", " : "", axc_safe(k->learners[f->learners[i]].name));
 	if (f->count > NAMES_SHOWN)
 		printf(" and %zu more", f->count - NAMES_SHOWN);
 	printf("\n");
@@ -58,10 +58,12 @@ static void class_text(const cli *c, const axl_class *k)
 		else
 			snprintf(box, sizeof box, "-");
 		if (cl->nfails)
-			snprintf(top, sizeof top, "%s (%zu)", cl->fails[0].check, cl->fails[0].count);
+			snprintf(top, sizeof top, "%s (%zu)", axc_safe(cl->fails[0].check),
+				 cl->fails[0].count);
 		else
 			snprintf(top, sizeof top, "-");
-		printf("%02d  %-20s %7s %6zu %6zu %6s %8s %5lld %4s  %s\n", l->order, l->id, passed,
+		printf("%02d  %-20s %7s %6zu %6zu %6s %8s %5lld %4s  %s\n", l->order,
+		       axc_safe(l->id), passed,
 		       cl->current, cl->worked, tries, tm, (long long)cl->hints, box, top);
 		/* Several learners on the same failing check: one explanation to
 		 * the room beats the same one given at each desk. */
@@ -69,7 +71,8 @@ static void class_text(const cli *c, const axl_class *k)
 			const axl_class_fail *fl = &cl->fails[f];
 			char *msg = fl->def ? axl_check_message_generic(fl->def) : NULL;
 			printf("    %s! %zu learners stuck on %s/%s%s%s%s\n", cli_red(c), fl->count,
-			       l->id, fl->check, msg ? ": " : "", msg ? msg : "", cli_reset(c));
+			       axc_safe(l->id), axc_safe(fl->check), msg ? ": " : "",
+			       msg ? axc_safe(msg) : "", cli_reset(c));
 			print_names(k, fl);
 			free(msg);
 			stuck++;
@@ -211,7 +214,7 @@ int cli_class(int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < k->nskipped; i++)
-		fprintf(stderr, "asynclab class: skipped %s\n", k->skipped[i].why);
+		fprintf(stderr, "asynclab class: skipped %s\n", axc_safe(k->skipped[i].why));
 	if (json)
 		class_json(&c, k);
 	else if (csv)

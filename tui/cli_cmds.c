@@ -164,7 +164,7 @@ static void list_text(cli *c)
 		const char *st = cli_status(c, l);
 		passed += !strcmp(st, "passed");
 		printf("%s %02d  %-20s %-8s %s\n", !strcmp(st, "current") ? ">" : " ", l->order,
-		       l->id, st, l->title);
+		       axc_safe(l->id), st, axc_safe(l->title));
 	}
 	const axl_lesson *cur = cli_current(c);
 	printf("%zu of %zu passed.  Next: edit %s/%s.c, then `asynclab verify %s` "
@@ -248,9 +248,10 @@ int cli_hint(int argc, char **argv)
 		goto out;
 	}
 	axl_progress_touch(c.prog, l->id, (int64_t)time(NULL));
-	printf("%sHint %d of %d%s for lesson %02d %s%s\n\n%s", cli_bold(&c), level, l->nhints,
-	       cli_reset(&c), l->order, l->id,
-	       again ? " (you have seen every hint; this is the last one again)" : "", text);
+	printf("%sHint %d of %d%s for lesson %02d %s%s\n\n", cli_bold(&c), level, l->nhints,
+	       cli_reset(&c), l->order, axc_safe(l->id),
+	       again ? " (you have seen every hint; this is the last one again)" : "");
+	axc_safe_fputs(text, stdout, AXC_SAFE_LINES);
 	if (*text && text[strlen(text) - 1] != '\n')
 		printf("\n");
 	if (level < l->nhints)
@@ -281,7 +282,7 @@ int cli_solution(int argc, char **argv)
 			strerror(-e));
 		rc = CLI_FAIL;
 	} else {
-		fputs(text, stdout);
+		axc_safe_fputs(text, stdout, AXC_SAFE_LINES);
 		rc = CLI_OK;
 	}
 	free(text);
@@ -320,6 +321,10 @@ out:
 
 void cli_csv_field(FILE *out, const char *s, bool last)
 {
+	/* Control characters are escaped here too: CSV often goes to a
+	 * terminal first. */
+	char *safe = axc_safe_dup(s, AXC_SAFE_LINES);
+	s = safe ? safe : "";
 	if (strpbrk(s, ",\"\n")) {
 		putc('"', out);
 		for (; *s; s++) {
@@ -331,6 +336,7 @@ void cli_csv_field(FILE *out, const char *s, bool last)
 	} else {
 		fputs(s, out);
 	}
+	free(safe);
 	putc(last ? '\n' : ',', out);
 }
 
@@ -390,8 +396,8 @@ int cli_progress(int argc, char **argv)
 			printf("%s,%d,%d,%lld,", st, att, hints, ts);
 			cli_csv_field(stdout, lf, true);
 		} else {
-			printf("%02d  %-20s %-8s %8d %5d %4lldm%02llds  %s\n", l->order, l->id, st, att,
-			       hints, ts / 60, ts % 60, lf);
+			printf("%02d  %-20s %-8s %8d %5d %4lldm%02llds  %s\n", l->order,
+			       axc_safe(l->id), st, att, hints, ts / 60, ts % 60, axc_safe(lf));
 		}
 	}
 	if (!seen[1])

@@ -50,7 +50,7 @@ static int lint_one(const char *dir, bool tty)
 		}
 	}
 	for (size_t i = 0; i < d.n; i++)
-		printf("%s\n", d.msg[i]);
+		printf("%s\n", axc_safe(d.msg[i]));
 	if (problems > 0)
 		printf("%s: %d problem%s\n", dir, problems, problems == 1 ? "" : "s");
 	axl_diags_free(&d);

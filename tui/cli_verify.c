@@ -74,48 +74,53 @@ static const char *tail_lines(const char *text, int n)
 void cli_print_result(const cli *c, const axl_result *r, const char *file)
 {
 	const axl_lesson *l = r->lesson;
-	printf("%sLesson %02d %s%s: %s  (%s)\n", cli_bold(c), l->order, l->id, cli_reset(c),
-	       l->title, cli_rel(file));
+	printf("%sLesson %02d %s%s: %s  (%s)\n", cli_bold(c), l->order, axc_safe(l->id),
+	       cli_reset(c), axc_safe(l->title), axc_safe(cli_rel(file)));
 	if (r->end == AXL_END_NOT_BUILT || r->end == AXL_END_OLD_SHAPE) {
-		printf("%s\n%s", r->end == AXL_END_OLD_SHAPE ? "The exercise is in an older shape:"
-							     : "The exercise did not compile:",
-		       r->build_output);
+		printf("%s\n", r->end == AXL_END_OLD_SHAPE ? "The exercise is in an older shape:"
+							   : "The exercise did not compile:");
+		axc_safe_fputs(r->build_output, stdout, AXC_SAFE_LINES);
 		if (*r->build_output && r->build_output[strlen(r->build_output) - 1] != '\n')
 			printf("\n");
 	}
 	for (size_t i = 0; i < r->nmarks; i++) {
 		const axl_mark *m = &r->marks[i];
 		if (m->skipped)
-			printf("  SKIP  %s: %s\n", m->check->name, m->message ? m->message : "");
+			printf("  SKIP  %s: %s\n", axc_safe(m->check->name), axc_safe(m->message));
 		else if (m->passed)
-			printf("  %sPASS%s  %s\n", cli_green(c), cli_reset(c), m->check->name);
+			printf("  %sPASS%s  %s\n", cli_green(c), cli_reset(c),
+			       axc_safe(m->check->name));
 		else
-			printf("  %sFAIL%s  %s: %s\n", cli_red(c), cli_reset(c), m->check->name,
-			       m->message ? m->message : "");
+			printf("  %sFAIL%s  %s: %s\n", cli_red(c), cli_reset(c),
+			       axc_safe(m->check->name), axc_safe(m->message));
 	}
 	if (r->end != AXL_END_NOT_BUILT && r->end != AXL_END_OLD_SHAPE) {
 		printf("Run: %s; %llu ms of virtual time, %llu task%s at the peak.\n",
-		       r->verdict ? r->verdict : "?",
+		       r->verdict ? axc_safe(r->verdict) : "?",
 		       (unsigned long long)(r->virtual_ns / 1000000),
 		       (unsigned long long)r->peak_live, r->peak_live == 1 ? "" : "s");
 	}
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const axl_finding *f = &r->findings[i];
 		if (*f->file)
-			printf("%s:%d: warning: %s [%s]\n", cli_rel(f->file), f->line, f->message,
-			       f->id);
+			printf("%s:%d: warning: %s [%s]\n", axc_safe(cli_rel(f->file)), f->line,
+			       axc_safe(f->message), axc_safe(f->id));
 		else
-			printf("warning: %s [%s]\n", f->message, f->id);
+			printf("warning: %s [%s]\n", axc_safe(f->message), axc_safe(f->id));
 		if (*f->fix)
-			printf("    fix: %s\n", f->fix);
+			printf("    fix: %s\n", axc_safe(f->fix));
 	}
 	if (!r->passed && r->end != AXL_END_NOT_BUILT && r->end != AXL_END_OLD_SHAPE) {
-		if (*r->out)
-			printf("Last lines of its output:\n%s%s", tail_lines(r->out, 8),
-			       r->out[strlen(r->out) - 1] == '\n' ? "" : "\n");
-		if (*r->err && r->end != AXL_END_EXITED)
-			printf("Its stderr:\n%s%s", tail_lines(r->err, 8),
-			       r->err[strlen(r->err) - 1] == '\n' ? "" : "\n");
+		if (*r->out) {
+			printf("Last lines of its output:\n");
+			axc_safe_fputs(tail_lines(r->out, 8), stdout, AXC_SAFE_LINES);
+			printf("%s", r->out[strlen(r->out) - 1] == '\n' ? "" : "\n");
+		}
+		if (*r->err && r->end != AXL_END_EXITED) {
+			printf("Its stderr:\n");
+			axc_safe_fputs(tail_lines(r->err, 8), stdout, AXC_SAFE_LINES);
+			printf("%s", r->err[strlen(r->err) - 1] == '\n' ? "" : "\n");
+		}
 	}
 	if (r->passed)
 		printf("%sPassed%s: every check of '%s' passes.\n", cli_green(c), cli_reset(c),
@@ -176,9 +181,9 @@ static int verify_all(cli *c, bool json)
 					why = r->marks[k].check->name;
 					break;
 				}
-			printf("%02d %-20s %s%s%s%s%s\n", l->order, l->id,
+			printf("%02d %-20s %s%s%s%s%s\n", l->order, axc_safe(l->id),
 			       r->passed ? cli_green(c) : cli_red(c), r->passed ? "PASS" : "FAIL",
-			       cli_reset(c), *why ? "  " : "", why);
+			       cli_reset(c), *why ? "  " : "", axc_safe(why));
 		}
 		axl_result_free(r);
 		free(file);
@@ -344,16 +349,16 @@ int cli_run(int argc, char **argv)
 		goto out;
 	}
 	if (r->end == AXL_END_NOT_BUILT || r->end == AXL_END_OLD_SHAPE) {
-		printf("%s %s\n%s", cli_rel(path),
-		       r->end == AXL_END_OLD_SHAPE ? "is in an older shape:" : "did not compile:",
-		       r->build_output);
+		printf("%s %s\n", axc_safe(cli_rel(path)),
+		       r->end == AXL_END_OLD_SHAPE ? "is in an older shape:" : "did not compile:");
+		axc_safe_fputs(r->build_output, stdout, AXC_SAFE_LINES);
 	} else {
-		fputs(r->out, stdout);
+		axc_safe_fputs(r->out, stdout, AXC_SAFE_LINES);
 		if (*r->out && r->out[strlen(r->out) - 1] != '\n')
 			printf("\n");
-		fputs(r->err, stderr);
 		fflush(stdout);
-		printf("--- %s; %llu ms of virtual time, %llu task%s at the peak\n", r->verdict,
+		axc_safe_fputs(r->err, stderr, AXC_SAFE_LINES);
+		printf("--- %s; %llu ms of virtual time, %llu task%s at the peak\n", axc_safe(r->verdict),
 		       (unsigned long long)(r->virtual_ns / 1000000),
 		       (unsigned long long)r->peak_live, r->peak_live == 1 ? "" : "s");
 		if (r->nfindings)

@@ -470,6 +470,37 @@ START_TEST(cli_class_views)
 }
 END_TEST
 
+/* What learners wrote reaches the instructor's terminal escaped: a check
+ * name in last_failed with a window-title and a clear-screen sequence, a
+ * learner folder whose name holds one, and a course line that does. */
+START_TEST(cli_untrusted_text_escaped)
+{
+	ck_assert_int_eq(mkdir("room", 0755), 0);
+	const fake a[] = { { "tiny", false, 1, 0, 10, "sum\033]0;pwned\007\033[2J" } };
+	learner("room/ann", "tiny", a, 1);
+	learner("room/b\033[31mea", "tiny", a, 1);
+	setenv("NO_COLOR", "1", 1);
+	ck_assert_int_eq(cli("class room"), 0);
+	ck_assert_msg(!strchr(out, '\033') && !strchr(err, '\033'), "%s%s", out, err);
+	ck_assert_msg(strstr(out, "sum\\x1b]0;pwned\\x07\\x1b[2J"), "%s", out);
+	ck_assert_msg(strstr(out, "room/b\\x1b[31mea"), "%s", out);
+	ck_assert_int_eq(cli("class --csv room"), 0);
+	ck_assert_msg(!strchr(out, '\033'), "%s", out);
+	ck_assert_int_eq(cli("class --json room"), 0);
+	ck_assert_msg(!strchr(out, '\033'), "%s", out); /* JSON escapes it itself */
+
+	fx_write(top, "evil", "tiny\n\033]0;pwned\007two\n");
+	char *env = NULL;
+	ck_assert_int_ge(asprintf(&env, "%s/evil", top), 0);
+	setenv("ASYNCLAB_COURSE", env, 1);
+	ck_assert_int_eq(cli("list"), 2);
+	unsetenv("ASYNCLAB_COURSE");
+	ck_assert_msg(!strchr(err, '\033') && strstr(err, "evil:2:") && strstr(err, "\\x1b]0;pwned"),
+		      "%s", err);
+	free(env);
+}
+END_TEST
+
 static Suite *class_suite(void)
 {
 	Suite *s = suite_create("lessons-class");
@@ -490,6 +521,7 @@ static Suite *class_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, cli_course);
 	tcase_add_test(tc, cli_class_views);
+	tcase_add_test(tc, cli_untrusted_text_escaped);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -553,6 +553,47 @@ START_TEST(cli_init_and_lint)
 }
 END_TEST
 
+/* Text from files and programs reaches the terminal escaped: a hint with
+ * escape sequences, a progress file's last failure, a program's output
+ * (verify shows its last lines, run all of it), a compiler's, and a
+ * manifest's unknown key that lesson-lint echoes. */
+START_TEST(cli_untrusted_text_escaped)
+{
+	setenv("NO_COLOR", "1", 1);
+	fx_write(tiny, "hint1.md", "Look \033]0;pwned\007here\033[2J\n");
+	ck_assert_int_eq(cli("hint tiny"), 0);
+	ck_assert_msg(!strchr(out, '\033') && strstr(out, "Look \\x1b]0;pwned\\x07here\\x1b[2J\n"),
+		      "%s", out);
+	fx_write("asynclab-work/.asynclab", "progress.json",
+		 "{\"version\": 1, \"lessons\": {\"two\": {\"attempts\": 1, "
+		 "\"last_failed\": \"code\\u001b[31m\"}}}");
+	ck_assert_int_eq(cli("progress"), 0);
+	ck_assert_msg(!strchr(out, '\033') && strstr(out, "code\\x1b[31m"), "%s", out);
+	ck_assert_int_eq(cli("progress --csv"), 0);
+	ck_assert_msg(!strchr(out, '\033'), "%s", out);
+
+	const char *evil = "#include <stdio.h>\nint main(void) { printf(\"sum: 0\\033]0;pwned\\007"
+			   "\\033[?25l\\n\"); fprintf(stderr, \"\\033[2J\"); return 0; }\n";
+	fx_write(top, "evil.c", evil);
+	ck_assert_int_eq(cli("verify tiny --file evil.c"), 1);
+	ck_assert_msg(!strchr(out, '\033') && !strchr(err, '\033'), "%s%s", out, err);
+	ck_assert_msg(strstr(out, "sum: 0\\x1b]0;pwned\\x07\\x1b[?25l"), "%s", out);
+	fx_write("asynclab-work/exercises", "00-tiny.c", evil);
+	ck_assert_int_eq(cli("run tiny"), 0);
+	ck_assert_msg(!strchr(out, '\033') && !strchr(err, '\033'), "%s%s", out, err);
+	ck_assert_msg(strstr(out, "sum: 0\\x1b]0;pwned") && strstr(err, "\\x1b[2J"), "%s%s", out, err);
+	/* A compiler echoes the offending source line. */
+	fx_write("asynclab-work/exercises", "00-tiny.c", "int main(void) { return \033[2J; }\n");
+	ck_assert_int_eq(cli("run tiny"), 1);
+	ck_assert_msg(!strchr(out, '\033') && strstr(out, "\\x1b"), "%s", out);
+
+	fx_write(tiny, "lesson.ini", TINY_INI "mess\033[2Jage = m\n");
+	ck_assert_int_eq(cli("lesson-lint lessons/00-tiny"), 1);
+	ck_assert_msg(!strchr(out, '\033') && strstr(out, "unknown key 'mess\\x1b[2Jage'"), "%s",
+		      out);
+}
+END_TEST
+
 /* Run `asynclab ARGS` rounds times in a new process; returns its pid. */
 static pid_t cli_bg(const char *args, int rounds)
 {
@@ -652,6 +693,7 @@ static Suite *workspace_suite(void)
 	tcase_add_test(tc, cli_exit_statuses);
 	tcase_add_test(tc, cli_init_and_lint);
 	tcase_add_test(tc, cli_parallel_updates_all_count);
+	tcase_add_test(tc, cli_untrusted_text_escaped);
 	suite_add_tcase(s, tc);
 	return s;
 }
