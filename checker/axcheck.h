@@ -1,41 +1,32 @@
 /* axcheck.h - the checker's out-of-process half (the inspector): builds a C
  * program against libasynclab, runs it under the probe in a sandboxed
- * child, turns the probe's event stream into a run report (JSON, version 1,
- * see docs/checker.md and docs/report-schema.json) and renders that report
- * as GCC-style text, JSON lines or SARIF 2.1.0. */
+ * child and turns the probe's event stream into a typed run report
+ * (report.h), which renders as GCC-style text, JSON lines, SARIF 2.1.0 or
+ * the whole report as JSON (docs/checker.md, docs/report-schema.json). */
 #ifndef ASYNCLAB_AXCHECK_H
 #define ASYNCLAB_AXCHECK_H
 
-#include <jansson.h>
+#include "finding_ids.h"
+#include "report.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#define AXC_REPORT_VERSION 1
+/* The finding ids, in the order of finding_ids.h (bit i of a mask is id
+ * i). */
+#define AXC__ID_ENUM(e, name, summary, fix) AXC_##e,
+enum axc_id { AXC_FINDINGS(AXC__ID_ENUM) AXC_ID_COUNT };
+#undef AXC__ID_ENUM
 
-/* The finding ids, in a fixed order (bit i of a mask is id i). */
-enum axc_id {
-	AXC_BLOCKING_CALL,
-	AXC_STALLED_POLL,
-	AXC_LOCK_ACROSS_AWAIT,
-	AXC_UNBOUNDED_SPAWN,
-	AXC_LOST_WAKER,
-	AXC_BUSY_WAKE,
-	AXC_NEVER_POLLED,
-	AXC_LEAKED_TASK,
-	AXC_IGNORED_CANCEL,
-	AXC_MOVED_FUTURE,
-	AXC_ID_COUNT
-};
-
-/* The stable kebab-case name of id i ("blocking-call"), the lesson that
- * teaches its fix ("blocking") and a one-sentence fix.  NULL when i is out
- * of range. */
+/* The stable kebab-case name of id i ("blocking-call"), a one-sentence
+ * fix, and what it catches (for --help and SARIF).  NULL when i is out of
+ * range.  Which lesson teaches the fix is the lessons' to say (lesson.ini's
+ * teaches key; axc_render_opts.lesson_of). */
 const char *axc_id_name(int i);
-const char *axc_id_lesson(int i);
 const char *axc_id_fix(int i);
-const char *axc_id_summary(int i); /* what it catches, for --help and SARIF */
+const char *axc_id_summary(int i);
 /* The index of a name, or -1. */
 int axc_id_lookup(const char *name);
 /* Parse a comma-separated list of ids into a mask.  Returns 0, or -EINVAL
@@ -97,31 +88,22 @@ typedef struct axc_opts {
 	bool seed_set;
 	axc_clock clock;	  /* ASYNCLAB_CLOCK for the child */
 	bool no_probe;		  /* run without LD_PRELOAD of the probe */
+	bool trace;		  /* record the scheduler trace (ASYNCLAB_TRACE=1) */
+	uint64_t trace_max;	  /* trace events kept; 0: the default (200000) */
 } axc_opts;
 
 void axc_opts_init(axc_opts *o);
 
 /* Build (when o->files) and run the program under the probe, and make the
- * run report.  On return 0, *report is a new reference the caller
- * json_decref()s; it is produced for failed builds (build.ok false),
+ * run report.  On return 0, *report is a new report the caller frees with
+ * axc_report_free; it is produced for failed builds (built false),
  * crashes and limits too.  Returns -errno only when nothing could be run
  * at all (no fork, no temporary directory, bad options: -EINVAL). */
-int axc_run(const axc_opts *o, json_t **report);
-
-/* The exit status a report deserves: 0 no findings, 1 findings (a run
- * stopped at the time limit always has one), 2 the program could not be
- * built or did not run to an end the checker understands (a crash, the
- * memory, process or output limit). */
-int axc_verdict(const json_t *report);
-
-/* Renderers.  They return 0 or -errno (a write error). */
-int axc_render_text(const json_t *report, FILE *out);  /* GCC-style lines + summary */
-int axc_render_json(const json_t *report, FILE *out);  /* one JSON object per finding per line */
-int axc_render_sarif(const json_t *report, FILE *out); /* SARIF 2.1.0 */
-int axc_write_report(const json_t *report, const char *path); /* the full run report */
+int axc_run(const axc_opts *o, axc_report **report);
 
 /* `asynclab check ...`: parses argv (argv[0] is "check"), runs, renders,
- * and returns the exit status (0, 1 or 2).  Prints to stdout/stderr. */
-int axc_main(int argc, char **argv);
+ * and returns the exit status (0, 1 or 2).  Prints to stdout/stderr.
+ * ro (may be NULL) names the lesson that teaches each fix. */
+int axc_main(int argc, char **argv, const axc_render_opts *ro);
 
 #endif /* ASYNCLAB_AXCHECK_H */

@@ -5,27 +5,38 @@
 #define ASYNCLAB_INSPECT_H
 
 #include "axcheck.h"
+#include "report_priv.h"
+
+#include <jansson.h>
 
 #include <sys/types.h>
 
 /* ---- event stream (inspect_events.c) ---------------------------------- */
 
-/* The probe's event stream, parsed as it arrives.  Lines that are not JSON
+/* The probe's event stream, parsed as it arrives.  Tasks, timeline spans
+ * and trace events go straight into a typed report under construction,
+ * with their times made relative to the start of the run; findings stay
+ * raw until the report builder symbolises them.  Lines that are not JSON
  * objects are counted and skipped, so a program writing garbage on the
  * probe's descriptor cannot confuse the report. */
 typedef struct axc__events {
+	axc_report *rep;  /* tasks, spans, trace (owned until the builder takes it) */
 	json_t *hello;	  /* the hello object, or NULL */
-	json_t *tasks;	  /* array of task objects (report shape), spawn order */
-	json_t *task_ix;  /* object: task id (decimal string) -> index in tasks */
-	json_t *spans;	  /* array of {task, kind, t0, t1} */
 	json_t *findings; /* array of the raw finding events */
 	json_t *stats;	  /* the last stats event, or NULL */
 	json_t *crash;	  /* a {"ev":"crash"} event, or NULL */
+	json_t *end;	  /* the checker's {"ev":"end"} (it stopped the program), or NULL */
 	uint64_t spans_dropped;
 	uint64_t tasks_dropped;
+	uint64_t trace_dropped;
 	uint64_t bad_lines;
-	uint64_t first_t, last_t; /* the earliest and latest runtime times seen */
+	uint64_t t_base;	  /* subtracted from the probe's times (a real clock's start) */
+	uint64_t last_t;	  /* the latest time seen, after t_base */
 	bool seen_t;
+	bool virt;		  /* the program's runtime clock is virtual */
+	bool rt_seen;		  /* a runtime reported its clock */
+	bool deadlock;		  /* the runtime's deadlock hook fired */
+	bool stalled;		  /* the watchdog reported a stalled poll */
 	bool bye;
 	char *buf;	  /* an incomplete trailing line */
 	size_t len, cap;
@@ -115,12 +126,16 @@ void axc__where_free(axc__where *w);
 typedef struct axc__inputs {
 	const char *program;	  /* as the user named it */
 	const axc__build *build;  /* NULL for a prebuilt program */
-	const axc__result *res;	  /* the run, or NULL when the build failed */
+	axc__result *res;	  /* the run, or NULL when the build failed; its
+				     events' report is taken over */
 	const char *probe;	  /* the probe's path */
 } axc__inputs;
 
 /* Build the run report.  Never fails except for memory (NULL). */
-json_t *axc__report_make(const axc_opts *o, const axc__inputs *in);
+axc_report *axc__report_make(const axc_opts *o, axc__inputs *in);
+
+/* A finding as the JSON form writes it (report_json.c). */
+json_t *axc__finding_json(const axc_report *r, const axc_finding *f);
 
 /* The name of a signal ("SIGSEGV"), or "SIG<n>". */
 const char *axc__signame(int sig, char *buf, size_t n);

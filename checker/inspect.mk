@@ -16,6 +16,12 @@ AXC_PATH_DEFS = \
 noinst_LTLIBRARIES += libaxcheck.la
 libaxcheck_la_SOURCES = \
 	checker/axcheck.h \
+	checker/finding_ids.h \
+	checker/report.h \
+	checker/report_priv.h \
+	checker/report.c \
+	checker/report_json.c \
+	checker/report_trace.c \
 	checker/inspect.h \
 	checker/inspect_ids.c \
 	checker/inspect_build.c \

@@ -19,6 +19,7 @@ struct cli {
 	axc_opts o;
 	enum fmt format;
 	const char *sarif, *report;
+	const axc_render_opts *ro;
 	const char **files, **cflags;
 	size_t nfiles, ncflags;
 };
@@ -38,6 +39,7 @@ static void usage(FILE *out)
 		"                       json: one JSON object per finding per line on stdout\n"
 		"  --sarif FILE         also write SARIF 2.1.0 to FILE (- for stdout)\n"
 		"  --report FILE        also write the full run report (JSON) to FILE\n"
+
 		"Findings:\n"
 		"  --only ID,...        report only these finding ids\n"
 		"  --allow ID,...       never report these finding ids\n");
@@ -244,19 +246,19 @@ static char *find_program(const char *name)
 	return found;
 }
 
-static int finish(struct cli *c, json_t *rep)
+static int finish(struct cli *c, const axc_report *rep)
 {
 	int verdict = axc_verdict(rep);
 	if (c->format == FMT_TEXT) {
 		/* The program's own output first, each on its stream. */
-		fputs(axc__jstr(rep, "stdout") ? axc__jstr(rep, "stdout") : "", stdout);
+		fwrite(rep->out, 1, rep->out_len, stdout);
 		fflush(stdout);
-		fputs(axc__jstr(rep, "stderr") ? axc__jstr(rep, "stderr") : "", stderr);
-		axc_render_text(rep, stderr);
+		fwrite(rep->err, 1, rep->err_len, stderr);
+		axc_render_text(rep, c->ro, stderr);
 	} else {
 		axc_render_json(rep, stdout);
 		if (verdict == 2)
-			axc_render_text(rep, stderr);
+			axc_render_text(rep, c->ro, stderr);
 	}
 	fflush(stdout);
 	if (c->sarif) {
@@ -266,16 +268,19 @@ static int finish(struct cli *c, json_t *rep)
 			verdict = 2;
 		}
 	}
-	if (c->report && axc_write_report(rep, c->report) < 0) {
-		fprintf(stderr, SELF ": cannot write %s: %s\n", c->report, strerror(errno));
-		verdict = 2;
+	if (c->report) {
+		int r = axc_report_save(rep, c->report);
+		if (r < 0) {
+			fprintf(stderr, SELF ": cannot write %s: %s\n", c->report, strerror(-r));
+			verdict = 2;
+		}
 	}
 	return verdict;
 }
 
-int axc_main(int argc, char **argv)
+int axc_main(int argc, char **argv, const axc_render_opts *ro)
 {
-	struct cli c = { 0 };
+	struct cli c = { .ro = ro };
 	axc_opts_init(&c.o);
 	c.files = calloc((size_t)argc + 1, sizeof *c.files);
 	c.cflags = calloc((size_t)argc + 1, sizeof *c.cflags);
@@ -327,7 +332,7 @@ int axc_main(int argc, char **argv)
 	c.o.args = (const char *const *)argv + i;
 	c.o.nargs = (size_t)(argc - i);
 
-	json_t *rep = NULL;
+	axc_report *rep = NULL;
 	int r = axc_run(&c.o, &rep);
 	if (r < 0) {
 		fprintf(stderr, SELF ": cannot run %s: %s\n",
@@ -335,7 +340,7 @@ int axc_main(int argc, char **argv)
 		goto out;
 	}
 	rc = finish(&c, rep);
-	json_decref(rep);
+	axc_report_free(rep);
 out:
 	free(program);
 	free(c.files);

@@ -7,5 +7,5 @@
 
 int main(int argc, char **argv)
 {
-	return axc_main(argc, argv);
+	return axc_main(argc, argv, NULL);
 }

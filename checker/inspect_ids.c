@@ -1,6 +1,6 @@
-/* inspect_ids.c - the finding ids with their lesson and fix, the detector
- * thresholds, default options, and small helpers the other inspector files
- * share.  The id -> lesson table is the contract of docs/checker.md. */
+/* inspect_ids.c - the finding ids (from finding_ids.h) with their fix,
+ * the detector thresholds, default options, and small helpers the other
+ * inspector files share. */
 #include "config.h"
 
 #include "inspect.h"
@@ -12,50 +12,16 @@
 #include <string.h>
 
 struct id_info {
-	const char *name, *lesson, *fix, *summary;
+	const char *name, *summary, *fix;
 };
 
-static const struct id_info ids[AXC_ID_COUNT] = {
-	[AXC_BLOCKING_CALL] = { "blocking-call", "blocking",
-		"Use the async form of the call (ax_sleep_ms, ax_read, ...) or move it to ax_spawn_blocking.",
-		"a blocking call made inside a poll, which stalls every task on the executor" },
-	[AXC_STALLED_POLL] = { "stalled-poll", "blocking",
-		"Return to the executor sooner: await instead of waiting, split long work with ax_yield, or use ax_spawn_blocking.",
-		"a poll that ran longer than the stall threshold" },
-	[AXC_LOCK_ACROSS_AWAIT] = { "lock-across-await", "lock-across-await",
-		"Release the blocking lock before the await, or use the async mutex ax_mutex.",
-		"a blocking lock still held when its poll returned pending" },
-	[AXC_UNBOUNDED_SPAWN] = { "unbounded-spawn", "unbounded-spawn",
-		"Bound the concurrency: a semaphore, a bounded channel or ax_stream_buffer_unordered(n).",
-		"more live tasks from one spawn site than the limit, or a burst of spawns in one poll" },
-	[AXC_LOST_WAKER] = { "lost-waker", "manual-future",
-		"Before returning AX_PENDING, store a clone of the context's waker where the event that completes the future will wake it.",
-		"a task returned pending with no waker left that could wake it" },
-	[AXC_BUSY_WAKE] = { "busy-wake", "manual-future",
-		"Wake the task only when its event happened, not on every poll; register the waker and return AX_PENDING.",
-		"a task that keeps waking itself without making progress" },
-	[AXC_NEVER_POLLED] = { "never-polled", "await",
-		"Await the future (or spawn it); creating a future does nothing until it is polled.",
-		"a future created and dropped without ever being polled" },
-	[AXC_LEAKED_TASK] = { "leaked-task", "spawn",
-		"Make sure every task can finish: await or abort its join handle, and check that something will wake it.",
-		"tasks still pending when the runtime shut down, or every task asleep with nothing to wake one" },
-	[AXC_IGNORED_CANCEL] = { "ignored-cancel", "cancel-token",
-		"Check the cancellation token (or select on ax_token_cancelled) at each step and return when it fires.",
-		"a cancelled task that kept running for many polls" },
-	[AXC_MOVED_FUTURE] = { "moved-future", "pin",
-		"Do not move a future after its first poll: keep it in its frame or box it.",
-		"a future polled at a different address than its first poll" },
-};
+#define ID_INFO(e, name, summary, fix) [AXC_##e] = { name, summary, fix },
+static const struct id_info ids[AXC_ID_COUNT] = { AXC_FINDINGS(ID_INFO) };
+#undef ID_INFO
 
 const char *axc_id_name(int i)
 {
 	return i >= 0 && i < AXC_ID_COUNT ? ids[i].name : NULL;
-}
-
-const char *axc_id_lesson(int i)
-{
-	return i >= 0 && i < AXC_ID_COUNT ? ids[i].lesson : NULL;
 }
 
 const char *axc_id_fix(int i)

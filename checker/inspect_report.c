@@ -1,8 +1,9 @@
-/* inspect_report.c - builds the run report (version 1) from the build, the
- * run and the probe's events: findings get source locations (symbolised
- * when the probe sent addresses), their task, fix and lesson; identical
- * findings are merged with a count; a run stopped at the time limit gets a
- * finding even when the probe could not send one. */
+/* inspect_report.c - builds the typed run report from the build, the run
+ * and the probe's events: how the run ended, findings with source
+ * locations (symbolised when the probe sent addresses), their task and
+ * fix, identical findings merged with a count, and a finding for a run
+ * stopped at the time limit when the probe could not send one.  The
+ * events' tasks, spans and trace are typed already (inspect_events.c). */
 #include "config.h"
 
 #include "inspect.h"
@@ -16,51 +17,12 @@ struct ctx {
 	const axc_opts *o;
 	const axc__inputs *in;
 	const axc__events *ev;
+	axc_report *rep;
 	axc__sym *sym;
 	char **real;	  /* realpath of each input file, or NULL */
 	char cwd[PATH_MAX];
 	const char *exe;  /* the program's path as the probe saw it */
 };
-
-/* A JSON string from bytes that may not be UTF-8: invalid bytes and NULs
- * (which C consumers of the report would take for the end) become U+FFFD,
- * so a program's binary output cannot break the report. */
-static json_t *jstring_bytes(const char *s, size_t n)
-{
-	if (!s)
-		return json_string("");
-	json_t *j = memchr(s, '\0', n) ? NULL : json_stringn(s, n);
-	if (j)
-		return j;
-	char *o = malloc(n * 3 + 1), *p = o;
-	if (!o)
-		return json_string("");
-	const unsigned char *u = (const unsigned char *)s, *end = u + n;
-	while (u < end) {
-		int len = *u == 0 ? 0 : *u < 0x80 ? 1 : (*u >> 5) == 6 ? 2 : (*u >> 4) == 14 ? 3 : (*u >> 3) == 30 ? 4 : 0;
-		bool ok = len > 0 && u + len <= end;
-		for (int i = 1; ok && i < len; i++)
-			ok = (u[i] & 0xc0) == 0x80;
-		if (ok && len > 1 && !json_stringn((const char *)u, (size_t)len))
-			ok = false; /* overlong or surrogate: jansson rejects it too */
-		if (ok) {
-			memcpy(p, u, (size_t)len);
-			p += len;
-			u += len;
-		} else {
-			p = stpcpy(p, "\xef\xbf\xbd");
-			u++;
-		}
-	}
-	j = json_stringn(o, (size_t)(p - o));
-	free(o);
-	return j ? j : json_string("");
-}
-
-static json_t *jstr_or_null(const char *s)
-{
-	return s ? jstring_bytes(s, strlen(s)) : json_null();
-}
 
 /* A path as the user gave it to the compiler when it names one of the
  * inputs, else relative to the working directory when under it. */
@@ -124,41 +86,70 @@ static void resolve(struct ctx *c, const json_t *loc, axc__where *w)
 		axc__sym_lookup(c->sym, mod, (uint64_t)off, w);
 }
 
-static json_t *frame_json(struct ctx *c, const json_t *loc, const axc__where *w, bool *user)
+
+/* A stack frame of the report from a protocol location. */
+static void frame_of(struct ctx *c, const json_t *loc, axc_frame *fr)
 {
 	char buf[PATH_MAX];
-	const char *f = map_path(c, w->file, buf, sizeof buf);
-	*user = user_loc(c, f, loc);
-	return json_pack("{s:o, s:o, s:i, s:b}", "function", jstr_or_null(w->func), "file",
-			 jstr_or_null(f), "line", w->line, "user", *user);
+	axc__where w;
+	resolve(c, loc, &w);
+	const char *f = map_path(c, w.file, buf, sizeof buf);
+	fr->user = user_loc(c, f, loc);
+	fr->function = axc__rstr(c->rep, w.func);
+	fr->file = axc__rstr(c->rep, f);
+	fr->line = w.line;
+	axc__where_free(&w);
 }
 
-static json_t *task_ref(struct ctx *c, json_int_t id)
+/* The frames of a protocol stack array, owned by the report. */
+static const axc_frame *stack_of(struct ctx *c, const json_t *arr, size_t *n)
 {
-	char key[32];
-	snprintf(key, sizeof key, "%lld", (long long)id);
-	json_t *ix = json_object_get(c->ev->task_ix, key);
-	json_t *t = ix ? json_array_get(c->ev->tasks, (size_t)json_integer_value(ix)) : NULL;
-	if (!t)
-		return id > 0 ? json_pack("{s:I, s:n, s:n, s:i}", "id", id, "name", "spawn_file",
-					  "spawn_line", 0)
-			      : json_null();
-	return json_pack("{s:I, s:O, s:O, s:O}", "id", id, "name", json_object_get(t, "name"),
-			 "spawn_file", json_object_get(t, "spawn_file"), "spawn_line",
-			 json_object_get(t, "spawn_line"));
+	*n = 0;
+	size_t cnt = json_array_size(arr);
+	axc_frame *frames = cnt ? axc__ralloc(c->rep, cnt * sizeof *frames) : NULL;
+	const json_t *fr;
+	size_t i;
+	json_array_foreach(arr, i, fr) {
+		if (!frames)
+			break;
+		frame_of(c, fr, &frames[(*n)++]);
+	}
+	return frames;
 }
 
-/* One probe finding -> one report finding (NULL when filtered out). */
-static json_t *make_finding(struct ctx *c, const json_t *raw)
+/* Is the finding filtered out by --only / --allow? */
+static bool filtered(struct ctx *c, int ix)
+{
+	if (ix >= 0 && (c->o->allow & (1u << ix)))
+		return true;
+	return c->o->only && (ix < 0 || !(c->o->only & (1u << ix)));
+}
+
+/* Merge f (the last finding) into an earlier one with the same id and
+ * location, if there is one. */
+static void dedup_last(axc_report *r)
+{
+	axc_finding *fs = axc__mut(r->findings), *f = &fs[r->nfindings - 1];
+	for (size_t i = 0; i + 1 < r->nfindings; i++) {
+		axc_finding *g = &fs[i];
+		if (!strcmp(g->name, f->name) && !strcmp(g->file, f->file) && g->line == f->line &&
+		    g->column == f->column) {
+			g->count += f->count;
+			r->nfindings--;
+			return;
+		}
+	}
+}
+
+/* One probe finding -> one report finding (none when filtered out). */
+static void add_finding(struct ctx *c, const json_t *raw, bool synthesised)
 {
 	const char *id = axc__jstr(raw, "id");
 	if (!id)
-		return NULL;
+		return;
 	int ix = axc_id_lookup(id);
-	if (ix >= 0 && (c->o->allow & (1u << ix)))
-		return NULL;
-	if (c->o->only && (ix < 0 || !(c->o->only & (1u << ix))))
-		return NULL;
+	if (filtered(c, ix))
+		return;
 
 	char buf[PATH_MAX];
 	axc__where w;
@@ -166,163 +157,198 @@ static json_t *make_finding(struct ctx *c, const json_t *raw)
 	resolve(c, loc, &w);
 	const char *file = map_path(c, w.file, buf, sizeof buf);
 	bool here_user = user_loc(c, file, loc);
+	size_t nstack;
+	const axc_frame *stack = stack_of(c, json_object_get(raw, "stack"), &nstack);
+	const axc_frame *first_user = NULL;
+	for (size_t i = 0; i < nstack && !first_user; i++)
+		if (stack[i].user)
+			first_user = &stack[i];
 
-	json_t *stack = json_array();
-	json_t *first_user = NULL;
-	const json_t *fr;
-	size_t i;
-	json_array_foreach(json_object_get(raw, "stack"), i, fr) {
-		axc__where fw;
-		bool user;
-		resolve(c, fr, &fw);
-		json_t *j = frame_json(c, fr, &fw, &user);
-		axc__where_free(&fw);
-		if (!j)
-			continue;
-		if (user && !first_user)
-			first_user = j;
-		json_array_append_new(stack, j);
+	axc_finding *f = axc__add_finding(c->rep);
+	if (!f) {
+		axc__where_free(&w);
+		return;
 	}
-
-	json_t *f = json_pack("{s:s, s:o}", "id", id, "message",
-			      jstr_or_null(axc__jstr(raw, "message") ? axc__jstr(raw, "message") : id));
+	f->id = ix;
+	f->name = axc__rstr(c->rep, id);
+	const char *msg = axc__jstr(raw, "message");
+	f->message = axc__rstr(c->rep, msg ? msg : id);
 	if (!here_user && first_user) {
 		/* The probe stopped inside the runtime or libc: point at the
 		 * user's innermost line on the stack instead. */
-		json_object_set(f, "file", json_object_get(first_user, "file"));
-		json_object_set(f, "line", json_object_get(first_user, "line"));
-		json_object_set_new(f, "column", json_integer(0));
-		json_object_set(f, "function", json_object_get(first_user, "function"));
+		f->file = first_user->file;
+		f->line = first_user->line;
+		f->column = 0;
+		f->function = first_user->function;
 	} else {
-		json_object_set_new(f, "file", jstr_or_null(file ? file : c->in->program));
-		json_object_set_new(f, "line", json_integer(w.line));
-		json_object_set_new(f, "column", json_integer(w.column));
-		json_object_set_new(f, "function", jstr_or_null(w.func));
+		f->file = axc__rstr(c->rep, file);
+		f->line = w.line;
+		f->column = w.column;
+		f->function = axc__rstr(c->rep, w.func);
 	}
+	if (!f->file)
+		f->file = axc__rstr(c->rep, c->in->program ? c->in->program : "program");
 	axc__where_free(&w);
-	json_object_set_new(f, "task", task_ref(c, axc__jint(raw, "task", 0)));
+	f->task = axc__jint(raw, "task", 0);
 
-	json_t *notes = json_array();
-	json_array_foreach(json_object_get(raw, "notes"), i, fr) {
+	const json_t *notes = json_object_get(raw, "notes"), *n;
+	size_t i, nn = json_array_size(notes);
+	axc_note *ns = nn ? axc__ralloc(c->rep, nn * sizeof *ns) : NULL;
+	json_array_foreach(notes, i, n) {
+		if (!ns)
+			break;
 		axc__where nw;
-		resolve(c, json_object_get(fr, "loc"), &nw);
-		const char *nf = map_path(c, nw.file, buf, sizeof buf);
-		json_array_append_new(notes, json_pack("{s:o, s:o, s:i}", "message",
-						       jstr_or_null(axc__jstr(fr, "message")),
-						       "file", jstr_or_null(nf), "line", nw.line));
+		resolve(c, json_object_get(n, "loc"), &nw);
+		ns[f->nnotes].message = axc__rstr(c->rep, axc__jstr(n, "message"));
+		ns[f->nnotes].file = axc__rstr(c->rep, map_path(c, nw.file, buf, sizeof buf));
+		ns[f->nnotes].line = nw.line;
+		f->nnotes++;
 		axc__where_free(&nw);
 	}
-	json_object_set_new(f, "notes", notes);
-	json_object_set_new(f, "fix", jstr_or_null(ix >= 0 ? axc_id_fix(ix) : NULL));
-	json_object_set_new(f, "lesson", jstr_or_null(ix >= 0 ? axc_id_lesson(ix) : NULL));
-	json_object_set_new(f, "stack", stack);
-	json_object_set_new(f, "count", json_integer(1));
-	return f;
-}
-
-/* Merge f into findings unless one with the same id and location exists. */
-static void add_dedup(json_t *findings, json_t *f)
-{
-	size_t i;
-	json_t *g;
-	json_array_foreach(findings, i, g) {
-		if (json_equal(json_object_get(g, "id"), json_object_get(f, "id")) &&
-		    json_equal(json_object_get(g, "file"), json_object_get(f, "file")) &&
-		    json_equal(json_object_get(g, "line"), json_object_get(f, "line")) &&
-		    json_equal(json_object_get(g, "column"), json_object_get(f, "column"))) {
-			json_object_set_new(g, "count",
-					    json_integer(axc__jint(g, "count", 1) + axc__jint(f, "count", 1)));
-			json_decref(f);
-			return;
-		}
-	}
-	json_array_append_new(findings, f);
+	f->notes = ns;
+	f->stack = stack;
+	f->nstack = nstack;
+	f->fix = ix >= 0 ? axc_id_fix(ix) : NULL;
+	f->count = 1;
+	f->synthesised = synthesised;
+	const char *sup = axc__jstr(raw, "suppressed");
+	f->suppressed = axc__rstr(c->rep, sup);
+	dedup_last(c->rep);
 }
 
 /* The probe could not say why the program never finished (it was killed
- * at the limit): make the finding from what it did send. */
+ * at the limit): make the finding from what it did send.  A run stopped
+ * before any task ran gets none: its outcome says so. */
 static json_t *synthesise_timeout(struct ctx *c)
 {
-	const axc__result *r = c->in->res;
+	const axc_report *r = c->rep;
 	double secs = (double)c->o->time_ms / 1000.0;
-	json_t *pending = json_array(), *t;
-	size_t i;
-	json_array_foreach(c->ev->tasks, i, t)
-		if (!strcmp(axc__jstr(t, "state") ? axc__jstr(t, "state") : "", "pending"))
-			json_array_append(pending, t);
-
-	json_t *raw;
+	size_t npending = 0;
+	const axc_task *last = NULL;
+	for (size_t i = 0; i < r->ntasks; i++)
+		if (r->tasks[i].state == AXC_TASK_PENDING) {
+			npending++;
+			last = &r->tasks[i];
+		}
 	char msg[512];
-	if (json_array_size(pending) > 0) {
+	if (last) {
 		/* Point at the newest pending task: the outermost one (main) is
 		 * pending whenever anything is. */
-		json_t *last = json_array_get(pending, json_array_size(pending) - 1);
-		const char *name = axc__jstr(last, "name");
+		const char *name = last->name ? last->name : last->future ? last->future : "a task";
 		snprintf(msg, sizeof msg,
 			 "the program was stopped at the %.3g s time limit with %zu task%s still pending (last spawned: %s): %s waiting for something that did not happen",
-			 secs, json_array_size(pending), json_array_size(pending) == 1 ? "" : "s",
-			 name ? name : axc__jstr(last, "future") ? axc__jstr(last, "future") : "a task",
-			 json_array_size(pending) == 1 ? "it was" : "they were");
-		raw = json_pack("{s:s, s:s, s:I, s:{s:O, s:O}}", "id", "leaked-task", "message", msg,
-				"task", axc__jint(last, "id", 0), "loc", "file",
-				json_object_get(last, "spawn_file"), "line",
-				json_object_get(last, "spawn_line"));
-	} else {
-		snprintf(msg, sizeof msg,
-			 "the program was stopped at the %.3g s time limit: it was busy or blocked %s",
-			 secs, json_array_size(c->ev->tasks) ? "after its tasks finished"
-							      : "before any task ran");
-		raw = json_pack("{s:s, s:s, s:{s:s, s:i}}", "id", "stalled-poll", "message", msg,
-				"loc", "file", c->in->program, "line", 0);
+			 secs, npending, npending == 1 ? "" : "s", name,
+			 npending == 1 ? "it was" : "they were");
+		json_t *loc = json_pack("{s:s?, s:i}", "file", last->spawn_file, "line", last->spawn_line);
+		return json_pack("{s:s, s:s, s:I, s:o}", "id", "leaked-task", "message", msg, "task",
+				 (json_int_t)last->id, "loc", loc);
 	}
-	json_decref(pending);
-	(void)r;
-	return raw;
+	if (!r->ntasks)
+		return NULL;
+	snprintf(msg, sizeof msg,
+		 "the program was stopped at the %.3g s time limit: it was busy or blocked after its tasks finished",
+		 secs);
+	return json_pack("{s:s, s:s, s:{s:s, s:i}}", "id", "stalled-poll", "message", msg, "loc",
+			 "file", c->in->program, "line", 0);
 }
 
-static json_t *crash_json(struct ctx *c)
+static void crash_of(struct ctx *c)
 {
-	char sb[32];
-	const axc__result *r = c->in->res;
-	json_t *stack = json_array();
-	const json_t *fr;
-	size_t i;
-	json_array_foreach(json_object_get(c->ev->crash, "stack"), i, fr) {
-		axc__where w;
-		bool user;
-		resolve(c, fr, &w);
-		json_array_append_new(stack, frame_json(c, fr, &w, &user));
-		axc__where_free(&w);
-	}
-	const char *note = json_array_size(stack)
-				   ? NULL
-				   : "no stack: the probe did not report one (run under a debugger for it)";
-	return json_pack("{s:s, s:o, s:o}", "signal", axc__signame(r->sig, sb, sizeof sb), "stack",
-			 stack, "note", jstr_or_null(note));
+	axc_crash *cr = axc__ralloc(c->rep, sizeof *cr);
+	if (!cr)
+		return;
+	cr->signal_name = c->rep->outcome.signal_name;
+	cr->stack = stack_of(c, json_object_get(c->ev->crash, "stack"), &cr->nstack);
+	cr->note = cr->nstack ? NULL
+			      : "no stack: the probe did not report one (run under a debugger for it)";
+	c->rep->crash = cr;
 }
 
-static json_t *stats_json(struct ctx *c)
+static axc_limit limit_of(const char *l)
+{
+	if (!l)
+		return AXC_LIMIT_NONE;
+	if (!strcmp(l, "time"))
+		return AXC_LIMIT_TIME;
+	if (!strcmp(l, "memory"))
+		return AXC_LIMIT_MEMORY;
+	if (!strcmp(l, "processes"))
+		return AXC_LIMIT_PROCESSES;
+	return AXC_LIMIT_OUTPUT;
+}
+
+static void outcome_of(struct ctx *c)
+{
+	axc_report *rep = c->rep;
+	axc_outcome *o = &rep->outcome;
+	const axc__result *r = c->in->res;
+	char sb[32];
+	o->status = -1;
+	if (!rep->built || !r) {
+		o->end = AXC_END_NOT_BUILT;
+		return;
+	}
+	if (r->sig) {
+		o->signal = r->sig;
+		o->signal_name = axc__rstr(rep, axc__signame(r->sig, sb, sizeof sb));
+	}
+	if (c->ev->end) {
+		o->end = AXC_END_STOPPED;
+		o->message = axc__rstr(rep, axc__jstr(c->ev->end, "message"));
+	} else if (r->timed_out || r->limit) {
+		o->end = AXC_END_LIMIT;
+		o->limit = r->limit ? limit_of(r->limit) : AXC_LIMIT_TIME;
+	} else if (r->sig && !r->killed) {
+		o->end = AXC_END_SIGNAL;
+	} else {
+		o->end = AXC_END_EXITED;
+		o->status = r->status;
+	}
+	o->probe = c->ev->hello != NULL;
+	o->tasks_ran = rep->ntasks > 0 || axc__jint(c->ev->stats, "spawned", 0) > 0;
+	o->deadlock = c->ev->deadlock;
+	o->stalled = c->ev->stalled;
+	o->main_done = true;
+	for (size_t i = 0; i < rep->ntasks; i++)
+		if (rep->tasks[i].root) {
+			o->main_started = true;
+			o->main_done &= rep->tasks[i].state == AXC_TASK_DONE;
+		}
+	o->main_done &= o->main_started;
+}
+
+static void stats_of(struct ctx *c)
 {
 	const json_t *s = c->ev->stats;
 	const axc__result *r = c->in->res;
-	const char *clock = axc__jstr(c->ev->hello, "clock");
-	json_int_t spawned = s ? axc__jint(s, "spawned", 0) : (json_int_t)json_array_size(c->ev->tasks);
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:b, s:I, s:I, s:I}", "virtual_ns",
-			 s ? axc__jint(s, "virtual_ns", 0) : (json_int_t)(c->ev->last_t - c->ev->first_t), "wall_ns",
-			 (json_int_t)(r ? r->wall_ns : 0), "peak_live_tasks",
-			 s ? axc__jint(s, "peak_live_tasks", 0) : 0, "tasks_spawned", spawned,
-			 "polls", s ? axc__jint(s, "polls", 0) : 0, "clock",
-			 clock ? clock : c->o->clock == AXC_CLOCK_VIRTUAL ? "virtual" : "real",
-			 "probe", c->ev->hello != NULL, "spans_dropped",
-			 (json_int_t)c->ev->spans_dropped, "tasks_dropped",
-			 (json_int_t)c->ev->tasks_dropped, "bad_event_lines",
-			 (json_int_t)c->ev->bad_lines);
+	axc_stats *st = &c->rep->stats;
+	st->virtual_clock = c->ev->hello ? c->ev->virt : c->o->clock == AXC_CLOCK_VIRTUAL;
+	/* The runtime clock at the end: the virtual time the runtimes spent,
+	 * else the latest time the probe reported. */
+	json_int_t vns = axc__jint(s, "virtual_ns", 0);
+	st->end_ns = st->virtual_clock && vns > 0 ? (uint64_t)vns : c->ev->last_t;
+	if (st->end_ns < c->ev->last_t)
+		st->end_ns = c->ev->last_t;
+	st->wall_ns = r ? r->wall_ns : 0;
+	st->peak_live_tasks = (uint64_t)axc__jint(s, "peak_live_tasks", 0);
+	st->tasks_spawned = s ? (uint64_t)axc__jint(s, "spawned", 0) : c->rep->ntasks;
+	st->polls = (uint64_t)axc__jint(s, "polls", 0);
+	st->spans_dropped = c->ev->spans_dropped;
+	st->tasks_dropped = c->ev->tasks_dropped;
+	st->bad_event_lines = c->ev->bad_lines;
+	c->rep->trace.dropped = c->ev->trace_dropped;
 }
 
-json_t *axc__report_make(const axc_opts *o, const axc__inputs *in)
+axc_report *axc__report_make(const axc_opts *o, axc__inputs *in)
 {
-	static const axc__events no_events;
-	struct ctx c = { .o = o, .in = in, .ev = in->res ? &in->res->ev : &no_events };
+	static axc__events no_events;
+	axc__result *r = in->res;
+	axc_report *rep = r && r->ev.rep ? r->ev.rep : axc__report_new();
+	if (!rep)
+		return NULL;
+	if (r)
+		r->ev.rep = NULL; /* taken over */
+	struct ctx c = { .o = o, .in = in, .ev = r ? &r->ev : &no_events, .rep = rep };
 	if (!getcwd(c.cwd, sizeof c.cwd))
 		c.cwd[0] = '\0';
 	c.real = calloc(o->nfiles + 1, sizeof *c.real);
@@ -330,66 +356,49 @@ json_t *axc__report_make(const axc_opts *o, const axc__inputs *in)
 		c.real[i] = realpath(o->files[i], NULL);
 	c.sym = axc__sym_new();
 	c.exe = axc__jstr(c.ev->hello, "exe");
-	const axc__result *r = in->res;
 
-	json_t *args = json_array();
-	for (size_t i = 0; i < o->nargs; i++)
-		json_array_append_new(args, jstr_or_null(o->args[i]));
+	rep->program = axc__rstr(rep, in->program);
+	const char **args = o->nargs ? axc__ralloc(rep, o->nargs * sizeof *args) : NULL;
+	for (size_t i = 0; args && i < o->nargs; i++)
+		args[i] = axc__rstr(rep, o->args[i]);
+	rep->args = args;
+	rep->nargs = args ? o->nargs : 0;
 	const axc__build *b = in->build;
-	json_t *build = b ? json_pack("{s:b, s:o, s:o}", "ok", b->ok, "command",
-				      jstr_or_null(b->command), "output", jstr_or_null(b->output))
-			  : json_pack("{s:b, s:n, s:s}", "ok", 1, "command", "output", "");
-	char sb[32];
-	json_t *exit = json_pack("{s:o, s:o, s:b, s:o}", "status",
-				 r && r->sig == 0 ? json_integer(r->status) : json_null(), "signal",
-				 r && r->sig ? json_string(axc__signame(r->sig, sb, sizeof sb)) : json_null(),
-				 "timed_out", r && r->timed_out, "limit",
-				 jstr_or_null(r ? r->limit : NULL));
+	rep->built = b ? b->ok : true;
+	rep->build_command = b ? axc__rstr(rep, b->command) : NULL;
+	rep->build_output = b && b->output ? axc__rstr(rep, b->output) : "";
+	if (r) {
+		rep->out = axc__rstrn(rep, r->out ? r->out : "", r->out ? r->out_len : 0);
+		rep->out_len = r->out ? r->out_len : 0;
+		rep->err = axc__rstrn(rep, r->err ? r->err : "", r->err ? r->err_len : 0);
+		rep->err_len = r->err ? r->err_len : 0;
+		rep->output_truncated = r->truncated;
+	}
+	rep->probe_path = axc__rstr(rep, in->probe);
+	rep->probe_found = r && !r->probe_missing && in->probe;
+	outcome_of(&c);
+	stats_of(&c);
 
-	json_t *findings = json_array();
 	const json_t *raw;
 	size_t i;
-	if (c.ev->findings)
-		json_array_foreach(c.ev->findings, i, raw) {
-			json_t *f = make_finding(&c, raw);
-			if (f)
-				add_dedup(findings, f);
-		}
-	if (r && r->timed_out && !strcmp(r->limit, "time")) {
+	json_array_foreach(c.ev->findings, i, raw)
+		add_finding(&c, raw, false);
+	if (rep->outcome.end == AXC_END_LIMIT && rep->outcome.limit == AXC_LIMIT_TIME) {
 		/* Only when nothing the probe said explains the hang. */
 		bool explained = false;
-		json_t *f;
-		json_array_foreach(findings, i, f) {
-			const char *id = axc__jstr(f, "id");
-			explained |= !strcmp(id, "stalled-poll") || !strcmp(id, "leaked-task") ||
-				     !strcmp(id, "blocking-call");
+		for (size_t k = 0; k < rep->nfindings; k++) {
+			int id = rep->findings[k].id;
+			explained |= id == AXC_STALLED_POLL || id == AXC_LEAKED_TASK ||
+				     id == AXC_BLOCKING_CALL;
 		}
-		if (!explained) {
-			json_t *s = synthesise_timeout(&c);
-			json_t *sf = s ? make_finding(&c, s) : NULL;
-			if (sf) {
-				json_object_set_new(sf, "synthesised", json_true());
-				add_dedup(findings, sf);
-			}
-			json_decref(s);
-		}
+		json_t *s = explained ? NULL : synthesise_timeout(&c);
+		if (s)
+			add_finding(&c, s, true);
+		json_decref(s);
 	}
-
-	json_t *rep = json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "version",
-				AXC_REPORT_VERSION, "program", jstr_or_null(in->program), "args", args,
-				"build", build, "exit", exit, "stdout",
-				r ? jstring_bytes(r->out, r->out_len) : json_string(""), "stderr",
-				r ? jstring_bytes(r->err, r->err_len) : json_string(""),
-				"output_truncated", r && r->truncated);
-	json_object_set_new(rep, "stats", stats_json(&c));
-	json_object_set_new(rep, "probe", json_pack("{s:o, s:b}", "path", jstr_or_null(in->probe),
-						   "found", r && !r->probe_missing && in->probe));
-	json_object_set_new(rep, "findings", findings);
-	json_object_set_new(rep, "tasks", c.ev->tasks ? json_deep_copy(c.ev->tasks) : json_array());
-	json_object_set_new(rep, "timeline", c.ev->spans ? json_deep_copy(c.ev->spans) : json_array());
 	/* A signal we sent (time or output limit) is not a crash. */
-	bool crashed = r && r->sig && !r->killed;
-	json_object_set_new(rep, "crash", crashed ? crash_json(&c) : json_null());
+	if (rep->outcome.end == AXC_END_SIGNAL)
+		crash_of(&c);
 
 	for (size_t k = 0; c.real && k < o->nfiles; k++)
 		free(c.real[k]);

@@ -116,6 +116,10 @@ static int make_env(const axc_opts *o, const char *probe, const char *stage,
 				       o->clock == AXC_CLOCK_VIRTUAL ? "virtual" : "real"));
 	if (!r && o->seed_set)
 		r = strv_push(env, fmt("ASYNCLAB_SEED=%llu", (unsigned long long)o->seed));
+	if (!r && o->trace)
+		r = strv_push(env, fmt("ASYNCLAB_TRACE=1"));
+	if (!r && o->trace && o->trace_max)
+		r = strv_push(env, fmt("ASYNCLAB_TRACE_MAX=%llu", (unsigned long long)o->trace_max));
 	for (int i = 0; i < AXC_TH_COUNT && !r; i++)
 		if (o->thresholds[i] >= 0)
 			r = strv_push(env, fmt("%s=%ld", axc_threshold(i)->env, o->thresholds[i]));

@@ -31,11 +31,11 @@ static json_t *uri_json(const char *path)
 	return json_string(buf);
 }
 
-static json_t *location_json(const char *file, json_int_t line, json_int_t col)
+static json_t *location_json(const char *file, int line, int col)
 {
 	json_t *phys = json_pack("{s:{s:o}}", "artifactLocation", "uri", uri_json(file));
 	if (line > 0) {
-		json_t *region = json_pack("{s:I}", "startLine", line);
+		json_t *region = json_pack("{s:i}", "startLine", line);
 		if (col > 0)
 			json_object_set_new(region, "startColumn", json_integer(col));
 		json_object_set_new(phys, "region", region);
@@ -48,58 +48,52 @@ static json_t *rules_json(void)
 	json_t *rules = json_array();
 	for (int i = 0; i < AXC_ID_COUNT; i++)
 		json_array_append_new(rules,
-			json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}", "id", axc_id_name(i),
+			json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s}}", "id", axc_id_name(i),
 				  "name", axc_id_name(i), "shortDescription", "text",
 				  axc_id_summary(i), "help", "text", axc_id_fix(i),
-				  "defaultConfiguration", "level", "warning", "properties",
-				  "lesson", axc_id_lesson(i)));
+				  "defaultConfiguration", "level", "warning"));
 	return rules;
 }
 
-static json_t *result_json(const json_t *f, const char *program)
+static json_t *result_json(const axc_report *r, const axc_finding *f)
 {
-	const char *id = axc__jstr(f, "id");
-	const char *file = axc__jstr(f, "file") ? axc__jstr(f, "file") : program;
-	json_t *res = json_pack("{s:s, s:s, s:{s:s}, s:[o]}", "ruleId", id, "level", "warning",
-				"message", "text", axc__jstr(f, "message"), "locations",
-				location_json(file, axc__jint(f, "line", 0), axc__jint(f, "column", 0)));
-	int ix = axc_id_lookup(id);
-	if (ix >= 0)
-		json_object_set_new(res, "ruleIndex", json_integer(ix));
+	json_t *res = json_pack("{s:s, s:s, s:{s:s}, s:[o]}", "ruleId", f->name, "level", "warning",
+				"message", "text", f->message ? f->message : "", "locations",
+				location_json(f->file, f->line, f->column));
+	if (f->id >= 0)
+		json_object_set_new(res, "ruleIndex", json_integer(f->id));
 	json_t *rel = json_array();
-	const json_t *n;
-	size_t i;
-	json_array_foreach(json_object_get(f, "notes"), i, n) {
-		json_t *l = location_json(axc__jstr(n, "file") ? axc__jstr(n, "file") : file,
-					  axc__jint(n, "line", 0), 0);
+	for (size_t i = 0; i < f->nnotes; i++) {
+		const axc_note *n = &f->notes[i];
+		json_t *l = location_json(n->file ? n->file : f->file, n->line, 0);
 		json_object_set_new(l, "id", json_integer((json_int_t)i));
 		json_object_set_new(l, "message", json_pack("{s:s}", "text",
-			axc__jstr(n, "message") ? axc__jstr(n, "message") : ""));
+			n->message ? n->message : ""));
 		json_array_append_new(rel, l);
 	}
 	if (json_array_size(rel))
 		json_object_set_new(res, "relatedLocations", rel);
 	else
 		json_decref(rel);
-	json_t *props = json_pack("{s:I}", "count", axc__jint(f, "count", 1));
-	const json_t *task = json_object_get(f, "task");
-	if (json_is_object(task))
-		json_object_set_new(props, "task", json_deep_copy(task));
-	if (axc__jstr(f, "lesson"))
-		json_object_set_new(props, "lesson", json_string(axc__jstr(f, "lesson")));
+	if (f->suppressed)
+		json_object_set_new(res, "suppressions",
+				    json_pack("[{s:s, s:s}]", "kind", "external", "justification",
+					      f->suppressed));
+	json_t *props = json_pack("{s:i}", "count", f->count);
+	json_t *task = axc__finding_json(r, f);
+	if (task && json_is_object(json_object_get(task, "task")))
+		json_object_set(props, "task", json_object_get(task, "task"));
+	json_decref(task);
 	json_object_set_new(res, "properties", props);
 	return res;
 }
 
-int axc_render_sarif(const json_t *rep, FILE *out)
+int axc_render_sarif(const axc_report *r, FILE *out)
 {
-	const char *program = axc__jstr(rep, "program");
 	json_t *results = json_array();
-	const json_t *f;
-	size_t i;
-	json_array_foreach(json_object_get(rep, "findings"), i, f)
-		json_array_append_new(results, result_json(f, program));
-	int verdict = axc_verdict(rep);
+	for (size_t i = 0; i < r->nfindings; i++)
+		json_array_append_new(results, result_json(r, &r->findings[i]));
+	int verdict = axc_verdict(r);
 	json_t *inv = json_pack("{s:b, s:i}", "executionSuccessful", verdict != 2, "exitCode", verdict);
 	json_t *sarif = json_pack(
 		"{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o, s:[o]}]}", "$schema", SARIF_SCHEMA,

@@ -170,6 +170,8 @@ static void emit_task(const pr_task *pt, const char *fut, const pr_task *parent)
 	pr_bprintf(&b, ",\"parent\":%llu,\"file\":",
 		   (unsigned long long)(parent ? parent->gid : 0));
 	pr_bstr(&b, pt->site ? pt->site->file : NULL);
+	pr_bputs(&b, ",\"func\":");
+	pr_bstr(&b, pt->site ? pt->site->func : NULL);
 	pr_bprintf(&b, ",\"line\":%d,\"t\":%llu}", pt->site ? pt->site->line : 0,
 		   (unsigned long long)pr_now());
 	emit_buf(&b);
@@ -210,6 +212,12 @@ static void h_rt_start(void *ud, ax_rt *rt)
 		if (th)
 			pr_tl_thread = th;
 	}
+	/* The clock this runtime's times are on (the program may choose
+	 * another than ASYNCLAB_CLOCK). */
+	char line[96];
+	int n = snprintf(line, sizeof line, "{\"ev\":\"rt\",\"clock\":\"%s\",\"t\":%llu}",
+			 p->virt ? "virtual" : "real", (unsigned long long)now_of(p));
+	pr_emit_line(line, (size_t)n);
 	(void)ud;
 }
 
@@ -447,6 +455,10 @@ static void h_deadlock(void *ud, ax_rt *rt)
 	pr_rt *p = find_rt(rt);
 	if (p)
 		pr_detect_deadlock(p);
+	char line[64];
+	int n = snprintf(line, sizeof line, "{\"ev\":\"deadlock\",\"t\":%llu}",
+			 (unsigned long long)now_of(p));
+	pr_emit_line(line, (size_t)n);
 	(void)ud;
 }
 
@@ -580,8 +592,10 @@ __attribute__((constructor)) static void probe_init(void)
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	exe[n > 0 ? n : 0] = 0;
-	pr_bprintf(&b, "{\"ev\":\"hello\",\"v\":1,\"pid\":%d,\"clock\":\"%s\",\"exe\":",
-		   (int)getpid(), clock_virtual ? "virtual" : "real");
+	/* t0: where the run's real-clock times start (the report counts from
+	 * there). */
+	pr_bprintf(&b, "{\"ev\":\"hello\",\"v\":1,\"pid\":%d,\"clock\":\"%s\",\"t0\":%llu,\"exe\":",
+		   (int)getpid(), clock_virtual ? "virtual" : "real", (unsigned long long)start_ns);
 	pr_bstr(&b, exe);
 	pr_bputs(&b, "}");
 	emit_buf(&b);

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include "finding_ids.h"
+
 #include <asynclab.h>
 #include <asynclab/instrument.h>
 #include <errno.h>
@@ -22,20 +24,10 @@
  * thread-locals can use the fast model. */
 #define PR_TLS __thread __attribute__((tls_model("initial-exec")))
 
-/* Finding ids, in the order of the table in docs/checker.md. */
-enum {
-	F_BLOCKING_CALL,
-	F_STALLED_POLL,
-	F_LOCK_ACROSS_AWAIT,
-	F_UNBOUNDED_SPAWN,
-	F_LOST_WAKER,
-	F_BUSY_WAKE,
-	F_NEVER_POLLED,
-	F_LEAKED_TASK,
-	F_IGNORED_CANCEL,
-	F_MOVED_FUTURE,
-	F_COUNT
-};
+/* Finding ids, from the one list of them (finding_ids.h). */
+#define PR_F_ENUM(e, name, summary, fix) F_##e,
+enum { AXC_FINDINGS(PR_F_ENUM) F_COUNT };
+#undef PR_F_ENUM
 extern const char *const pr_finding_ids[F_COUNT];
 
 /* Thresholds and switches (ASYNCLAB_CHECK_*; see docs/checker.md). */

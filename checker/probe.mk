@@ -4,6 +4,7 @@
 pkglib_LTLIBRARIES += libasynclab-probe.la
 libasynclab_probe_la_SOURCES = \
 	checker/probe.h \
+	checker/finding_ids.h \
 	checker/probe_detect.h \
 	checker/probe.c \
 	checker/probe_config.c \

@@ -13,18 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *const pr_finding_ids[F_COUNT] = {
-	[F_BLOCKING_CALL] = "blocking-call",
-	[F_STALLED_POLL] = "stalled-poll",
-	[F_LOCK_ACROSS_AWAIT] = "lock-across-await",
-	[F_UNBOUNDED_SPAWN] = "unbounded-spawn",
-	[F_LOST_WAKER] = "lost-waker",
-	[F_BUSY_WAKE] = "busy-wake",
-	[F_NEVER_POLLED] = "never-polled",
-	[F_LEAKED_TASK] = "leaked-task",
-	[F_IGNORED_CANCEL] = "ignored-cancel",
-	[F_MOVED_FUTURE] = "moved-future",
-};
+#define PR_F_NAME(e, name, summary, fix) [F_##e] = name,
+const char *const pr_finding_ids[F_COUNT] = { AXC_FINDINGS(PR_F_NAME) };
+#undef PR_F_NAME
 
 #define OUT_CAP (64 * 1024)
 static char out_buf[OUT_CAP];

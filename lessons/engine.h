@@ -7,6 +7,8 @@
 #ifndef ASYNCLAB_LESSONS_ENGINE_H
 #define ASYNCLAB_LESSONS_ENGINE_H
 
+#include "../checker/report.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -76,6 +78,8 @@ typedef struct axl_lesson {
 	long thresholds[5]; /* the checker's (axc_threshold order); -1: its default */
 	char **starter_fails; /* checks the starter must fail */
 	size_t nstarter_fails;
+	char **teaches;	    /* finding ids whose fix this lesson teaches */
+	size_t nteaches;
 	axl_check *checks;  /* in file order, plus the implicit clean-exit */
 	size_t nchecks;
 	int nhints;	    /* hint1.md .. hintN.md present */
@@ -125,6 +129,9 @@ void axl_catalog_free(axl_catalog *c);
 const axl_lesson *axl_catalog_find(const axl_catalog *c, const char *key);
 /* The index of a lesson in the catalog, or -1. */
 int axl_catalog_index(const axl_catalog *c, const axl_lesson *l);
+/* The first lesson of c that teaches the fix of finding id (its lesson.ini
+ * lists the id under teaches), or NULL. */
+const axl_lesson *axl_catalog_teaching(const axl_catalog *c, const char *finding);
 
 /* ------------------------------------------------------------------------
  * Courses: the lessons of a given day, in the instructor's order.  A course
@@ -223,7 +230,7 @@ typedef struct axl_result {
 	size_t nspans;
 	uint64_t virtual_ns, wall_ns, peak_live, spawned;
 	bool real_clock;	/* the run used the real clock */
-	json_t *report;		/* the inspector's full run report (owned);
+	axc_report *report;	/* the checker's typed run report (owned);
 				   NULL when nothing ran */
 } axl_result;
 
@@ -284,8 +291,11 @@ int axl_run(const axl_lesson *l, const axl_run_opts *o, axl_result **out);
 
 /* Judge an existing run report (taken over: the result owns it).  learner
  * is the learner's file as it was compiled (for line_from = starter).
- * Exposed for tests and for tools that replay reports. */
-axl_result *axl_judge(const axl_lesson *l, json_t *report, const char *learner);
+ * Exposed for tests and for tools that replay reports (axc_report_read). */
+axl_result *axl_judge(const axl_lesson *l, axc_report *report, const char *learner);
+/* Name in each finding of r the lesson of c that teaches its fix
+ * (lesson.ini's teaches); a finding no lesson teaches keeps NULL. */
+void axl_result_name_lessons(axl_result *r, const axl_catalog *c);
 void axl_result_free(axl_result *r);
 /* A bound as words for messages: "exactly 300 ms", "between 1 and 4 live
  * tasks", "at most 300 ms", "at least 2 ms" (lo or hi < 0: unset). */

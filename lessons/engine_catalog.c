@@ -179,3 +179,12 @@ int axl_catalog_index(const axl_catalog *c, const axl_lesson *l)
 			return (int)i;
 	return -1;
 }
+
+const axl_lesson *axl_catalog_teaching(const axl_catalog *c, const char *finding)
+{
+	for (size_t i = 0; c && finding && i < c->n; i++)
+		for (size_t k = 0; k < c->lessons[i]->nteaches; k++)
+			if (!strcmp(c->lessons[i]->teaches[k], finding))
+				return c->lessons[i];
+	return NULL;
+}

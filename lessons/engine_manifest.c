@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "engine.h"
+#include "../checker/axcheck.h"
 #include "engine_int.h"
 
 #include <ctype.h>
@@ -23,18 +24,10 @@ const char *axl_check_kind_name(axl_check_kind k)
 	return (unsigned)k < sizeof kind_names / sizeof *kind_names ? kind_names[k] : "?";
 }
 
-static const char *const finding_ids[] = {
-	"blocking-call", "stalled-poll", "lock-across-await", "unbounded-spawn",
-	"lost-waker", "busy-wake", "never-polled", "leaked-task",
-	"ignored-cancel", "moved-future"
-};
-
+/* The checker's finding ids are defined once (checker/finding_ids.h). */
 static bool known_finding(const char *id)
 {
-	for (size_t i = 0; i < sizeof finding_ids / sizeof *finding_ids; i++)
-		if (!strcmp(id, finding_ids[i]))
-			return true;
-	return false;
+	return axc_id_lookup(id) >= 0;
 }
 
 static char *trim(char *s)
@@ -117,7 +110,9 @@ static const char *const lesson_keys[] = {
 	"time_limit_s", "starter_fails",
 	/* The checker's thresholds for this lesson's runs, in axc_threshold
 	 * order (an anti-pattern lesson sets its own). */
-	"stall_ms", "spawn_limit", "spawn_burst", "busy_wake", "cancel_polls"
+	"stall_ms", "spawn_limit", "spawn_burst", "busy_wake", "cancel_polls",
+	/* The finding ids whose fix this lesson teaches. */
+	"teaches"
 };
 
 static void split_list(pstate *ps, const char *v, char sep, char ***out, size_t *n)
@@ -198,6 +193,12 @@ static void lesson_key(pstate *ps, const char *k, const char *v)
 		break;
 	case 8:
 		split_list(ps, v, ',', &l->starter_fails, &l->nstarter_fails);
+		break;
+	case 14:
+		split_list(ps, v, ',', &l->teaches, &l->nteaches);
+		for (size_t t = 0; t < l->nteaches; t++)
+			if (!known_finding(l->teaches[t]))
+				perr(ps, "[lesson] teaches: unknown finding id '%s'", l->teaches[t]);
 		break;
 	default:
 		if (int_val(ps, k, v, 1, 1000000, &x))
@@ -571,6 +572,7 @@ void axl_lesson_free(axl_lesson *l)
 	free(l->checks);
 	free_strv(l->args, l->nargs);
 	free_strv(l->starter_fails, l->nstarter_fails);
+	free_strv(l->teaches, l->nteaches);
 	free(l->dir);
 	free(l->folder);
 	free(l->id);

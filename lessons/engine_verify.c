@@ -19,18 +19,6 @@
 #define AXL_NPROC 64
 #define AXL_OUTPUT_BYTES (1u << 20)
 
-static const char *jstr(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
-static int64_t jint(const json_t *o, const char *k, int64_t dflt)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_integer(v) ? json_integer_value(v) : dflt;
-}
-
 static char *xstrdup(const char *s)
 {
 	return strdup(s ? s : "");
@@ -324,28 +312,32 @@ static void judge_check(axl_result *r, axl_mark *m, const judge_ctx *cx)
 	mark_set(m, false, "unknown check kind", NULL);
 }
 
-static const char *end_of(const json_t *rep, axl_end *end, int *status)
+static const char *end_of(const axc_report *rep, axl_end *end, int *status)
 {
-	const json_t *ex = json_object_get(rep, "exit");
-	const char *limit = json_string_value(json_object_get(ex, "limit"));
-	const char *sig = json_string_value(json_object_get(ex, "signal"));
-	*status = (int)jint(ex, "status", -1);
-	const json_t *bd = json_object_get(rep, "build");
-	if (json_is_object(bd) && !json_is_true(json_object_get(bd, "ok")))
+	const axc_outcome *o = &rep->outcome;
+	*status = o->status;
+	switch (o->end) {
+	case AXC_END_NOT_BUILT:
 		*end = AXL_END_NOT_BUILT;
-	else if ((limit && !strcmp(limit, "time")) || json_is_true(json_object_get(ex, "timed_out")))
-		*end = AXL_END_TIME;
-	else if (limit && !strcmp(limit, "memory"))
-		*end = AXL_END_MEMORY;
-	else if (limit && !strcmp(limit, "processes"))
-		*end = AXL_END_PROCESSES;
-	else if (limit && !strcmp(limit, "output"))
-		*end = AXL_END_OUTPUT;
-	else if (sig || *status < 0)
+		break;
+	case AXC_END_LIMIT:
+		*end = o->limit == AXC_LIMIT_TIME	   ? AXL_END_TIME
+		       : o->limit == AXC_LIMIT_MEMORY	   ? AXL_END_MEMORY
+		       : o->limit == AXC_LIMIT_PROCESSES ? AXL_END_PROCESSES
+							 : AXL_END_OUTPUT;
+		break;
+	case AXC_END_SIGNAL:
 		*end = AXL_END_SIGNAL;
-	else
+		break;
+	case AXC_END_STOPPED:
+		/* The checker stopped a certain deadlock. */
+		*end = AXL_END_DEADLOCK;
+		break;
+	case AXC_END_EXITED:
 		*end = AXL_END_EXITED;
-	return sig ? sig : "a signal";
+		break;
+	}
+	return o->signal_name ? o->signal_name : "a signal";
 }
 
 static char *verdict_text(axl_end end, int status, const char *sig, int time_limit_s,
@@ -405,60 +397,58 @@ static char *verdict_text(axl_end end, int status, const char *sig, int time_lim
 	return rc < 0 ? NULL : s;
 }
 
-static void parse_report(axl_result *r, const json_t *rep)
+static void parse_report(axl_result *r, const axc_report *rep)
 {
-	const json_t *st = json_object_get(rep, "stats");
-	r->virtual_ns = (uint64_t)jint(st, "virtual_ns", 0);
-	r->wall_ns = (uint64_t)jint(st, "wall_ns", 0);
-	r->peak_live = (uint64_t)jint(st, "peak_live_tasks", 0);
-	r->spawned = (uint64_t)jint(st, "tasks_spawned", 0);
-	r->out = xstrdup(jstr(rep, "stdout"));
-	r->err = xstrdup(jstr(rep, "stderr"));
-	r->output_truncated = json_is_true(json_object_get(rep, "output_truncated"));
-	r->build_output = xstrdup(jstr(json_object_get(rep, "build"), "output"));
+	const axc_stats *st = &rep->stats;
+	r->virtual_ns = st->end_ns;
+	r->wall_ns = st->wall_ns;
+	r->peak_live = st->peak_live_tasks;
+	r->spawned = st->tasks_spawned;
+	r->out = xstrdup(rep->out);
+	r->err = xstrdup(rep->err);
+	r->output_truncated = rep->output_truncated;
+	r->build_output = xstrdup(rep->build_output);
 
-	const json_t *fs = json_object_get(rep, "findings");
-	size_t n = json_array_size(fs);
+	size_t n = axc_report_nreported(rep);
 	r->findings = n ? calloc(n, sizeof *r->findings) : NULL;
-	for (size_t i = 0; r->findings && i < n; i++) {
-		const json_t *f = json_array_get(fs, i), *t = json_object_get(f, "task");
+	for (size_t i = 0; r->findings && i < rep->nfindings; i++) {
+		const axc_finding *f = &rep->findings[i];
+		if (f->suppressed)
+			continue;
+		const axc_task *t = axc_report_task(rep, f->task);
 		axl_finding *o = &r->findings[r->nfindings++];
-		o->id = xstrdup(jstr(f, "id"));
-		o->message = xstrdup(jstr(f, "message"));
-		o->file = xstrdup(jstr(f, "file"));
-		o->function = xstrdup(jstr(f, "function"));
-		o->fix = xstrdup(jstr(f, "fix"));
-		o->lesson = xstrdup(jstr(f, "lesson"));
-		o->line = (int)jint(f, "line", 0);
-		o->task_id = jint(t, "id", 0);
-		const char *tn = json_string_value(json_object_get(t, "name"));
-		o->task_name = tn ? strdup(tn) : NULL;
+		o->id = xstrdup(f->name);
+		o->message = xstrdup(f->message);
+		o->file = xstrdup(f->file);
+		o->function = xstrdup(f->function);
+		o->fix = xstrdup(f->fix);
+		o->lesson = NULL; /* the catalog's to say: axl_result_name_lessons */
+		o->line = f->line;
+		o->task_id = f->task;
+		o->task_name = t && t->name ? strdup(t->name) : NULL;
 	}
-	const json_t *ts = json_object_get(rep, "tasks");
-	n = json_array_size(ts);
+	n = rep->ntasks;
 	r->tasks = n ? calloc(n, sizeof *r->tasks) : NULL;
 	for (size_t i = 0; r->tasks && i < n; i++) {
-		const json_t *t = json_array_get(ts, i);
+		const axc_task *t = &rep->tasks[i];
 		axl_task *o = &r->tasks[r->ntasks++];
-		o->id = jint(t, "id", 0);
-		o->parent = jint(t, "parent", 0);
-		const char *nm = json_string_value(json_object_get(t, "name"));
-		o->name = nm ? strdup(nm) : NULL;
-		o->future = xstrdup(jstr(t, "future"));
-		o->state = xstrdup(jstr(t, "state"));
-		o->spawn_ns = (uint64_t)jint(t, "spawn_ns", 0);
-		o->exit_ns = jint(t, "exit_ns", -1);
+		o->id = t->id;
+		o->parent = t->parent;
+		o->name = t->name ? strdup(t->name) : NULL;
+		o->future = xstrdup(t->future);
+		o->state = xstrdup(axc_task_state_name(t->state));
+		o->spawn_ns = t->spawn_ns;
+		o->exit_ns = t->exit_ns;
 	}
-	const json_t *tl = json_object_get(rep, "timeline");
-	n = json_array_size(tl);
+	n = rep->nspans;
 	r->timeline = n ? calloc(n, sizeof *r->timeline) : NULL;
 	for (size_t i = 0; r->timeline && i < n; i++) {
-		const json_t *s = json_array_get(tl, i);
+		const axc_span *s = &rep->spans[i];
 		axl_span *o = &r->timeline[r->nspans++];
-		o->task = jint(s, "task", 0);
-		snprintf(o->kind, sizeof o->kind, "%s", jstr(s, "kind"));
-		o->t0 = (uint64_t)jint(s, "t0", 0);
-		o->t1 = (uint64_t)jint(s, "t1", 0);
+		o->task = s->task;
+		snprintf(o->kind, sizeof o->kind, "%s", axc_span_kind_name(s->kind));
+		o->t0 = s->t0;
+		o->t1 = s->t1;
 	}
 }
 
@@ -515,11 +505,11 @@ static void judge_abnormal(axl_result *r, axl_mark *m, const judge_ctx *cx)
 	m->actual = r->verdict ? strdup(r->verdict) : NULL;
 }
 
-static axl_result *judge(const axl_lesson *l, json_t *report, const judge_ctx *cx)
+static axl_result *judge(const axl_lesson *l, axc_report *report, const judge_ctx *cx)
 {
 	axl_result *r = calloc(1, sizeof *r);
 	if (!r) {
-		json_decref(report);
+		axc_report_free(report);
 		return NULL;
 	}
 	r->lesson = l;
@@ -556,7 +546,7 @@ static axl_result *judge(const axl_lesson *l, json_t *report, const judge_ctx *c
 	return r;
 }
 
-axl_result *axl_judge(const axl_lesson *l, json_t *report, const char *learner)
+axl_result *axl_judge(const axl_lesson *l, axc_report *report, const char *learner)
 {
 	judge_ctx cx = { .time_limit_s = l ? l->time_limit_s : 5, .learner = learner };
 	return judge(l, report, &cx);
@@ -623,7 +613,7 @@ static int run_built(const axl_lesson *l, const axl_run_opts *o, const axl_build
 	co.nproc = AXL_NPROC;
 	co.output_bytes = AXL_OUTPUT_BYTES;
 
-	json_t *report = NULL;
+	axc_report *report = NULL;
 	int rc = axc_run(&co, &report);
 	if (rc < 0)
 		return rc;
@@ -631,15 +621,14 @@ static int run_built(const axl_lesson *l, const axl_run_opts *o, const axl_build
 		return -EIO;
 	/* The records come out of what the learner sees, in the report too. */
 	axl__harness h = { 0 };
-	const char *streams[2] = { "stdout", "stderr" };
-	for (int i = 0; i < 2; i++) {
-		char *text = xstrdup(jstr(report, streams[i]));
-		if (!text)
-			continue;
-		axl__harness_take(&h, key, text);
-		json_object_set_new(report, streams[i], json_string(text));
-		free(text);
-	}
+	char *text[2] = { xstrdup(report->out), xstrdup(report->err) };
+	for (int i = 0; i < 2; i++)
+		if (text[i])
+			axl__harness_take(&h, key, text[i]);
+	if (text[0] && text[1])
+		axc_report_set_output(report, text[0], strlen(text[0]), text[1], strlen(text[1]));
+	free(text[0]);
+	free(text[1]);
 	judge_ctx cx = { .h = &h, .build = b, .real_clock = o->real_clock,
 			 .time_limit_s = limit, .learner = b->learner };
 	*out = judge(o->plain ? NULL : l, report, &cx);
@@ -668,6 +657,15 @@ int axl_run(const axl_lesson *l, const axl_run_opts *o, axl_result **out)
 	rc = run_built(l, o, b, out);
 	axl_build_free(b);
 	return rc;
+}
+
+void axl_result_name_lessons(axl_result *r, const axl_catalog *c)
+{
+	for (size_t i = 0; r && c && i < r->nfindings; i++) {
+		const axl_lesson *l = axl_catalog_teaching(c, r->findings[i].id);
+		free(r->findings[i].lesson);
+		r->findings[i].lesson = l ? strdup(l->id) : NULL;
+	}
 }
 
 int axl_verify(const axl_lesson *l, const char *file, axl_result **out)
@@ -702,6 +700,6 @@ void axl_result_free(axl_result *r)
 	free(r->build_output);
 	free(r->out);
 	free(r->err);
-	json_decref(r->report);
+	axc_report_free(r->report);
 	free(r);
 }

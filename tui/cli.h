@@ -106,5 +106,8 @@ void cli_csv_field(FILE *out, const char *s, bool last);
 /* Render a verification result as text (stdout) or as a JSON object. */
 void cli_print_result(const cli *c, const axl_result *r, const char *file);
 json_t *cli_result_json(const axl_result *r, const char *file);
+/* The lesson (id) of catalog cat that teaches the fix of finding, or NULL
+ * (an axc_lesson_fn). */
+const char *cli_lesson_of(void *cat, const char *finding);
 
 #endif /* ASYNCLAB_TUI_CLI_H */

@@ -408,7 +408,17 @@ out:
 	return rc;
 }
 
+/* The checker names no lesson; the catalog, when one loads, says which
+ * lesson teaches each fix. */
 int cli_check(int argc, char **argv)
 {
-	return axc_main(argc, argv);
+	axl_catalog *cat = NULL;
+	axl_diags d = { 0 };
+	if (axl_catalog_load(NULL, &cat, &d) < 0)
+		cat = NULL;
+	axl_diags_free(&d);
+	axc_render_opts ro = { .lesson_of = cli_lesson_of, .ud = cat };
+	int rc = axc_main(argc, argv, cat ? &ro : NULL);
+	axl_catalog_free(cat);
+	return rc;
 }

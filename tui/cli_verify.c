@@ -21,6 +21,12 @@ static const char *end_name(axl_end e)
 	return (unsigned)e < sizeof n / sizeof *n ? n[e] : "?";
 }
 
+const char *cli_lesson_of(void *cat, const char *finding)
+{
+	const axl_lesson *l = axl_catalog_teaching(cat, finding);
+	return l ? l->id : NULL;
+}
+
 json_t *cli_result_json(const axl_result *r, const char *file)
 {
 	const axl_lesson *l = r->lesson;
@@ -154,6 +160,7 @@ static int verify_all(cli *c, bool json)
 		char *file = axl_workspace_exercise(c->ws, l);
 		axl_result *r = NULL;
 		int e = file ? axl_verify(l, file, &r) : -1;
+		axl_result_name_lessons(r, c->cat);
 		if (e < 0 || !r) {
 			fprintf(stderr, "%sasynclab verify: %s: could not run the checker: %s\n",
 				tty ? "\n" : "", l->id, strerror(e < 0 ? -e : ENOMEM));
@@ -277,6 +284,7 @@ int cli_verify(int argc, char **argv)
 	char *path = file ? strdup(file) : axl_workspace_exercise(c.ws, l);
 	axl_result *r = NULL;
 	int e = path ? axl_verify(l, path, &r) : -1;
+	axl_result_name_lessons(r, c.cat);
 	if (e < 0 || !r) {
 		fprintf(stderr, "asynclab verify: could not run the checker: %s\n",
 			strerror(e < 0 ? -e : ENOMEM));
@@ -362,7 +370,9 @@ int cli_run(int argc, char **argv)
 		       (unsigned long long)(r->virtual_ns / 1000000),
 		       (unsigned long long)r->peak_live, r->peak_live == 1 ? "" : "s");
 		if (r->nfindings)
-			axc_render_text(r->report, stdout);
+			axc_render_text(r->report,
+					&(axc_render_opts){ .lesson_of = cli_lesson_of, .ud = c.cat },
+					stdout);
 	}
 	rc = r->end == AXL_END_EXITED && r->status == 0 ? CLI_OK : CLI_FAIL;
 	axl_progress_touch(c.prog, l->id, (int64_t)time(NULL));

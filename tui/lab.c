@@ -160,6 +160,16 @@ static void refresh_statuses(lab *L)
 		L->items[cur_idx].status = ST_CURRENT;
 }
 
+/* The i-th finding of a report that counts (not suppressed): the order of
+ * axl_result's findings. */
+static const axc_finding *reported_finding(const axc_report *rep, size_t i)
+{
+	for (size_t k = 0; rep && k < rep->nfindings; k++)
+		if (!rep->findings[k].suppressed && i-- == 0)
+			return &rep->findings[k];
+	return NULL;
+}
+
 static void build_result_doc(lab *L)
 {
 	axl_result *r = L->result;
@@ -188,7 +198,6 @@ static void build_result_doc(lab *L)
 	}
 	if (r->nfindings) {
 		sb_printf(&b, "\n## Findings\n\n");
-		json_t *fs = json_object_get(r->report, "findings");
 		for (size_t i = 0; i < r->nfindings; i++) {
 			const axl_finding *f = &r->findings[i];
 			sb_printf(&b, "- `%s:%d` **%s** %s", f->file ? f->file : "?", f->line, f->id,
@@ -197,15 +206,14 @@ static void build_result_doc(lab *L)
 				sb_printf(&b, " (task #%lld%s%s)", (long long)f->task_id,
 					  f->task_name ? " " : "", f->task_name ? f->task_name : "");
 			sb_printf(&b, "\n");
-			json_t *jf = json_array_get(fs, i);
-			size_t k;
-			json_t *note;
-			json_array_foreach(json_object_get(jf, "notes"), k, note) {
-				const char *nf = json_string_value(json_object_get(note, "file"));
-				json_int_t nl = json_integer_value(json_object_get(note, "line"));
-				const char *nm = json_string_value(json_object_get(note, "message"));
-				if (nf)
-					sb_printf(&b, "    - note: `%s:%lld` %s\n", nf, (long long)nl, nm ? nm : "");
+			/* The report's findings that count, in the same order. */
+			const axc_finding *rf = reported_finding(r->report, i);
+			for (size_t k = 0; rf && k < rf->nnotes; k++) {
+				const axc_note *note = &rf->notes[k];
+				const char *nm = note->message;
+				if (note->file)
+					sb_printf(&b, "    - note: `%s:%d` %s\n", note->file, note->line,
+						  nm ? nm : "");
 				else
 					sb_printf(&b, "    - note: %s\n", nm ? nm : "");
 			}
@@ -329,6 +337,7 @@ static void do_verify(lab *L)
 		app_msg(&L->a, "could not verify: %s", strerror(-rc));
 		return;
 	}
+	axl_result_name_lessons(r, L->cat);
 	axl_result_free(L->result);
 	L->result = r;
 	L->result_for = L->a.cur;

@@ -4,7 +4,8 @@
 #ifndef ASYNCLAB_TUI_TIMELINE_H
 #define ASYNCLAB_TUI_TIMELINE_H
 
-#include <jansson.h>
+#include "../checker/report.h"
+
 #include <stdint.h>
 
 /* Cell kinds, in increasing precedence when several fall in one cell. */
@@ -32,7 +33,7 @@ typedef struct tl_grid {
 
 /* Lay out report's tasks and timeline over cols columns, at most max_rows
  * rows (the first tasks, by id).  Returns 0 or -errno. */
-int tl_build(const json_t *report, int cols, int max_rows, tl_grid *g);
+int tl_build(const axc_report *report, int cols, int max_rows, tl_grid *g);
 void tl_free(tl_grid *g);
 /* The column of time t. */
 int tl_col(const tl_grid *g, uint64_t t);

@@ -33,7 +33,7 @@ static int cli(char **out, char **err, ...)
 	int fe = open("err.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	dup2(fo, 1);
 	dup2(fe, 2);
-	int rc = axc_main(argc, argv);
+	int rc = axc_main(argc, argv, NULL);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(so, 1);
@@ -160,11 +160,17 @@ START_TEST(test_formats_and_report_file)
 	ck_assert_str_eq(axc__jstr(r0, "ruleId"), "blocking-call");
 	json_decref(sarif);
 
-	json_t *rep = json_load_file("report.json", 0, NULL);
-	ck_assert_ptr_nonnull(rep);
+	char *text = slurp("report.json");
+	ck_assert_ptr_nonnull(text);
+	axc_report *rep = NULL;
+	char rerr[256];
+	ck_assert_msg(axc_report_read(text, strlen(text), &rep, rerr, sizeof rerr) == 0, "%s", rerr);
 	assert_report_schema(rep);
-	ck_assert_int_eq(axc__jint(rep, "version", 0), 1);
-	json_decref(rep);
+	ck_assert_int_eq(rep->version, 2);
+	ck_assert_uint_eq(rep->nfindings, 1);
+	ck_assert_int_eq(rep->findings[0].line, 5);
+	axc_report_free(rep);
+	free(text);
 }
 END_TEST
 
@@ -177,7 +183,7 @@ static bool have_probe(void)
 	return access(p.probe, R_OK) == 0;
 }
 
-static json_t *run_probed(const char *code, uint64_t time_ms, axc_clock clock)
+static axc_report *run_probed(const char *code, uint64_t time_ms, axc_clock clock)
 {
 	static const char *files[] = { "prog.c" };
 	write_file("prog.c", code);
@@ -187,11 +193,10 @@ static json_t *run_probed(const char *code, uint64_t time_ms, axc_clock clock)
 	o.nfiles = 1;
 	o.time_ms = time_ms;
 	o.clock = clock;
-	json_t *rep = NULL;
+	axc_report *rep = NULL;
 	ck_assert_int_eq(axc_run(&o, &rep), 0);
 	assert_report_schema(rep);
-	ck_assert_msg(json_is_true(json_object_get(json_object_get(rep, "build"), "ok")), "%s",
-		      axc__jstr(json_object_get(rep, "build"), "output"));
+	ck_assert_msg(rep->built, "%s", rep->build_output);
 	return rep;
 }
 
@@ -199,21 +204,21 @@ START_TEST(test_probe_clean_runtime_program)
 {
 	if (!have_probe())
 		return;
-	json_t *rep = run_probed("#include <asynclab.h>\n"
+	axc_report *rep = run_probed("#include <asynclab.h>\n"
 				 "AX_ASYNC(nap, int, int ms;)\n{\n\tAX_BEGIN;\n"
 				 "\tAX_AWAIT(ax_sleep_ms((uint64_t)self->ms));\n\tAX_RETURN(self->ms);\n\tAX_END;\n}\n"
 				 "int main(void) { return AX_RUN(AX_CALL(nap, .ms = 250)) == 250 ? 0 : 1; }\n",
 				 5000, AXC_CLOCK_VIRTUAL);
-	ck_assert(json_is_true(json_object_get(json_object_get(rep, "probe"), "found")));
-	const json_t *st = json_object_get(rep, "stats");
-	ck_assert(json_is_true(json_object_get(st, "probe")));
-	ck_assert_str_eq(axc__jstr(st, "clock"), "virtual");
-	ck_assert_int_ge(axc__jint(st, "virtual_ns", 0), 250000000);
-	ck_assert_uint_ge(json_array_size(json_object_get(rep, "tasks")), 1);
-	ck_assert_str_eq(axc__jstr(json_array_get(json_object_get(rep, "tasks"), 0), "state"), "done");
-	ck_assert_uint_eq(json_array_size(json_object_get(rep, "findings")), 0);
+	ck_assert(rep->probe_found);
+	ck_assert(rep->outcome.probe);
+	ck_assert(rep->stats.virtual_clock);
+	ck_assert_uint_ge(rep->stats.end_ns, 250000000);
+	ck_assert_uint_ge(rep->ntasks, 1);
+	ck_assert_int_eq(rep->tasks[0].state, AXC_TASK_DONE);
+	ck_assert(rep->outcome.main_started && rep->outcome.main_done);
+	ck_assert_uint_eq(rep->nfindings, 0);
 	ck_assert_int_eq(axc_verdict(rep), 0);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -221,20 +226,19 @@ START_TEST(test_probe_blocking_call_line)
 {
 	if (!have_probe())
 		return;
-	json_t *rep = run_probed("#include <asynclab.h>\n#include <unistd.h>\n"
+	axc_report *rep = run_probed("#include <asynclab.h>\n#include <unistd.h>\n"
 				 "AX_ASYNC(slow, int, int unused;)\n{\n\tAX_BEGIN;\n"
 				 "\tusleep(1000);\n"	/* line 6 */
 				 "\tAX_RETURN(1);\n\tAX_END;\n}\n"
 				 "int main(void) { return AX_RUN(AX_CALL(slow)) == 1 ? 0 : 1; }\n",
 				 5000, AXC_CLOCK_VIRTUAL);
-	const json_t *f = json_array_get(json_object_get(rep, "findings"), 0);
-	ck_assert_ptr_nonnull(f);
-	ck_assert_str_eq(axc__jstr(f, "id"), "blocking-call");
-	ck_assert_str_eq(axc__jstr(f, "file"), "prog.c");
-	ck_assert_int_eq(axc__jint(f, "line", 0), 6);
-	ck_assert_str_eq(axc__jstr(f, "lesson"), "blocking");
+	ck_assert_uint_ge(rep->nfindings, 1);
+	const axc_finding *f = &rep->findings[0];
+	ck_assert_str_eq(f->name, "blocking-call");
+	ck_assert_str_eq(f->file, "prog.c");
+	ck_assert_int_eq(f->line, 6);
 	ck_assert_int_eq(axc_verdict(rep), 1);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -245,16 +249,17 @@ START_TEST(test_probe_hang_is_a_finding)
 	/* A task that waits for a notification nobody sends, on the real
 	 * clock with a timer far away: the program cannot finish. */
 	uint64_t t0 = (uint64_t)time(NULL);
-	json_t *rep = run_probed("#include <asynclab.h>\n"
+	axc_report *rep = run_probed("#include <asynclab.h>\n"
 				 "AX_ASYNC(forever, int, int unused;)\n{\n\tAX_BEGIN;\n"
 				 "\tAX_AWAIT(ax_sleep_ms(3600 * 1000));\n\tAX_RETURN(1);\n\tAX_END;\n}\n"
 				 "int main(void) { return AX_RUN(AX_CALL(forever)); }\n",
 				 1000, AXC_CLOCK_REAL);
 	ck_assert_uint_le((uint64_t)time(NULL) - t0, 5);
-	ck_assert(json_is_true(json_object_get(json_object_get(rep, "exit"), "timed_out")));
-	ck_assert_uint_ge(json_array_size(json_object_get(rep, "findings")), 1);
+	ck_assert_int_eq(rep->outcome.end, AXC_END_LIMIT);
+	ck_assert_int_eq(rep->outcome.limit, AXC_LIMIT_TIME);
+	ck_assert_uint_ge(rep->nfindings, 1);
 	ck_assert_int_eq(axc_verdict(rep), 1);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -262,37 +267,34 @@ START_TEST(test_probe_crash_reported)
 {
 	if (!have_probe())
 		return;
-	json_t *rep = run_probed("#include <asynclab.h>\n#include <stddef.h>\n"
+	axc_report *rep = run_probed("#include <asynclab.h>\n#include <stddef.h>\n"
 				 "static void (*volatile jump)(void);\n"
 				 "AX_ASYNC(boom, int, int unused;)\n{\n\tAX_BEGIN;\n"
 				 "\tjump();\n"	/* line 7 */
 				 "\tAX_RETURN(1);\n\tAX_END;\n}\n"
 				 "int main(void) { return AX_RUN(AX_CALL(boom)); }\n",
 				 5000, AXC_CLOCK_VIRTUAL);
-	const json_t *crash = json_object_get(rep, "crash");
-	ck_assert(json_is_object(crash));
-	ck_assert_str_eq(axc__jstr(crash, "signal"), "SIGSEGV");
+	const axc_crash *crash = rep->crash;
+	ck_assert_ptr_nonnull(crash);
+	ck_assert_str_eq(crash->signal_name, "SIGSEGV");
 	/* Either the probe sent the stack (then it names line 7) or the
 	 * report says there is none. */
-	const json_t *fr, *st = json_object_get(crash, "stack");
 	bool line7 = false;
-	size_t i;
-	json_array_foreach(st, i, fr) line7 |= axc__jint(fr, "line", 0) == 7;
-	ck_assert(json_array_size(st) ? line7 : axc__jstr(crash, "note") != NULL);
+	for (size_t i = 0; i < crash->nstack; i++)
+		line7 |= crash->stack[i].line == 7;
+	ck_assert(crash->nstack ? line7 : crash->note != NULL);
 	ck_assert_int_eq(axc_verdict(rep), 2);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
 /* The innermost frame of the report's crash stack in prog.c, or NULL. */
-static const json_t *crash_user_frame(const json_t *rep)
+static const axc_frame *crash_user_frame(const axc_report *rep)
 {
-	const json_t *fr, *st = json_object_get(json_object_get(rep, "crash"), "stack");
-	size_t i;
-	json_array_foreach(st, i, fr) {
-		const char *file = axc__jstr(fr, "file");
+	for (size_t i = 0; rep->crash && i < rep->crash->nstack; i++) {
+		const char *file = rep->crash->stack[i].file;
 		if (file && !strcmp(file, "prog.c"))
-			return fr;
+			return &rep->crash->stack[i];
 	}
 	return NULL;
 }
@@ -324,18 +326,18 @@ START_TEST(test_probe_crash_stack_at_line)
 			 "\tAX_RETURN(1);\n\tAX_END;\n}\n"
 			 "int main(void) { return AX_RUN(AX_CALL(boom)); }\n",
 			 crashes[k].stmt);
-		json_t *rep = run_probed(code, 5000, AXC_CLOCK_VIRTUAL);
-		const json_t *crash = json_object_get(rep, "crash");
-		ck_assert_msg(json_is_object(crash), "%s: no crash", crashes[k].stmt);
-		ck_assert_str_eq(axc__jstr(json_object_get(rep, "exit"), "signal"), crashes[k].sig);
-		ck_assert_str_eq(axc__jstr(crash, "signal"), crashes[k].sig);
-		const json_t *fr = crash_user_frame(rep);
+		axc_report *rep = run_probed(code, 5000, AXC_CLOCK_VIRTUAL);
+		const axc_crash *crash = rep->crash;
+		ck_assert_msg(crash != NULL, "%s: no crash", crashes[k].stmt);
+		ck_assert_str_eq(rep->outcome.signal_name, crashes[k].sig);
+		ck_assert_str_eq(crash->signal_name, crashes[k].sig);
+		const axc_frame *fr = crash_user_frame(rep);
 		ck_assert_msg(fr != NULL, "%s: no frame in prog.c (note: %s)", crashes[k].stmt,
-			      axc__jstr(crash, "note"));
-		ck_assert_int_eq(axc__jint(fr, "line", 0), 9);
-		ck_assert_str_eq(axc__jstr(fr, "function"), "boom__body");
+			      crash->note);
+		ck_assert_int_eq(fr->line, 9);
+		ck_assert_str_eq(fr->function, "boom__body");
 		ck_assert_int_eq(axc_verdict(rep), 2);
-		json_decref(rep);
+		axc_report_free(rep);
 	}
 }
 END_TEST
@@ -346,7 +348,7 @@ START_TEST(test_probe_stall_names_task)
 {
 	if (!have_probe())
 		return;
-	json_t *rep = run_probed("#include <asynclab.h>\n#include <signal.h>\n#include <sys/time.h>\n"
+	axc_report *rep = run_probed("#include <asynclab.h>\n#include <signal.h>\n#include <sys/time.h>\n"
 				 "static volatile sig_atomic_t stop;\n"
 				 "static void on_alarm(int sig) { (void)sig; stop = 1; }\n"
 				 "AX_ASYNC(crunch, int, int unused;)\n{\n\tAX_BEGIN;\n"
@@ -360,19 +362,19 @@ START_TEST(test_probe_stall_names_task)
 				 "\tsetitimer(ITIMER_REAL, &it, NULL);\n"
 				 "\treturn AX_RUN(AX_CALL(main_async)); }\n",
 				 5000, AXC_CLOCK_REAL);
-	const json_t *f, *stall = NULL;
-	size_t i;
-	json_array_foreach(json_object_get(rep, "findings"), i, f)
-		if (!strcmp(axc__jstr(f, "id"), "stalled-poll"))
-			stall = f;
+	const axc_finding *stall = NULL;
+	for (size_t i = 0; i < rep->nfindings; i++)
+		if (!strcmp(rep->findings[i].name, "stalled-poll"))
+			stall = &rep->findings[i];
 	ck_assert_msg(stall != NULL, "no stalled-poll finding");
-	ck_assert_int_eq(axc__jint(stall, "line", 0), 9);
-	const json_t *task = json_object_get(stall, "task");
-	ck_assert_msg(json_is_object(task), "stalled-poll without its task");
-	ck_assert_int_eq(axc__jint(task, "id", 0), 2);
-	ck_assert_str_eq(axc__jstr(task, "name"), "cruncher");
-	ck_assert_int_eq(axc__jint(task, "spawn_line", 0), 16);
-	json_decref(rep);
+	ck_assert_int_eq(stall->line, 9);
+	const axc_task *task = axc_report_task(rep, stall->task);
+	ck_assert_msg(task != NULL, "stalled-poll without its task");
+	ck_assert_int_eq(task->id, 2);
+	ck_assert_str_eq(task->name, "cruncher");
+	ck_assert_int_eq(task->spawn_line, 16);
+	ck_assert(rep->outcome.stalled);
+	axc_report_free(rep);
 }
 END_TEST
 

@@ -1,7 +1,8 @@
 /* check_inspect_report.c - the inspector from event stream to output:
- * canned probe streams are read (in awkward chunks), turned into run
- * reports that must match docs/report-schema.json, and rendered as text,
- * JSON lines and SARIF; plus the id table, verdicts and symbolisation. */
+ * canned probe streams are read (in awkward chunks), turned into typed run
+ * reports whose JSON form must match docs/report-schema.json and read back
+ * the same, and rendered as text, JSON lines and SARIF; plus the id table,
+ * outcomes, verdicts and symbolisation. */
 #include "config.h"
 
 #include "inspect_testutil.h"
@@ -40,7 +41,7 @@ struct canned {
 	size_t out_len;
 };
 
-static json_t *report_of(const axc_opts *o, const struct canned *c)
+static axc_report *report_of(const axc_opts *o, const struct canned *c)
 {
 	axc__result r = { 0 };
 	axc__ev_init(&r.ev);
@@ -66,7 +67,7 @@ static json_t *report_of(const axc_opts *o, const struct canned *c)
 	r.status = c->timed_out || c->crashed ? -1 : 0;
 	r.sig = c->timed_out ? SIGKILL : c->crashed ? SIGSEGV : 0;
 	axc__inputs in = { .program = "a.c", .res = &r, .probe = "/x/probe.so" };
-	json_t *rep = axc__report_make(o, &in);
+	axc_report *rep = axc__report_make(o, &in);
 	axc__result_free(&r);
 	ck_assert_ptr_nonnull(rep);
 	assert_report_schema(rep);
@@ -86,20 +87,21 @@ static axc_opts opts(void)
 
 START_TEST(test_ids_table)
 {
-	/* The contract of the finding ids and the lessons that fix them. */
-	static const char *pairs[][2] = {
-		{ "blocking-call", "blocking" }, { "stalled-poll", "blocking" },
-		{ "lock-across-await", "lock-across-await" }, { "unbounded-spawn", "unbounded-spawn" },
-		{ "lost-waker", "manual-future" }, { "busy-wake", "manual-future" },
-		{ "never-polled", "await" }, { "leaked-task", "spawn" },
-		{ "ignored-cancel", "cancel-token" }, { "moved-future", "pin" },
+	/* Every id of finding_ids.h has a name, a fix and a summary, and
+	 * names look up to themselves. */
+	static const char *const names[] = {
+		"blocking-call", "stalled-poll", "lock-across-await", "unbounded-spawn",
+		"lost-waker", "busy-wake", "never-polled", "leaked-task",
+		"ignored-cancel", "moved-future",
 	};
-	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-		int ix = axc_id_lookup(pairs[i][0]);
-		ck_assert_int_ge(ix, 0);
-		ck_assert_str_eq(axc_id_lesson(ix), pairs[i][1]);
-		ck_assert_ptr_nonnull(axc_id_fix(ix));
+	ck_assert_int_eq(AXC_ID_COUNT, 10);
+	for (int i = 0; i < AXC_ID_COUNT; i++) {
+		ck_assert_str_eq(axc_id_name(i), names[i]);
+		ck_assert_int_eq(axc_id_lookup(names[i]), i);
+		ck_assert_ptr_nonnull(axc_id_fix(i));
+		ck_assert_ptr_nonnull(axc_id_summary(i));
 	}
+	ck_assert_ptr_null(axc_id_name(AXC_ID_COUNT));
 	ck_assert_int_eq(axc_id_lookup("blocking"), -1);
 	unsigned mask = 0;
 	const char *bad = NULL;
@@ -114,22 +116,56 @@ START_TEST(test_events_in_chunks)
 {
 	axc_opts o = opts();
 	struct canned c = { .events = stream };
-	json_t *rep = report_of(&o, &c);
-	json_t *tasks = json_object_get(rep, "tasks");
-	ck_assert_uint_eq(json_array_size(tasks), 2);
-	ck_assert_str_eq(axc__jstr(json_array_get(tasks, 0), "state"), "pending");
-	ck_assert(json_is_null(json_object_get(json_array_get(tasks, 0), "exit_ns")));
-	ck_assert_str_eq(axc__jstr(json_array_get(tasks, 1), "state"), "done");
-	ck_assert_int_eq(axc__jint(json_array_get(tasks, 1), "exit_ns", 0), 300000000);
-	ck_assert_str_eq(axc__jstr(json_array_get(tasks, 1), "future"), "fetch");
-	ck_assert_uint_eq(json_array_size(json_object_get(rep, "timeline")), 2);
-	json_t *st = json_object_get(rep, "stats");
-	ck_assert_int_eq(axc__jint(st, "bad_event_lines", 0), 1);
-	ck_assert_int_eq(axc__jint(st, "tasks_spawned", 0), 2);
-	ck_assert_int_eq(axc__jint(st, "polls", 0), 5);
-	ck_assert_int_eq(axc__jint(st, "virtual_ns", 0), 300000000);
-	ck_assert_str_eq(axc__jstr(st, "clock"), "virtual");
-	json_decref(rep);
+	axc_report *rep = report_of(&o, &c);
+	ck_assert_uint_eq(rep->ntasks, 2);
+	ck_assert_int_eq(rep->tasks[0].state, AXC_TASK_PENDING);
+	ck_assert_int_eq(rep->tasks[0].exit_ns, -1);
+	ck_assert(rep->tasks[0].root);
+	ck_assert_int_eq(rep->tasks[1].state, AXC_TASK_DONE);
+	ck_assert_int_eq(rep->tasks[1].exit_ns, 300000000);
+	ck_assert_str_eq(rep->tasks[1].future, "fetch");
+	ck_assert(!rep->tasks[1].root);
+	ck_assert_ptr_eq(axc_report_task(rep, 3), &rep->tasks[1]);
+	ck_assert_ptr_null(axc_report_task(rep, 2));
+	ck_assert_uint_eq(rep->nspans, 2);
+	ck_assert_int_eq(rep->spans[1].kind, AXC_SPAN_STALL);
+	ck_assert_uint_eq(rep->stats.bad_event_lines, 1);
+	ck_assert_uint_eq(rep->stats.tasks_spawned, 2);
+	ck_assert_uint_eq(rep->stats.polls, 5);
+	ck_assert_uint_eq(rep->stats.end_ns, 300000000);
+	ck_assert(rep->stats.virtual_clock);
+	ck_assert_int_eq(rep->outcome.end, AXC_END_EXITED);
+	ck_assert_int_eq(rep->outcome.status, 0);
+	ck_assert(rep->outcome.probe && rep->outcome.tasks_ran);
+	ck_assert(rep->outcome.main_started && !rep->outcome.main_done);
+	axc_report_free(rep);
+}
+END_TEST
+
+/* On the real clock the probe's times count from the system's start; the
+ * report's count from the run's (the hello's t0), and the clock is the
+ * one the program's runtime used, not the checker's option. */
+START_TEST(test_real_clock_times_from_start)
+{
+	axc_opts o = opts();
+	o.clock = AXC_CLOCK_VIRTUAL;
+	struct canned c = {
+		.events = "{\"ev\":\"hello\",\"v\":1,\"clock\":\"virtual\",\"t0\":7000000000}\n"
+			  "{\"ev\":\"rt\",\"clock\":\"real\",\"t\":7000000100}\n"
+			  "{\"ev\":\"task\",\"id\":1,\"name\":\"main\",\"parent\":0,\"t\":7000000500}\n"
+			  "{\"ev\":\"span\",\"task\":1,\"kind\":\"poll\",\"t0\":7000000500,\"t1\":7002000000}\n"
+			  "{\"ev\":\"exit\",\"id\":1,\"aborted\":false,\"t\":7002000000}\n"
+			  "{\"ev\":\"stats\",\"peak_live_tasks\":1,\"spawned\":1,\"polls\":2,\"virtual_ns\":0}\n",
+	};
+	axc_report *rep = report_of(&o, &c);
+	ck_assert(!rep->stats.virtual_clock);
+	ck_assert_uint_eq(rep->tasks[0].spawn_ns, 500);
+	ck_assert_int_eq(rep->tasks[0].exit_ns, 2000000);
+	ck_assert_uint_eq(rep->spans[0].t0, 500);
+	ck_assert_uint_eq(rep->spans[0].t1, 2000000);
+	ck_assert_uint_eq(rep->stats.end_ns, 2000000);
+	ck_assert(rep->outcome.main_done);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -137,28 +173,33 @@ START_TEST(test_findings_located_and_merged)
 {
 	axc_opts o = opts();
 	struct canned c = { .events = stream };
-	json_t *rep = report_of(&o, &c);
-	json_t *fs = json_object_get(rep, "findings");
-	ck_assert_uint_eq(json_array_size(fs), 2);
-	json_t *f = json_array_get(fs, 0);
-	ck_assert_str_eq(axc__jstr(f, "id"), "blocking-call");
-	ck_assert_str_eq(axc__jstr(f, "file"), "a.c");
-	ck_assert_int_eq(axc__jint(f, "line", 0), 20);
-	ck_assert_str_eq(axc__jstr(f, "function"), "fetch");
-	ck_assert_int_eq(axc__jint(f, "count", 0), 2);
-	ck_assert_str_eq(axc__jstr(f, "lesson"), "blocking");
-	ck_assert_str_eq(axc__jstr(f, "fix"), axc_id_fix(AXC_BLOCKING_CALL));
-	json_t *t = json_object_get(f, "task");
-	ck_assert_int_eq(axc__jint(t, "id", 0), 3);
-	ck_assert_str_eq(axc__jstr(t, "name"), "worker");
-	ck_assert_str_eq(axc__jstr(t, "spawn_file"), "a.c");
-	ck_assert_int_eq(axc__jint(t, "spawn_line", 0), 12);
-	json_t *n = json_array_get(json_object_get(f, "notes"), 0);
-	ck_assert_str_eq(axc__jstr(n, "message"), "lock taken here");
-	ck_assert_int_eq(axc__jint(n, "line", 0), 15);
-	ck_assert_str_eq(axc__jstr(json_array_get(fs, 1), "lesson"), "lock-across-await");
+	axc_report *rep = report_of(&o, &c);
+	ck_assert_uint_eq(rep->nfindings, 2);
+	const axc_finding *f = &rep->findings[0];
+	ck_assert_int_eq(f->id, AXC_BLOCKING_CALL);
+	ck_assert_str_eq(f->name, "blocking-call");
+	ck_assert_str_eq(f->file, "a.c");
+	ck_assert_int_eq(f->line, 20);
+	ck_assert_str_eq(f->function, "fetch");
+	ck_assert_int_eq(f->count, 2);
+	ck_assert_str_eq(f->fix, axc_id_fix(AXC_BLOCKING_CALL));
+	ck_assert_ptr_null(f->suppressed);
+	const axc_task *t = axc_report_task(rep, f->task);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(t->id, 3);
+	ck_assert_str_eq(t->name, "worker");
+	ck_assert_str_eq(t->spawn_file, "a.c");
+	ck_assert_int_eq(t->spawn_line, 12);
+	ck_assert_uint_eq(f->nnotes, 1);
+	ck_assert_str_eq(f->notes[0].message, "lock taken here");
+	ck_assert_int_eq(f->notes[0].line, 15);
+	ck_assert_str_eq(rep->findings[1].name, "lock-across-await");
 	ck_assert_int_eq(axc_verdict(rep), 1);
-	json_decref(rep);
+	/* The JSON form names no lesson: the checker knows none. */
+	json_t *j = report_json(rep);
+	ck_assert_ptr_null(json_object_get(json_array_get(json_object_get(j, "findings"), 0), "lesson"));
+	json_decref(j);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -167,23 +208,50 @@ START_TEST(test_only_and_allow)
 	axc_opts o = opts();
 	struct canned c = { .events = stream };
 	o.allow = 1u << AXC_LOCK_ACROSS_AWAIT;
-	json_t *rep = report_of(&o, &c);
-	ck_assert_uint_eq(json_array_size(json_object_get(rep, "findings")), 1);
-	ck_assert_str_eq(axc__jstr(json_array_get(json_object_get(rep, "findings"), 0), "id"),
-			 "blocking-call");
-	json_decref(rep);
+	axc_report *rep = report_of(&o, &c);
+	ck_assert_uint_eq(rep->nfindings, 1);
+	ck_assert_str_eq(rep->findings[0].name, "blocking-call");
+	axc_report_free(rep);
 	o.allow = 0;
 	o.only = 1u << AXC_LOCK_ACROSS_AWAIT;
 	rep = report_of(&o, &c);
-	ck_assert_uint_eq(json_array_size(json_object_get(rep, "findings")), 1);
-	ck_assert_str_eq(axc__jstr(json_array_get(json_object_get(rep, "findings"), 0), "id"),
-			 "lock-across-await");
-	json_decref(rep);
+	ck_assert_uint_eq(rep->nfindings, 1);
+	ck_assert_str_eq(rep->findings[0].name, "lock-across-await");
+	axc_report_free(rep);
 	o.only = 1u << AXC_MOVED_FUTURE;
 	rep = report_of(&o, &c);
-	ck_assert_uint_eq(json_array_size(json_object_get(rep, "findings")), 0);
+	ck_assert_uint_eq(rep->nfindings, 0);
 	ck_assert_int_eq(axc_verdict(rep), 0);
-	json_decref(rep);
+	axc_report_free(rep);
+}
+END_TEST
+
+/* A finding the probe marks suppressed stays in the report, counts for
+ * nothing and is not printed, except as a number and in SARIF. */
+START_TEST(test_suppressed_finding)
+{
+	axc_opts o = opts();
+	struct canned c = {
+		.events = "{\"ev\":\"hello\",\"v\":1,\"clock\":\"virtual\"}\n"
+			  "{\"ev\":\"finding\",\"id\":\"blocking-call\",\"message\":\"m\",\"suppressed\":\"comment\","
+			  "\"loc\":{\"file\":\"a.c\",\"line\":7}}\n",
+	};
+	axc_report *rep = report_of(&o, &c);
+	ck_assert_uint_eq(rep->nfindings, 1);
+	ck_assert_str_eq(rep->findings[0].suppressed, "comment");
+	ck_assert_uint_eq(axc_report_nreported(rep), 0);
+	ck_assert_int_eq(axc_verdict(rep), 0);
+	char *t = render_text(rep, NULL);
+	ck_assert_msg(!strstr(t, "warning:"), "%s", t);
+	ck_assert_msg(strstr(t, "no findings (1 suppressed)"), "%s", t);
+	free(t);
+	t = render(axc_render_json, rep);
+	ck_assert_str_eq(t, "");
+	free(t);
+	t = render(axc_render_sarif, rep);
+	ck_assert_msg(strstr(t, "\"suppressions\""), "%s", t);
+	free(t);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -196,34 +264,38 @@ START_TEST(test_timeout_pending_tasks_become_leaked_task)
 			  "{\"ev\":\"task\",\"id\":2,\"name\":\"waiter\",\"parent\":1,\"file\":\"a.c\",\"line\":31,\"t\":5}\n",
 		.timed_out = true,
 	};
-	json_t *rep = report_of(&o, &c);
-	json_t *fs = json_object_get(rep, "findings");
-	ck_assert_uint_eq(json_array_size(fs), 1);
-	json_t *f = json_array_get(fs, 0);
-	ck_assert_str_eq(axc__jstr(f, "id"), "leaked-task");
-	ck_assert_int_eq(axc__jint(f, "line", 0), 31);
-	ck_assert(json_is_true(json_object_get(f, "synthesised")));
-	ck_assert_ptr_nonnull(strstr(axc__jstr(f, "message"), "time limit"));
-	ck_assert_str_eq(axc__jstr(json_object_get(f, "task"), "name"), "waiter");
-	ck_assert(json_is_true(json_object_get(json_object_get(rep, "exit"), "timed_out")));
-	ck_assert_str_eq(axc__jstr(json_object_get(rep, "exit"), "limit"), "time");
-	ck_assert(json_is_null(json_object_get(rep, "crash"))); /* our SIGKILL is no crash */
+	axc_report *rep = report_of(&o, &c);
+	ck_assert_uint_eq(rep->nfindings, 1);
+	const axc_finding *f = &rep->findings[0];
+	ck_assert_str_eq(f->name, "leaked-task");
+	ck_assert_int_eq(f->line, 31);
+	ck_assert(f->synthesised);
+	ck_assert_ptr_nonnull(strstr(f->message, "time limit"));
+	ck_assert_str_eq(axc_report_task(rep, f->task)->name, "waiter");
+	ck_assert_int_eq(rep->outcome.end, AXC_END_LIMIT);
+	ck_assert_int_eq(rep->outcome.limit, AXC_LIMIT_TIME);
+	ck_assert(rep->outcome.tasks_ran);
+	ck_assert_ptr_null(rep->crash); /* our SIGKILL is no crash */
 	ck_assert_int_eq(axc_verdict(rep), 1);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
-START_TEST(test_timeout_without_events_is_stalled_poll)
+/* Stopped at the time limit before any task ran: nothing the checker
+ * could judge.  No made-up finding; the outcome says so; verdict 2. */
+START_TEST(test_timeout_before_any_task)
 {
 	axc_opts o = opts();
 	struct canned c = { .events = "", .timed_out = true };
-	json_t *rep = report_of(&o, &c);
-	json_t *f = json_array_get(json_object_get(rep, "findings"), 0);
-	ck_assert_ptr_nonnull(f);
-	ck_assert_str_eq(axc__jstr(f, "id"), "stalled-poll");
-	ck_assert_str_eq(axc__jstr(f, "file"), "a.c");
-	ck_assert_int_eq(axc_verdict(rep), 1);
-	json_decref(rep);
+	axc_report *rep = report_of(&o, &c);
+	ck_assert_uint_eq(rep->nfindings, 0);
+	ck_assert_int_eq(rep->outcome.end, AXC_END_LIMIT);
+	ck_assert(!rep->outcome.tasks_ran);
+	ck_assert_int_eq(axc_verdict(rep), 2);
+	char *t = render_text(rep, NULL);
+	ck_assert_msg(strstr(t, "before any task ran"), "%s", t);
+	free(t);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -231,15 +303,43 @@ START_TEST(test_timeout_explained_by_probe_not_synthesised)
 {
 	axc_opts o = opts();
 	struct canned c = {
-		.events = "{\"ev\":\"finding\",\"id\":\"stalled-poll\",\"message\":\"poll ran 2 s\",\"task\":1,"
+		.events = "{\"ev\":\"task\",\"id\":1,\"name\":\"main\",\"parent\":0,\"t\":0}\n"
+			  "{\"ev\":\"finding\",\"id\":\"stalled-poll\",\"message\":\"poll ran 2 s\",\"task\":1,"
 			  "\"loc\":{\"file\":\"a.c\",\"line\":9}}\n",
 		.timed_out = true,
 	};
-	json_t *rep = report_of(&o, &c);
-	ck_assert_uint_eq(json_array_size(json_object_get(rep, "findings")), 1);
-	ck_assert_ptr_null(json_object_get(json_array_get(json_object_get(rep, "findings"), 0),
-					   "synthesised"));
-	json_decref(rep);
+	axc_report *rep = report_of(&o, &c);
+	ck_assert_uint_eq(rep->nfindings, 1);
+	ck_assert(!rep->findings[0].synthesised);
+	ck_assert(rep->outcome.stalled);
+	axc_report_free(rep);
+}
+END_TEST
+
+/* The runtime's deadlock, and the checker stopping a certain deadlock. */
+START_TEST(test_deadlock_outcomes)
+{
+	axc_opts o = opts();
+	struct canned c = {
+		.events = "{\"ev\":\"hello\",\"v\":1,\"clock\":\"virtual\"}\n"
+			  "{\"ev\":\"task\",\"id\":1,\"name\":\"main\",\"parent\":0,\"t\":0}\n"
+			  "{\"ev\":\"deadlock\",\"t\":50}\n",
+	};
+	axc_report *rep = report_of(&o, &c);
+	ck_assert(rep->outcome.deadlock);
+	ck_assert(rep->outcome.main_started && !rep->outcome.main_done);
+	ck_assert_int_eq(rep->outcome.end, AXC_END_EXITED);
+	axc_report_free(rep);
+	c.events = "{\"ev\":\"hello\",\"v\":1,\"clock\":\"virtual\"}\n"
+		   "{\"ev\":\"end\",\"reason\":\"deadlock\",\"message\":\"task 2 waits for the lock task 1 holds\"}\n";
+	rep = report_of(&o, &c);
+	ck_assert_int_eq(rep->outcome.end, AXC_END_STOPPED);
+	ck_assert_str_eq(rep->outcome.message, "task 2 waits for the lock task 1 holds");
+	ck_assert_int_eq(axc_verdict(rep), 1);
+	char *t = render_text(rep, NULL);
+	ck_assert_msg(strstr(t, "a.c: error: the program deadlocked: task 2 waits for the lock task 1 holds; stopped by the checker"), "%s", t);
+	free(t);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -247,30 +347,35 @@ START_TEST(test_verdicts)
 {
 	axc_opts o = opts();
 	struct canned clean = { .events = "{\"ev\":\"hello\",\"v\":1}\n" };
-	json_t *rep = report_of(&o, &clean);
+	axc_report *rep = report_of(&o, &clean);
 	ck_assert_int_eq(axc_verdict(rep), 0);
-	json_decref(rep);
+	axc_report_free(rep);
 	struct canned crash = { .events = "", .crashed = true };
 	rep = report_of(&o, &crash);
 	ck_assert_int_eq(axc_verdict(rep), 2);
-	ck_assert_str_eq(axc__jstr(json_object_get(rep, "crash"), "signal"), "SIGSEGV");
-	ck_assert_ptr_nonnull(axc__jstr(json_object_get(rep, "crash"), "note"));
-	json_decref(rep);
+	ck_assert_int_eq(rep->outcome.end, AXC_END_SIGNAL);
+	ck_assert_ptr_nonnull(rep->crash);
+	ck_assert_str_eq(rep->crash->signal_name, "SIGSEGV");
+	ck_assert_ptr_nonnull(rep->crash->note);
+	axc_report_free(rep);
 	struct canned mem = { .events = "", .crashed = true, .limit = "memory" };
 	rep = report_of(&o, &mem);
+	ck_assert_int_eq(rep->outcome.limit, AXC_LIMIT_MEMORY);
 	ck_assert_int_eq(axc_verdict(rep), 2);
-	json_decref(rep);
+	axc_report_free(rep);
 	/* A failed build. */
 	char cmd[] = "cc a.c", out[] = "a.c:1:1: error: x\n";
 	axc__build b = { .ok = false, .command = cmd, .output = out };
 	axc__inputs in = { .program = "a.c", .build = &b };
 	rep = axc__report_make(&o, &in);
 	assert_report_schema(rep);
+	ck_assert(!rep->built);
+	ck_assert_int_eq(rep->outcome.end, AXC_END_NOT_BUILT);
 	ck_assert_int_eq(axc_verdict(rep), 2);
-	char *text = render(axc_render_text, rep);
+	char *text = render_text(rep, NULL);
 	ck_assert_ptr_nonnull(strstr(text, "a.c:1:1: error: x\n"));
 	free(text);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -278,25 +383,31 @@ START_TEST(test_binary_output_stays_valid_json)
 {
 	axc_opts o = opts();
 	struct canned c = { .events = "", .out = "ok \xff\xfe end\0x", .out_len = 11 };
-	json_t *rep = report_of(&o, &c);
-	const char *s = axc__jstr(rep, "stdout");
-	ck_assert_ptr_nonnull(s);
-	ck_assert_str_eq(s, "ok \xef\xbf\xbd\xef\xbf\xbd end\xef\xbf\xbdx");
-	char *dump = json_dumps(rep, 0);
-	json_t *back = json_loads(dump, 0, NULL);
-	ck_assert_ptr_nonnull(back);
-	json_decref(back);
-	free(dump);
-	json_decref(rep);
+	axc_report *rep = report_of(&o, &c);
+	/* The struct keeps the bytes; the JSON form replaces what is not
+	 * UTF-8. */
+	ck_assert_uint_eq(rep->out_len, 11);
+	ck_assert_int_eq(memcmp(rep->out, "ok \xff\xfe end\0x", 11), 0);
+	json_t *j = report_json(rep);
+	ck_assert_str_eq(axc__jstr(j, "stdout"), "ok \xef\xbf\xbd\xef\xbf\xbd end\xef\xbf\xbdx");
+	json_decref(j);
+	axc_report_free(rep);
 }
 END_TEST
+
+static const char *lesson_for(void *ud, const char *id)
+{
+	(void)ud;
+	return !strcmp(id, "blocking-call") ? "blocking" : NULL;
+}
 
 START_TEST(test_render_text)
 {
 	axc_opts o = opts();
 	struct canned c = { .events = stream };
-	json_t *rep = report_of(&o, &c);
-	char *t = render(axc_render_text, rep);
+	axc_report *rep = report_of(&o, &c);
+	axc_render_opts ro = { .lesson_of = lesson_for };
+	char *t = render_text(rep, &ro);
 	ck_assert_msg(strstr(t, "a.c:20:1: warning: blocking call sleep() inside a poll (2 times) [blocking-call]\n"),
 		      "%s", t);
 	ck_assert_msg(strstr(t, "a.c:12:1: note: in task 3 'worker', spawned here\n"), "%s", t);
@@ -306,7 +417,11 @@ START_TEST(test_render_text)
 	ck_assert_msg(strstr(t, "a.c:15:1: warning: lock held across an await [lock-across-await]\n"), "%s", t);
 	ck_assert_msg(strstr(t, "asynclab check: a.c: 2 findings"), "%s", t);
 	free(t);
-	json_decref(rep);
+	/* Without the lessons' answer, no lesson is named. */
+	t = render_text(rep, NULL);
+	ck_assert_msg(!strstr(t, "(lesson:"), "%s", t);
+	free(t);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -314,7 +429,7 @@ START_TEST(test_render_json_lines)
 {
 	axc_opts o = opts();
 	struct canned c = { .events = stream };
-	json_t *rep = report_of(&o, &c);
+	axc_report *rep = report_of(&o, &c);
 	char *t = render(axc_render_json, rep), *save = NULL;
 	int lines = 0;
 	for (char *l = strtok_r(t, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
@@ -330,7 +445,7 @@ START_TEST(test_render_json_lines)
 	}
 	ck_assert_int_eq(lines, 2);
 	free(t);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -338,7 +453,7 @@ START_TEST(test_render_sarif)
 {
 	axc_opts o = opts();
 	struct canned c = { .events = stream };
-	json_t *rep = report_of(&o, &c);
+	axc_report *rep = report_of(&o, &c);
 	char *t = render(axc_render_sarif, rep);
 	json_t *s = json_loads(t, 0, NULL);
 	ck_assert_ptr_nonnull(s);
@@ -362,9 +477,26 @@ START_TEST(test_render_sarif)
 	ck_assert_str_eq(axc__jstr(json_object_get(pl, "artifactLocation"), "uri"), "a.c");
 	ck_assert_int_eq(axc__jint(json_object_get(pl, "region"), "startLine", 0), 20);
 	ck_assert_uint_eq(json_array_size(json_object_get(r0, "relatedLocations")), 1);
+	ck_assert_int_eq(axc__jint(json_object_get(json_object_get(r0, "properties"), "task"), "id", 0), 3);
 	json_decref(s);
 	free(t);
-	json_decref(rep);
+	axc_report_free(rep);
+}
+END_TEST
+
+/* A report that is not one: a clear reason, no report. */
+START_TEST(test_read_rejects)
+{
+	axc_report *r = NULL;
+	char err[128];
+	ck_assert_int_eq(axc_report_read("{\"version\":1}", 13, &r, err, sizeof err), -EINVAL);
+	ck_assert_ptr_null(r);
+	ck_assert_str_eq(err, "report version 1, expected 2");
+	ck_assert_int_eq(axc_report_read("[1,", 3, &r, err, sizeof err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "line 1"));
+	const char *bad = "{\"version\":2,\"outcome\":{\"end\":\"exited\"},\"trace\":{\"events\":[{\"kind\":\"nope\"}]}}";
+	ck_assert_int_eq(axc_report_read(bad, strlen(bad), &r, err, sizeof err), -EINVAL);
+	ck_assert_str_eq(err, "trace event 0: unknown kind 'nope'");
 }
 END_TEST
 
@@ -398,10 +530,14 @@ static Suite *inspect_report_suite(void)
 	TCase *tc = tcase_create("report");
 	tcase_add_test(tc, test_ids_table);
 	tcase_add_test(tc, test_events_in_chunks);
+	tcase_add_test(tc, test_real_clock_times_from_start);
 	tcase_add_test(tc, test_findings_located_and_merged);
 	tcase_add_test(tc, test_only_and_allow);
+	tcase_add_test(tc, test_suppressed_finding);
 	tcase_add_test(tc, test_timeout_pending_tasks_become_leaked_task);
-	tcase_add_test(tc, test_timeout_without_events_is_stalled_poll);
+	tcase_add_test(tc, test_timeout_before_any_task);
+	tcase_add_test(tc, test_deadlock_outcomes);
+	tcase_add_test(tc, test_read_rejects);
 	tcase_add_test(tc, test_timeout_explained_by_probe_not_synthesised);
 	tcase_add_test(tc, test_verdicts);
 	tcase_add_test(tc, test_binary_output_stays_valid_json);

@@ -28,46 +28,42 @@ static axc_opts opts(void)
 	return o;
 }
 
-static json_t *check(const char *code, const axc_opts *o)
+static axc_report *check(const char *code, const axc_opts *o)
 {
 	write_file("prog.c", code);
-	json_t *rep = NULL;
+	axc_report *rep = NULL;
 	ck_assert_int_eq(axc_run(o, &rep), 0);
 	ck_assert_ptr_nonnull(rep);
 	assert_report_schema(rep);
 	return rep;
 }
 
-static const json_t *jexit(const json_t *rep)
-{
-	return json_object_get(rep, "exit");
-}
-
 START_TEST(test_clean_run)
 {
 	axc_opts o = opts();
-	json_t *rep = check("#include <stdio.h>\nint main(void) { puts(\"hi\"); return 0; }\n", &o);
-	ck_assert(json_is_true(json_object_get(json_object_get(rep, "build"), "ok")));
-	const char *cmd = axc__jstr(json_object_get(rep, "build"), "command");
+	axc_report *rep = check("#include <stdio.h>\nint main(void) { puts(\"hi\"); return 0; }\n", &o);
+	ck_assert(rep->built);
+	const char *cmd = rep->build_command;
 	ck_assert_ptr_nonnull(strstr(cmd, " -g "));
 	ck_assert_ptr_nonnull(strstr(cmd, "-lasynclab"));
-	ck_assert_int_eq(axc__jint(jexit(rep), "status", -1), 0);
-	ck_assert_str_eq(axc__jstr(rep, "stdout"), "hi\n");
+	ck_assert_int_eq(rep->outcome.end, AXC_END_EXITED);
+	ck_assert_int_eq(rep->outcome.status, 0);
+	ck_assert_str_eq(rep->out, "hi\n");
 	ck_assert_int_eq(axc_verdict(rep), 0);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
 START_TEST(test_build_error_keeps_compiler_lines)
 {
 	axc_opts o = opts();
-	json_t *rep = check("int main(void)\n{\n\treturn nope;\n}\n", &o);
-	const json_t *b = json_object_get(rep, "build");
-	ck_assert(json_is_false(json_object_get(b, "ok")));
-	ck_assert_msg(strstr(axc__jstr(b, "output"), "prog.c:3:"), "%s", axc__jstr(b, "output"));
-	ck_assert(json_is_null(json_object_get(jexit(rep), "status")));
+	axc_report *rep = check("int main(void)\n{\n\treturn nope;\n}\n", &o);
+	ck_assert(!rep->built);
+	ck_assert_msg(strstr(rep->build_output, "prog.c:3:"), "%s", rep->build_output);
+	ck_assert_int_eq(rep->outcome.end, AXC_END_NOT_BUILT);
+	ck_assert_int_eq(rep->outcome.status, -1);
 	ck_assert_int_eq(axc_verdict(rep), 2);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -112,26 +108,24 @@ static const char symbol_prog[] =
 START_TEST(test_address_symbolised_to_line)
 {
 	axc_opts o = opts();
-	json_t *rep = check(symbol_prog, &o);
-	ck_assert_msg(json_is_true(json_object_get(json_object_get(rep, "build"), "ok")), "%s",
-		      axc__jstr(json_object_get(rep, "build"), "output"));
-	const json_t *f = json_array_get(json_object_get(rep, "findings"), 0);
-	ck_assert_ptr_nonnull(f);
-	ck_assert_str_eq(axc__jstr(f, "file"), "prog.c"); /* as given to the compiler */
-	ck_assert_int_eq(axc__jint(f, "line", 0), 28);
-	ck_assert_str_eq(axc__jstr(f, "function"), "worker");
-	const json_t *st = json_object_get(f, "stack");
-	ck_assert_uint_eq(json_array_size(st), 2);
-	ck_assert_int_eq(axc__jint(json_array_get(st, 1), "line", 0), 32);
-	ck_assert_str_eq(axc__jstr(json_array_get(st, 1), "function"), "main");
-	ck_assert_str_eq(axc__jstr(json_array_get(st, 1), "file"), "prog.c");
+	axc_report *rep = check(symbol_prog, &o);
+	ck_assert_msg(rep->built, "%s", rep->build_output);
+	ck_assert_uint_ge(rep->nfindings, 1);
+	const axc_finding *f = &rep->findings[0];
+	ck_assert_str_eq(f->file, "prog.c"); /* as given to the compiler */
+	ck_assert_int_eq(f->line, 28);
+	ck_assert_str_eq(f->function, "worker");
+	ck_assert_uint_eq(f->nstack, 2);
+	ck_assert_int_eq(f->stack[1].line, 32);
+	ck_assert_str_eq(f->stack[1].function, "main");
+	ck_assert_str_eq(f->stack[1].file, "prog.c");
 	ck_assert_int_eq(axc_verdict(rep), 1);
-	char *t = render(axc_render_text, rep);
+	char *t = render_text(rep, NULL);
 	ck_assert_msg(strstr(t, "prog.c:28:"), "%s", t);
 	ck_assert_msg(strstr(t, "warning: sleep in a poll [blocking-call]"), "%s", t);
 	ck_assert_msg(strstr(t, "prog.c:32:1: note: called from main"), "%s", t);
 	free(t);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -147,15 +141,16 @@ START_TEST(test_endless_loop_stopped_at_time_limit)
 	axc_opts o = opts();
 	o.time_ms = 700;
 	uint64_t t0 = now_ms();
-	json_t *rep = check("int main(void) { for (;;) ; }\n", &o);
+	axc_report *rep = check("int main(void) { for (;;) ; }\n", &o);
 	ck_assert_uint_lt(now_ms() - t0, 4000);
-	ck_assert(json_is_true(json_object_get(jexit(rep), "timed_out")));
-	ck_assert_str_eq(axc__jstr(jexit(rep), "limit"), "time");
-	const json_t *f = json_array_get(json_object_get(rep, "findings"), 0);
-	ck_assert_ptr_nonnull(f);
-	ck_assert_str_eq(axc__jstr(f, "id"), "stalled-poll");
-	ck_assert_int_eq(axc_verdict(rep), 1);
-	json_decref(rep);
+	ck_assert_int_eq(rep->outcome.end, AXC_END_LIMIT);
+	ck_assert_int_eq(rep->outcome.limit, AXC_LIMIT_TIME);
+	/* No task ever ran (not even a probe here): nothing the checker could
+	 * judge, and no finding made up. */
+	ck_assert(!rep->outcome.tasks_ran);
+	ck_assert_uint_eq(rep->nfindings, 0);
+	ck_assert_int_eq(axc_verdict(rep), 2);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -196,15 +191,15 @@ START_TEST(test_fork_bomb_contained)
 	axc_opts o = opts();
 	o.time_ms = 1500;
 	o.nproc = 16;
-	json_t *rep = check("#include <unistd.h>\nint main(void) { for (;;) fork(); }\n", &o);
-	ck_assert_str_eq(axc__jstr(jexit(rep), "limit"), "processes");
+	axc_report *rep = check("#include <unistd.h>\nint main(void) { for (;;) fork(); }\n", &o);
+	ck_assert_int_eq(rep->outcome.limit, AXC_LIMIT_PROCESSES);
 	ck_assert_int_eq(axc_verdict(rep), 2);
 	ck_assert_int_eq(sandbox_live(), 0);
-	json_decref(rep);
+	axc_report_free(rep);
 	/* The caller is fine and can check the next program. */
 	rep = check("int main(void) { return 0; }\n", &o);
 	ck_assert_int_eq(axc_verdict(rep), 0);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -212,16 +207,16 @@ START_TEST(test_children_capped_and_cleaned_up)
 {
 	axc_opts o = opts();
 	o.nproc = 8;
-	json_t *rep = check("#include <stdio.h>\n#include <unistd.h>\n"
+	axc_report *rep = check("#include <stdio.h>\n#include <unistd.h>\n"
 			    "int main(void) { int ok = 0;\n"
 			    "  for (int i = 0; i < 50; i++) { pid_t p = fork(); if (p == 0) { sleep(60); _exit(0); } ok += p > 0; }\n"
 			    "  printf(\"%d\\n\", ok); return 0; }\n", &o);
-	int forked = atoi(axc__jstr(rep, "stdout"));
+	int forked = atoi(rep->out);
 	ck_assert_int_gt(forked, 0);
 	ck_assert_int_lt(forked, 8);
 	/* The sleeping children were stopped with the program. */
 	ck_assert_int_eq(sandbox_live(), 0);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -230,21 +225,22 @@ START_TEST(test_segfault_reported_with_signal)
 	axc_opts o = opts();
 	/* A call through a null function pointer: a SIGSEGV that sanitizers
 	 * do not turn into a report of their own. */
-	json_t *rep = check("static void (*volatile jump)(void);\n"
+	axc_report *rep = check("static void (*volatile jump)(void);\n"
 			    "int main(void) { jump(); return 0; }\n", &o);
-	ck_assert_str_eq(axc__jstr(jexit(rep), "signal"), "SIGSEGV");
-	ck_assert(json_is_null(json_object_get(jexit(rep), "status")));
-	const json_t *crash = json_object_get(rep, "crash");
-	ck_assert(json_is_object(crash));
-	ck_assert_str_eq(axc__jstr(crash, "signal"), "SIGSEGV");
+	ck_assert_int_eq(rep->outcome.end, AXC_END_SIGNAL);
+	ck_assert_str_eq(rep->outcome.signal_name, "SIGSEGV");
+	ck_assert_int_eq(rep->outcome.status, -1);
+	const axc_crash *crash = rep->crash;
+	ck_assert_ptr_nonnull(crash);
+	ck_assert_str_eq(crash->signal_name, "SIGSEGV");
 	/* Without the probe there is no stack, and the report says so. */
-	ck_assert_uint_eq(json_array_size(json_object_get(crash, "stack")), 0);
-	ck_assert_ptr_nonnull(axc__jstr(crash, "note"));
+	ck_assert_uint_eq(crash->nstack, 0);
+	ck_assert_ptr_nonnull(crash->note);
 	ck_assert_int_eq(axc_verdict(rep), 2);
-	char *t = render(axc_render_text, rep);
+	char *t = render_text(rep, NULL);
 	ck_assert_msg(strstr(t, "crashed with SIGSEGV"), "%s", t);
 	free(t);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -254,12 +250,12 @@ START_TEST(test_memory_limit)
 		return; /* no address-space limit under sanitizers */
 	axc_opts o = opts();
 	o.mem_mb = 96;
-	json_t *rep = check("#include <stdlib.h>\n#include <string.h>\n"
+	axc_report *rep = check("#include <stdlib.h>\n#include <string.h>\n"
 			    "int main(void) { for (;;) { char *p = malloc(1 << 20); memset(p, 1, 1 << 20); } }\n",
 			    &o);
-	ck_assert_str_eq(axc__jstr(jexit(rep), "limit"), "memory");
+	ck_assert_int_eq(rep->outcome.limit, AXC_LIMIT_MEMORY);
 	ck_assert_int_eq(axc_verdict(rep), 2);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -268,15 +264,15 @@ START_TEST(test_output_flood_truncated_and_stopped)
 	axc_opts o = opts();
 	o.output_bytes = 4096;
 	uint64_t t0 = now_ms();
-	json_t *rep = check("#include <stdio.h>\nint main(void) { for (;;) puts(\"flood\"); }\n", &o);
+	axc_report *rep = check("#include <stdio.h>\nint main(void) { for (;;) puts(\"flood\"); }\n", &o);
 	ck_assert_uint_lt(now_ms() - t0, 4000);
-	ck_assert_str_eq(axc__jstr(jexit(rep), "limit"), "output");
-	ck_assert(json_is_true(json_object_get(rep, "output_truncated")));
-	ck_assert_uint_eq(strlen(axc__jstr(rep, "stdout")), 4096);
-	ck_assert(json_is_false(json_object_get(jexit(rep), "timed_out")));
-	ck_assert(json_is_null(json_object_get(rep, "crash"))); /* we stopped it */
+	ck_assert_int_eq(rep->outcome.end, AXC_END_LIMIT);
+	ck_assert_int_eq(rep->outcome.limit, AXC_LIMIT_OUTPUT);
+	ck_assert(rep->output_truncated);
+	ck_assert_uint_eq(rep->out_len, 4096);
+	ck_assert_ptr_null(rep->crash); /* we stopped it */
 	ck_assert_int_eq(axc_verdict(rep), 2);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -284,13 +280,13 @@ START_TEST(test_long_output_truncated_only)
 {
 	axc_opts o = opts();
 	o.output_bytes = 4096;
-	json_t *rep = check("#include <stdio.h>\n"
+	axc_report *rep = check("#include <stdio.h>\n"
 			    "int main(void) { for (int i = 0; i < 2000; i++) puts(\"0123456789\"); return 0; }\n",
 			    &o);
-	ck_assert(json_is_true(json_object_get(rep, "output_truncated")));
-	ck_assert(json_is_null(json_object_get(jexit(rep), "limit")));
+	ck_assert(rep->output_truncated);
+	ck_assert_int_eq(rep->outcome.end, AXC_END_EXITED);
 	ck_assert_int_eq(axc_verdict(rep), 0);
-	json_decref(rep);
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -308,11 +304,11 @@ START_TEST(test_private_folder_as_root)
 	o.program = "./prog";
 	o.time_ms = 5000;
 	o.no_probe = true;
-	json_t *rep = NULL;
+	axc_report *rep = NULL;
 	ck_assert_int_eq(axc_run(&o, &rep), 0);
-	ck_assert_int_eq(axc__jint(jexit(rep), "status", -1), 0);
-	ck_assert_str_eq(axc__jstr(rep, "stdout"), "private\n");
-	json_decref(rep);
+	ck_assert_int_eq(rep->outcome.status, 0);
+	ck_assert_str_eq(rep->out, "private\n");
+	axc_report_free(rep);
 }
 END_TEST
 
@@ -330,12 +326,12 @@ START_TEST(test_environment_and_arguments)
 	o.seed_set = true;
 	o.thresholds[AXC_TH_STALL_MS] = 50;
 	o.only = (1u << AXC_BUSY_WAKE) | (1u << AXC_LOST_WAKER);
-	json_t *rep = check("#include <stdio.h>\n#include <stdlib.h>\n"
+	axc_report *rep = check("#include <stdio.h>\n#include <stdlib.h>\n"
 			    "int main(int argc, char **argv) { printf(\"%d|%s|%s|%s|%s|%s|%s\\n\", argc, argv[1],\n"
 			    "  getenv(\"ASYNCLAB_CLOCK\"), getenv(\"ASYNCLAB_SEED\"),\n"
 			    "  getenv(\"ASYNCLAB_CHECK_STALL_MS\"), getenv(\"ASYNCLAB_CHECK_ONLY\"), getenv(\"EXTRA\")); return 0; }\n", &o);
-	ck_assert_str_eq(axc__jstr(rep, "stdout"), "2|two words|virtual|7|50|lost-waker,busy-wake|1\n");
-	json_decref(rep);
+	ck_assert_str_eq(rep->out, "2|two words|virtual|7|50|lost-waker,busy-wake|1\n");
+	axc_report_free(rep);
 }
 END_TEST
 

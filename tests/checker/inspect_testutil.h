@@ -139,15 +139,56 @@ static inline const char *schema_check(const json_t *root, const json_t *s, cons
 	return NULL;
 }
 
-/* Assert rep satisfies docs/report-schema.json. */
-static inline void assert_report_schema(const json_t *rep)
+/* Assert the JSON j satisfies docs/report-schema.json. */
+static inline void assert_json_schema(const json_t *j)
 {
 	json_error_t je;
 	json_t *schema = json_load_file(SRCDIR "/docs/report-schema.json", 0, &je);
 	ck_assert_msg(schema != NULL, "schema: %s", je.text);
-	const char *e = schema_check(schema, schema, rep, "report");
+	const char *e = schema_check(schema, schema, j, "report");
 	ck_assert_msg(e == NULL, "report does not match the schema: %s", e);
 	json_decref(schema);
+}
+
+/* The JSON form of a report (axc_report_write), as text. */
+static inline char *report_text(const axc_report *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_int_eq(axc_report_write(r, f), 0);
+	fclose(f);
+	return buf;
+}
+
+/* The JSON form of a report, parsed (json_decref it). */
+static inline json_t *report_json(const axc_report *r)
+{
+	char *t = report_text(r);
+	json_error_t je;
+	json_t *j = json_loads(t, 0, &je);
+	ck_assert_msg(j != NULL, "the report's JSON does not parse: %s", je.text);
+	free(t);
+	return j;
+}
+
+/* Assert the report's JSON form satisfies docs/report-schema.json and
+ * reads back (axc_report_read) into a report whose JSON is the same. */
+static inline void assert_report_schema(const axc_report *rep)
+{
+	char *t = report_text(rep);
+	json_t *j = json_loads(t, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	assert_json_schema(j);
+	axc_report *back = NULL;
+	char err[256];
+	ck_assert_msg(axc_report_read(t, strlen(t), &back, err, sizeof err) == 0, "read back: %s", err);
+	char *t2 = report_text(back);
+	ck_assert_msg(!strcmp(t, t2), "the report does not survive a round trip:\n%s\n---\n%s", t, t2);
+	free(t2);
+	axc_report_free(back);
+	json_decref(j);
+	free(t);
 }
 
 /* Read a whole file into a malloc'd string. */
@@ -170,12 +211,23 @@ static inline char *slurp(const char *path)
 }
 
 /* Render through fn into a string. */
-static inline char *render(int (*fn)(const json_t *, FILE *), const json_t *rep)
+static inline char *render(int (*fn)(const axc_report *, FILE *), const axc_report *rep)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	ck_assert_int_eq(fn(rep, f), 0);
+	fclose(f);
+	return buf;
+}
+
+/* The text rendering, with lesson names from ro (may be NULL). */
+static inline char *render_text(const axc_report *rep, const axc_render_opts *ro)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_int_eq(axc_render_text(rep, ro, f), 0);
 	fclose(f);
 	return buf;
 }

@@ -184,6 +184,38 @@ START_TEST(catalog_order_and_lookup)
 }
 END_TEST
 
+/* A lesson declares the finding ids whose fix it teaches; the catalog
+ * answers which lesson teaches an id, and an unknown id is an error on its
+ * line. */
+START_TEST(catalog_teaching)
+{
+	char *dir = fx_tmpdir();
+	free(fx_lesson(dir, "02-alpha",
+		       "[lesson]\nid = alpha\ntitle = A\norder = 2\nconcept = a\n"
+		       "teaches = blocking-call, stalled-poll\n[check x]\nkind = exit\nmessage = m\n",
+		       "", ""));
+	free(fx_lesson(dir, "03-beta",
+		       "[lesson]\nid = beta\ntitle = B\norder = 3\nconcept = b\n"
+		       "teaches = stalled-poll\n[check x]\nkind = exit\nmessage = m\n", "", ""));
+	axl_catalog *c = NULL;
+	axl_diags d = { 0 };
+	ck_assert_int_eq(axl_catalog_load(dir, &c, &d), 0);
+	ck_assert_uint_eq(c->n, 2);
+	ck_assert_uint_eq(c->lessons[0]->nteaches, 2);
+	ck_assert_str_eq(c->lessons[0]->teaches[1], "stalled-poll");
+	ck_assert_ptr_eq(axl_catalog_teaching(c, "blocking-call"), c->lessons[0]);
+	ck_assert_ptr_eq(axl_catalog_teaching(c, "stalled-poll"), c->lessons[0]); /* the first */
+	ck_assert_ptr_null(axl_catalog_teaching(c, "moved-future"));
+	ck_assert_ptr_null(axl_catalog_teaching(NULL, "blocking-call"));
+	axl_catalog_free(c);
+	axl_diags_free(&d);
+	fx_rmrf(dir);
+	free(dir);
+	expect_error(LESSON_HEAD "teaches = blocking-call, blocking\n", 6,
+		     "[lesson] teaches: unknown finding id 'blocking'");
+}
+END_TEST
+
 /* ---- judging run reports (no program runs) ---------------------------- */
 
 static axl_lesson *judge_lesson;
@@ -220,26 +252,27 @@ static axl_result *judge_json(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	json_error_t e;
-	json_t *rep = json_loads(buf, 0, &e);
-	ck_assert_msg(rep != NULL, "bad test JSON: %s", e.text);
+	char err[256];
+	axc_report *rep = NULL;
+	ck_assert_msg(axc_report_read(buf, strlen(buf), &rep, err, sizeof err) == 0,
+		      "bad test report: %s", err);
 	axl_result *r = axl_judge(judge_lesson, rep, "/ws/exercises/07-box.c");
 	ck_assert_ptr_nonnull(r);
 	ck_assert_uint_eq(r->nmarks, 6);
 	return r;
 }
 
-#define REPORT(out, vns, peak, spawned, findings, exitobj)                             \
-	"{\"version\":1,\"build\":{\"ok\":true,\"output\":\"\"},\"exit\":" exitobj       \
-	",\"stdout\":\"" out "\",\"stderr\":\"\",\"stats\":{\"virtual_ns\":" #vns         \
+#define REPORT(out, vns, peak, spawned, findings, outcome)                             \
+	"{\"version\":2,\"build\":{\"ok\":true,\"output\":\"\"},\"outcome\":" outcome    \
+	",\"stdout\":\"" out "\",\"stderr\":\"\",\"stats\":{\"end_ns\":" #vns             \
 	",\"peak_live_tasks\":" #peak ",\"tasks_spawned\":" #spawned "},\"findings\":["   \
 	findings "],\"tasks\":[{\"id\":1,\"name\":\"main\",\"future\":\"m\",\"parent\":0," \
 	"\"state\":\"done\",\"spawn_ns\":0,\"exit_ns\":5}],\"timeline\":[{\"task\":1,"    \
 	"\"kind\":\"poll\",\"t0\":0,\"t1\":5}]}"
-#define EXIT0 "{\"status\":0,\"signal\":null,\"timed_out\":false,\"limit\":null}"
+#define EXIT0 "{\"end\":\"exited\",\"status\":0}"
 #define BLOCKING_IN(file)                                                             \
 	"{\"id\":\"blocking-call\",\"message\":\"sleep() blocks\",\"file\":\"" file        \
-	"\",\"line\":20,\"fix\":\"use ax_sleep_ms\",\"lesson\":\"blocking\"}"
+	"\",\"line\":20,\"fix\":\"use ax_sleep_ms\"}"
 
 START_TEST(judge_all_pass)
 {
@@ -267,8 +300,7 @@ START_TEST(judge_each_failure)
 	 * harness rather than the learner's file, exit 3. */
 	axl_result *r = judge_json(REPORT("total: 1 ms\\nstart\\npanic now\\n", 900000000, 9, 9,
 					  BLOCKING_IN("/lessons/07-box/harness.c"),
-					  "{\"status\":3,\"signal\":null,\"timed_out\":false,"
-					  "\"limit\":null}"));
+					  "{\"end\":\"exited\",\"status\":3}"));
 	ck_assert(!r->passed);
 	ck_assert_uint_eq(r->nfailed, 6);
 	ck_assert_str_eq(r->marks[0].message, "missing total: * ms");
@@ -297,24 +329,25 @@ END_TEST
 START_TEST(judge_abnormal_ends)
 {
 	axl_result *r = judge_json(REPORT("start\\n", 0, 1, 1, "",
-					  "{\"status\":null,\"signal\":\"SIGSEGV\","
-					  "\"timed_out\":false,\"limit\":null}"));
+					  "{\"end\":\"signal\",\"signal\":\"SIGSEGV\"}"));
 	ck_assert_int_eq(r->end, AXL_END_SIGNAL);
 	ck_assert_str_eq(r->verdict, "the exercise was killed by SIGSEGV");
 	ck_assert_uint_eq(r->nfailed, r->nmarks);
 	ck_assert_str_eq(r->marks[5].message, "Not judged: the exercise was killed by SIGSEGV.");
 	axl_result_free(r);
 
-	r = judge_json(REPORT("", 0, 1, 1, "", "{\"status\":null,\"signal\":\"SIGKILL\","
-						"\"timed_out\":true,\"limit\":\"time\"}"));
+	r = judge_json(REPORT("", 0, 1, 1, "", "{\"end\":\"limit\",\"signal\":\"SIGKILL\","
+						"\"limit\":\"time\",\"tasks_ran\":true}"));
 	ck_assert_int_eq(r->end, AXL_END_TIME);
 	ck_assert_str_eq(r->verdict, "stopped after 5 s (the time limit): the exercise never finished");
 	ck_assert_uint_eq(r->nfailed, 6);
 	axl_result_free(r);
 
-	json_t *rep = json_pack("{s:i, s:{s:b, s:s}, s:n, s:s, s:s}", "version", 1, "build", "ok",
-				0, "output", "a.c:3:1: error: expected ';'", "exit", "stdout", "",
-				"stderr", "");
+	static const char not_built[] =
+		"{\"version\":2,\"build\":{\"ok\":false,\"output\":\"a.c:3:1: error: expected ';'\"},"
+		"\"outcome\":{\"end\":\"not_built\"},\"stdout\":\"\",\"stderr\":\"\"}";
+	axc_report *rep = NULL;
+	ck_assert_int_eq(axc_report_read(not_built, strlen(not_built), &rep, NULL, 0), 0);
 	r = axl_judge(judge_lesson, rep, "a.c");
 	ck_assert_int_eq(r->end, AXL_END_NOT_BUILT);
 	ck_assert_str_eq(r->build_output, "a.c:3:1: error: expected ';'");
@@ -494,6 +527,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, manifest_every_error_reported);
 	tcase_add_test(tc, manifest_missing_file);
 	tcase_add_test(tc, catalog_order_and_lookup);
+	tcase_add_test(tc, catalog_teaching);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("judge");

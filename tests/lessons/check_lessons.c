@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "lesson_fixture.h"
+#include "../../checker/axcheck.h"
 #include "../testutil.h"
 
 #include <dirent.h>
@@ -69,6 +70,31 @@ typedef struct tcase_file {
 	char fails[256];	/* comma-separated checks that must fail */
 	char end[32];		/* how the run must end ("" : not said) */
 } tcase_file;
+
+/* Every finding of the checker has a lesson that teaches its fix (the
+ * checker itself names none: lesson.ini's teaches says). */
+START_TEST(every_finding_is_taught)
+{
+	static const char *const pairs[][2] = {
+		{ "blocking-call", "blocking" }, { "stalled-poll", "blocking" },
+		{ "lock-across-await", "lock-across-await" }, { "unbounded-spawn", "unbounded-spawn" },
+		{ "lost-waker", "manual-future" }, { "busy-wake", "manual-future" },
+		{ "never-polled", "await" }, { "leaked-task", "spawn" },
+		{ "ignored-cancel", "cancel-token" }, { "moved-future", "pin" },
+	};
+	axl_diags d = { 0 };
+	axl_catalog *c = NULL;
+	ck_assert_int_eq(axl_catalog_load(lessons_dir(), &c, &d), 0);
+	ck_assert_int_eq(AXC_ID_COUNT, (int)(sizeof pairs / sizeof pairs[0]));
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		const axl_lesson *l = axl_catalog_teaching(c, pairs[i][0]);
+		ck_assert_msg(l != NULL, "no lesson teaches %s", pairs[i][0]);
+		ck_assert_str_eq(l->id, pairs[i][1]);
+	}
+	axl_catalog_free(c);
+	axl_diags_free(&d);
+}
+END_TEST
 
 static const char *end_word(axl_end e)
 {
@@ -363,6 +389,7 @@ static Suite *lessons_suite(void)
 	Suite *s = suite_create("lessons-curriculum");
 	TCase *tc = tcase_create("catalog");
 	tcase_add_test(tc, catalog_is_clean);
+	tcase_add_test(tc, every_finding_is_taught);
 	suite_add_tcase(s, tc);
 
 	/* One test per lesson, so a failure names it. */
