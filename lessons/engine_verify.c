@@ -223,8 +223,15 @@ static void judge_check(axl_result *r, axl_mark *m, const judge_ctx *cx)
 		size_t hl;
 		for (size_t i = 0; i < c->nexpect; i++) {
 			if (!find_line(r->out, &pos, c->expect[i], &hit, &hl)) {
-				/* {actual} is the line that did not come (README.md). */
-				mark_set(m, false, c->expect[i], c->expect[i]);
+				/* {actual} says what happened to the line that did
+				 * not come: never printed, or printed too early. */
+				size_t any = 0;
+				if (i && find_line(r->out, &any, c->expect[i], &hit, &hl))
+					snprintf(act, sizeof act, "'%s' came before '%s'", c->expect[i],
+						 c->expect[i - 1]);
+				else
+					snprintf(act, sizeof act, "'%s' never came", c->expect[i]);
+				mark_set(m, false, act, c->expect[i]);
 				return;
 			}
 		}

@@ -303,7 +303,7 @@ START_TEST(judge_each_failure)
 					  "{\"end\":\"exited\",\"status\":3}"));
 	ck_assert(!r->passed);
 	ck_assert_uint_eq(r->nfailed, 6);
-	ck_assert_str_eq(r->marks[0].message, "missing total: * ms");
+	ck_assert_str_eq(r->marks[0].message, "missing 'total: * ms' came before 'start'");
 	ck_assert_str_eq(r->marks[1].message, "took 900 ms, wanted between 100 and 300 ms");
 	ck_assert_str_eq(r->marks[2].message, "9 live tasks at the peak, wanted at most 4 live tasks");
 	ck_assert(!r->marks[3].passed);
@@ -322,6 +322,11 @@ START_TEST(judge_each_failure)
 	ck_assert_str_eq(r->marks[2].message, "1 tasks spawned, wanted at least 2 tasks spawned");
 	ck_assert(r->marks[3].passed);
 	ck_assert(!r->marks[4].passed);
+	axl_result_free(r);
+
+	/* A line that was never printed is said to be absent. */
+	r = judge_json(REPORT("start\\n", 200000000, 1, 2, "", EXIT0));
+	ck_assert_str_eq(r->marks[0].message, "missing 'total: * ms' never came");
 	axl_result_free(r);
 }
 END_TEST
