@@ -1,43 +1,25 @@
 /* Lesson 1: an async function is a frame plus a poll function.
  *
- * download() waits for five chunks (10 ms each) and adds up their sizes.
- * Run it: the running total is wrong after every chunk, and so is the
- * result.  Find out why, and fix it. */
-#include <asynclab.h>
+ * download(chunks) waits for each chunk of a file in turn (next_chunk,
+ * provided by the lesson: see lesson.h) and adds up their sizes.  Run it:
+ * the running total is wrong after every chunk, and so is the result.
+ * Find out why, and fix it. */
+#include "lesson.h"
 #include <stdio.h>
 
-static const int chunk_bytes[] = { 512, 1024, 256, 2048, 128 };
-#define NCHUNKS 5
-
-/* async fn download() -> i32 */
-AX_ASYNC(download, int, int i;)
+/* async fn download(chunks) -> i32 */
+AX_ASYNC(download, int, int chunks; int i; int size;)
 {
 	/* TODO(you): total must keep its value across the await below.
 	 * Does a plain C local do that? */
 	int total = 0;
 
 	AX_BEGIN;
-	for (self->i = 0; self->i < NCHUNKS; self->i++) {
-		AX_AWAIT(ax_sleep_ms(10)); /* the next chunk arrives */
-		total += chunk_bytes[self->i];
-		printf("chunk %d: %d bytes, %d so far\n", self->i + 1,
-		       chunk_bytes[self->i], total);
+	for (self->i = 0; self->i < self->chunks; self->i++) {
+		AX_AWAIT_TO(self->size, AX_CALL(next_chunk, .index = self->i));
+		total += self->size;
+		printf("chunk %d: %d bytes, %d so far\n", self->i + 1, self->size, total);
 	}
 	AX_RETURN(total);
 	AX_END;
-}
-
-AX_ASYNC(main_async, int, int bytes;)
-{
-	AX_BEGIN;
-	AX_AWAIT_TO(self->bytes, AX_CALL(download));
-	printf("downloaded %d bytes in %d ms\n", self->bytes,
-	       (int)(ax_now() / 1000000));
-	AX_RETURN(0);
-	AX_END;
-}
-
-int main(void)
-{
-	return AX_RUN(AX_CALL(main_async));
 }
