@@ -321,7 +321,7 @@ static ax_poll_t axh__call_poll(ax_future *f, ax_cx *cx)
 	if (c->max_polls && c->out.polls >= c->max_polls) {
 		c->out.capped = true;
 		c->out.err = -EBUSY;
-		ax__frame_done(&c->ax_fr);
+		ax_frame_drop(&c->ax_fr.base);
 		__atomic_store_n(&axh__pending, NULL, __ATOMIC_RELAXED);
 		return AX_READY;
 	}
@@ -332,7 +332,7 @@ static ax_poll_t axh__call_poll(ax_future *f, ax_cx *cx)
 		return AX_PENDING;
 	c->out.val = ax_future_val(c->ax_fr.child);
 	c->out.err = ax_future_err(c->ax_fr.child);
-	ax__frame_done(&c->ax_fr);
+	ax_frame_drop(&c->ax_fr.base); /* frees the learner's future */
 	__atomic_store_n(&axh__pending, NULL, __ATOMIC_RELAXED);
 	return AX_READY;
 }
