@@ -1,10 +1,14 @@
-/* class.c - the class view's numbers: many learners' progress files read
- * (never moved or written), then per lesson of a catalog how many passed,
- * who is on it now, median attempts and time, hints, and which check the
- * learners who have not passed it fail most often. */
+/* class.c - where the class view's learners come from: workspaces,
+ * progress files, folders of either (a classroom's clones, a folder of
+ * collected files) and the class server's store.  Everything is only read,
+ * never moved or written.  A learner is counted once: the same file named
+ * twice, or the same learner id found in two places (a copy of one
+ * learner's file), counts as one learner with the newer progress.  The
+ * numbers per lesson are class_tally.c. */
 #include "config.h"
 
-#include "engine.h"
+#include "class.h"
+#include "classdb.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,15 +18,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* What gather keeps while it reads: the learners and their progress. */
-typedef struct gather {
-	axl_class *k;
-	axl_progress **prog; /* parallel to k->learners */
-	char **real;	     /* realpaths already counted, for duplicates */
-	size_t nreal;
-	bool nomem;
-} gather;
 
 static bool is_dir(const char *p)
 {
@@ -38,24 +33,34 @@ static bool exists(const char *p)
 static char *join(const char *a, const char *b)
 {
 	char *p = NULL;
-	return asprintf(&p, "%s/%s", a, b) < 0 ? NULL : p;
+	size_t n = strlen(a);
+	while (n > 1 && a[n - 1] == '/')
+		n--;
+	return asprintf(&p, "%.*s/%s", (int)n, a, b) < 0 ? NULL : p;
 }
 
-static void skip(gather *g, const char *path, const char *why)
+static void note(axl__gather *g, axl_class_skip **list, size_t *n, const char *path,
+		 const char *why)
 {
-	axl_class *k = g->k;
-	axl_class_skip *ns = realloc(k->skipped, (k->nskipped + 1) * sizeof *ns);
+	axl_class_skip *ns = realloc(*list, (*n + 1) * sizeof *ns);
 	if (!ns) {
 		g->nomem = true;
 		return;
 	}
-	k->skipped = ns;
-	ns[k->nskipped].path = strdup(path);
-	ns[k->nskipped].why = strdup(why);
-	k->nskipped++;
+	*list = ns;
+	ns[*n].path = strdup(path);
+	ns[*n].why = strdup(why);
+	if (!ns[*n].path || !ns[*n].why)
+		g->nomem = true;
+	(*n)++;
 }
 
-static void skip_errno(gather *g, const char *path, int err)
+static void skip(axl__gather *g, const char *path, const char *why)
+{
+	note(g, &g->k->skipped, &g->k->nskipped, path, why);
+}
+
+static void skip_errno(axl__gather *g, const char *path, int err)
 {
 	char *why = NULL;
 	if (asprintf(&why, "%s: %s", path, strerror(err)) < 0) {
@@ -67,7 +72,7 @@ static void skip_errno(gather *g, const char *path, int err)
 }
 
 /* Was this file (or workspace) counted already?  Remembers it if not. */
-static bool seen_before(gather *g, const char *path)
+static bool seen_before(axl__gather *g, const char *path)
 {
 	char rp[PATH_MAX];
 	if (!realpath(path, rp))
@@ -87,31 +92,59 @@ static bool seen_before(gather *g, const char *path)
 	return false;
 }
 
-/* Add a learner named name whose progress is in file (NULL: a workspace
- * with no progress file yet, i.e. empty progress; key then names it for
- * the duplicate test). */
-static void add_learner(gather *g, const char *name, const char *file, const char *key)
+/* The latest activity in a progress: which of two copies is newer. */
+static int64_t newest(const axl_progress *p)
 {
-	if (seen_before(g, file ? file : key))
-		return;
-	axl_progress *p = NULL;
-	if (file) {
-		axl_diags d = { 0 };
-		int rc = axl_progress_read(file, &p, &d);
-		if (rc < 0) {
-			if (rc == -ENOMEM)
-				g->nomem = true;
-			else
-				skip(g, name, d.n ? d.msg[0] : file);
-			axl_diags_free(&d);
-			return;
+	int64_t t = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const axl_lesson_progress *lp = &p->lessons[i];
+		int64_t x = lp->last_active > lp->passed_at ? lp->last_active : lp->passed_at;
+		t = x > t ? x : t;
+	}
+	return t;
+}
+
+static int64_t total_attempts(const axl_progress *p)
+{
+	int64_t n = 0;
+	for (size_t i = 0; i < p->n; i++)
+		n += p->lessons[i].attempts;
+	return n;
+}
+
+/* Take p (owned from here on) as the learner found at path (label names
+ * them when their progress has no name). */
+static void add_progress(axl__gather *g, const char *label, const char *path, axl_progress *p)
+{
+	axl_class *k = g->k;
+	for (size_t j = 0; p->learner_id && j < k->nlearners; j++) {
+		axl_progress *q = g->prog[j];
+		if (!q->learner_id || strcmp(q->learner_id, p->learner_id))
+			continue;
+		/* The same learner again: keep the newer progress. */
+		bool newer = newest(p) > newest(q) ||
+			     (newest(p) == newest(q) && total_attempts(p) > total_attempts(q));
+		char *why = NULL;
+		const char *kept = newer ? path : k->learners[j].progress_path;
+		if (asprintf(&why, "%s: the same learner as %s; counted once, from %s",
+			     path ? path : label, k->learners[j].progress_path
+			     ? k->learners[j].progress_path : k->learners[j].name,
+			     kept ? kept : label) < 0)
+			g->nomem = true;
+		else
+			note(g, &k->same, &k->nsame, path ? path : label, why);
+		free(why);
+		if (newer) {
+			axl_progress_free(q);
+			g->prog[j] = p;
+			char *pp = path ? strdup(path) : NULL;
+			free(k->learners[j].progress_path);
+			k->learners[j].progress_path = pp;
+		} else {
+			axl_progress_free(p);
 		}
-		axl_diags_free(&d);
-	} else if (!(p = calloc(1, sizeof *p))) {
-		g->nomem = true;
 		return;
 	}
-	axl_class *k = g->k;
 	axl_class_learner *nl = realloc(k->learners, (k->nlearners + 1) * sizeof *nl);
 	axl_progress **np = realloc(g->prog, (k->nlearners + 1) * sizeof *np);
 	if (nl)
@@ -125,14 +158,97 @@ static void add_learner(gather *g, const char *name, const char *file, const cha
 	}
 	axl_class_learner *L = &nl[k->nlearners];
 	memset(L, 0, sizeof *L);
-	L->name = strdup(name);
-	L->progress_path = file ? strdup(file) : NULL;
+	L->name = strdup(p->learner_name ? p->learner_name : label);
+	L->id = p->learner_id ? strdup(p->learner_id) : NULL;
+	L->progress_path = path ? strdup(path) : NULL;
+	if (!L->name || (p->learner_id && !L->id) || (path && !L->progress_path))
+		g->nomem = true;
 	np[k->nlearners++] = p;
+}
+
+/* Add the learner whose progress is in file (NULL: a workspace with no
+ * progress file yet, i.e. empty progress; key then names it for the
+ * duplicate test). */
+static void add_file(axl__gather *g, const char *label, const char *file, const char *key)
+{
+	if (seen_before(g, file ? file : key))
+		return;
+	axl_progress *p = NULL;
+	if (file) {
+		axl_diags d = { 0 };
+		int rc = axl_progress_read(file, &p, &d);
+		if (rc < 0) {
+			if (rc == -ENOMEM)
+				g->nomem = true;
+			else
+				skip(g, label, d.n ? d.msg[0] : file);
+			axl_diags_free(&d);
+			return;
+		}
+		axl_diags_free(&d);
+	} else if (!(p = calloc(1, sizeof *p))) {
+		g->nomem = true;
+		return;
+	}
+	add_progress(g, label, file, p);
+}
+
+/* Every learner of a class store. */
+static void add_store(axl__gather *g, const char *label, const char *db_path)
+{
+	if (seen_before(g, db_path))
+		return;
+	axl_classdb *db = NULL;
+	char *err = NULL;
+	axl_classdb_learner *L = NULL;
+	size_t n = 0;
+	int rc = axl_classdb_open(db_path, AXL_CLASSDB_READONLY, &db, &err);
+	if (rc == 0)
+		rc = axl_classdb_learners(db, &L, &n);
+	axl_classdb_close(db);
+	if (rc < 0) {
+		if (rc == -ENOMEM)
+			g->nomem = true;
+		else if (err)
+			skip(g, label, err);
+		else
+			skip_errno(g, label, -rc);
+		free(err);
+		return;
+	}
+	for (size_t i = 0; i < n && !g->nomem; i++) {
+		char why[256], *where = NULL;
+		json_t *doc = json_loads(L[i].progress, 0, NULL);
+		axl_progress *p = NULL;
+		if (asprintf(&where, "%s (%s)", label, L[i].name) < 0) {
+			g->nomem = true;
+		} else if (!doc || axl_progress_from_doc(doc, &p, why, sizeof why) < 0) {
+			char *msg = NULL;
+			if (asprintf(&msg, "%s: not a valid progress (%s)", where,
+				     doc ? why : "not JSON") < 0)
+				g->nomem = true;
+			else
+				skip(g, where, msg);
+			free(msg);
+		} else {
+			/* The store's name and id are the ones the server checked. */
+			free(p->learner_name);
+			free(p->learner_id);
+			p->learner_name = strdup(L[i].name);
+			p->learner_id = strdup(L[i].id);
+			if (!p->learner_name || !p->learner_id)
+				g->nomem = true;
+			add_progress(g, where, db_path, p);
+		}
+		json_decref(doc);
+		free(where);
+	}
+	axl_classdb_learners_free(L, n);
 }
 
 /* A folder that is a workspace (or holds a progress.json): add it, true.
  * Otherwise false and nothing added. */
-static bool add_folder(gather *g, const char *name, const char *dir)
+static bool add_folder(axl__gather *g, const char *label, const char *dir)
 {
 	char *state = join(dir, ".asynclab"), *pj = NULL, *direct = join(dir, "progress.json");
 	bool ok = true;
@@ -142,9 +258,9 @@ static bool add_folder(gather *g, const char *name, const char *dir)
 		if (!(pj = join(state, "progress.json")))
 			g->nomem = true;
 		else
-			add_learner(g, name, exists(pj) ? pj : NULL, dir);
+			add_file(g, label, exists(pj) ? pj : NULL, dir);
 	} else if (exists(direct) && !is_dir(direct))
-		add_learner(g, name, direct, NULL);
+		add_file(g, label, direct, NULL);
 	else
 		ok = false;
 	free(state);
@@ -158,40 +274,56 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A folder of workspaces (a classroom's clones): each subfolder that is a
- * workspace, in name order.  False when there is none. */
-static bool add_class_folder(gather *g, const char *path)
+/* The names in a folder (not hidden), sorted; NULL and *n 0 when none. */
+static char **list_dir(axl__gather *g, const char *path, size_t *n)
 {
+	*n = 0;
 	DIR *dp = opendir(path);
 	if (!dp)
-		return false;
+		return NULL;
 	char **names = NULL;
-	size_t n = 0;
 	struct dirent *e;
 	while ((e = readdir(dp))) {
 		if (e->d_name[0] == '.')
 			continue;
-		char **nn = realloc(names, (n + 1) * sizeof *nn);
-		if (!nn || !(nn[n] = strdup(e->d_name))) {
+		char **nn = realloc(names, (*n + 1) * sizeof *nn);
+		if (!nn || !(nn[*n] = strdup(e->d_name))) {
 			names = nn ? nn : names;
 			g->nomem = true;
 			break;
 		}
 		names = nn;
-		n++;
+		(*n)++;
 	}
 	closedir(dp);
-	if (n)
-		qsort(names, n, sizeof *names, by_name);
-	size_t len = strlen(path);
+	if (*n)
+		qsort(names, *n, sizeof *names, by_name);
+	return names;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+	return n > t && !strcmp(s + n - t, tail);
+}
+
+/* A folder of workspaces (a classroom's clones) or of collected progress
+ * files: each subfolder that is a workspace and each *.json file, in name
+ * order.  False when there is none. */
+static bool add_class_folder(axl__gather *g, const char *path)
+{
+	size_t n;
+	char **names = list_dir(g, path, &n);
 	bool any = false;
 	for (size_t i = 0; i < n; i++) {
-		char *sub = NULL;
-		if (asprintf(&sub, "%.*s/%s", (int)(len > 1 && path[len - 1] == '/' ? len - 1 : len),
-			     path, names[i]) < 0) {
+		char *sub = join(path, names[i]);
+		if (!sub)
 			g->nomem = true;
-		} else if (is_dir(sub)) {
+		else if (is_dir(sub))
 			any |= add_folder(g, sub, sub);
+		else if (ends_with(names[i], ".json")) {
+			add_file(g, sub, sub, NULL);
+			any = true;
 		}
 		free(sub);
 		free(names[i]);
@@ -200,22 +332,28 @@ static bool add_class_folder(gather *g, const char *path)
 	return any;
 }
 
-static void add_path(gather *g, const char *path)
+void axl__class_add_path(axl__gather *g, const char *path)
 {
 	struct stat st;
+	char *db = NULL;
 	if (stat(path, &st) != 0) {
 		skip_errno(g, path, errno);
 		return;
 	}
+	if (axl_classdb_probe(path, &db)) {
+		add_store(g, path, db);
+		free(db);
+		return;
+	}
 	if (!S_ISDIR(st.st_mode)) {
-		add_learner(g, path, path, NULL);
+		add_file(g, path, path, NULL);
 		return;
 	}
 	if (add_folder(g, path, path) || add_class_folder(g, path))
 		return;
 	char *why = NULL;
-	if (asprintf(&why, "%s: not a workspace, a progress file or a folder of workspaces",
-		     path) < 0) {
+	if (asprintf(&why, "%s: not a workspace, a progress file, a class store or a folder of "
+			   "workspaces or progress files", path) < 0) {
 		g->nomem = true;
 		return;
 	}
@@ -223,247 +361,127 @@ static void add_path(gather *g, const char *path)
 	free(why);
 }
 
-/* ---- per lesson ----------------------------------------------------------- */
+/* ---- the course they follow ------------------------------------------------ */
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
+typedef struct course_vote {
+	char **text, **from;
+	size_t *votes, n;
+	bool nomem;
+} course_vote;
 
-/* The median of v[0..n) (sorted in place); the mean of the middle two
- * when n is even.  0 when n is 0. */
-static double median(int64_t *v, size_t n)
+static void vote(course_vote *v, const char *text, const char *from)
 {
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof *v, cmp_i64);
-	return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2.0;
-}
-
-static const axl_check *check_named(const axl_lesson *l, const char *name, size_t *at)
-{
-	for (size_t i = 0; i < l->nchecks; i++)
-		if (!strcmp(l->checks[i].name, name)) {
-			*at = i;
-			return &l->checks[i];
+	for (size_t i = 0; i < v->n; i++)
+		if (!strcmp(v->text[i], text)) {
+			v->votes[i]++;
+			return;
 		}
-	*at = l->nchecks;
-	return NULL;
-}
-
-static int by_count(const void *a, const void *b)
-{
-	const axl_class_fail *x = a, *y = b;
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	/* The same count: the check that comes first in the lesson first. */
-	const axl_check *dx = x->def, *dy = y->def;
-	if (dx != dy)
-		return !dx ? 1 : !dy ? -1 : dx < dy ? -1 : 1;
-	return strcmp(x->check, y->check);
-}
-
-static bool add_fail(axl_class_lesson *cl, const char *name, size_t learner)
-{
-	axl_class_fail *f = NULL;
-	for (size_t i = 0; i < cl->nfails && !f; i++)
-		if (!strcmp(cl->fails[i].check, name))
-			f = &cl->fails[i];
-	if (!f) {
-		axl_class_fail *nf = realloc(cl->fails, (cl->nfails + 1) * sizeof *nf);
-		if (!nf)
-			return false;
-		cl->fails = nf;
-		f = &nf[cl->nfails++];
-		memset(f, 0, sizeof *f);
-		size_t at;
-		f->def = check_named(cl->lesson, name, &at);
-		if (!(f->check = strdup(name)))
-			return false;
-	}
-	size_t *nl = realloc(f->learners, (f->count + 1) * sizeof *nl);
-	if (!nl)
-		return false;
-	f->learners = nl;
-	nl[f->count++] = learner;
-	return true;
-}
-
-/* Where a learner is now: their current lesson when it is in the catalog
- * and not passed yet, else the first lesson not passed, else none. */
-static const axl_lesson *learner_current(const axl_catalog *c, const axl_progress *p)
-{
-	const axl_lesson *l = axl_catalog_find(c, p->current);
-	const axl_lesson_progress *lp = l ? axl_progress_find(p, l->id) : NULL;
-	if (l && !(lp && lp->passed))
-		return l;
-	for (size_t i = 0; i < c->n; i++) {
-		lp = axl_progress_find(p, c->lessons[i]->id);
-		if (!lp || !lp->passed)
-			return c->lessons[i];
-	}
-	return NULL;
-}
-
-static bool tally(const axl_catalog *c, gather *g)
-{
-	axl_class *k = g->k;
-	size_t nl = k->nlearners;
-	if (!(k->lessons = calloc(c->n ? c->n : 1, sizeof *k->lessons)))
-		return false;
-	k->nlessons = c->n;
-	for (size_t j = 0; j < nl; j++)
-		k->learners[j].current = learner_current(c, g->prog[j]);
-	int64_t *att = calloc(nl ? nl : 1, sizeof *att), *tim = calloc(nl ? nl : 1, sizeof *tim);
-	bool ok = att && tim;
-	for (size_t i = 0; ok && i < c->n; i++) {
-		axl_class_lesson *cl = &k->lessons[i];
-		const axl_lesson *l = cl->lesson = c->lessons[i];
-		size_t nw = 0;
-		for (size_t j = 0; ok && j < nl; j++) {
-			const axl_lesson_progress *lp = axl_progress_find(g->prog[j], l->id);
-			cl->current += k->learners[j].current == l;
-			if (!lp)
-				continue;
-			if (lp->passed) {
-				cl->passed++;
-				k->learners[j].passed++;
-			}
-			if (lp->attempts || lp->hints || lp->time_s) {
-				att[nw] = lp->attempts;
-				tim[nw++] = lp->time_s;
-			}
-			/* Each level fits an int, their sum over a class need not. */
-			if (cl->hints <= INT64_MAX - lp->hints)
-				cl->hints += lp->hints;
-			cl->hinted += lp->hints > 0;
-			if (!lp->passed && l->time_box_min > 0 &&
-			    lp->time_s > (int64_t)l->time_box_min * 60)
-				cl->over_box++;
-			if (!lp->passed && lp->last_failed && *lp->last_failed)
-				ok = add_fail(cl, lp->last_failed, j);
-		}
-		cl->worked = nw;
-		cl->median_attempts = median(att, nw);
-		cl->median_time_s = (int64_t)median(tim, nw);
-		if (cl->nfails > 1)
-			qsort(cl->fails, cl->nfails, sizeof *cl->fails, by_count);
-	}
-	free(att);
-	free(tim);
-	return ok;
-}
-
-int axl_class_gather(const axl_catalog *c, const char *const *paths, size_t npaths,
-		     axl_class **out)
-{
-	*out = NULL;
-	gather g = { .k = calloc(1, sizeof(axl_class)) };
-	if (!g.k)
-		return -ENOMEM;
-	for (size_t i = 0; i < npaths && !g.nomem; i++)
-		add_path(&g, paths[i]);
-	bool ok = !g.nomem && tally(c, &g);
-	for (size_t j = 0; j < g.k->nlearners; j++)
-		axl_progress_free(g.prog[j]);
-	free(g.prog);
-	for (size_t i = 0; i < g.nreal; i++)
-		free(g.real[i]);
-	free(g.real);
-	if (!ok) {
-		axl_class_free(g.k);
-		return -ENOMEM;
-	}
-	*out = g.k;
-	return 0;
-}
-
-void axl_class_free(axl_class *k)
-{
-	if (!k)
+	char **nt = realloc(v->text, (v->n + 1) * sizeof *nt);
+	if (nt)
+		v->text = nt;
+	char **nf = realloc(v->from, (v->n + 1) * sizeof *nf);
+	if (nf)
+		v->from = nf;
+	size_t *nv = realloc(v->votes, (v->n + 1) * sizeof *nv);
+	if (nv)
+		v->votes = nv;
+	if (!nt || !nf || !nv) {
+		v->nomem = true;
 		return;
-	for (size_t i = 0; i < k->nlearners; i++) {
-		free(k->learners[i].name);
-		free(k->learners[i].progress_path);
 	}
-	free(k->learners);
-	for (size_t i = 0; k->lessons && i < k->nlessons; i++) {
-		for (size_t f = 0; f < k->lessons[i].nfails; f++) {
-			free(k->lessons[i].fails[f].check);
-			free(k->lessons[i].fails[f].learners);
-		}
-		free(k->lessons[i].fails);
-	}
-	free(k->lessons);
-	for (size_t i = 0; i < k->nskipped; i++) {
-		free(k->skipped[i].path);
-		free(k->skipped[i].why);
-	}
-	free(k->skipped);
-	free(k);
+	v->text[v->n] = strdup(text);
+	v->from[v->n] = strdup(from);
+	v->votes[v->n] = 1;
+	if (!v->text[v->n] || !v->from[v->n])
+		v->nomem = true;
+	v->n++;
 }
 
-char *axl_check_message_generic(const axl_check *k)
+static void vote_workspace(course_vote *v, const char *dir)
 {
-	char exp[256] = "...";
-	switch (k->kind) {
-	case AXL_CHECK_VTIME:
-		axl_bound_text(exp, sizeof exp, k->min_ms, k->max_ms, " ms");
-		break;
-	case AXL_CHECK_TASKS:
-		if (k->min_live >= 0 || k->max_live >= 0)
-			axl_bound_text(exp, sizeof exp, k->min_live, k->max_live, " live tasks");
-		else
-			snprintf(exp, sizeof exp, "at least %lld tasks spawned",
-				 (long long)k->min_spawned);
-		break;
-	case AXL_CHECK_EXIT:
-		snprintf(exp, sizeof exp, "%d", k->status);
-		break;
-	case AXL_CHECK_FINDING:
-		snprintf(exp, sizeof exp, "a %s finding", k->finding);
-		break;
-	case AXL_CHECK_NO_FINDING:
-		if (strcmp(k->finding, "any"))
-			snprintf(exp, sizeof exp, "no %s finding", k->finding);
-		else
-			snprintf(exp, sizeof exp, "no finding");
-		break;
-	case AXL_CHECK_HARNESS:
-		snprintf(exp, sizeof exp, "the harness passes");
-		break;
-	case AXL_CHECK_FRAME_LOCALS:
-		snprintf(exp, sizeof exp, "every local used across an await in the frame");
-		break;
-	case AXL_CHECK_OUTPUT:
-		break;
-	}
-	const char *msg = k->message ? k->message : "";
-	size_t cap = strlen(msg) * 2 + strlen(exp) * 4 + 64, n = 0;
-	char *out = malloc(cap);
-	for (const char *p = msg; out && *p;) {
-		const char *rep = NULL;
-		if (!strncmp(p, "{actual}", 8))
-			rep = "...", p += 8;
-		else if (!strncmp(p, "{expected}", 10))
-			rep = exp, p += 10;
-		size_t add = rep ? strlen(rep) : 1;
-		if (n + add + 1 > cap) {
-			char *no = realloc(out, cap = 2 * (n + add + 1));
-			if (!no) {
-				free(out);
-				return NULL;
+	char *state = join(dir, ".asynclab"), *cf = state ? join(state, AXL_COURSE_FILE) : NULL;
+	char *text = cf && exists(cf) ? axl_read_file(cf, NULL) : NULL;
+	if (text)
+		vote(v, text, cf);
+	if (!state || !cf)
+		v->nomem = true;
+	free(text);
+	free(cf);
+	free(state);
+}
+
+static void vote_store(course_vote *v, const char *label, const char *db_path)
+{
+	axl_classdb *db = NULL;
+	char *err = NULL;
+	axl_classdb_learner *L = NULL;
+	size_t n = 0;
+	if (axl_classdb_open(db_path, AXL_CLASSDB_READONLY, &db, &err) == 0 &&
+	    axl_classdb_learners(db, &L, &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			if (L[i].course) {
+				char *from = NULL;
+				if (asprintf(&from, "%s (%s)", label, L[i].name) < 0)
+					v->nomem = true;
+				else
+					vote(v, L[i].course, from);
+				free(from);
 			}
-			out = no;
+	axl_classdb_learners_free(L, n);
+	axl_classdb_close(db);
+	free(err);
+}
+
+int axl_class_course(const char *const *paths, size_t npaths, char **text, char **from,
+		     size_t *others)
+{
+	*text = *from = NULL;
+	*others = 0;
+	course_vote v = { 0 };
+	axl__gather scratch = { 0 };
+	for (size_t i = 0; i < npaths && !v.nomem; i++) {
+		char *db = NULL;
+		if (axl_classdb_probe(paths[i], &db)) {
+			vote_store(&v, paths[i], db);
+			free(db);
+		} else if (is_dir(paths[i])) {
+			char *state = join(paths[i], ".asynclab");
+			if (state && is_dir(state)) {
+				vote_workspace(&v, paths[i]);
+			} else {
+				size_t n;
+				char **names = list_dir(&scratch, paths[i], &n);
+				for (size_t j = 0; j < n; j++) {
+					char *sub = join(paths[i], names[j]);
+					if (sub && is_dir(sub))
+						vote_workspace(&v, sub);
+					free(sub);
+					free(names[j]);
+				}
+				free(names);
+			}
+			free(state);
 		}
-		if (rep)
-			memcpy(out + n, rep, add);
-		else
-			out[n] = *p++;
-		n += add;
 	}
-	if (out)
-		out[n] = '\0';
-	return out;
+	size_t best = 0, total = 0;
+	for (size_t i = 0; i < v.n; i++) {
+		total += v.votes[i];
+		if (v.votes[i] > v.votes[best])
+			best = i;
+	}
+	int rc = v.nomem || scratch.nomem ? -ENOMEM : 0;
+	if (!rc && v.n) {
+		*text = v.text[best];
+		*from = v.from[best];
+		v.text[best] = v.from[best] = NULL;
+		*others = total - v.votes[best];
+	}
+	for (size_t i = 0; i < v.n; i++) {
+		free(v.text[i]);
+		free(v.from[i]);
+	}
+	free(v.text);
+	free(v.from);
+	free(v.votes);
+	return rc;
 }

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 struct axl_classdb {
 	sqlite3 *db;
@@ -31,7 +31,8 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS learner("
 	" id TEXT PRIMARY KEY, name TEXT NOT NULL, token TEXT NOT NULL,"
 	" seq INTEGER NOT NULL, progress TEXT NOT NULL,"
-	" joined INTEGER NOT NULL, updated INTEGER NOT NULL, pushes INTEGER NOT NULL);";
+	" joined INTEGER NOT NULL, updated INTEGER NOT NULL, pushes INTEGER NOT NULL,"
+	" course TEXT);";
 
 /* Look-alikes (0/O, 1/I/L) are left out: codes are read off a projector. */
 static const char code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -248,9 +249,19 @@ int axl_classdb_open(const char *path, int flags, axl_classdb **out, char **err)
 			}
 			if ((rc = exec(db, "BEGIN IMMEDIATE", err, path)) < 0 ||
 			    (rc = exec(db, schema, err, path)) < 0 ||
-			    (rc = exec(db, "PRAGMA user_version=1", err, path)) < 0 ||
+			    (rc = exec(db, "PRAGMA user_version=2", err, path)) < 0 ||
 			    (rc = meta_code(db, "join_code", db->join_code, true, err)) < 0 ||
 			    (rc = meta_code(db, "view_code", db->view_code, true, err)) < 0 ||
+			    (rc = exec(db, "COMMIT", err, path)) < 0) {
+				sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+				goto fail;
+			}
+		} else if (ver == 1) {
+			/* Version 2 keeps each learner's course. */
+			if ((rc = exec(db, "BEGIN IMMEDIATE", err, path)) < 0 ||
+			    (rc = exec(db, "ALTER TABLE learner ADD COLUMN course TEXT", err, path)) <
+				    0 ||
+			    (rc = exec(db, "PRAGMA user_version=2", err, path)) < 0 ||
 			    (rc = exec(db, "COMMIT", err, path)) < 0) {
 				sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
 				goto fail;
@@ -268,10 +279,10 @@ int axl_classdb_open(const char *path, int flags, axl_classdb **out, char **err)
 	if (!ro && ((rc = prepare(db, "SELECT token, seq FROM learner WHERE id = ?", &db->get,
 				  err)) < 0 ||
 		    (rc = prepare(db, "INSERT INTO learner(id, name, token, seq, progress, joined, "
-				      "updated, pushes) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+				      "updated, pushes, course) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
 				  &db->ins, err)) < 0 ||
 		    (rc = prepare(db, "UPDATE learner SET name = ?, seq = ?, progress = ?, "
-				      "updated = ?, pushes = pushes + 1 WHERE id = ?",
+				      "updated = ?, pushes = pushes + 1, course = ? WHERE id = ?",
 				  &db->upd, err)) < 0))
 		goto fail;
 	*out = db;
@@ -330,7 +341,8 @@ int axl_classdb_push(axl_classdb *db, const axl_class_push *p, int64_t now,
 		sqlite3_bind_int64(u, 2, p->seq);
 		sqlite3_bind_text(u, 3, p->progress, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(u, 4, now);
-		sqlite3_bind_text(u, 5, p->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(u, 5, p->course, -1, SQLITE_STATIC);
+		sqlite3_bind_text(u, 6, p->id, -1, SQLITE_STATIC);
 		rc = sqlite3_step(u);
 		sqlite3_reset(u);
 		*outcome = AXL_PUSH_STORED;
@@ -348,6 +360,7 @@ int axl_classdb_push(axl_classdb *db, const axl_class_push *p, int64_t now,
 	sqlite3_bind_text(in, 5, p->progress, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(in, 6, now);
 	sqlite3_bind_int64(in, 7, now);
+	sqlite3_bind_text(in, 8, p->course, -1, SQLITE_STATIC);
 	rc = sqlite3_step(in);
 	sqlite3_reset(in);
 	*outcome = AXL_PUSH_JOINED;
@@ -365,8 +378,8 @@ int axl_classdb_learners(axl_classdb *db, axl_classdb_learner **out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db->db, "SELECT id, name, progress, seq, joined, updated, pushes "
-				       "FROM learner ORDER BY name, id", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db->db, "SELECT id, name, progress, seq, joined, updated, pushes, "
+				       "course FROM learner ORDER BY name, id", -1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	axl_classdb_learner *v = NULL;
 	size_t cnt = 0;
@@ -386,7 +399,9 @@ int axl_classdb_learners(axl_classdb *db, axl_classdb_learner **out, size_t *n)
 		L->joined = sqlite3_column_int64(st, 4);
 		L->updated = sqlite3_column_int64(st, 5);
 		L->pushes = sqlite3_column_int64(st, 6);
-		if (!L->id || !L->name || !L->progress) {
+		L->course = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : col_dup(st, 7);
+		if (!L->id || !L->name || !L->progress ||
+		    (sqlite3_column_type(st, 7) != SQLITE_NULL && !L->course)) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
@@ -407,6 +422,7 @@ void axl_classdb_learners_free(axl_classdb_learner *l, size_t n)
 		free(l[i].id);
 		free(l[i].name);
 		free(l[i].progress);
+		free(l[i].course);
 	}
 	free(l);
 }

@@ -13,9 +13,9 @@
 
 #define AXL_CLASSDB_FILE "class.db"	/* inside the class folder */
 #define AXL_CLASS_ID_MAX 64		/* bytes of a learner id */
-#define AXL_CLASS_NAME_MAX 64		/* bytes of a learner's name */
 #define AXL_CLASS_TOKEN_LEN 32		/* hex digits of a learner's token */
 #define AXL_CLASS_CODE_LEN 9		/* "K7QX-3M2P" */
+#define AXL_CLASS_COURSE_MAX (16 * 1024) /* bytes of a course sent with a push */
 
 typedef struct axl_classdb axl_classdb;
 
@@ -56,6 +56,7 @@ typedef struct axl_class_push {
 	const char *token;	/* their workspace's secret */
 	int64_t seq;		/* increases with each push of that workspace */
 	const char *progress;	/* the progress document, JSON text */
+	const char *course;	/* the text of the workspace's course; NULL: none */
 } axl_class_push;
 
 typedef enum axl_push_outcome {
@@ -75,6 +76,7 @@ int axl_classdb_push(axl_classdb *db, const axl_class_push *p, int64_t now,
 typedef struct axl_classdb_learner {
 	char *id, *name;
 	char *progress;		/* JSON text, as pushed */
+	char *course;		/* the text of their course, NULL: none */
 	int64_t seq;
 	int64_t joined, updated; /* unix times of the first and the last push */
 	int64_t pushes;		/* pushes stored (stale ones not counted) */

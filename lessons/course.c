@@ -53,6 +53,17 @@ int axl_catalog_apply_course(axl_catalog *c, const char *path, axl_diags *d)
 		axl_diags_add(d, "%s: cannot read the course file: %s", path, strerror(err));
 		return -err;
 	}
+	int rc = axl_catalog_apply_course_text(c, text, path, d);
+	free(text);
+	return rc;
+}
+
+int axl_catalog_apply_course_text(axl_catalog *c, const char *course, const char *path,
+				  axl_diags *d)
+{
+	char *text = strdup(course);
+	if (!text)
+		return -ENOMEM;
 	/* pick[k] is the catalog index of the k-th lesson listed; line[i] is
 	 * the line that listed catalog lesson i (0: not listed). */
 	size_t *pick = calloc(c->n + 1, sizeof *pick);

@@ -149,6 +149,10 @@ const axl_lesson *axl_catalog_teaching(const axl_catalog *c, const char *finding
  * "PATH:LINE: ..." diagnostic each; the catalog is left as it was); -errno
  * when the file cannot be read. */
 int axl_catalog_apply_course(axl_catalog *c, const char *path, axl_diags *d);
+/* The same with the course's text at hand; path names it in diagnostics
+ * and becomes c->course. */
+int axl_catalog_apply_course_text(axl_catalog *c, const char *text, const char *path,
+				  axl_diags *d);
 /* The course in effect: $ASYNCLAB_COURSE when set and not empty, else the
  * course stored in the workspace axl_workspace_find finds, when it has one.
  * A malloc'd path, or NULL when there is no course. */
@@ -337,6 +341,10 @@ typedef struct axl_progress {
 	char *current;		/* the lesson the learner is on; NULL: none yet */
 	axl_lesson_progress *lessons;
 	size_t n;
+	char *learner_id;	/* who this is: made once (axl_progress_identify)
+				   and kept for good, so a copy of the file is
+				   the same learner; NULL: not yet */
+	char *learner_name;	/* as the learner gave it; NULL: not asked */
 	/* The rest is private to lessons/progress*.c. */
 	size_t cap;		/* lessons allocated */
 	size_t *ix;		/* open-addressing index: id hash -> 1 + position;
@@ -393,6 +401,17 @@ void axl_progress_touch(axl_progress *p, const char *id, int64_t now);
 void axl_progress_record(axl_progress *p, const axl_catalog *c,
 			 const axl_lesson *l, const axl_result *r, int64_t now);
 int axl_progress_set_current(axl_progress *p, const char *id);
+/* Give the progress its learner: a fresh random id when it has none (an
+ * id, once made, never changes), and name when not NULL.  0 or -errno. */
+int axl_progress_identify(axl_progress *p, const char *name);
+#define AXL_LEARNER_NAME_MAX 64	/* bytes of a learner's name */
+/* Is name usable as a learner's name: 1..AXL_LEARNER_NAME_MAX bytes,
+ * no control characters, not only blanks? */
+bool axl_learner_name_ok(const char *name);
+/* Start the clock on a lesson that becomes current: its first
+ * verification then counts the time since (capped like any idle gap),
+ * instead of nothing. */
+void axl_progress_start(axl_progress *p, const char *id, int64_t now);
 /* The progress as JSON (a new reference), the document progress.json holds. */
 json_t *axl_progress_to_json(const axl_progress *p);
 
@@ -463,6 +482,7 @@ typedef struct axl_class_lesson {
 	int64_t hints;		/* hint levels revealed, summed over learners */
 	size_t hinted;		/* learners who revealed at least one */
 	size_t over_box;	/* not passed, with more time than the time box */
+	size_t *over;		/* those learners (indices), over_box of them */
 	axl_class_fail *fails;	/* the last failing check of the learners who
 				   have not passed, most common first (ties:
 				   the lesson's check order) */
@@ -470,12 +490,21 @@ typedef struct axl_class_lesson {
 } axl_class_lesson;
 
 typedef struct axl_class_learner {
-	char *name;		/* the PATH as given, or DIR/sub for a folder
-				   of workspaces */
-	char *progress_path;	/* the file read; NULL when the workspace has
-				   none yet (counted with empty progress) */
+	char *name;		/* the name in their progress (with the start of
+				   their id when two share it); without one,
+				   the PATH as given, or DIR/sub for a folder */
+	char *id;		/* their learner id; NULL when the progress has none */
+	char *progress_path;	/* the file (or class store) read; NULL when the
+				   workspace has none yet (empty progress) */
 	const axl_lesson *current; /* NULL when every lesson is passed */
 	size_t passed;		/* lessons of the catalog passed */
+	int64_t time_on;	/* seconds on the current lesson, with the stretch
+				   they are working on now (under the idle cap) */
+	int attempts_on;	/* attempts on the current lesson */
+	bool over_box;		/* time_on is over the current lesson's time box */
+	char *failing;		/* the check their last try of the current lesson
+				   failed first; NULL when none */
+	int64_t last_active;	/* unix time of their latest activity; 0: none */
 } axl_class_learner;
 
 typedef struct axl_class_skip {
@@ -490,17 +519,33 @@ typedef struct axl_class {
 	size_t nlessons;
 	axl_class_skip *skipped;   /* paths that could not be read */
 	size_t nskipped;
+	axl_class_skip *same;	   /* a learner found again (the same id): counted
+				      once, from their newest progress */
+	size_t nsame;
+	int64_t now;		   /* the time the numbers are for */
 } axl_class;
 
 /* Gather the progress of the learners at paths, each a workspace folder
  * (its .asynclab/progress.json), a progress file, a folder holding a
- * progress.json, or a folder of workspaces (each subfolder that is one, in
- * name order).  Files are only read, never moved or written.  A path that
- * cannot be read, or holds no valid progress, is recorded in skipped and
- * left out; the same file named twice counts once.  Returns 0 or -ENOMEM;
- * *out is a new class (axl_class_free). */
+ * progress.json, a folder of workspaces or of collected progress files
+ * (each subfolder that is a workspace and each *.json file, in name
+ * order), or a class store (lessons/classdb.h; its folder or the file).
+ * Files are only read, never moved or written.  A path that cannot be
+ * read, or holds no valid progress, is recorded in skipped and left out;
+ * the same file named twice counts once, and so does the same learner
+ * (their id) found twice, from the newer progress.  Times are taken at
+ * now.  Returns 0 or -ENOMEM; *out is a new class (axl_class_free). */
+int axl_class_gather_at(const axl_catalog *c, const char *const *paths, size_t npaths,
+			int64_t now, axl_class **out);
+/* The same at the current time. */
 int axl_class_gather(const axl_catalog *c, const char *const *paths, size_t npaths,
 		     axl_class **out);
+/* The course the learners at paths follow: the one most of their
+ * workspaces store (or most pushed to a class store), as text in *text
+ * and where it was found in *from (both malloc'd); 0 with *text NULL when
+ * none has one, or -ENOMEM.  *others counts learners with another course. */
+int axl_class_course(const char *const *paths, size_t npaths, char **text, char **from,
+		     size_t *others);
 void axl_class_free(axl_class *k);
 
 /* A check's failure message for someone who did not run it: {expected}

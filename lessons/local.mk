@@ -18,7 +18,7 @@ libaxlessons_la_SOURCES = \
 	lessons/progress_store.c \
 	lessons/workspace.c \
 	lessons/course.c \
-	lessons/class.c \
+	lessons/class.c lessons/class.h lessons/class_tally.c \
 	lessons/classdb.c lessons/classdb.h
 libaxlessons_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DAXL_SRC_LESSONS='"$(abs_top_srcdir)/lessons"' \

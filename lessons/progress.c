@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 void axl_progress_free(axl_progress *p)
 {
@@ -25,6 +26,8 @@ void axl_progress_free(axl_progress *p)
 	}
 	free(p->lessons);
 	free(p->current);
+	free(p->learner_id);
+	free(p->learner_name);
 	free(p->ix);
 	axl_progress_free(p->base);
 	json_decref(p->extra);
@@ -107,7 +110,9 @@ axl_lesson_progress *axl_progress_get(axl_progress *p, const char *id)
 axl_progress *axl__progress_copy(const axl_progress *p)
 {
 	axl_progress *c = calloc(1, sizeof *c);
-	if (!c || (p->current && axl_progress_set_current(c, p->current) < 0))
+	if (!c || (p->current && axl_progress_set_current(c, p->current) < 0) ||
+	    (p->learner_id && !(c->learner_id = strdup(p->learner_id))) ||
+	    (p->learner_name && !(c->learner_name = strdup(p->learner_name))))
 		goto fail;
 	for (size_t i = 0; i < p->n; i++) {
 		const axl_lesson_progress *from = &p->lessons[i];
@@ -135,6 +140,61 @@ int axl_progress_set_current(axl_progress *p, const char *id)
 	free(p->current);
 	p->current = c;
 	return 0;
+}
+
+bool axl_learner_name_ok(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	bool ink = false;
+	if (!n || n > AXL_LEARNER_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (c < 0x20 || c == 0x7f)
+			return false;
+		ink |= c != ' ';
+	}
+	return ink;
+}
+
+int axl_progress_identify(axl_progress *p, const char *name)
+{
+	if (name && !axl_learner_name_ok(name))
+		return -EINVAL;
+	if (!p->learner_id) {
+		unsigned char r[16];
+		for (size_t off = 0; off < sizeof r;) {
+			ssize_t got = getrandom(r + off, sizeof r - off, 0);
+			if (got < 0 && errno != EINTR)
+				return -errno;
+			off += got > 0 ? (size_t)got : 0;
+		}
+		/* The shape of a version-4 UUID, which tools recognise. */
+		r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
+		r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
+		char id[40];
+		snprintf(id, sizeof id,
+			 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0],
+			 r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+			 r[13], r[14], r[15]);
+		if (!(p->learner_id = strdup(id)))
+			return -ENOMEM;
+	}
+	if (name) {
+		char *n = strdup(name);
+		if (!n)
+			return -ENOMEM;
+		free(p->learner_name);
+		p->learner_name = n;
+	}
+	return 0;
+}
+
+void axl_progress_start(axl_progress *p, const char *id, int64_t now)
+{
+	axl_lesson_progress *lp = axl_progress_get(p, id);
+	if (lp && !lp->last_active && !lp->passed)
+		lp->last_active = now;
 }
 
 void axl_progress_touch(axl_progress *p, const char *id, int64_t now)
@@ -180,6 +240,7 @@ void axl_progress_record(axl_progress *p, const axl_catalog *c, const axl_lesson
 		const axl_lesson_progress *np = axl_progress_find(p, nx->id);
 		if (!np || !np->passed) {
 			axl_progress_set_current(p, nx->id);
+			axl_progress_start(p, nx->id, now);
 			return;
 		}
 	}
@@ -201,6 +262,9 @@ json_t *axl_progress_to_json(const axl_progress *p)
 	}
 	json_t *doc = json_pack("{s:i, s:s?, s:o}", "version", AXL_PROGRESS_VERSION, "current",
 				p->current, "lessons", lessons);
+	if (doc && p->learner_id)
+		json_object_set_new(doc, "learner", json_pack("{s:s, s:s?}", "id", p->learner_id,
+							      "name", p->learner_name));
 	const char *k;
 	json_t *v;
 	/* Members a newer version wrote stay, after ours. */

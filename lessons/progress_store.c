@@ -95,6 +95,25 @@ static bool from_json(axl_progress *p, const json_t *doc, char *why, size_t whyl
 		if (lf && !(lp->last_failed = strdup(lf)))
 			goto nomem;
 	}
+	const json_t *who = json_object_get(doc, "learner");
+	if (who) {
+		const char *id = json_string_value(json_object_get(who, "id"));
+		const json_t *nm = json_object_get(who, "name");
+		if (!json_is_object(who) || !id || !*id || strlen(id) > 64 ||
+		    strspn(id, "0123456789abcdefABCDEFGHIJKLMNOPQRSTUVWXYZghijklmnopqrstuvwxyz-") !=
+			    strlen(id)) {
+			snprintf(why, whylen, "\"learner\" has no valid \"id\"");
+			return false;
+		}
+		if (nm && !json_is_null(nm) && !axl_learner_name_ok(json_string_value(nm))) {
+			snprintf(why, whylen, "\"learner\" has a \"name\" that is not 1 to %d "
+					      "printable characters", AXL_LEARNER_NAME_MAX);
+			return false;
+		}
+		if (!(p->learner_id = strdup(id)) ||
+		    (json_is_string(nm) && !(p->learner_name = strdup(json_string_value(nm)))))
+			goto nomem;
+	}
 	/* Keep what a newer version added, to write it back unchanged. */
 	json_decref(p->extra);
 	if (!(p->extra = json_deep_copy(doc)))
@@ -102,6 +121,7 @@ static bool from_json(axl_progress *p, const json_t *doc, char *why, size_t whyl
 	json_object_del(p->extra, "version");
 	json_object_del(p->extra, "current");
 	json_object_del(p->extra, "lessons");
+	json_object_del(p->extra, "learner");
 	return true;
 nomem:
 	snprintf(why, whylen, "out of memory");
@@ -292,13 +312,37 @@ static int merge_lesson(axl_lesson_progress *m, const axl_lesson_progress *b,
 	return 0;
 }
 
-/* m := d + (m - base), lesson by lesson; the current lesson is ours if we
- * changed it, else the file's. */
+/* *mine := theirs when mine is what the base had (we did not change it). */
+static int take_unless_changed(char **mine, const char *base, const char *theirs)
+{
+	if (!same_str(*mine, base) || same_str(*mine, theirs))
+		return 0;
+	char *t = theirs ? strdup(theirs) : NULL;
+	if (theirs && !t)
+		return -ENOMEM;
+	free(*mine);
+	*mine = t;
+	return 0;
+}
+
+/* m := d + (m - base), lesson by lesson; the current lesson and the
+ * learner's name are ours if we changed them, else the file's; the
+ * learner's id is the file's once it has one (the first one made wins,
+ * so two commands making one at once agree). */
 static int merge(axl_progress *m, const axl_progress *d)
 {
 	const axl_progress *b = m->base;
 	if (same_str(m->current, b ? b->current : NULL) && !same_str(m->current, d->current) &&
 	    axl_progress_set_current(m, d->current) < 0)
+		return -ENOMEM;
+	if (d->learner_id && !same_str(m->learner_id, d->learner_id)) {
+		char *id = strdup(d->learner_id);
+		if (!id)
+			return -ENOMEM;
+		free(m->learner_id);
+		m->learner_id = id;
+	}
+	if (take_unless_changed(&m->learner_name, b ? b->learner_name : NULL, d->learner_name) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < d->n; i++) {
 		const axl_lesson_progress *dl = &d->lessons[i];

@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 static const cli_cmd commands[] = {
-	{ "init", "asynclab init [--course FILE] [--class HOST:PORT --code CODE] [DIR]",
+	{ "init", "asynclab init [--name NAME] [--course FILE] [--class HOST:PORT --code CODE] [DIR]",
 	  "create a workspace with copies of the exercises (default ./asynclab-work)",
+	  "  --name NAME      your name, as your instructor sees it (asked once on a\n"
+	  "                   terminal when not given)\n"
 	  "  --course FILE    keep only the lessons FILE lists, in its order, and store\n"
 	  "                   the course in the workspace (DIR/.asynclab/course)\n"
 	  "  --class HOST:PORT --code CODE\n"
@@ -30,7 +32,8 @@ static const cli_cmd commands[] = {
 		    "       asynclab verify --all [--json]",
 	  "check an exercise against its lesson (exit 0 pass, 1 fail, 2 usage)",
 	  "  --file FILE.c  check FILE.c instead of the workspace's exercise\n"
-	  "                 (progress is not recorded)\n"
+	  "                 (recorded only when FILE is the workspace's own exercise;\n"
+	  "                 it says which)\n"
 	  "  --all          check every lesson's exercise in the workspace\n"
 	  "  --json         one JSON document (per lesson, per check: pass/fail and message)\n",
 	  cli_verify },

@@ -98,6 +98,10 @@ int cli_push(int argc, char **argv);
  * code: check the code when the server answers, store the settings, send
  * the progress.  Prints what happened; 0 or an exit status. */
 int cli_join_class(cli *c, const char *server, const char *code);
+/* Give c->prog its learner (a stable id; the name given, else asked once
+ * on a terminal when it has none).  need_name: joining a class, where a
+ * name is required.  0 or an exit status (said why). */
+int cli_learner(cli *c, const char *name, bool need_name);
 
 /* Write one CSV field to out, quoted when it holds a comma, quote or
  * newline, then a comma or (last) a newline. */

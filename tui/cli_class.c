@@ -34,6 +34,32 @@ static void print_names(const axl_class *k, const axl_class_fail *f)
 	printf("\n");
 }
 
+/* One line per learner: where they are, for how long, held by what. */
+static void learners_text(const cli *c, const axl_class *k)
+{
+	if (!k->nlearners)
+		return;
+	printf("\n%s%-18s %-18s %7s %8s %5s  %s%s\n", cli_bold(c), "Learners", "on lesson",
+	       "passed", "time", "tries", "failing", cli_reset(c));
+	for (size_t j = 0; j < k->nlearners; j++) {
+		const axl_class_learner *L = &k->learners[j];
+		char on[64], tm[32], tries[16];
+		if (L->current)
+			snprintf(on, sizeof on, "%02d %s", L->current->order,
+				 axc_safe(L->current->id));
+		else
+			snprintf(on, sizeof on, "(all passed)");
+		fmt_time(tm, sizeof tm, L->time_on);
+		snprintf(tries, sizeof tries, "%d", L->attempts_on);
+		char passed[32];
+		snprintf(passed, sizeof passed, "%zu/%zu", L->passed, k->nlessons);
+		printf("  %-16.16s %-18.18s %7s %8s %5s  %s%s%s%s\n", axc_safe(L->name), on, passed, L->current ? tm : "-", L->current ? tries : "-",
+		       L->failing ? axc_safe(L->failing) : "", L->over_box ? cli_red(c) : "",
+		       L->over_box ? (L->failing ? "  over the time box" : "over the time box") : "",
+		       L->over_box ? cli_reset(c) : "");
+	}
+}
+
 static void class_text(const cli *c, const axl_class *k)
 {
 	printf("%sClass: %zu learner%s, %zu lesson%s%s%s%s%s\n", cli_bold(c), k->nlearners,
@@ -63,8 +89,8 @@ static void class_text(const cli *c, const axl_class *k)
 		else
 			snprintf(top, sizeof top, "-");
 		printf("%02d  %-20s %7s %6zu %6zu %6s %8s %5lld %4s  %s\n", l->order,
-		       axc_safe(l->id), passed,
-		       cl->current, cl->worked, tries, tm, (long long)cl->hints, box, top);
+		       axc_safe(l->id), passed, cl->current, cl->worked, tries, tm,
+		       (long long)cl->hints, box, top);
 		/* Several learners on the same failing check: one explanation to
 		 * the room beats the same one given at each desk. */
 		for (size_t f = 0; f < cl->nfails && cl->fails[f].count >= 2; f++) {
@@ -77,13 +103,17 @@ static void class_text(const cli *c, const axl_class *k)
 			free(msg);
 			stuck++;
 		}
-		if (cl->over_box)
+		if (cl->over_box) {
 			printf("    %s! %zu learner%s over the %d-minute time box%s\n", cli_red(c),
 			       cl->over_box, cl->over_box == 1 ? "" : "s", l->time_box_min,
 			       cli_reset(c));
+			axl_class_fail who = { .count = cl->over_box, .learners = cl->over };
+			print_names(k, &who);
+		}
 	}
 	if (!stuck && k->nlearners > 1)
 		printf("No check holds back two or more learners.\n");
+	learners_text(c, k);
 }
 
 static json_t *fail_json(const axl_class *k, const axl_class_fail *f)
@@ -104,13 +134,21 @@ static void class_json(const cli *c, const axl_class *k)
 	for (size_t i = 0; i < k->nlearners; i++) {
 		const axl_class_learner *L = &k->learners[i];
 		json_array_append_new(learners,
-			json_pack("{s:s, s:s?, s:s?, s:I}", "name", L->name, "progress",
-				  L->progress_path, "current", L->current ? L->current->id : NULL,
-				  "passed", (json_int_t)L->passed));
+			json_pack("{s:s, s:s?, s:s?, s:s?, s:I, s:I, s:i, s:b, s:s?, s:I}", "name",
+				  L->name, "id", L->id, "progress", L->progress_path, "current",
+				  L->current ? L->current->id : NULL, "passed",
+				  (json_int_t)L->passed, "time_on_current_s", (json_int_t)L->time_on,
+				  "attempts_on_current", L->attempts_on, "over_time_box",
+				  L->over_box, "failing", L->failing, "last_active",
+				  (json_int_t)L->last_active));
 	}
 	for (size_t i = 0; i < k->nskipped; i++)
 		json_array_append_new(skipped, json_pack("{s:s, s:s}", "path", k->skipped[i].path,
 							 "error", k->skipped[i].why));
+	json_t *same = json_array();
+	for (size_t i = 0; i < k->nsame; i++)
+		json_array_append_new(same, json_pack("{s:s, s:s}", "path", k->same[i].path, "note",
+						      k->same[i].why));
 	for (size_t i = 0; i < k->nlessons; i++) {
 		const axl_class_lesson *cl = &k->lessons[i];
 		const axl_lesson *l = cl->lesson;
@@ -129,12 +167,17 @@ static void class_json(const cli *c, const axl_class *k)
 		json_object_set_new(o, "top_failed",
 				    cl->nfails ? fail_json(k, &cl->fails[0]) : json_null());
 		json_object_set_new(o, "failing", fails);
+		json_t *over = json_array();
+		for (size_t j = 0; j < cl->over_box; j++)
+			json_array_append_new(over, json_string(k->learners[cl->over[j]].name));
+		json_object_set_new(o, "over_time_box_learners", over);
 		json_array_append_new(lessons, o);
 	}
-	json_t *doc = json_pack("{s:i, s:s, s:s?, s:I, s:o, s:o, s:o}", "version", 1,
+	json_t *doc = json_pack("{s:i, s:s, s:s?, s:I, s:I, s:o, s:o, s:o, s:o}", "version", 1,
 				"lessons_dir", c->cat->dir, "course", c->cat->course,
-				"learner_count", (json_int_t)k->nlearners, "learners", learners,
-				"skipped", skipped, "lessons", lessons);
+				"learner_count", (json_int_t)k->nlearners, "at", (json_int_t)k->now,
+				"learners", learners, "skipped", skipped, "same_learner", same,
+				"lessons", lessons);
 	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	printf("\n");
 	json_decref(doc);
@@ -157,6 +200,34 @@ static void class_csv(const axl_class *k)
 		cli_csv_field(stdout, cl->nfails ? cl->fails[0].check : "", false);
 		printf("%zu\n", cl->nfails ? cl->fails[0].count : 0);
 	}
+}
+
+/* No course given: follow the one the learners' workspaces store (or
+ * pushed to the class server), as they see their lessons. */
+static int course_of_class(cli *c, const char *const *paths, size_t np)
+{
+	char *text = NULL, *from = NULL;
+	size_t others = 0;
+	if (axl_class_course(paths, np, &text, &from, &others) < 0) {
+		fprintf(stderr, "asynclab class: out of memory\n");
+		return CLI_FAIL;
+	}
+	if (!text)
+		return 0;
+	axl_diags d = { 0 };
+	int rc = axl_catalog_apply_course_text(c->cat, text, from, &d);
+	for (size_t i = 0; i < d.n; i++)
+		fprintf(stderr, "asynclab class: %s\n", axc_safe(d.msg[i]));
+	axl_diags_free(&d);
+	if (rc < 0)
+		fprintf(stderr, "asynclab class: the learners' course (%s) does not fit these "
+				"lessons; showing every lesson (or give --course FILE)\n", from);
+	else if (others)
+		fprintf(stderr, "asynclab class: note: %zu learner%s follow%s another course than "
+				"%s\n", others, others == 1 ? "" : "s", others == 1 ? "s" : "", from);
+	free(text);
+	free(from);
+	return 0;
 }
 
 int cli_class(int argc, char **argv)
@@ -208,6 +279,8 @@ int cli_class(int argc, char **argv)
 	axl_class *k = NULL;
 	if ((rc = cli_load_catalog(&c)) || (course && (rc = cli_apply_course(&c, course))))
 		goto out;
+	if (!c.cat->course && (rc = course_of_class(&c, paths, np)))
+		goto out;
 	if (axl_class_gather(c.cat, paths, np, &k) < 0) {
 		fprintf(stderr, "asynclab class: out of memory\n");
 		rc = CLI_FAIL;
@@ -215,6 +288,8 @@ int cli_class(int argc, char **argv)
 	}
 	for (size_t i = 0; i < k->nskipped; i++)
 		fprintf(stderr, "asynclab class: skipped %s\n", axc_safe(k->skipped[i].why));
+	for (size_t i = 0; i < k->nsame; i++)
+		fprintf(stderr, "asynclab class: note: %s\n", axc_safe(k->same[i].why));
 	if (json)
 		class_json(&c, k);
 	else if (csv)

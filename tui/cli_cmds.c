@@ -73,15 +73,19 @@ static int take_value(const char *cmd, int *argc, char **argv, const char *name,
 int cli_init_cmd(int argc, char **argv)
 {
 	char *pos[1];
-	const char *course = NULL, *server = NULL, *code = NULL;
+	const char *course = NULL, *server = NULL, *code = NULL, *name = NULL;
 	int np, rc = cli_help_version("init", argc, argv);
 	if (rc >= 0 || (rc = take_value("init", &argc, argv, "--course", "a file", &course)) >= 0 ||
+	    (rc = take_value("init", &argc, argv, "--name", "your name", &name)) >= 0 ||
 	    (rc = take_value("init", &argc, argv, "--class", "HOST:PORT", &server)) >= 0 ||
 	    (rc = take_value("init", &argc, argv, "--code", "the class code", &code)) >= 0 ||
 	    (rc = simple_args("init", argc, argv, NULL, NULL, pos, 1, &np)) >= 0)
 		return rc;
 	if (!server != !code)
 		return cli_usage_error("init", "--class HOST:PORT and --code CODE go together");
+	if (name && !axl_learner_name_ok(name))
+		return cli_usage_error("init", "--name wants 1 to %d printable characters",
+				       AXL_LEARNER_NAME_MAX);
 	cli c;
 	cli_init(&c, "init");
 	c.no_course = true;
@@ -113,8 +117,8 @@ int cli_init_cmd(int argc, char **argv)
 	for (size_t i = 0; i < d.n; i++)
 		fprintf(stderr, "asynclab: warning: %s\n", d.msg[i]);
 	axl_diags_free(&d);
-	if (!c.prog || cli_save_progress(&c)) {
-		rc = CLI_FAIL;
+	if (!c.prog || (rc = cli_learner(&c, name, server != NULL)) || cli_save_progress(&c)) {
+		rc = rc ? rc : CLI_FAIL;
 		goto out;
 	}
 	if (was)

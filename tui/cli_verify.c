@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -252,6 +253,7 @@ int cli_verify(int argc, char **argv)
 	if (rc)
 		goto out;
 	const axl_lesson *l = NULL;
+	bool record = !file, in_ws = false;
 	if (key && !(l = cli_lesson(&c, key))) {
 		rc = CLI_USAGE;
 		goto out;
@@ -269,6 +271,20 @@ int cli_verify(int argc, char **argv)
 			rc = cli_usage_error("verify", "which lesson is '%s' for? Name it: "
 						       "asynclab verify LESSON --file %s", file, file);
 			goto out;
+		}
+		/* In a workspace, --file naming its own exercise is an ordinary
+		 * verify (recorded); any other file is only checked, and the
+		 * learner is told so. */
+		axl_workspace *w = NULL;
+		if (axl_workspace_find(&w) == 0) {
+			char *ex = axl_workspace_exercise(w, l), a[PATH_MAX], b[PATH_MAX];
+			bool own = ex && realpath(file, a) && realpath(ex, b) && !strcmp(a, b);
+			free(ex);
+			axl_workspace_free(w);
+			in_ws = true;
+			if (own && (rc = cli_open_workspace(&c)))
+				goto out;
+			record = own;
 		}
 	} else {
 		if ((rc = cli_open_workspace(&c)))
@@ -294,6 +310,7 @@ int cli_verify(int argc, char **argv)
 	}
 	if (json) {
 		json_t *o = cli_result_json(r, path);
+		json_object_set_new(o, "recorded", json_boolean(record));
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("\n");
 		json_decref(o);
@@ -301,7 +318,13 @@ int cli_verify(int argc, char **argv)
 		cli_print_result(&c, r, path);
 	}
 	rc = r->passed ? CLI_OK : CLI_FAIL;
-	if (!file) {
+	if (!record && in_ws && !json)
+		printf("Not recorded in your progress: only your workspace's exercise for '%s' "
+		       "counts, and %s is another file.\n", l->id, cli_rel(path));
+	else if (record && file && !json)
+		printf("Recorded in your progress (%s is your workspace's exercise).\n",
+		       cli_rel(path));
+	if (record) {
 		int64_t now = (int64_t)time(NULL);
 		axl_progress_record(c.prog, c.cat, l, r, now);
 		if (cli_save_progress(&c))

@@ -91,18 +91,6 @@ static const char *jstr(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-/* A learner's name as stored: printable, at most AXL_CLASS_NAME_MAX bytes. */
-static bool name_ok(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (!n || n > AXL_CLASS_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
-}
-
 static enum MHD_Result do_push(axw_server *s, struct MHD_Connection *c, const req *q)
 {
 	char ip[64];
@@ -125,7 +113,7 @@ static enum MHD_Result do_push(axw_server *s, struct MHD_Connection *c, const re
 		return reply_error(c, MHD_HTTP_FORBIDDEN, "wrong class code");
 	}
 	axl_class_push p = { .id = jstr(doc, "id"), .name = jstr(doc, "name"),
-			       .token = jstr(doc, "token"),
+			       .token = jstr(doc, "token"), .course = jstr(doc, "course"),
 			       .seq = json_integer_value(json_object_get(doc, "seq")) };
 	const json_t *prog = json_object_get(doc, "progress");
 	const char *bad = NULL;
@@ -135,12 +123,15 @@ static enum MHD_Result do_push(axw_server *s, struct MHD_Connection *c, const re
 		bad = "unknown protocol version (this server speaks version 1)";
 	else if (!axl_class_id_ok(p.id))
 		bad = "\"id\" is not a learner id";
-	else if (!name_ok(p.name))
+	else if (!axl_learner_name_ok(p.name))
 		bad = "\"name\" must be 1 to 64 printable characters";
 	else if (!axl_class_token_ok(p.token))
 		bad = "\"token\" is not a learner token";
 	else if (!json_is_integer(json_object_get(doc, "seq")) || p.seq < 1)
 		bad = "\"seq\" must be a positive integer";
+	else if (json_object_get(doc, "course") &&
+		 (!p.course || strlen(p.course) > AXL_CLASS_COURSE_MAX))
+		bad = "\"course\" must be the text of a course file (at most 16 KiB)";
 	else if (!json_is_object(prog))
 		bad = "\"progress\" is not an object";
 	else {

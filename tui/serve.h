@@ -111,11 +111,13 @@ typedef struct axw_push_result {
 	char error[200];	/* why it failed, in words */
 } axw_push_result;
 
-/* Send the workspace's progress as queue entry seq, now, within
- * timeout_ms.  0 delivered, -EPERM refused by the server (code, token, a
- * malformed push), -EAGAIN not reached (down, timed out: retry later). */
-int axw_push_send(const axl_workspace *w, const axw_class_cfg *c, const char *id,
-		  const char *name, int64_t seq, int timeout_ms, axw_push_result *r);
+/* Send the workspace's progress (with the learner's id and name it
+ * holds) as queue entry seq, now, within timeout_ms.  0 delivered, -EPERM
+ * refused by the server (code, token, a malformed push) or nothing to
+ * send (no learner name yet), -EAGAIN not reached (down, timed out: retry
+ * later). */
+int axw_push_send(const axl_workspace *w, const axw_class_cfg *c, int64_t seq, int timeout_ms,
+		  axw_push_result *r);
 /* The hidden `asynclab push --background`: drain the queue of the
  * workspace ASYNCLAB_WORKSPACE names, retrying for ASYNCLAB_PUSH_RETRY_S
  * seconds (default 600).  The exit status. */

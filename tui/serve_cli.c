@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_CLASS_DIR "asynclab-class"
 
@@ -254,5 +255,50 @@ int cli_join_class(cli *c, const char *server, const char *code)
 		       "once it does.\n", cfg->server, why);
 	axw_push_kick(c->ws, "/proc/self/exe");
 	axw_class_free(cfg);
+	return 0;
+}
+
+/* Read a name from the terminal; NULL when the learner gives none. */
+static char *ask_name(void)
+{
+	char line[256];
+	for (int tries = 0; tries < 3; tries++) {
+		printf("Your name, as your instructor will see it (Enter to skip): ");
+		fflush(stdout);
+		if (!fgets(line, sizeof line, stdin))
+			return NULL;
+		line[strcspn(line, "\r\n")] = '\0';
+		char *s = line;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		size_t n = strlen(s);
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			s[--n] = '\0';
+		if (!n)
+			return NULL;
+		if (axl_learner_name_ok(s))
+			return strdup(s);
+		printf("Please use 1 to %d ordinary characters.\n", AXL_LEARNER_NAME_MAX);
+	}
+	return NULL;
+}
+
+int cli_learner(cli *c, const char *name, bool need_name)
+{
+	char *asked = NULL;
+	if (!name && !c->prog->learner_name && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		name = asked = ask_name();
+	int e = axl_progress_identify(c->prog, name);
+	free(asked);
+	if (e < 0) {
+		fprintf(stderr, "asynclab %s: cannot record your name: %s\n", c->cmd, strerror(-e));
+		return CLI_FAIL;
+	}
+	if (need_name && !c->prog->learner_name)
+		return cli_usage_error(c->cmd, "joining a class needs your name: add --name NAME");
+	/* The first lesson's clock starts now, so a first try that passes
+	 * still shows the time it took. */
+	if (c->cat && c->cat->n)
+		axl_progress_start(c->prog, cli_current(c)->id, (int64_t)time(NULL));
 	return 0;
 }

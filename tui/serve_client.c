@@ -150,8 +150,8 @@ int axw_class_fetch(const char *server, const char *view_code, int timeout_ms, j
 	return st == 0 || st >= 500 ? -EAGAIN : -EPERM;
 }
 
-int axw_push_send(const axl_workspace *w, const axw_class_cfg *c, const char *id,
-		  const char *name, int64_t seq, int timeout_ms, axw_push_result *r)
+int axw_push_send(const axl_workspace *w, const axw_class_cfg *c, int64_t seq, int timeout_ms,
+		  axw_push_result *r)
 {
 	memset(r, 0, sizeof *r);
 	axl_diags d = { 0 };
@@ -163,10 +163,25 @@ int axw_push_send(const axl_workspace *w, const axw_class_cfg *c, const char *id
 		return e == -ENOMEM ? e : -EPERM;
 	}
 	axl_diags_free(&d);
+	if (!p->learner_id || !p->learner_name) {
+		snprintf(r->error, sizeof r->error, "%s names no learner yet (`asynclab init "
+						    "--name NAME` sets it)", w->progress_path);
+		axl_progress_free(p);
+		return -EPERM;
+	}
 	json_t *doc = json_pack("{s:i, s:s, s:s, s:s, s:s, s:I, s:o}", "version", 1, "code",
-				c->code, "id", id, "name", name, "token", c->token, "seq",
-				(json_int_t)seq, "progress", axl_progress_to_json(p));
+				c->code, "id", p->learner_id, "name", p->learner_name, "token",
+				c->token, "seq", (json_int_t)seq, "progress",
+				axl_progress_to_json(p));
 	axl_progress_free(p);
+	/* The course goes along, so the dashboard shows the day's lessons. */
+	char *cpath = axl_workspace_course(w);
+	size_t clen = 0;
+	char *course = cpath ? axl_read_file(cpath, &clen) : NULL;
+	if (course && clen <= AXL_CLASS_COURSE_MAX && doc)
+		json_object_set_new(doc, "course", json_string(course));
+	free(course);
+	free(cpath);
 	char *body = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	if (!body) {

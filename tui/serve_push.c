@@ -262,27 +262,6 @@ int axw_push_resume(const axl_workspace *w, const char *self_exe)
 
 /* ---- sending ------------------------------------------------------------- */
 
-/* The learner's identity as the progress file holds it. */
-static int identity(const axl_workspace *w, char *id, size_t idlen, char *name,
-		    size_t namelen, char *why, size_t whylen)
-{
-	json_t *doc = json_load_file(w->progress_path, 0, NULL);
-	const json_t *L = json_object_get(doc, "learner");
-	const char *i = json_string_value(json_object_get(L, "id"));
-	const char *n = json_string_value(json_object_get(L, "name"));
-	int rc = 0;
-	if (!i || !axl_class_id_ok(i) || !n || !*n) {
-		snprintf(why, whylen, "%s has no learner name and id yet (`asynclab init --name "
-				      "NAME` sets them)", w->progress_path);
-		rc = -EPERM;
-	} else {
-		snprintf(id, idlen, "%s", i);
-		snprintf(name, namelen, "%s", n);
-	}
-	json_decref(doc);
-	return rc;
-}
-
 typedef struct tried {
 	int rc;
 	int64_t seq, now;
@@ -345,11 +324,7 @@ int axw_push_drain(const axl_workspace *w, int retry_s, axw_push_result *last)
 			rc = 0;
 			break;
 		}
-		char id[AXL_CLASS_ID_MAX + 1], name[AXL_CLASS_NAME_MAX + 1];
-		memset(last, 0, sizeof *last);
-		rc = identity(w, id, sizeof id, name, sizeof name, last->error, sizeof last->error);
-		if (rc == 0)
-			rc = axw_push_send(w, c, id, name, st.queued, PUSH_TIMEOUT_MS, last);
+		rc = axw_push_send(w, c, st.queued, PUSH_TIMEOUT_MS, last);
 		tried t = { rc, st.queued, (int64_t)time(NULL), last };
 		if (rc == 0 && !strcmp(last->outcome, "stale") && last->stored_seq >= st.queued &&
 		    !renumbered) {

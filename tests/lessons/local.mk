@@ -14,6 +14,7 @@ LESSON_TESTS = \
 	tests/lessons/check_engine \
 	tests/lessons/check_workspace \
 	tests/lessons/check_class \
+	tests/lessons/check_learners \
 	tests/lessons/check_harness \
 	tests/lessons/check_lessons
 check_PROGRAMS += $(LESSON_TESTS)
@@ -27,7 +28,7 @@ tests_lessons_check_workspace_SOURCES = tests/lessons/check_workspace.c \
 	tests/lessons/lesson_fixture.h tests/lessons/cli_run.h tests/testutil.h
 tests_lessons_check_workspace_CFLAGS = $(LESSON_TEST_CFLAGS)
 tests_lessons_check_workspace_LDADD = $(LESSON_TEST_LIBS)
-tests_lessons_check_class_SOURCES = tests/lessons/check_class.c \
+tests_lessons_check_class_SOURCES = tests/lessons/check_class.c tests/lessons/class_fixture.h \
 	tests/lessons/lesson_fixture.h tests/lessons/cli_run.h tests/testutil.h
 tests_lessons_check_class_CFLAGS = $(LESSON_TEST_CFLAGS)
 tests_lessons_check_class_LDADD = $(LESSON_TEST_LIBS)
@@ -35,6 +36,11 @@ tests_lessons_check_harness_SOURCES = tests/lessons/check_harness.c \
 	tests/lessons/lesson_fixture.h tests/testutil.h
 tests_lessons_check_harness_CFLAGS = $(LESSON_TEST_CFLAGS)
 tests_lessons_check_harness_LDADD = $(LESSON_TEST_LIBS)
+tests_lessons_check_learners_SOURCES = tests/lessons/check_learners.c \
+	tests/lessons/class_fixture.h tests/lessons/lesson_fixture.h tests/lessons/cli_run.h \
+	tests/testutil.h
+tests_lessons_check_learners_CFLAGS = $(LESSON_TEST_CFLAGS)
+tests_lessons_check_learners_LDADD = $(LESSON_TEST_LIBS)
 tests_lessons_check_lessons_SOURCES = tests/lessons/check_lessons.c \
 	tests/lessons/lesson_fixture.h tests/testutil.h
 tests_lessons_check_lessons_CFLAGS = $(LESSON_TEST_CFLAGS)
@@ -43,6 +49,7 @@ tests_lessons_check_lessons_LDADD = $(LESSON_TEST_LIBS)
 # The workspace and class suites run the asynclab program itself.
 EXTRA_tests_lessons_check_workspace_DEPENDENCIES = asynclab$(EXEEXT)
 EXTRA_tests_lessons_check_class_DEPENDENCIES = asynclab$(EXEEXT)
+EXTRA_tests_lessons_check_learners_DEPENDENCIES = asynclab$(EXEEXT)
 
 # The variants each lesson is judged against (see check_lessons.c).
 EXTRA_DIST += tests/lessons/variants

@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <sqlite3.h>
 #include <sys/socket.h>
 
 #define TOKEN_A "0123456789abcdef0123456789abcdef"
@@ -48,7 +49,8 @@ START_TEST(store_codes_survive_reopen)
 	snprintf(view, sizeof view, "%s", axl_classdb_view_code(db));
 	ck_assert_uint_eq(strlen(join), AXL_CLASS_CODE_LEN);
 	ck_assert_str_ne(join, view);
-	axl_class_push p = { "ann-1", "Ann", TOKEN_A, 1, PROG_DOC };
+	axl_class_push p = { .id = "ann-1", .name = "Ann", .token = TOKEN_A, .seq = 1,
+			     .progress = PROG_DOC, .course = "join 20\n" };
 	axl_push_outcome out;
 	int64_t seq;
 	ck_assert_int_eq(axl_classdb_push(db, &p, 100, &out, &seq), 0);
@@ -64,6 +66,7 @@ START_TEST(store_codes_survive_reopen)
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(L[0].name, "Ann");
 	ck_assert_str_eq(L[0].progress, PROG_DOC);
+	ck_assert_str_eq(L[0].course, "join 20\n");
 	ck_assert_int_eq(axl_classdb_push(db, &p, 100, &out, &seq), -EROFS);
 	axl_classdb_learners_free(L, n);
 	axl_classdb_close(db);
@@ -75,12 +78,14 @@ START_TEST(store_own_record_only_and_stale)
 	axl_classdb *db = NULL;
 	char *err = NULL;
 	ck_assert_int_eq(axl_classdb_open("c.db", AXL_CLASSDB_CREATE, &db, &err), 0);
-	axl_class_push p = { "ann-1", "Ann", TOKEN_A, 5, PROG_DOC };
+	axl_class_push p = { .id = "ann-1", .name = "Ann", .token = TOKEN_A, .seq = 5,
+			     .progress = PROG_DOC };
 	axl_push_outcome out;
 	int64_t seq;
 	ck_assert_int_eq(axl_classdb_push(db, &p, 100, &out, &seq), 0);
 	/* Another workspace claiming Ann's id. */
-	axl_class_push q = { "ann-1", "Mallory", TOKEN_B, 9, "{\"version\":1}" };
+	axl_class_push q = { .id = "ann-1", .name = "Mallory", .token = TOKEN_B, .seq = 9,
+			     .progress = "{\"version\":1}" };
 	ck_assert_int_eq(axl_classdb_push(db, &q, 101, &out, &seq), -EPERM);
 	/* An older snapshot arriving late changes nothing. */
 	p.seq = 4;
@@ -100,6 +105,43 @@ START_TEST(store_own_record_only_and_stale)
 	ck_assert_int_eq(L[0].pushes, 2);
 	ck_assert_int_eq(L[0].joined, 100);
 	ck_assert_int_eq(L[0].updated, 103);
+	axl_classdb_learners_free(L, n);
+	axl_classdb_close(db);
+}
+END_TEST
+
+/* A store made by the first version (no course column) is brought up to
+ * date when the server opens it, keeping its learners and codes. */
+START_TEST(store_upgrades_version_1)
+{
+	sqlite3 *s = NULL;
+	ck_assert_int_eq(sqlite3_open("old.db", &s), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(s,
+		"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+		"CREATE TABLE learner(id TEXT PRIMARY KEY, name TEXT NOT NULL, token TEXT NOT NULL,"
+		" seq INTEGER NOT NULL, progress TEXT NOT NULL, joined INTEGER NOT NULL,"
+		" updated INTEGER NOT NULL, pushes INTEGER NOT NULL);"
+		"INSERT INTO meta VALUES ('join_code', 'AAAA-BBBB'), ('view_code', 'CCCC-DDDD');"
+		"INSERT INTO learner VALUES ('ann-1', 'Ann', '" TOKEN_A "', 3, '{\"version\":1}',"
+		" 1, 2, 3);"
+		"PRAGMA user_version=1;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(s);
+	axl_classdb *db = NULL;
+	char *err = NULL;
+	ck_assert_msg(axl_classdb_open("old.db", AXL_CLASSDB_CREATE, &db, &err) == 0, "%s", err);
+	ck_assert_str_eq(axl_classdb_join_code(db), "AAAA-BBBB");
+	axl_class_push p = { .id = "ann-1", .name = "Ann", .token = TOKEN_A, .seq = 4,
+			     .progress = PROG_DOC, .course = "select\n" };
+	axl_push_outcome out;
+	int64_t seq;
+	ck_assert_int_eq(axl_classdb_push(db, &p, 100, &out, &seq), 0);
+	ck_assert_int_eq(out, AXL_PUSH_STORED);
+	axl_classdb_learner *L;
+	size_t n;
+	ck_assert_int_eq(axl_classdb_learners(db, &L, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(L[0].course, "select\n");
+	ck_assert_int_eq(L[0].pushes, 4);
 	axl_classdb_learners_free(L, n);
 	axl_classdb_close(db);
 }
@@ -391,8 +433,20 @@ START_TEST(queue_waits_for_the_server)
 	ck_assert_int_ge(asprintf(&cfg.server, "127.0.0.1:%u", axw_serve_port(s)), 0);
 	cfg.code = strdup(axw_serve_join_code(s));
 	ck_assert_int_eq(axw_class_save(w, &cfg), 0);
+	/* The workspace's course goes along. */
+	fx_write(w->state, AXL_COURSE_FILE, "join 20\n");
 	ck_assert_int_eq(axw_push_drain(w, 0, &r), 0);
 	ck_assert_str_eq(r.outcome, "joined");
+	axl_classdb *db = NULL;
+	char *err = NULL;
+	ck_assert_int_eq(axl_classdb_open("c.db", AXL_CLASSDB_READONLY, &db, &err), 0);
+	axl_classdb_learner *L;
+	size_t n;
+	ck_assert_int_eq(axl_classdb_learners(db, &L, &n), 0);
+	ck_assert_str_eq(L[0].name, "Bo");
+	ck_assert_str_eq(L[0].course, "join 20\n");
+	axl_classdb_learners_free(L, n);
+	axl_classdb_close(db);
 	ck_assert_int_eq(axw_push_state_read(w, &st), 0);
 	ck_assert_int_eq(st.sent, 2);
 	ck_assert_int_eq(st.failures, 0);
@@ -433,6 +487,7 @@ static Suite *serve_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, store_codes_survive_reopen);
 	tcase_add_test(tc, store_own_record_only_and_stale);
+	tcase_add_test(tc, store_upgrades_version_1);
 	tcase_add_test(tc, store_rejects_other_files);
 	tcase_add_test(tc, codes_and_names);
 	suite_add_tcase(s, tc);

@@ -15,6 +15,6 @@ EXTRA_DIST += tests/tui/e2e.sh bench/tui-latency
 check_PROGRAMS += tests/tui/check_serve
 TESTS += tests/tui/check_serve
 tests_tui_check_serve_SOURCES = tests/tui/check_serve.c
-tests_tui_check_serve_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
+tests_tui_check_serve_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS) $(SQLITE3_CFLAGS)
 tests_tui_check_serve_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(TEST_LIBS) \
-	$(CURL_LIBS) $(JANSSON_LIBS)
+	$(CURL_LIBS) $(JANSSON_LIBS) $(SQLITE3_LIBS)
