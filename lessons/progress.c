@@ -262,8 +262,8 @@ json_t *axl_progress_to_json(const axl_progress *p)
 	}
 	json_t *doc = json_pack("{s:i, s:s?, s:o}", "version", AXL_PROGRESS_VERSION, "current",
 				p->current, "lessons", lessons);
-	if (doc && p->learner_id)
-		json_object_set_new(doc, "learner", json_pack("{s:s, s:s?}", "id", p->learner_id,
+	if (doc && (p->learner_id || p->learner_name))
+		json_object_set_new(doc, "learner", json_pack("{s:s?, s:s?}", "id", p->learner_id,
 							      "name", p->learner_name));
 	const char *k;
 	json_t *v;

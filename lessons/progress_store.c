@@ -97,12 +97,15 @@ static bool from_json(axl_progress *p, const json_t *doc, char *why, size_t whyl
 	}
 	const json_t *who = json_object_get(doc, "learner");
 	if (who) {
-		const char *id = json_string_value(json_object_get(who, "id"));
-		const json_t *nm = json_object_get(who, "name");
-		if (!json_is_object(who) || !id || !*id || strlen(id) > 64 ||
-		    strspn(id, "0123456789abcdefABCDEFGHIJKLMNOPQRSTUVWXYZghijklmnopqrstuvwxyz-") !=
-			    strlen(id)) {
-			snprintf(why, whylen, "\"learner\" has no valid \"id\"");
+		/* The id may be missing (a file written by hand): it is made at
+		 * the next init; one that is there must be well formed. */
+		const json_t *jid = json_object_get(who, "id"), *nm = json_object_get(who, "name");
+		const char *id = json_string_value(jid);
+		if (!json_is_object(who) ||
+		    (jid && (!id || !*id || strlen(id) > 64 ||
+			     strspn(id, "0123456789abcdefghijklmnopqrstuvwxyz"
+					"ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != strlen(id)))) {
+			snprintf(why, whylen, "\"learner\" has an \"id\" that is not a learner id");
 			return false;
 		}
 		if (nm && !json_is_null(nm) && !axl_learner_name_ok(json_string_value(nm))) {
@@ -110,7 +113,7 @@ static bool from_json(axl_progress *p, const json_t *doc, char *why, size_t whyl
 					      "printable characters", AXL_LEARNER_NAME_MAX);
 			return false;
 		}
-		if (!(p->learner_id = strdup(id)) ||
+		if ((id && !(p->learner_id = strdup(id))) ||
 		    (json_is_string(nm) && !(p->learner_name = strdup(json_string_value(nm)))))
 			goto nomem;
 	}
