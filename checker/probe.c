@@ -440,7 +440,7 @@ static void h_lock(void *ud, const void *lock, ax_lock_kind kind, bool acquire,
 		   const ax_site *site)
 {
 	if (kind == AX_LOCK_BLOCKING)
-		pr_lock_event(pr_cur(), lock, acquire, site, 0);
+		pr_lock_event(pr_cur(), lock, acquire, site, 0, "blocking lock");
 	(void)ud;
 }
 
@@ -462,6 +462,17 @@ static void h_deadlock(void *ud, ax_rt *rt)
 	(void)ud;
 }
 
+/* Fold a runtime's figures into the run's. */
+static void add_stats(pr_rt *p)
+{
+	ax_rt_stats st;
+	ax_rt_stats_get(p->rt, &st);
+	stat_spawned += st.spawned;
+	stat_polls += st.polls;
+	if (p->virt)
+		stat_vns += st.now_ns;
+}
+
 static void h_rt_stop(void *ud, ax_rt *rt)
 {
 	pr_rt *p = find_rt(rt);
@@ -472,12 +483,7 @@ static void h_rt_stop(void *ud, ax_rt *rt)
 	pr_rts_lock();
 	p->stopped = 1;
 	pr_rts_unlock();
-	ax_rt_stats st;
-	ax_rt_stats_get(rt, &st);
-	stat_spawned += st.spawned;
-	stat_polls += st.polls;
-	if (p->virt)
-		stat_vns += st.now_ns;
+	add_stats(p);
 	pr_flush();
 	(void)ud;
 }
@@ -605,21 +611,10 @@ __attribute__((constructor)) static void probe_init(void)
 	pr_watch_start();
 }
 
-__attribute__((destructor)) static void probe_fini(void)
+/* The closing events of the stream: what was dropped, the run's
+ * figures, "bye". */
+static void stream_close(void)
 {
-	if (!pr_active)
-		return;
-	pr_watch_stop();
-	for (int i = 0; i < PR_MAX_RTS; i++) {
-		pr_rt *p = atomic_load(&pr_rts[i]);
-		if (p && p->rt && !p->stopped) {
-			/* The program exits with its runtime still running. */
-			pr_tl_rt = p;
-			pr_detect_census(p);
-			p->stopped = 1;
-		}
-	}
-	pr_detect_at_exit();
 	char line[320];
 	int n;
 	if (atomic_load(&spans_dropped)) {
@@ -641,6 +636,48 @@ __attribute__((destructor)) static void probe_fini(void)
 	pr_emit_line(line, (size_t)n);
 	pr_emit_line("{\"ev\":\"bye\"}", 12);
 	pr_flush();
+}
+
+void pr_end_run(const char *reason, const char *msg)
+{
+	pr_tl_in_hook = 1;
+	pr_buf b = { 0 };
+	pr_bputs(&b, "{\"ev\":\"end\",\"reason\":");
+	pr_bstr(&b, reason);
+	pr_bputs(&b, ",\"message\":");
+	pr_bstr(&b, msg);
+	pr_bputs(&b, "}");
+	emit_buf(&b);
+	/* Runtimes still running count too; this thread drives the one
+	 * that deadlocked. */
+	for (int i = 0; i < PR_MAX_RTS; i++) {
+		pr_rt *p = atomic_load(&pr_rts[i]);
+		if (p && p->rt && !p->stopped)
+			add_stats(p);
+	}
+	stream_close();
+	fflush(stdout);
+	fflush(stderr);
+	_exit(PR_END_STATUS);
+}
+
+__attribute__((destructor)) static void probe_fini(void)
+{
+	if (!pr_active)
+		return;
+	pr_watch_stop();
+	for (int i = 0; i < PR_MAX_RTS; i++) {
+		pr_rt *p = atomic_load(&pr_rts[i]);
+		if (p && p->rt && !p->stopped) {
+			/* The program exits with its runtime still running. */
+			pr_tl_rt = p;
+			pr_detect_census(p);
+			p->stopped = 1;
+		}
+	}
+	pr_locks_at_exit();
+	pr_detect_at_exit();
+	stream_close();
 	ax_hooks_install(NULL);
 	pr_active = 0;
 }

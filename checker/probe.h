@@ -47,17 +47,34 @@ void pr_config_init(void); /* probe_config.c */
 /* Non-zero once the probe writes events (ASYNCLAB_PROBE_FD was set). */
 extern int pr_active;
 
-/* A blocking lock a task holds. */
+/* A blocking lock a task holds (or a task that finished left held: then
+ * holder is NULL and the fields after it say who that was). */
 #define PR_MAX_AWAITS 8
 typedef struct pr_lock {
-	struct pr_lock *next;
+	struct pr_lock *next;	       /* the holder's other locks */
+	struct pr_lock *anext, **aprev; /* every held lock (probe_locks.c) */
 	const void *lock;
+	const char *what;    /* "blocking lock", "pthread mutex", ... */
 	const ax_site *site; /* where it was taken, when known */
 	uintptr_t pc;	     /* else the code address that took it */
 	uint64_t t0;	     /* runtime clock when taken */
-	const ax_site *awaits[PR_MAX_AWAITS];
+	int depth;	     /* the frame that took it (see running_depth), or -1 */
+	uint32_t permits;    /* a semaphore's permits taken (sem only) */
+	bool sem;	     /* a semaphore permit, not an owned lock */
+	struct pr_rt *rt;    /* the holder's runtime */
+	struct pr_task *holder;
+	/* The awaits it is held across: in the frame that took it (outer)
+	 * and, when that differs, the innermost one. */
+	struct {
+		const ax_site *outer, *inner;
+	} awaits[PR_MAX_AWAITS];
 	int nawaits;
-	int pending_awaits;  /* awaits seen, including ones not stored */
+	int pending_awaits;  /* awaits seen, including ones not stored; -1 once reported */
+	/* Once the holder finished with it held. */
+	const ax_site *ret_site;    /* where the holder returned */
+	const ax_site *holder_site; /* its spawn site */
+	uint64_t gid;
+	char label[96];
 } pr_lock;
 
 /* Per spawn site: live tasks and the spawn burst of the current poll. */
@@ -175,6 +192,12 @@ static inline ax_task *pr_poll_task(void)
 	return ax_task_polling();
 }
 
+/* The task's own future (the one it was spawned with). */
+static inline ax_future *pr_task_future(ax_task *t)
+{
+	return ax_task_future(t);
+}
+
 /* probe.c */
 pr_task *pr_task_of(ax_task *t);
 /* The state of the task being polled on this thread, or NULL. */
@@ -195,9 +218,11 @@ static inline int32_t pr_wakers_held(const ax_task *t)
 /* Make the next wakes call the probe: the busy-wake detector is armed
  * on task t, in its poll_end, and wants the line of its next self-wake. */
 void pr_want_wakes(ax_task *t);
-void pr_lock_event(pr_task *pt, const void *lock, bool acquire,
-		   const ax_site *site, uintptr_t pc);
-void pr_report_pending_locks(void);
+/* End the run at once: the probe found that the program can never
+ * finish (reason "deadlock").  Writes an "end" event and the stream's
+ * closing events, then exits with PR_END_STATUS. */
+#define PR_END_STATUS 3
+__attribute__((noreturn)) void pr_end_run(const char *reason, const char *msg);
 void pr_stall_span(uint64_t t0, uint64_t t1, uint64_t real_ns);
 
 /* probe_emit.c: JSON lines on the probe descriptor. */
@@ -250,6 +275,26 @@ bool pr_pc_in_runtime(uintptr_t pc);
  * return address, already minus one), or 0. */
 uintptr_t pr_user_caller(void **pcs, int *npcs, int max);
 const char *pr_task_label(const pr_task *pt, char *buf, size_t n);
+
+/* probe_locks.c: blocking locks held by tasks, the same-thread deadlock. */
+void pr_lock_event(pr_task *pt, const void *lock, bool acquire,
+		   const ax_site *site, uintptr_t pc, const char *what);
+void pr_sem_event(pr_task *pt, const void *sem, bool acquire, uintptr_t pc);
+void pr_locks_pending(pr_task *pt);
+void pr_locks_exit(pr_task *pt, bool report);
+void pr_locks_at_exit(void);
+/* How long a contended acquisition would wait. */
+enum { PR_WAITS_NOT, PR_WAITS_TIMED, PR_WAITS_FOREVER };
+/* The calling task is about to wait for a lock that is taken (ret is the
+ * interposed call's return address; owner_tid the thread that owns it,
+ * when the lock records one, else 0).  Reports the blocking call, or the
+ * certain deadlock, which ends the run. */
+void pr_lock_contended(const void *lock, const char *what, uintptr_t ret,
+		       int owner_tid, int waits);
+/* Locks left held by a task that finished (nonzero: the unlock routes
+ * look them up) and their release by whoever it is. */
+extern atomic_int pr_locks_left;
+void pr_lock_left_released(const void *lock);
 
 /* probe_libc.c */
 void pr_libc_init(void);

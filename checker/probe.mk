@@ -12,7 +12,10 @@ libasynclab_probe_la_SOURCES = \
 	checker/probe_futures.c \
 	checker/probe_emit.c \
 	checker/probe_crash.c \
+	checker/probe_libc.h \
 	checker/probe_libc.c \
+	checker/probe_libc_locks.c \
+	checker/probe_locks.c \
 	checker/probe_watch.c
 # Only the installed headers (include/): the probe reads the runtime
 # through asynclab/instrument.h, never runtime/internal.h

@@ -1,7 +1,7 @@
-/* probe_detect.c - the checker's detectors: locks held across awaits,
- * lost wakers, busy self-wakes, ignored cancellation, unbounded spawning,
- * never-polled and moved futures, leaked tasks and deadlocks, and the
- * blocking-call report used by the libc interposers.  Mechanisms and
+/* probe_detect.c - the checker's per-task detectors: lost wakers, busy
+ * self-wakes, ignored cancellation, unbounded spawning, and the
+ * blocking-call report used by the libc interposers (locks are in
+ * probe_locks.c, futures and the end of a run in probe_futures.c).  Mechanisms and
  * thresholds are described in docs/checker.md. */
 #define _GNU_SOURCE
 #include "probe_detect.h"
@@ -204,90 +204,6 @@ void pr_detect_spawn(pr_task *pt)
 		report_spawn(ss, pr_cur(), burst, true);
 }
 
-/* --- locks -------------------------------------------------------------- */
-
-static void report_lock(pr_task *pt, pr_lock *l, bool at_exit)
-{
-	char lb[128];
-	pr_finding f;
-	bool ok;
-	pr_task_label(pt, lb, sizeof lb);
-	if (l->pending_awaits)
-		ok = pr_f_begin(&f, F_LOCK_ACROSS_AWAIT, pt,
-				"blocking lock taken here is held across an await in "
-				"%s: any other task that needs it blocks the executor "
-				"thread; release it before the await or use an async "
-				"mutex", lb);
-	else
-		ok = pr_f_begin(&f, F_LOCK_ACROSS_AWAIT, pt,
-				"%s finished while still holding the blocking lock "
-				"taken here", lb);
-	l->pending_awaits = -1; /* reported */
-	if (!ok)
-		return;
-	if (l->site)
-		pr_f_loc_site(&f, l->site);
-	else
-		pr_f_loc_pc(&f, l->pc);
-	for (int i = 0; i < l->nawaits; i++)
-		pr_f_note_site(&f, l->awaits[i], "the lock is held across this await");
-	if (at_exit)
-		pr_f_note_site(&f, NULL, "%s finished with the lock still held", lb);
-	pr_f_task_notes(&f, pt);
-	pr_f_end(&f);
-}
-
-void pr_lock_event(pr_task *pt, const void *lock, bool acquire,
-		   const ax_site *site, uintptr_t pc)
-{
-	if (!pt || !pr_active)
-		return;
-	if (acquire) {
-		pr_lock *l = calloc(1, sizeof *l);
-		if (!l)
-			return;
-		l->lock = lock;
-		l->site = site;
-		l->pc = pc;
-		l->t0 = pr_now();
-		l->next = pt->locks;
-		pt->locks = l;
-		return;
-	}
-	for (pr_lock **pp = &pt->locks; *pp; pp = &(*pp)->next) {
-		pr_lock *l = *pp;
-		if (l->lock != lock)
-			continue;
-		*pp = l->next;
-		if (l->pending_awaits > 0)
-			report_lock(pt, l, false);
-		pr_span_lock(pt, l->t0, pr_now());
-		free(l);
-		return;
-	}
-}
-
-void pr_report_task_locks(pr_task *pt)
-{
-	for (pr_lock *l = pt->locks; l; l = l->next)
-		if (l->pending_awaits > 0)
-			report_lock(pt, l, false);
-}
-
-static void pending_locks_of(pr_task *pt, void *ud)
-{
-	pr_report_task_locks(pt);
-	(void)ud;
-}
-
-/* The executor thread is about to block on a contended lock: most likely
- * a task suspended while holding it.  Say so now, before it hangs. */
-void pr_report_pending_locks(void)
-{
-	if (pr_tl_rt)
-		pr_each_task(pr_tl_rt, pending_locks_of, NULL);
-}
-
 /* --- poll results -------------------------------------------------------- */
 
 static void report_task(int id, pr_task *pt, const ax_site *where,
@@ -356,26 +272,13 @@ void pr_detect_pending(pr_task *pt, bool self_woke)
 			 "does not stop when its token is cancelled", pt->cancel_polls);
 		report_task(F_IGNORED_CANCEL, pt, ax_task_await_site(pt->t), 0, msg);
 	}
-	for (pr_lock *l = pt->locks; l; l = l->next) {
-		if (l->pending_awaits < 0)
-			continue;
-		const ax_site *s = ax_task_await_site(pt->t);
-		l->pending_awaits++;
-		if (s && l->nawaits < PR_MAX_AWAITS &&
-		    (l->nawaits == 0 || l->awaits[l->nawaits - 1] != s))
-			l->awaits[l->nawaits++] = s;
-	}
+	if (pt->locks)
+		pr_locks_pending(pt);
 }
 
 void pr_detect_exit(pr_task *pt)
 {
-	while (pt->locks) {
-		pr_lock *l = pt->locks;
-		pt->locks = l->next;
-		if (l->pending_awaits >= 0)
-			report_lock(pt, l, true);
-		free(l);
-	}
+	pr_locks_exit(pt, true);
 	if (pt->ssite) {
 		spin_lock(&sites_lock);
 		pt->ssite->live--;
@@ -386,11 +289,7 @@ void pr_detect_exit(pr_task *pt)
 
 void pr_detect_free(pr_task *pt)
 {
-	while (pt->locks) {
-		pr_lock *l = pt->locks;
-		pt->locks = l->next;
-		free(l);
-	}
+	pr_locks_exit(pt, false);
 }
 
 /* --- cancellation ---------------------------------------------------------- */

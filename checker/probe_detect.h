@@ -21,6 +21,7 @@ void pr_detect_census(pr_rt *p);
 void pr_detect_at_exit(void);
 /* Report the locks pt holds across an await that are not reported yet. */
 void pr_report_task_locks(pr_task *pt);
+void pr_report_lock(pr_task *pt, pr_lock *l);
 
 void pr_h_future_create(void *ud, ax_future *f, const ax_site *site);
 void pr_h_future_moved(void *ud, ax_future *f, void *was);

@@ -1,11 +1,12 @@
 /* probe_libc.c - interposed blocking libc calls.  Each wrapper forwards to
  * the next definition (dlsym RTLD_NEXT) and, only when it is called inside
  * a poll on an executor thread, reports a blocking-call finding at the
- * caller's line.  Under the virtual clock a sleep inside a poll does not
+ * caller's line (the lock routes are in probe_libc_locks.c).  Under the
+ * virtual clock a sleep inside a poll does not
  * really sleep: it advances the clock and records a stall span, so the
  * timeline shows every other task delayed without real waiting. */
 #define _GNU_SOURCE
-#include "probe_detect.h"
+#include "probe_libc.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -23,16 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RET ((uintptr_t)__builtin_return_address(0))
-/* The probe is built with hidden visibility; the interposers are its
- * only exported names (a pragma, because stdio.h may already have given
- * getchar and getline inline definitions an attribute cannot follow). */
-#define PUBLIC
-
-/* Resolve the next definition of fn once (also before the constructor ran). */
-#define REAL(fn) (real_##fn ? real_##fn : (resolve(&real_##fn, #fn), real_##fn))
-#define DECL(ret, fn, ...) static ret (*real_##fn)(__VA_ARGS__)
-
 DECL(unsigned, sleep, unsigned);
 DECL(int, usleep, useconds_t);
 DECL(int, nanosleep, const struct timespec *, struct timespec *);
@@ -49,11 +40,6 @@ DECL(int, connect, int, const struct sockaddr *, socklen_t);
 DECL(int, poll, struct pollfd *, nfds_t, int);
 DECL(int, select, int, fd_set *, fd_set *, fd_set *, struct timeval *);
 DECL(int, epoll_wait, int, struct epoll_event *, int, int);
-DECL(int, pthread_mutex_lock, pthread_mutex_t *);
-DECL(int, pthread_mutex_trylock, pthread_mutex_t *);
-DECL(int, pthread_mutex_unlock, pthread_mutex_t *);
-DECL(int, pthread_cond_wait, pthread_cond_t *, pthread_mutex_t *);
-DECL(int, pthread_cond_timedwait, pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
 DECL(int, fsync, int);
 DECL(int, fdatasync, int);
 DECL(int, getaddrinfo, const char *, const char *, const struct addrinfo *, struct addrinfo **);
@@ -70,7 +56,7 @@ DECL(int, __isoc99_vfscanf, FILE *, const char *, va_list);
 
 ssize_t (*pr_real_write)(int, const void *, size_t);
 
-static void resolve(void *slot, const char *name)
+void pr_resolve(void *slot, const char *name)
 {
 	void *p = dlsym(RTLD_NEXT, name);
 	memcpy(slot, &p, sizeof p);
@@ -82,25 +68,13 @@ void pr_libc_init(void)
 	(void)REAL(clock_nanosleep), (void)REAL(read), (void)REAL(write);
 	(void)REAL(recv), (void)REAL(recvfrom), (void)REAL(send), (void)REAL(sendto);
 	(void)REAL(accept), (void)REAL(accept4), (void)REAL(connect), (void)REAL(poll);
-	(void)REAL(select), (void)REAL(epoll_wait), (void)REAL(pthread_mutex_lock);
-	(void)REAL(pthread_mutex_trylock), (void)REAL(pthread_mutex_unlock);
-	/* The unversioned name is the pre-2.3.2 condvar ABI. */
-	void *p = dlvsym(RTLD_NEXT, "pthread_cond_wait", "GLIBC_2.3.2");
-	memcpy(&real_pthread_cond_wait, &p, sizeof p);
-	p = dlvsym(RTLD_NEXT, "pthread_cond_timedwait", "GLIBC_2.3.2");
-	memcpy(&real_pthread_cond_timedwait, &p, sizeof p);
-	(void)REAL(pthread_cond_wait), (void)REAL(pthread_cond_timedwait);
+	(void)REAL(select), (void)REAL(epoll_wait);
+	pr_libc_locks_init();
 	(void)REAL(fsync), (void)REAL(fdatasync), (void)REAL(getaddrinfo);
 	(void)REAL(system), (void)REAL(waitpid), (void)REAL(wait), (void)REAL(fgets);
 	(void)REAL(fread), (void)REAL(fgetc), (void)REAL(getc), (void)REAL(getchar);
 	(void)REAL(getline), (void)REAL(__isoc99_vfscanf);
 	pr_real_write = real_write;
-}
-
-/* Inside a poll on an executor thread, and not the probe's own call. */
-static inline bool in_poll(void)
-{
-	return __builtin_expect(pr_tl_cur != NULL, 0) && pr_active && !pr_tl_in_hook;
 }
 
 /* Could an operation on fd wait?  Regular files and directories never
@@ -197,7 +171,7 @@ static int ms_left(int timeout, uint64_t deadline)
 
 PUBLIC unsigned sleep(unsigned s)
 {
-	if (!in_poll())
+	if (!pr_in_poll())
 		return REAL(sleep)(s);
 	pr_report_blocking("sleep", RET);
 	if (stall_virtual((uint64_t)s * 1000000000u))
@@ -211,7 +185,7 @@ PUBLIC unsigned sleep(unsigned s)
 
 PUBLIC int usleep(useconds_t us)
 {
-	if (!in_poll())
+	if (!pr_in_poll())
 		return REAL(usleep)(us);
 	pr_report_blocking("usleep", RET);
 	if (stall_virtual((uint64_t)us * 1000u))
@@ -231,7 +205,7 @@ static uint64_t ts_ns(const struct timespec *ts)
 
 PUBLIC int nanosleep(const struct timespec *req, struct timespec *rem)
 {
-	if (!in_poll())
+	if (!pr_in_poll())
 		return REAL(nanosleep)(req, rem);
 	pr_report_blocking("nanosleep", RET);
 	if (req && stall_virtual(ts_ns(req))) {
@@ -251,7 +225,7 @@ PUBLIC int nanosleep(const struct timespec *req, struct timespec *rem)
 PUBLIC int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 		    struct timespec *rem)
 {
-	if (!in_poll())
+	if (!pr_in_poll())
 		return REAL(clock_nanosleep)(clk, flags, req, rem);
 	pr_report_blocking("clock_nanosleep", RET);
 	if (!(flags & TIMER_ABSTIME) && req && stall_virtual(ts_ns(req)))
@@ -272,21 +246,21 @@ PUBLIC int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 
 PUBLIC ssize_t read(int fd, void *buf, size_t n)
 {
-	if (in_poll() && fd_blocks(fd))
+	if (pr_in_poll() && fd_blocks(fd))
 		pr_report_blocking("read", RET);
 	return REAL(read)(fd, buf, n);
 }
 
 PUBLIC ssize_t write(int fd, const void *buf, size_t n)
 {
-	if (in_poll() && wfd_blocks(fd))
+	if (pr_in_poll() && wfd_blocks(fd))
 		pr_report_blocking("write", RET);
 	return REAL(write)(fd, buf, n);
 }
 
 PUBLIC ssize_t recv(int fd, void *buf, size_t n, int flags)
 {
-	if (in_poll() && !(flags & MSG_DONTWAIT) && fd_blocks(fd))
+	if (pr_in_poll() && !(flags & MSG_DONTWAIT) && fd_blocks(fd))
 		pr_report_blocking("recv", RET);
 	return REAL(recv)(fd, buf, n, flags);
 }
@@ -294,14 +268,14 @@ PUBLIC ssize_t recv(int fd, void *buf, size_t n, int flags)
 PUBLIC ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *a,
 		 socklen_t *al)
 {
-	if (in_poll() && !(flags & MSG_DONTWAIT) && fd_blocks(fd))
+	if (pr_in_poll() && !(flags & MSG_DONTWAIT) && fd_blocks(fd))
 		pr_report_blocking("recvfrom", RET);
 	return REAL(recvfrom)(fd, buf, n, flags, a, al);
 }
 
 PUBLIC ssize_t send(int fd, const void *buf, size_t n, int flags)
 {
-	if (in_poll() && !(flags & MSG_DONTWAIT) && wfd_blocks(fd))
+	if (pr_in_poll() && !(flags & MSG_DONTWAIT) && wfd_blocks(fd))
 		pr_report_blocking("send", RET);
 	return REAL(send)(fd, buf, n, flags);
 }
@@ -309,35 +283,35 @@ PUBLIC ssize_t send(int fd, const void *buf, size_t n, int flags)
 PUBLIC ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 	       const struct sockaddr *a, socklen_t al)
 {
-	if (in_poll() && !(flags & MSG_DONTWAIT) && wfd_blocks(fd))
+	if (pr_in_poll() && !(flags & MSG_DONTWAIT) && wfd_blocks(fd))
 		pr_report_blocking("sendto", RET);
 	return REAL(sendto)(fd, buf, n, flags, a, al);
 }
 
 PUBLIC int accept(int fd, struct sockaddr *a, socklen_t *al)
 {
-	if (in_poll() && fd_blocks(fd))
+	if (pr_in_poll() && fd_blocks(fd))
 		pr_report_blocking("accept", RET);
 	return REAL(accept)(fd, a, al);
 }
 
 PUBLIC int accept4(int fd, struct sockaddr *a, socklen_t *al, int flags)
 {
-	if (in_poll() && fd_blocks(fd))
+	if (pr_in_poll() && fd_blocks(fd))
 		pr_report_blocking("accept4", RET);
 	return REAL(accept4)(fd, a, al, flags);
 }
 
 PUBLIC int connect(int fd, const struct sockaddr *a, socklen_t al)
 {
-	if (in_poll() && fd_blocks(fd))
+	if (pr_in_poll() && fd_blocks(fd))
 		pr_report_blocking("connect", RET);
 	return REAL(connect)(fd, a, al);
 }
 
 PUBLIC int poll(struct pollfd *fds, nfds_t n, int timeout)
 {
-	if (timeout == 0 || !in_poll())
+	if (timeout == 0 || !pr_in_poll())
 		return REAL(poll)(fds, n, timeout);
 	pr_report_blocking("poll", RET);
 	uint64_t deadline = pr_mono_ns() + (uint64_t)(timeout > 0 ? timeout : 0) * 1000000u;
@@ -350,7 +324,7 @@ PUBLIC int poll(struct pollfd *fds, nfds_t n, int timeout)
 
 PUBLIC int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 {
-	if ((tv && !tv->tv_sec && !tv->tv_usec) || !in_poll())
+	if ((tv && !tv->tv_sec && !tv->tv_usec) || !pr_in_poll())
 		return REAL(select)(n, r, w, e, tv);
 	pr_report_blocking("select", RET);
 	/* The sets are rewritten only on success; Linux leaves the time
@@ -365,7 +339,7 @@ PUBLIC int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 PUBLIC int epoll_wait(int ep, struct epoll_event *ev, int n, int timeout)
 {
 	/* The runtime's own epoll_wait runs between polls, never inside one. */
-	if (timeout == 0 || !in_poll())
+	if (timeout == 0 || !pr_in_poll())
 		return REAL(epoll_wait)(ep, ev, n, timeout);
 	pr_report_blocking("epoll_wait", RET);
 	uint64_t deadline = pr_mono_ns() + (uint64_t)(timeout > 0 ? timeout : 0) * 1000000u;
@@ -378,14 +352,14 @@ PUBLIC int epoll_wait(int ep, struct epoll_event *ev, int n, int timeout)
 
 PUBLIC int fsync(int fd)
 {
-	if (in_poll())
+	if (pr_in_poll())
 		pr_report_blocking("fsync", RET);
 	return REAL(fsync)(fd);
 }
 
 PUBLIC int fdatasync(int fd)
 {
-	if (in_poll())
+	if (pr_in_poll())
 		pr_report_blocking("fdatasync", RET);
 	return REAL(fdatasync)(fd);
 }
@@ -393,28 +367,28 @@ PUBLIC int fdatasync(int fd)
 PUBLIC int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
 		struct addrinfo **res)
 {
-	if (in_poll())
+	if (pr_in_poll())
 		pr_report_blocking("getaddrinfo", RET);
 	return REAL(getaddrinfo)(node, service, hints, res);
 }
 
 PUBLIC int system(const char *cmd)
 {
-	if (in_poll())
+	if (pr_in_poll())
 		pr_report_blocking("system", RET);
 	return REAL(system)(cmd);
 }
 
 PUBLIC pid_t waitpid(pid_t pid, int *st, int opts)
 {
-	if (!(opts & WNOHANG) && in_poll())
+	if (!(opts & WNOHANG) && pr_in_poll())
 		pr_report_blocking("waitpid", RET);
 	return REAL(waitpid)(pid, st, opts);
 }
 
 PUBLIC pid_t wait(int *st)
 {
-	if (in_poll())
+	if (pr_in_poll())
 		pr_report_blocking("wait", RET);
 	return REAL(wait)(st);
 }
@@ -423,42 +397,42 @@ PUBLIC pid_t wait(int *st)
 
 PUBLIC char *fgets(char *s, int n, FILE *f)
 {
-	if (in_poll() && stream_blocks(f))
+	if (pr_in_poll() && stream_blocks(f))
 		pr_report_blocking("fgets", RET);
 	return REAL(fgets)(s, n, f);
 }
 
 PUBLIC size_t fread(void *p, size_t sz, size_t n, FILE *f)
 {
-	if (in_poll() && stream_blocks(f))
+	if (pr_in_poll() && stream_blocks(f))
 		pr_report_blocking("fread", RET);
 	return REAL(fread)(p, sz, n, f);
 }
 
 PUBLIC int fgetc(FILE *f)
 {
-	if (in_poll() && stream_blocks(f))
+	if (pr_in_poll() && stream_blocks(f))
 		pr_report_blocking("fgetc", RET);
 	return REAL(fgetc)(f);
 }
 
 PUBLIC int getc(FILE *f)
 {
-	if (in_poll() && stream_blocks(f))
+	if (pr_in_poll() && stream_blocks(f))
 		pr_report_blocking("getc", RET);
 	return REAL(getc)(f);
 }
 
 PUBLIC int getchar(void)
 {
-	if (in_poll() && stream_blocks(stdin))
+	if (pr_in_poll() && stream_blocks(stdin))
 		pr_report_blocking("getchar", RET);
 	return REAL(getchar)();
 }
 
 PUBLIC ssize_t getline(char **line, size_t *n, FILE *f)
 {
-	if (in_poll() && stream_blocks(f))
+	if (pr_in_poll() && stream_blocks(f))
 		pr_report_blocking("getline", RET);
 	return REAL(getline)(line, n, f);
 }
@@ -469,7 +443,7 @@ int __isoc99_fscanf(FILE *f, const char *fmt, ...);
 
 PUBLIC int __isoc99_scanf(const char *fmt, ...)
 {
-	if (in_poll() && stream_blocks(stdin))
+	if (pr_in_poll() && stream_blocks(stdin))
 		pr_report_blocking("scanf", RET);
 	va_list ap;
 	va_start(ap, fmt);
@@ -480,63 +454,13 @@ PUBLIC int __isoc99_scanf(const char *fmt, ...)
 
 PUBLIC int __isoc99_fscanf(FILE *f, const char *fmt, ...)
 {
-	if (in_poll() && stream_blocks(f))
+	if (pr_in_poll() && stream_blocks(f))
 		pr_report_blocking("fscanf", RET);
 	va_list ap;
 	va_start(ap, fmt);
 	int r = REAL(__isoc99_vfscanf)(f, fmt, ap);
 	va_end(ap);
 	return r;
-}
-
-/* --- locks ------------------------------------------------------------------- */
-
-PUBLIC int pthread_mutex_lock(pthread_mutex_t *m)
-{
-	if (!in_poll())
-		return REAL(pthread_mutex_lock)(m);
-	uintptr_t ret = RET;
-	/* The runtime's own locks (ax_bmutex included) report through the
-	 * lock hook with their source line. */
-	bool from_rt = pr_pc_in_runtime(ret - 1);
-	int r = REAL(pthread_mutex_trylock)(m);
-	if (r == EBUSY) {
-		pr_report_blocking("pthread_mutex_lock (contended)", ret);
-		/* If a suspended task holds it, this thread never returns:
-		 * report the lock held across an await now. */
-		pr_report_pending_locks();
-		r = REAL(pthread_mutex_lock)(m);
-	} else if (r != 0) {
-		r = REAL(pthread_mutex_lock)(m);
-	}
-	if (r == 0 && !from_rt)
-		pr_lock_event(pr_cur(), m, true, NULL, ret - 1);
-	return r;
-}
-
-PUBLIC int pthread_mutex_unlock(pthread_mutex_t *m)
-{
-	if (in_poll()) {
-		pr_task *cur = pr_cur();
-		if (cur && cur->locks)
-			pr_lock_event(cur, m, false, NULL, 0);
-	}
-	return REAL(pthread_mutex_unlock)(m);
-}
-
-PUBLIC int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
-{
-	if (in_poll())
-		pr_report_blocking("pthread_cond_wait", RET);
-	return REAL(pthread_cond_wait)(c, m);
-}
-
-PUBLIC int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
-			   const struct timespec *ts)
-{
-	if (in_poll())
-		pr_report_blocking("pthread_cond_timedwait", RET);
-	return REAL(pthread_cond_timedwait)(c, m, ts);
 }
 
 #pragma GCC visibility pop

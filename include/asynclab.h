@@ -194,7 +194,8 @@ typedef struct ax_frame {
 	ax_future base;
 	void *resume;		   /* where to continue; NULL before the first poll */
 	ax_future *child;	   /* the future being awaited (owned) or NULL */
-	const ax_site *await_site; /* the await the frame is suspended at */
+	const ax_site *await_site; /* the await the frame is suspended at;
+				      once it returned, the return */
 	ax__owned *owned;	   /* resources dropped with the frame */
 } ax_frame;
 
@@ -206,6 +207,7 @@ int ax_frame_own(ax_frame *fr, void *obj, void (*fn)(void *obj));
  * goes out of scope early).  Returns 0 or -ENOENT. */
 int ax_frame_release(ax_frame *fr, void *obj);
 void ax__frame_done(ax_frame *fr);
+void ax__frame_return(ax_frame *fr, const ax_site *ret);
 
 #define AX_ASYNC(fn_, T, ...)                                                 \
 	typedef struct fn_ {                                                  \
@@ -260,14 +262,14 @@ void ax__frame_done(ax_frame *fr);
 #define AX_RETURN(v)                                                        \
 	do {                                                                \
 		self->out = (v);                                            \
-		ax__frame_done(&self->ax_fr);                               \
+		ax__frame_return(&self->ax_fr, AX_HERE);                    \
 		return AX_READY;                                            \
 	} while (0)
 
 /* Finish an async function without a value (also the end of the body). */
 #define AX_EXIT                                                             \
 	do {                                                                \
-		ax__frame_done(&self->ax_fr);                               \
+		ax__frame_return(&self->ax_fr, AX_HERE);                    \
 		return AX_READY;                                            \
 	} while (0)
 
@@ -712,15 +714,38 @@ typedef struct ax_cancelled_t {
 ax_cancelled_t ax_token_cancelled(ax_token *t)
 	__attribute__((warn_unused_result));
 
-/* A plain blocking mutex (a pthread mutex that reports to the checker).
- * Holding it across an await is the lock-across-await anti-pattern. */
+/* A plain blocking mutex (a pthread mutex that reports to the checker),
+ * std::sync::Mutex.  Holding it across an await is the lock-across-await
+ * anti-pattern.  ax_bmutex_trylock takes it only when that needs no wait
+ * and says whether it did (Mutex::try_lock). */
 typedef struct ax_bmutex ax_bmutex;
 ax_bmutex *ax_bmutex_new(void);
 void ax_bmutex_free(ax_bmutex *m);
 void ax__bmutex_lock(ax_bmutex *m, const ax_site *site);
+bool ax__bmutex_trylock(ax_bmutex *m, const ax_site *site);
 void ax__bmutex_unlock(ax_bmutex *m, const ax_site *site);
 #define ax_bmutex_lock(m) ax__bmutex_lock((m), AX_HERE)
+#define ax_bmutex_trylock(m) ax__bmutex_trylock((m), AX_HERE)
 #define ax_bmutex_unlock(m) ax__bmutex_unlock((m), AX_HERE)
+
+/* A blocking reader-writer lock (a pthread rwlock that reports to the
+ * checker), std::sync::RwLock: many readers or one writer.  Like the
+ * blocking mutex it must not be held across an await.  The try forms
+ * take it only when that needs no wait and say whether they did;
+ * ax_brwlock_unlock releases either kind. */
+typedef struct ax_brwlock ax_brwlock;
+ax_brwlock *ax_brwlock_new(void);
+void ax_brwlock_free(ax_brwlock *l);
+void ax__brwlock_read(ax_brwlock *l, const ax_site *site);
+void ax__brwlock_write(ax_brwlock *l, const ax_site *site);
+bool ax__brwlock_try_read(ax_brwlock *l, const ax_site *site);
+bool ax__brwlock_try_write(ax_brwlock *l, const ax_site *site);
+void ax__brwlock_unlock(ax_brwlock *l, const ax_site *site);
+#define ax_brwlock_read(l) ax__brwlock_read((l), AX_HERE)
+#define ax_brwlock_write(l) ax__brwlock_write((l), AX_HERE)
+#define ax_brwlock_try_read(l) ax__brwlock_try_read((l), AX_HERE)
+#define ax_brwlock_try_write(l) ax__brwlock_try_write((l), AX_HERE)
+#define ax_brwlock_unlock(l) ax__brwlock_unlock((l), AX_HERE)
 
 /* ------------------------------------------------------------------------
  * Combinators.  Children are boxed futures (AX_BOX) owned by the

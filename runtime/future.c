@@ -152,6 +152,15 @@ void ax__frame_done(ax_frame *fr)
 	fr->await_site = NULL;
 }
 
+/* The frame returned at ret (AX_RETURN): what it owns is released now,
+ * and the checker can still read where it returned until the frame is
+ * dropped (a task finishing with a lock held is reported at its return). */
+void ax__frame_return(ax_frame *fr, const ax_site *ret)
+{
+	frame_release(fr);
+	fr->await_site = ret;
+}
+
 int ax_frame_own(ax_frame *fr, void *obj, void (*fn)(void *obj))
 {
 	ax__owned *o = malloc(sizeof *o);

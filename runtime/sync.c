@@ -1,7 +1,8 @@
 /* sync.c - the waiter list shared by the synchronisation primitives, and
- * the async mutex, semaphore, notify and blocking mutex.  Fairness comes
- * from hand-off: a released lock or permit goes straight to the oldest
- * waiter, so a newcomer can never take it first. */
+ * the async mutex, semaphore, notify, and the blocking mutex and
+ * reader-writer lock.  Fairness comes from hand-off: a released lock or
+ * permit goes straight to the oldest waiter, so a newcomer can never take
+ * it first. */
 #include "internal.h"
 
 /* What a waiting future's base.state records. */
@@ -347,8 +348,11 @@ ax_notified_t ax_notified(ax_notify *n)
 	return (ax_notified_t){ .base.vt = &notified_vt, .n = n };
 }
 
-/* ---- blocking mutex --------------------------------------------------- */
+/* ---- blocking mutex and reader-writer lock ------------------------------ */
 
+/* The pthread lock is the first member, so the checker, which sees the
+ * pthread call, and the lock hook, which names the ax_ lock, see one
+ * address for one lock. */
 struct ax_bmutex {
 	pthread_mutex_t mu;
 };
@@ -381,8 +385,76 @@ void ax__bmutex_lock(ax_bmutex *m, const ax_site *site)
 	AX_HOOK(lock, m, AX_LOCK_BLOCKING, true, site);
 }
 
+bool ax__bmutex_trylock(ax_bmutex *m, const ax_site *site)
+{
+	if (pthread_mutex_trylock(&m->mu) != 0)
+		return false;
+	AX_HOOK(lock, m, AX_LOCK_BLOCKING, true, site);
+	return true;
+}
+
 void ax__bmutex_unlock(ax_bmutex *m, const ax_site *site)
 {
 	AX_HOOK(lock, m, AX_LOCK_BLOCKING, false, site);
 	pthread_mutex_unlock(&m->mu);
+}
+
+struct ax_brwlock {
+	pthread_rwlock_t rw;
+};
+
+ax_brwlock *ax_brwlock_new(void)
+{
+	ax_brwlock *l = malloc(sizeof *l);
+	if (!l)
+		return NULL;
+	if (pthread_rwlock_init(&l->rw, NULL) != 0) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void ax_brwlock_free(ax_brwlock *l)
+{
+	if (!l)
+		return;
+	pthread_rwlock_destroy(&l->rw);
+	free(l);
+}
+
+/* A reader and a writer report alike: to the checker either one is a
+ * blocking lock its task holds. */
+void ax__brwlock_read(ax_brwlock *l, const ax_site *site)
+{
+	pthread_rwlock_rdlock(&l->rw);
+	AX_HOOK(lock, l, AX_LOCK_BLOCKING, true, site);
+}
+
+void ax__brwlock_write(ax_brwlock *l, const ax_site *site)
+{
+	pthread_rwlock_wrlock(&l->rw);
+	AX_HOOK(lock, l, AX_LOCK_BLOCKING, true, site);
+}
+
+bool ax__brwlock_try_read(ax_brwlock *l, const ax_site *site)
+{
+	if (pthread_rwlock_tryrdlock(&l->rw) != 0)
+		return false;
+	AX_HOOK(lock, l, AX_LOCK_BLOCKING, true, site);
+	return true;
+}
+
+bool ax__brwlock_try_write(ax_brwlock *l, const ax_site *site)
+{
+	if (pthread_rwlock_trywrlock(&l->rw) != 0)
+		return false;
+	AX_HOOK(lock, l, AX_LOCK_BLOCKING, true, site);
+	return true;
+}
+
+void ax__brwlock_unlock(ax_brwlock *l, const ax_site *site)
+{
+	AX_HOOK(lock, l, AX_LOCK_BLOCKING, false, site);
+	pthread_rwlock_unlock(&l->rw);
 }

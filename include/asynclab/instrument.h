@@ -27,7 +27,7 @@ extern "C" {
 
 typedef enum ax_lock_kind {
 	AX_LOCK_ASYNC = 0,    /* ax_mutex: may be held across awaits */
-	AX_LOCK_BLOCKING = 1  /* ax_bmutex or pthread mutex */
+	AX_LOCK_BLOCKING = 1  /* ax_bmutex, ax_brwlock or a pthread lock */
 } ax_lock_kind;
 
 typedef enum ax_cancel_ev {

@@ -2,7 +2,9 @@
  *
  * Three requests each count a page view: lock the counter, read it, write
  * an audit record (10 ms of I/O), store the count plus one, unlock.  Run
- * it: after two lines the program stops, until its watchdog gives up. */
+ * it: after two lines the program stops for good.  On its own its
+ * watchdog gives up after a second; under the checker the run ends at
+ * once (end: deadlock), with the one finding that explains it. */
 #include <asynclab.h>
 #include <pthread.h>
 #include <stdio.h>

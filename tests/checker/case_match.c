@@ -1,7 +1,13 @@
 /* case_match.c - checks one run of a checker case program: reads the
  * case's "expect: ID LINE" (or "expect: none") comments and the probe's
  * event stream, symbolises code-address locations with addr2line, and
- * fails unless the findings are exactly the expected (id, line) pairs.
+ * fails unless the findings are exactly the expected (id, line) pairs,
+ * each reported once.  Further comments:
+ *   expect-note: ID LINE NOTELINE   that finding has a note at NOTELINE
+ *   expect-first-note: ID LINE NOTELINE   ... and it is the first note
+ *                                   located in the case file
+ *   expect-end: REASON              the probe ended the run ("end" event);
+ *                                   without it an "end" event fails
  *
  * usage: case_match CASE.c EVENTS.jsonl PROGRAM */
 #include <jansson.h>
@@ -17,6 +23,17 @@ typedef struct expect {
 	int hits;
 } expect;
 
+typedef struct expect_note {
+	char id[64];
+	int line, note;
+	int first; /* must be the first note in the case file */
+	int hits;
+} expect_note;
+
+static expect_note notes[MAX_EXP];
+static int nnotes;
+static char want_end[64];
+
 static int read_expectations(const char *path, expect *ex, int *none)
 {
 	FILE *f = fopen(path, "r");
@@ -26,6 +43,25 @@ static int read_expectations(const char *path, expect *ex, int *none)
 	int n = 0;
 	*none = 0;
 	while (fgets(buf, sizeof buf, f)) {
+		const char *q = strstr(buf, "expect-note: ");
+		int first = 0;
+		if (!q && (q = strstr(buf, "expect-first-note: ")))
+			first = 1;
+		if (q && nnotes < MAX_EXP) {
+			expect_note *e = &notes[nnotes];
+			q = strchr(q, ' ') + 1;
+			if (sscanf(q, "%63[a-z-] %d %d", e->id, &e->line, &e->note) == 3) {
+				e->first = first;
+				e->hits = 0;
+				nnotes++;
+			}
+			continue;
+		}
+		q = strstr(buf, "expect-end: ");
+		if (q) {
+			sscanf(q + 12, "%63[a-z-]", want_end);
+			continue;
+		}
 		const char *p = strstr(buf, "expect: ");
 		if (!p)
 			continue;
@@ -90,6 +126,25 @@ static int finding_line(json_t *loc, const char *casefile, const char *prog,
 	return line_of(prog, off, casefile);
 }
 
+/* Count the expected notes the finding o (id at line ln) has. */
+static void check_notes(json_t *o, const char *id, int ln, const char *casefile,
+			const char *prog, const char *progreal)
+{
+	json_t *n;
+	size_t i;
+	int first = 0;
+	json_array_foreach(json_object_get(o, "notes"), i, n) {
+		int nl = finding_line(json_object_get(n, "loc"), casefile, prog, progreal);
+		if (!nl)
+			continue;
+		for (int k = 0; k < nnotes; k++)
+			if (id && !strcmp(notes[k].id, id) && notes[k].line == ln &&
+			    notes[k].note == nl && (!notes[k].first || !first))
+				notes[k].hits++;
+		first = 1;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
@@ -111,6 +166,7 @@ int main(int argc, char **argv)
 	char *line = NULL;
 	size_t cap = 0;
 	int hello = 0, bye = 0, bad = 0;
+	char got_end[64] = "";
 	while (getline(&line, &cap, ev) > 0) {
 		json_error_t err;
 		json_t *o = json_loads(line, 0, &err);
@@ -124,6 +180,10 @@ int main(int argc, char **argv)
 			hello++;
 		if (k && !strcmp(k, "bye"))
 			bye++;
+		if (k && !strcmp(k, "end")) {
+			const char *r = json_string_value(json_object_get(o, "reason"));
+			snprintf(got_end, sizeof got_end, "%s", r ? r : "?");
+		}
 		if (k && !strcmp(k, "finding")) {
 			const char *id = json_string_value(json_object_get(o, "id"));
 			int ln = finding_line(json_object_get(o, "loc"), argv[1], argv[3],
@@ -139,6 +199,7 @@ int main(int argc, char **argv)
 					id ? id : "?", ln, line);
 				bad++;
 			}
+			check_notes(o, id, ln, argv[1], argv[3], progreal);
 		}
 		json_decref(o);
 	}
@@ -149,12 +210,31 @@ int main(int argc, char **argv)
 			hello, bye);
 		bad++;
 	}
-	for (int i = 0; i < nex; i++)
+	for (int i = 0; i < nex; i++) {
 		if (!ex[i].hits) {
 			fprintf(stderr, "missing finding %s at line %d\n", ex[i].id,
 				ex[i].line);
 			bad++;
+		} else if (ex[i].hits > 1) {
+			/* One bug, one finding. */
+			fprintf(stderr, "finding %s at line %d reported %d times\n",
+				ex[i].id, ex[i].line, ex[i].hits);
+			bad++;
 		}
+	}
+	for (int i = 0; i < nnotes; i++)
+		if (!notes[i].hits) {
+			fprintf(stderr, "finding %s at line %d has no %snote at line %d\n",
+				notes[i].id, notes[i].line, notes[i].first ? "first " : "",
+				notes[i].note);
+			bad++;
+		}
+	if (strcmp(want_end, got_end)) {
+		fprintf(stderr, "the run ended %s%s, expected %s%s\n",
+			got_end[0] ? "by the probe: " : "by itself", got_end,
+			want_end[0] ? "the probe's end: " : "no end by the probe", want_end);
+		bad++;
+	}
 	free(progreal);
 	return bad ? 1 : 0;
 }

@@ -274,7 +274,18 @@ static size_t collect(const axl_lesson *l, tcase_file **out, char **problems)
 				      l->starter_fails[i]);
 	if (!k)
 		strcpy(v[n].fails, "any");
-	strcpy(v[n].end, "exited");
+	/* A starter ends by itself unless its leading comment says how it
+	 * ends ("end: deadlock": the checker stops a certain deadlock). */
+	char *text = axl_read_file(v[n].path, NULL);
+	char *head_end = text ? strstr(text, "*/") : NULL;
+	if (head_end)
+		*head_end = '\0';
+	char *en = text ? strstr(text, "end: ") : NULL;
+	if (en)
+		snprintf(v[n].end, sizeof v[n].end, "%.*s", (int)strcspn(en + 5, " \n)."), en + 5);
+	else
+		strcpy(v[n].end, "exited");
+	free(text);
 	n++;
 
 	char *dir = NULL;

@@ -1,12 +1,17 @@
 /* check_sync.c - the async mutex (FIFO hand-off, guard across awaits,
  * dropped lock futures), the semaphore and the blocking mutex's lock
- * hooks, on the virtual clock.  Notify is in check_notify.c. */
+ * hooks, the blocking mutex's try-lock and the blocking reader-writer
+ * lock, on the virtual clock.  Notify is in check_notify.c. */
 #include "../testutil.h"
 
 #include <asynclab/instrument.h>
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sync_log.h"
 
@@ -225,6 +230,100 @@ START_TEST(test_bmutex_hook_site)
 }
 END_TEST
 
+/* try-lock: fails without waiting while the mutex is held (by anyone,
+ * this thread included), and reports only the acquisitions it made. */
+START_TEST(test_bmutex_trylock)
+{
+	ax_hooks_install(&lock_hooks);
+	nevs = 0;
+	ax_bmutex *m = ax_bmutex_new();
+	ck_assert_ptr_nonnull(m);
+	ck_assert(ax_bmutex_trylock(m)); int line = __LINE__;
+	ck_assert(!ax_bmutex_trylock(m));
+	ax_bmutex_unlock(m);
+	ck_assert(ax_bmutex_trylock(m));
+	ax_bmutex_unlock(m);
+	ax_hooks_install(NULL);
+	ck_assert_int_eq(nevs, 4);
+	ck_assert_ptr_eq(evs[0].lock, m);
+	ck_assert(evs[0].acquire);
+	ck_assert_int_eq(evs[0].kind, AX_LOCK_BLOCKING);
+	ck_assert_int_eq(evs[0].line, line);
+	ck_assert(!evs[1].acquire);
+	ck_assert(evs[2].acquire);
+	ck_assert(!evs[3].acquire);
+	ax_bmutex_free(m);
+}
+END_TEST
+
+/* Many readers or one writer; the try forms say whether they took it. */
+START_TEST(test_brwlock_readers_writer)
+{
+	ax_hooks_install(&lock_hooks);
+	nevs = 0;
+	ax_brwlock *l = ax_brwlock_new();
+	ck_assert_ptr_nonnull(l);
+	ax_brwlock_read(l); int rline = __LINE__;
+	ck_assert(ax_brwlock_try_read(l)); /* a second reader */
+	ck_assert(!ax_brwlock_try_write(l));
+	ax_brwlock_unlock(l);
+	ck_assert(!ax_brwlock_try_write(l)); /* one reader left */
+	ax_brwlock_unlock(l);
+	ax_brwlock_write(l); int wline = __LINE__;
+	ck_assert(!ax_brwlock_try_read(l));
+	ck_assert(!ax_brwlock_try_write(l));
+	ax_brwlock_unlock(l);
+	ck_assert(ax_brwlock_try_write(l));
+	ax_brwlock_unlock(l);
+	ax_hooks_install(NULL);
+	/* read, try_read, 2 unlocks, write, unlock, try_write, unlock */
+	ck_assert_int_eq(nevs, 8);
+	for (int i = 0; i < nevs; i++) {
+		ck_assert_ptr_eq(evs[i].lock, l);
+		ck_assert_int_eq(evs[i].kind, AX_LOCK_BLOCKING);
+	}
+	ck_assert(evs[0].acquire && evs[1].acquire);
+	ck_assert(!evs[2].acquire && !evs[3].acquire);
+	ck_assert_int_eq(evs[0].line, rline);
+	ck_assert(evs[4].acquire);
+	ck_assert_int_eq(evs[4].line, wline);
+	ck_assert_str_eq(evs[4].func, "test_brwlock_readers_writer_fn");
+	ax_brwlock_free(l);
+}
+END_TEST
+
+/* A writer on another thread waits for the reader to leave. */
+static ax_brwlock *rw_shared;
+static atomic_int rw_phase;
+
+static void *rw_writer(void *arg)
+{
+	atomic_store(&rw_phase, 1);
+	ax_brwlock_write(rw_shared);
+	atomic_store(&rw_phase, 2);
+	ax_brwlock_unlock(rw_shared);
+	return arg;
+}
+
+START_TEST(test_brwlock_writer_waits)
+{
+	rw_shared = ax_brwlock_new();
+	ax_brwlock_read(rw_shared);
+	pthread_t th;
+	ck_assert_int_eq(pthread_create(&th, NULL, rw_writer, NULL), 0);
+	while (atomic_load(&rw_phase) == 0)
+		sched_yield();
+	/* The writer cannot get in while the read lock is held, however
+	 * long it has tried. */
+	usleep(20000);
+	ck_assert_int_eq(atomic_load(&rw_phase), 1);
+	ax_brwlock_unlock(rw_shared);
+	pthread_join(th, NULL);
+	ck_assert_int_eq(atomic_load(&rw_phase), 2);
+	ax_brwlock_free(rw_shared);
+}
+END_TEST
+
 static int async_lock_line;
 
 AX_ASYNC(hooked_locker, int, ax_mutex *m;)
@@ -425,6 +524,9 @@ static Suite *sync_suite(void)
 	tcase_add_test(tc, test_mutex_dropped_grant);
 	tcase_add_test(tc, test_mutex_hooks);
 	tcase_add_test(tc, test_bmutex_hook_site);
+	tcase_add_test(tc, test_bmutex_trylock);
+	tcase_add_test(tc, test_brwlock_readers_writer);
+	tcase_add_test(tc, test_brwlock_writer_waits);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("semaphore");
 	tcase_add_loop_test(tc, test_sem_limits_concurrency, 0, 4);

@@ -1,6 +1,7 @@
 /* A task returns while still holding a blocking mutex: nobody can ever
  * take it again.
- * expect: lock-across-await 12 */
+ * expect: lock-across-await 13
+ * expect-note: lock-across-await 13 15 */
 #include "asynclab.h"
 
 static ax_bmutex *mu;
