@@ -1,49 +1,24 @@
 /* Lesson 3: a future written by hand.
  *
- * wait_parcel() is a future that completes when a parcel is in the
- * mailbox.  A courier task delivers one after 30 ms.  Run it: the parcel
- * does arrive, but the waiter is polled tens of thousands of times while
- * it waits.  Make it sleep until the courier wakes it. */
-#include <asynclab/future.h>
-#include <asynclab/future.h>
-#include <stdbool.h>
-#include <stdio.h>
-
-/* A mailbox holds at most one parcel, and at most one waker: the task to
- * wake when a parcel arrives. */
-typedef struct mailbox {
-	bool has_parcel;
-	int parcel;
-	ax_waker *waker; /* owned: a clone, or NULL */
-} mailbox;
-
-/* Put a parcel in the mailbox and wake whoever waits for it. */
-static void mailbox_deliver(mailbox *mb, int parcel)
-{
-	mb->parcel = parcel;
-	mb->has_parcel = true;
-	if (mb->waker) {
-		ax_waker *w = mb->waker;
-		mb->waker = NULL;
-		ax_waker_wake(w); /* wakes the task and releases the waker */
-	}
-}
+ * wait_parcel(mb) is a future that completes when a parcel is in the
+ * mailbox.  The lesson's courier delivers one a little later, with
+ * mailbox_deliver (see lesson.h).  Run it: the waiter is polled over and
+ * over while it waits, until the lesson stops it.  Make it sleep until the
+ * courier wakes it. */
+#include "lesson.h"
 
 /* The hand-written future: impl Future for WaitParcel { Output = i32 } */
 typedef struct wait_parcel_t {
 	ax_future base; /* every future starts with this header */
 	int out;	/* the output: the parcel */
 	mailbox *mb;
-	int polls;
 } wait_parcel_t;
 
 static ax_poll_t wait_parcel_poll(ax_future *f, ax_cx *cx)
 {
 	wait_parcel_t *self = (wait_parcel_t *)(void *)f;
-	self->polls++;
 	if (self->mb->has_parcel) {
 		self->out = self->mb->parcel;
-		printf("waiter: polled %d times\n", self->polls);
 		return AX_READY;
 	}
 	/* TODO(you): this asks to be polled again right away, forever, until
@@ -70,39 +45,4 @@ static const ax_future_vt wait_parcel_vt = AX_VT_OF(
 static wait_parcel_t wait_parcel(mailbox *mb)
 {
 	return (wait_parcel_t){ .base.vt = &wait_parcel_vt, .mb = mb };
-}
-
-/* The courier: 30 ms on the road, then delivers parcel 42. */
-AX_ASYNC(courier, int, mailbox *mb;)
-{
-	AX_BEGIN;
-	AX_AWAIT(ax_sleep_ms(30));
-	printf("courier: delivering parcel 42\n");
-	mailbox_deliver(self->mb, 42);
-	AX_RETURN(0);
-	AX_END;
-}
-
-AX_ASYNC(main_async, int, mailbox mb; ax_task *courier; int parcel;)
-{
-	AX_BEGIN;
-	self->courier = AX_SPAWN(AX_CALL(courier, .mb = &self->mb));
-	AX_AWAIT_TO(self->parcel, wait_parcel(&self->mb));
-	printf("parcel %d received\n", self->parcel);
-	AX_AWAIT(ax_join(self->courier));
-	AX_RETURN(0);
-	AX_END;
-}
-
-int main(void)
-{
-	/* This lesson runs on the real clock: on the virtual clock a task
-	 * that never stops waking itself would freeze time for good (see
-	 * lesson.md). */
-	ax_rt *rt = ax_rt_new(&(ax_rt_opts){ .clock = AX_CLOCK_REAL });
-	if (!rt)
-		return 2;
-	int r = AX_BLOCK_ON(rt, AX_CALL(main_async));
-	ax_rt_free(rt);
-	return r;
 }
