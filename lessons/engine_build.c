@@ -285,20 +285,26 @@ int axl_build_exercise(const axl_lesson *l, const char *file, const char *opt,
 		files[0] = unit;
 		files[1] = harness;
 		nfiles = 2;
-		cflags[ncflags++] = iq_learner;
 		cflags[ncflags++] = iq_lesson;
 		cflags[ncflags++] = ik;
+		cflags[ncflags++] = iq_learner; /* last: not the harness's */
 	}
 
+	axc__paths paths;
+	axc__paths_get(&paths);
+	char *obj = l->has_harness ? axl__harness_object(l, opt_flag, &paths, cflags + 1, 2)
+				   : NULL;
+	if (obj)
+		files[1] = obj;
 	axc_opts co;
 	axc_opts_init(&co);
 	co.files = files;
 	co.nfiles = nfiles;
 	co.cflags = cflags;
 	co.ncflags = ncflags;
-	axc__paths paths;
-	axc__paths_get(&paths);
-	if ((rc = axc__build_run(&co, &paths, &pv->cb)) < 0)
+	rc = axc__build_run(&co, &paths, &pv->cb);
+	free(obj);
+	if (rc < 0)
 		goto fail;
 	b->ok = pv->cb.ok;
 	b->exe = pv->cb.exe;

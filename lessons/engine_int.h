@@ -21,6 +21,12 @@ bool axl__lesson_has_kind(const axl_lesson *l, axl_check_kind k);
 void axl__locals_analyse(axl_build *b, const struct axc__paths *paths, const char *unit,
 			 const char *const *cflags, size_t ncflags, const char *text);
 
+/* The lesson's harness.c compiled at opt with incflags, from the cache
+ * (compiled into it when missing): the object's path (malloc'd), or NULL
+ * when there is no cache or it did not compile (engine_cache.c). */
+char *axl__harness_object(const axl_lesson *l, const char *opt, const struct axc__paths *paths,
+			  const char *const *incflags, size_t nflags);
+
 /* One verdict the harness recorded. */
 typedef struct axl__hcheck {
 	char *name;

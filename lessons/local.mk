@@ -9,6 +9,7 @@ libaxlessons_la_SOURCES = \
 	lessons/engine_catalog.c \
 	lessons/engine_verify.c \
 	lessons/engine_build.c \
+	lessons/engine_cache.c \
 	lessons/engine_locals.c \
 	lessons/engine_harness.c \
 	lessons/engine_lint.c \

@@ -55,6 +55,9 @@ static axl_lesson *box;
 static void setup(void)
 {
 	dir = fx_tmpdir();
+	char *cache = fx_path(dir, "cache");
+	setenv("ASYNCLAB_CACHE_DIR", cache, 1);
+	free(cache);
 	ld = fx_lesson(dir, "07-box", INI, GOOD, GOOD);
 	fx_write(ld, "lesson.h", LESSON_H);
 	fx_write(ld, "harness.c", HARNESS);
@@ -271,6 +274,26 @@ START_TEST(real_clock_skips_vtime)
 }
 END_TEST
 
+START_TEST(changed_harness_is_recompiled)
+{
+	/* The compiled harness is cached; a changed harness.c is used at
+	 * once, not an old object. */
+	axl_result *r = verify_text(GOOD, false);
+	ck_assert_str_eq(r->out, "compute(21) = 42\n");
+	axl_result_free(r);
+	char *h = fx_read(ld, "harness.c");
+	char *p = strstr(h, "compute(21) = ");
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, "result(21) = ", 13);
+	p[13] = ' ';
+	fx_write(ld, "harness.c", h);
+	free(h);
+	r = verify_text(GOOD, false);
+	ck_assert_str_eq(r->out, "result(21) =  42\n");
+	axl_result_free(r);
+}
+END_TEST
+
 START_TEST(plain_run_uses_the_harness)
 {
 	fx_write(dir, "ex.c", GOOD);
@@ -302,6 +325,7 @@ static Suite *harness_suite(void)
 	tcase_add_test(tc, frame_locals_are_named);
 	tcase_add_test(tc, real_clock_skips_vtime);
 	tcase_add_test(tc, plain_run_uses_the_harness);
+	tcase_add_test(tc, changed_harness_is_recompiled);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -342,6 +342,9 @@ START_TEST(lesson_matrix)
 	char *problems = NULL;
 	tcase_file *files = NULL;
 	size_t nf = collect(l, &files, &problems);
+	/* Compiled harnesses are cached for this lesson's builds only. */
+	char *cache = fx_tmpdir();
+	setenv("ASYNCLAB_CACHE_DIR", cache, 1);
 	size_t total = nf, next = 0, running = 0;
 	struct { pid_t pid; int fd; char *buf; size_t len; } slot[8] = { 0 };
 	int nj = jobs();
@@ -400,6 +403,8 @@ START_TEST(lesson_matrix)
 	for (size_t i = 0; i < nf; i++)
 		free(files[i].path);
 	free(files);
+	fx_rmrf(cache);
+	free(cache);
 	ck_assert_msg(!problems, "lesson %s:\n%s", l->id, problems ? problems : "");
 }
 END_TEST
