@@ -159,6 +159,7 @@ typedef struct axh_rec {
 	const char *sarg;
 	ax_val ret;		/* what it returned */
 	int err;
+	int mark;		/* free for the lesson's own use; 0 at start */
 } axh_rec;
 
 static axh_rec *axh_recs;
