@@ -292,10 +292,28 @@ int axl_build_exercise(const axl_lesson *l, const char *file, const char *opt,
 
 	axc__paths paths;
 	axc__paths_get(&paths);
-	char *obj = l->has_harness ? axl__harness_object(l, opt_flag, &paths, cflags + 1, 2)
+	char *herr = NULL;
+	char *obj = l->has_harness ? axl__harness_object(l, opt_flag, &paths, cflags + 1, 2, &herr)
 				   : NULL;
 	if (obj)
 		files[1] = obj;
+	if (herr) {
+		/* Not the learner's doing: say so rather than blame their file. */
+		if (asprintf(&b->output, "The lesson's own harness.c does not compile: this is a "
+				  "problem with the lesson, not with your file.\n%s", herr) < 0)
+			b->output = NULL;
+		free(herr);
+		free(text);
+		free(unit);
+		free(harness);
+		free(kit);
+		free(iq_lesson);
+		free(iq_learner);
+		free(ik);
+		free(fdir);
+		*out = b;
+		return 0;
+	}
 	axc_opts co;
 	axc_opts_init(&co);
 	co.files = files;

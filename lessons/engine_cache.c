@@ -80,8 +80,9 @@ static char *cache_dir(void)
 }
 
 char *axl__harness_object(const axl_lesson *l, const char *opt, const axc__paths *paths,
-			  const char *const *incflags, size_t nflags)
+			  const char *const *incflags, size_t nflags, char **error)
 {
+	*error = NULL;
 	char *harness = axl_lesson_path(l, "harness.c");
 	char *lesson_h = axl_lesson_path(l, "lesson.h");
 	char *kit = axl__kit_dir(l);
@@ -127,8 +128,11 @@ char *axl__harness_object(const axl_lesson *l, const char *opt, const axc__paths
 	co.cflags = flags;
 	co.ncflags = n;
 	axc__build cb;
-	bool ok = axc__build_run(&co, paths, &cb) == 0 && cb.exe && access(cb.exe, F_OK) == 0 &&
-		  cb.output && !strstr(cb.output, "error");
+	bool ran = axc__build_run(&co, paths, &cb) == 0;
+	bool ok = ran && cb.exe && access(cb.exe, F_OK) == 0 && cb.output &&
+		  !strstr(cb.output, "error");
+	if (ran && !ok && cb.output && strstr(cb.output, "error"))
+		*error = strdup(cb.output);
 	if (ok) {
 		size_t len = 0;
 		char *text = axl_read_file(cb.exe, &len);

@@ -23,9 +23,10 @@ void axl__locals_analyse(axl_build *b, const struct axc__paths *paths, const cha
 
 /* The lesson's harness.c compiled at opt with incflags, from the cache
  * (compiled into it when missing): the object's path (malloc'd), or NULL
- * when there is no cache or it did not compile (engine_cache.c). */
+ * when there is no cache or it did not compile; then *error holds the
+ * compiler's output (malloc'd), or NULL (engine_cache.c). */
 char *axl__harness_object(const axl_lesson *l, const char *opt, const struct axc__paths *paths,
-			  const char *const *incflags, size_t nflags);
+			  const char *const *incflags, size_t nflags, char **error);
 
 /* One verdict the harness recorded. */
 typedef struct axl__hcheck {

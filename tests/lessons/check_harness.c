@@ -294,6 +294,19 @@ START_TEST(changed_harness_is_recompiled)
 }
 END_TEST
 
+START_TEST(broken_harness_is_the_lessons_fault)
+{
+	fx_write(ld, "harness.c", "#include \"harness_kit.h\"\nint main(void) { return nope; }\n");
+	axl_result *r = verify_text(GOOD, false);
+	ck_assert_int_eq(r->end, AXL_END_NOT_BUILT);
+	ck_assert_msg(strstr(r->build_output, "The lesson's own harness.c does not compile: this "
+					      "is a problem with the lesson, not with your file."),
+		      "%s", r->build_output);
+	ck_assert_msg(strstr(r->build_output, "nope"), "%s", r->build_output);
+	axl_result_free(r);
+}
+END_TEST
+
 START_TEST(plain_run_uses_the_harness)
 {
 	fx_write(dir, "ex.c", GOOD);
@@ -326,6 +339,7 @@ static Suite *harness_suite(void)
 	tcase_add_test(tc, real_clock_skips_vtime);
 	tcase_add_test(tc, plain_run_uses_the_harness);
 	tcase_add_test(tc, changed_harness_is_recompiled);
+	tcase_add_test(tc, broken_harness_is_the_lessons_fault);
 	suite_add_tcase(s, tc);
 	return s;
 }
