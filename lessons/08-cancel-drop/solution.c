@@ -1,36 +1,7 @@
 /* Lesson 8: cancellation by drop.  The reference solution: each session
  * ties its keepalive task to its own frame with an abort-on-drop guard. */
-#include <asynclab.h>
-#include <errno.h>
+#include "lesson.h"
 #include <stdio.h>
-
-static int now_ms(void)
-{
-	return (int)(ax_now() / 1000000);
-}
-
-static void keepalive_stopped(void *frame);
-
-/* async fn keepalive(name): ping every 50 ms, forever. */
-AX_ASYNC(keepalive, int, const char *name; int pings;)
-{
-	AX_BEGIN;
-	/* Report when this future is dropped (Rust: impl Drop). */
-	ax_frame_own(&self->ax_fr, self, keepalive_stopped);
-	for (;;) {
-		AX_AWAIT(ax_sleep_ms(50));
-		self->pings++;
-		printf("[%d ms] keepalive %s: ping\n", now_ms(), self->name);
-	}
-	AX_END;
-}
-
-static void keepalive_stopped(void *frame)
-{
-	keepalive_t *k = frame;
-	printf("[%d ms] keepalive %s: stopped after %d pings\n", now_ms(),
-	       k->name, k->pings);
-}
 
 /* async fn session(name, work_ms) */
 AX_ASYNC(session, int, const char *name; int work_ms; ax_task *keepalive;)
@@ -44,30 +15,9 @@ AX_ASYNC(session, int, const char *name; int work_ms; ax_task *keepalive;)
 	 * second case: a cancelled frame never reaches its last lines. */
 	AX_ABORT_ON_DROP(self->keepalive);
 
-	printf("[%d ms] session %s: started\n", now_ms(), self->name);
+	printf("session %s: started\n", self->name);
 	AX_AWAIT(ax_sleep_ms(self->work_ms));
-	printf("[%d ms] session %s: done\n", now_ms(), self->name);
+	printf("session %s: done\n", self->name);
 	AX_RETURN(0);
 	AX_END;
-}
-
-AX_ASYNC(main_async, int, ax_res r;)
-{
-	AX_BEGIN;
-	AX_AWAIT(AX_CALL(session, .name = "a", .work_ms = 120));
-
-	AX_AWAIT_TO(self->r, AX_TIMEOUT_MS(130, AX_CALL(session, .name = "b",
-						       .work_ms = 1000)));
-	if (self->r.err == -ETIMEDOUT)
-		printf("[%d ms] session b: timed out and dropped\n", now_ms());
-
-	AX_AWAIT(ax_sleep_ms(200)); /* main goes on with other work */
-	printf("[%d ms] main: done\n", now_ms());
-	AX_RETURN(0);
-	AX_END;
-}
-
-int main(void)
-{
-	return AX_RUN(AX_CALL(main_async));
 }
