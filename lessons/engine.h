@@ -394,7 +394,7 @@ axl_lesson_progress *axl_progress_get(axl_progress *p, const char *id);
 /* Look up without creating; NULL when the lesson was never touched. */
 const axl_lesson_progress *axl_progress_find(const axl_progress *p, const char *id);
 /* Count time for activity at now on lesson id (gaps over the idle cap
- * count as the cap). */
+ * count as the cap; nothing counts once the lesson has passed). */
 void axl_progress_touch(axl_progress *p, const char *id, int64_t now);
 /* Record a verification: attempts+1, passed/last_failed updated; on a pass
  * the current lesson moves to the next one not yet passed in c. */

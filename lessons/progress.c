@@ -202,7 +202,9 @@ void axl_progress_touch(axl_progress *p, const char *id, int64_t now)
 	axl_lesson_progress *lp = axl_progress_get(p, id);
 	if (!lp)
 		return;
-	if (lp->last_active > 0 && now > lp->last_active) {
+	/* The time a lesson took stops at its pass: reading the solution or
+	 * coming back later is not time spent on it. */
+	if (!lp->passed && lp->last_active > 0 && now > lp->last_active) {
 		int64_t gap = now - lp->last_active;
 		lp->time_s += gap > AXL_IDLE_CAP_S ? AXL_IDLE_CAP_S : gap;
 	}

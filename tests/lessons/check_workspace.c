@@ -144,6 +144,12 @@ START_TEST(progress_save_and_reload)
 	axl_progress_touch(p, "tiny", 1060);
 	axl_progress_touch(p, "tiny", 1060 + 5000);
 	ck_assert_int_eq(axl_progress_find(p, "tiny")->time_s, 60 + AXL_IDLE_CAP_S);
+	/* Once it passed, the lesson's time stops. */
+	axl_progress_get(p, "tiny")->passed = true;
+	axl_progress_touch(p, "tiny", 1060 + 5000 + 30);
+	axl_progress_touch(p, "tiny", 1060 + 5000 + 90);
+	ck_assert_int_eq(axl_progress_find(p, "tiny")->time_s, 60 + AXL_IDLE_CAP_S);
+	axl_progress_get(p, "tiny")->passed = false;
 	int level;
 	char *text;
 	ck_assert_int_eq(axl_hint_next(p, cat->lessons[0], &level, &text), 0);
