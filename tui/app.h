@@ -6,6 +6,7 @@
 #define ASYNCLAB_TUI_APP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum app_view {
 	V_LIST = 0,
@@ -16,12 +17,16 @@ typedef enum app_view {
 	V_PAGER /* hints, solution diff: a titled text */
 } app_view;
 
+/* What the pager shows: a hint takes h for the next one. */
+typedef enum app_pager { PG_TEXT = 0, PG_HINT, PG_SOLUTION } app_pager;
+
 typedef enum app_status { ST_LATER = 0, ST_CURRENT, ST_DONE } app_status;
 
 typedef struct app_lesson {
 	char id[40];
 	char title[100];
 	app_status status;
+	int order;	      /* the lesson's own number (its folder's NN) */
 } app_lesson;
 
 typedef enum app_action {
@@ -41,7 +46,7 @@ typedef enum app_action {
  * the caller so that the model does not depend on curses). */
 enum {
 	K_UP = 0x1000, K_DOWN, K_PGUP, K_PGDN, K_HOME, K_END, K_ENTER, K_ESC,
-	K_BACKSPACE, K_F1, K_RESIZE
+	K_BACKSPACE, K_F1, K_RESIZE, K_LEFT, K_RIGHT
 };
 
 #define APP_SEARCH_MAX 64
@@ -51,6 +56,8 @@ typedef struct app {
 	app_view back;	      /* where Esc / q return from help or a pager */
 	app_lesson *lessons;  /* borrowed */
 	int nlessons;
+	int course;	      /* the lessons are a course's, in its order: the
+				 list shows each one's place in it too */
 	int sel;	      /* index into lessons of the selection */
 	char search[APP_SEARCH_MAX];
 	int searching;	      /* typing a search */
@@ -58,17 +65,23 @@ typedef struct app {
 	int scroll;	      /* first line shown in the current view */
 	int lines;	      /* lines of content in the current view */
 	int page;	      /* lines per page */
+	int hscroll;	      /* code lines: columns scrolled sideways */
+	int hmax;	      /* the most hscroll can be (0: every line fits) */
+	int hpage;	      /* code columns shown (a sideways step is half) */
+	app_pager pager;      /* what V_PAGER shows */
+	const char *file;     /* the open exercise as the learner opens it
+				 (borrowed), for the status bar; or NULL */
 	int confirm_reset;    /* waiting for y/n */
 	int checking;	      /* a verify is running: keys are ignored */
 	int has_result;	      /* a result exists for lesson cur */
 	int passed;	      /* lesson cur has passed (solution allowed) */
-	char msg[160];	      /* the status line */
+	char msg[512];	      /* the status line (wrapped when long) */
 } app;
 
 void app_init(app *a, app_lesson *lessons, int n);
 /* Handle one key; returns what the caller must do. */
 app_action app_key(app *a, int key);
-/* Does lesson i match the current search? */
+/* Does lesson i match the current search (id, title, or its number)? */
 int app_matches(const app *a, int i);
 /* Set the status line (printf-style). */
 void app_msg(app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -78,5 +91,12 @@ int app_done_count(const app *a);
 const char *app_prompt(const app *a);
 /* A name for the current view, used by "q quits the <view>". */
 const char *app_view_name(app_view v);
+/* Lesson i's number as every screen shows it: its own "04", and in a
+ * course its place as well, "04 (2/5)".  Returns buf. */
+char *app_lesson_number(const app *a, int i, char *buf, size_t n);
+/* The lesson header's time: spent_s seconds against a time box of box_min
+ * minutes (0: none), e.g. "8 of 20 min left", "5 min over the 20 min box",
+ * "passed in 12 of 20 min", "12 min so far".  Returns buf. */
+char *app_time_text(int64_t spent_s, int box_min, int passed, char *buf, size_t n);
 
 #endif

@@ -1,13 +1,17 @@
 /* md.c - lays out lesson Markdown for the terminal: cmark parses it, this
- * file turns blocks into wrapped lines of styled spans (headings, emphasis,
- * lists, quotes, code blocks with C/Rust highlighting). */
+ * file turns blocks into lines of styled spans: headings, emphasis, lists
+ * and quotes wrapped to the width, output blocks wrapped under a
+ * continuation mark, code blocks kept whole for sideways scrolling and
+ * highlighted (md_code.c). */
 #include "md.h"
 
 #include <cmark.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct piece {
 	const char *s;
@@ -33,71 +37,17 @@ typedef struct layout {
 	int err;
 } layout;
 
-int md_cols(const char *s, int len)
-{
-	int n = 0;
-	for (int i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-/* Byte length of the first `cols` columns of s. */
-static int cols_bytes(const char *s, int len, int cols)
-{
-	int i = 0, c = 0;
-	while (i < len) {
-		if (((unsigned char)s[i] & 0xC0) != 0x80) {
-			if (c == cols)
-				break;
-			c++;
-		}
-		i++;
-	}
-	return i;
-}
-
 static md_line *new_line(layout *L)
 {
-	md_doc *d = L->doc;
-	if (d->n == d->cap) {
-		int cap = d->cap ? d->cap * 2 : 64;
-		md_line *n = realloc(d->lines, (size_t)cap * sizeof *n);
-		if (!n) {
-			L->err = -ENOMEM;
-			return NULL;
-		}
-		d->lines = n;
-		d->cap = cap;
-	}
-	md_line *ln = &d->lines[d->n++];
-	memset(ln, 0, sizeof *ln);
-	ln->text = calloc(1, 1);
-	if (!ln->text) {
-		d->n--;
+	md_line *ln = md_doc_add(L->doc);
+	if (!ln)
 		L->err = -ENOMEM;
-		return NULL;
-	}
 	return ln;
 }
 
 static int line_append(md_line *ln, const char *s, int len, md_style st)
 {
-	size_t old = strlen(ln->text);
-	char *t = realloc(ln->text, old + (size_t)len + 1);
-	if (!t)
-		return -ENOMEM;
-	memcpy(t + old, s, (size_t)len);
-	t[old + (size_t)len] = 0;
-	ln->text = t;
-	if (st != MD_TEXT && len > 0) {
-		md_span *sp = realloc(ln->spans, (size_t)(ln->nspans + 1) * sizeof *sp);
-		if (!sp)
-			return -ENOMEM;
-		ln->spans = sp;
-		ln->spans[ln->nspans++] = (md_span){ (int)old, len, st };
-	}
-	return 0;
+	return md_line_add(ln, s, len, st);
 }
 
 static void blank_line(layout *L)
@@ -106,7 +56,33 @@ static void blank_line(layout *L)
 		new_line(L);
 }
 
+static void add_words(pieces *P, const char *s, int len, md_style st);
+
+/* Text from the document may hold control characters or bytes that are
+ * not UTF-8 (a task name, a message): keep a printable copy. */
 static void add_piece(pieces *P, const char *s, int len, md_style st)
+{
+	char *c = md_clean(s, len, 0);
+	if (c && (strlen(c) != (size_t)len || memcmp(c, s, (size_t)len))) {
+		if (P->nowned == P->capowned) {
+			int cap = P->capowned ? P->capowned * 2 : 8;
+			char **o = realloc(P->owned, (size_t)cap * sizeof *o);
+			if (!o) {
+				free(c);
+				return;
+			}
+			P->owned = o;
+			P->capowned = cap;
+		}
+		P->owned[P->nowned++] = c;
+		add_words(P, c, (int)strlen(c), st);
+		return;
+	}
+	free(c);
+	add_words(P, s, len, st);
+}
+
+static void add_words(pieces *P, const char *s, int len, md_style st)
 {
 	/* Split on spaces: each word is a piece; spaces become flags. */
 	int i = 0;
@@ -215,7 +191,7 @@ static void flow(layout *L, pieces *P, const char *pfx_first, const char *pfx_re
 			int len = P->v[k].len;
 			/* A word longer than the line is cut where it must be. */
 			while (col + md_cols(s, len) > avail) {
-				int take = cols_bytes(s, len, avail - col);
+				int take = md_cols_bytes(s, len, avail - col);
 				if (take == 0 && col == 0)
 					take = len;
 				line_append(ln, s, take, P->v[k].style);
@@ -237,6 +213,9 @@ static void flow(layout *L, pieces *P, const char *pfx_first, const char *pfx_re
 
 static void pieces_free(pieces *P)
 {
+	for (int i = 0; i < P->nowned; i++)
+		free(P->owned[i]);
+	free(P->owned);
 	free(P->v);
 	memset(P, 0, sizeof *P);
 }
@@ -249,53 +228,84 @@ static void inline_block(layout *L, cmark_node *n, md_style st, const char *pf, 
 	pieces_free(&P);
 }
 
+/* The kind of a fenced block from its info string's first word. */
+static int fence_lang(const char *info)
+{
+	static const struct {
+		const char *name;
+		int lang;
+	} names[] = {
+		{ "", MD_LANG_OUTPUT },	   { "text", MD_LANG_OUTPUT }, { "txt", MD_LANG_OUTPUT },
+		{ "console", MD_LANG_OUTPUT }, { "output", MD_LANG_OUTPUT }, { "plain", MD_LANG_OUTPUT },
+		{ "c", MD_LANG_C },	   { "h", MD_LANG_C },	       { "rust", MD_LANG_RUST },
+		{ "rs", MD_LANG_RUST },	   { "diff", MD_LANG_DIFF },   { "patch", MD_LANG_DIFF },
+	};
+	size_t len = info ? strcspn(info, " \t{") : 0;
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strlen(names[i].name) == len && (!len || !strncasecmp(info, names[i].name, len)))
+			return names[i].lang;
+	return MD_LANG_NONE;
+}
+
+/* One line of a code block: never wrapped (that would change the code's
+ * shape); the screen clips it with a marker and scrolls it sideways. */
+static void code_line(layout *L, const char *pfx, const char *text, int lang, int *in_comment)
+{
+	md_line *ln = new_line(L);
+	if (!ln)
+		return;
+	int base = (int)strlen(pfx);
+	if (line_append(ln, pfx, base, MD_TEXT) < 0 || line_append(ln, text, (int)strlen(text), MD_TEXT) < 0) {
+		L->err = -ENOMEM;
+		return;
+	}
+	ln->clip = 1;
+	ln->code = base;
+	/* Highlight the code part only. */
+	md_line code = { ln->text + base, NULL, 0, 0, 0 };
+	md_highlight(&code, lang, in_comment);
+	int nsp = ln->nspans + code.nspans + 1;
+	md_span *sp = realloc(ln->spans, (size_t)nsp * sizeof *sp);
+	if (sp) {
+		ln->spans = sp;
+		sp[ln->nspans++] = (md_span){ base, (int)strlen(ln->text) - base, MD_BLOCK };
+		for (int i = 0; i < code.nspans; i++) {
+			md_span c = code.spans[i];
+			c.start += base;
+			sp[ln->nspans++] = c;
+		}
+	} else {
+		L->err = -ENOMEM;
+	}
+	free(code.spans);
+}
+
 static void code_block(layout *L, cmark_node *n, const char *prefix)
 {
 	const char *lit = cmark_node_get_literal(n);
-	const char *info = cmark_node_get_fence_info(n);
-	int lang = MD_LANG_C;
-	if (info && !strncmp(info, "rust", 4))
-		lang = MD_LANG_RUST;
-	else if (info && !strncmp(info, "diff", 4))
-		lang = MD_LANG_DIFF;
-	else if (info && *info && strncmp(info, "c", 1) != 0)
-		lang = MD_LANG_NONE;
+	int lang = fence_lang(cmark_node_get_fence_info(n));
 	int in_comment = 0;
 	if (!lit)
 		return;
 	char pfx[256];
 	snprintf(pfx, sizeof pfx, "%s    ", prefix);
-	const char *p = lit;
-	while (*p) {
+	for (const char *p = lit; *p && !L->err;) {
 		const char *e = strchr(p, '\n');
 		int len = e ? (int)(e - p) : (int)strlen(p);
-		md_line *ln = new_line(L);
-		if (!ln)
+		char *text = md_clean(p, len, 0);
+		if (!text) {
+			L->err = -ENOMEM;
 			return;
-		line_append(ln, pfx, (int)strlen(pfx), MD_TEXT);
-		int base = (int)strlen(ln->text);
-		/* Expand tabs to 4 columns for a predictable layout. */
-		for (int i = 0; i < len; i++) {
-			if (p[i] == '\t')
-				line_append(ln, "    ", 4, MD_TEXT);
-			else
-				line_append(ln, p + i, 1, MD_TEXT);
 		}
-		/* Highlight the code part only. */
-		md_line code = { ln->text + base, NULL, 0 };
-		md_highlight(&code, lang, &in_comment);
-		int nsp = ln->nspans + code.nspans + 1;
-		md_span *sp = realloc(ln->spans, (size_t)nsp * sizeof *sp);
-		if (sp) {
-			ln->spans = sp;
-			sp[ln->nspans++] = (md_span){ base, (int)strlen(ln->text) - base, MD_BLOCK };
-			for (int i = 0; i < code.nspans; i++) {
-				md_span s = code.spans[i];
-				s.start += base;
-				sp[ln->nspans++] = s;
-			}
+		if (lang == MD_LANG_OUTPUT) {
+			/* Output reads as sentences: wrapped, so that every word
+			 * of a long compiler message is on the screen. */
+			if (md_wrap(L->doc, text, L->width, pfx, md_cont_mark(L->ascii), MD_TEXT) < 0)
+				L->err = -ENOMEM;
+		} else {
+			code_line(L, pfx, text, lang, &in_comment);
 		}
-		free(code.spans);
+		free(text);
 		if (!e)
 			break;
 		p = e + 1;
@@ -420,150 +430,4 @@ void md_free(md_doc *d)
 	}
 	free(d->lines);
 	memset(d, 0, sizeof *d);
-}
-
-/* Code highlighting ------------------------------------------------------ */
-
-static const char *const c_keywords[] = {
-	"if", "else", "for", "while", "do", "switch", "case", "default", "break",
-	"continue", "return", "goto", "sizeof", "typedef", "struct", "union",
-	"enum", "static", "const", "extern", "volatile", "inline", NULL
-};
-static const char *const c_types[] = {
-	"int", "char", "void", "long", "short", "unsigned", "signed", "float",
-	"double", "bool", "size_t", "ssize_t", "uint64_t", "int64_t", "uint32_t",
-	"int32_t", "uint8_t", "NULL", "true", "false", NULL
-};
-static const char *const rust_keywords[] = {
-	"fn", "let", "mut", "async", "await", "move", "loop", "while", "for", "in",
-	"if", "else", "match", "return", "struct", "impl", "enum", "use", "pub",
-	"where", "type", "self", "Self", "Some", "None", "Ok", "Err", "break",
-	"continue", "dyn", "ref", NULL
-};
-static const char *const rust_types[] = {
-	"i32", "i64", "u32", "u64", "usize", "bool", "String", "Vec", "Option",
-	"Result", "Box", "Pin", "Future", "Poll", "Context", NULL
-};
-
-static int in_list(const char *const *list, const char *s, int len)
-{
-	for (int i = 0; list[i]; i++)
-		if ((int)strlen(list[i]) == len && !strncmp(list[i], s, (size_t)len))
-			return 1;
-	return 0;
-}
-
-static int span_add(md_line *ln, int start, int len, md_style st)
-{
-	md_span *sp = realloc(ln->spans, (size_t)(ln->nspans + 1) * sizeof *sp);
-	if (!sp)
-		return -ENOMEM;
-	ln->spans = sp;
-	sp[ln->nspans++] = (md_span){ start, len, st };
-	return 0;
-}
-
-int md_highlight(md_line *ln, int lang, int *in_comment)
-{
-	const char *s = ln->text;
-	int n = (int)strlen(s), i = 0;
-	int rust = lang == MD_LANG_RUST;
-	if (lang == MD_LANG_NONE || n == 0)
-		return 0;
-	if (lang == MD_LANG_DIFF) {
-		if (s[0] == '+' && strncmp(s, "+++", 3))
-			return span_add(ln, 0, n, MD_GOOD);
-		if (s[0] == '-' && strncmp(s, "---", 3))
-			return span_add(ln, 0, n, MD_BAD);
-		if (!strncmp(s, "@@", 2))
-			return span_add(ln, 0, n, MD_NUMBER);
-		return 0;
-	}
-	if (!rust && !*in_comment) {
-		int k = 0;
-		while (k < n && (s[k] == ' ' || s[k] == '\t'))
-			k++;
-		if (k < n && s[k] == '#')
-			return span_add(ln, k, n - k, MD_PREPROC);
-	}
-	while (i < n) {
-		char c = s[i];
-		int opens = c == '/' && i + 1 < n && s[i + 1] == '*';
-		if (*in_comment || opens) {
-			/* A block comment, possibly begun on an earlier line:
-			 * it runs to the closing star-slash or the line's end. */
-			int j = opens ? i + 2 : i;
-			*in_comment = 1;
-			while (j < n && !(s[j] == '*' && j + 1 < n && s[j + 1] == '/'))
-				j++;
-			if (j < n) {
-				j += 2;
-				*in_comment = 0;
-			}
-			span_add(ln, i, j - i, MD_COMMENT);
-			i = j;
-			continue;
-		}
-		if (c == '/' && i + 1 < n && s[i + 1] == '/') {
-			span_add(ln, i, n - i, MD_COMMENT);
-			break;
-		}
-		if (c == '"' || (c == '\'' && !rust)) {
-			int j = i + 1;
-			while (j < n && s[j] != c) {
-				if (s[j] == '\\')
-					j++;
-				j++;
-			}
-			if (j < n)
-				j++;
-			if (j > n)
-				j = n;
-			span_add(ln, i, j - i, MD_STRING);
-			i = j;
-			continue;
-		}
-		if (isdigit((unsigned char)c)) {
-			int j = i;
-			while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '.' || s[j] == '_'))
-				j++;
-			span_add(ln, i, j - i, MD_NUMBER);
-			i = j;
-			continue;
-		}
-		if (isalpha((unsigned char)c) || c == '_') {
-			int j = i;
-			while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '_'))
-				j++;
-			int len = j - i;
-			const char *w = s + i;
-			if (in_list(rust ? rust_keywords : c_keywords, w, len))
-				span_add(ln, i, len, MD_KEYWORD);
-			else if (in_list(rust ? rust_types : c_types, w, len) ||
-				 (!rust && len > 2 && !strncmp(w + len - 2, "_t", 2)))
-				span_add(ln, i, len, MD_TYPE);
-			else if (!rust && (!strncmp(w, "ax_", 3) || !strncmp(w, "AX_", 3)))
-				span_add(ln, i, len, MD_API);
-			i = j;
-			continue;
-		}
-		i++;
-	}
-	return 0;
-}
-
-void md_mark_verdicts(md_doc *d)
-{
-	for (int i = 0; i < d->n; i++) {
-		md_line *ln = &d->lines[i];
-		for (int k = 0; k < ln->nspans; k++) {
-			md_span *sp = &ln->spans[k];
-			if (sp->style != MD_STRONG || sp->len != 4)
-				continue;
-			if (!strncmp(ln->text + sp->start, "PASS", 4))
-				sp->style = MD_GOOD;
-			else if (!strncmp(ln->text + sp->start, "FAIL", 4))
-				sp->style = MD_BAD;
-		}
-	}
 }

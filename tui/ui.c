@@ -1,11 +1,12 @@
-/* ui.c - the lab's curses screens.  State comes from the models (app.c,
- * md.c, timeline.c); this file only draws and reads keys.  The terminal is
- * restored on every exit path: ui_end, atexit, and fatal signals. */
+/* ui.c - the lab's curses layer: terminal set-up and restore, colours and
+ * the ASCII fallback, keys, the title bar and the bottom bars (status
+ * message, progress and the exercise's path, the valid keys).  The
+ * screens are in ui_doc.c and ui_timeline.c.  The terminal is restored on
+ * every exit path: ui_end, atexit, and fatal signals. */
 #include "config.h"
 
-#include "ui.h"
+#include "ui_int.h"
 
-#include <curses.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -14,13 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum {
-	P_TITLE = 1, P_DONE, P_CURRENT, P_LATER, P_HEAD, P_CODE, P_KEYWORD,
-	P_TYPE, P_STRING, P_COMMENT, P_NUMBER, P_PREPROC, P_API, P_MARK,
-	P_POLL, P_LOCK, P_STALL, P_PASS, P_FAIL, P_BAR
-};
-
-static ui_opts opts;
+ui_opts ui__opts;
 static int active;
 
 void ui_decide(ui_opts *o, int force_color, int force_ascii)
@@ -56,7 +51,7 @@ static void at_exit_restore(void)
 
 int ui_begin(const ui_opts *o)
 {
-	opts = *o;
+	ui__opts = *o;
 	if (!initscr())
 		return -1;
 	active = 1;
@@ -71,7 +66,7 @@ int ui_begin(const ui_opts *o)
 	nonl();
 	intrflush(stdscr, FALSE);
 	set_escdelay(25);
-	if (opts.color && has_colors()) {
+	if (ui__opts.color && has_colors()) {
 		start_color();
 		use_default_colors(); /* light themes stay readable */
 		init_pair(P_TITLE, COLOR_WHITE, COLOR_BLUE);
@@ -94,8 +89,10 @@ int ui_begin(const ui_opts *o)
 		init_pair(P_PASS, COLOR_GREEN, -1);
 		init_pair(P_FAIL, COLOR_RED, -1);
 		init_pair(P_BAR, COLOR_GREEN, -1);
+		init_pair(P_WAIT, COLOR_CYAN, -1);
+		init_pair(P_BLOCKED, COLOR_MAGENTA, -1);
 	} else {
-		opts.color = 0;
+		ui__opts.color = 0;
 	}
 	return 0;
 }
@@ -122,9 +119,14 @@ void ui_resume(void)
 	refresh();
 }
 
-static attr_t pair(int p)
+attr_t ui__pair(int p)
 {
-	return opts.color ? COLOR_PAIR(p) : 0;
+	return ui__opts.color ? COLOR_PAIR(p) : 0;
+}
+
+const char *ui__glyph(const char *utf8, const char *ascii)
+{
+	return ui__opts.ascii ? ascii : utf8;
 }
 
 int ui_getkey(int timeout_ms)
@@ -158,6 +160,10 @@ int ui_getkey(int timeout_ms)
 		return K_BACKSPACE;
 	case KEY_F(1):
 		return K_F1;
+	case KEY_LEFT:
+		return K_LEFT;
+	case KEY_RIGHT:
+		return K_RIGHT;
 	case KEY_RESIZE:
 		return K_RESIZE;
 	}
@@ -181,17 +187,80 @@ int ui_too_small(void)
 	return 1;
 }
 
-static void title_bar(const char *title)
+/* Draw s clipped to cols columns at the cursor; an ellipsis marks a
+ * cut.  Returns the columns drawn. */
+static int put_clipped(const char *s, int cols)
 {
-	attr_t a = opts.color ? pair(P_TITLE) : A_REVERSE;
+	int len = (int)strlen(s), w = md_cols(s, len);
+	if (w <= cols) {
+		addstr(s);
+		return w;
+	}
+	if (cols < 1)
+		return 0;
+	addnstr(s, md_cols_bytes(s, len, cols - 1));
+	addstr(ui__glyph("\xe2\x80\xa6", "~"));
+	return cols;
+}
+
+void ui_title_bar(const char *title, const char *right)
+{
+	attr_t a = ui__opts.color ? ui__pair(P_TITLE) : A_REVERSE;
 	attron(a | A_BOLD);
 	mvhline(0, 0, ' ', COLS);
-	mvaddnstr(0, 1, "asynclab", COLS - 2);
-	if (title && *title) {
-		addnstr(opts.ascii ? " - " : " \xe2\x80\x94 ", 5);
-		addnstr(title, COLS - 14);
+	int rw = right && *right ? md_cols(right, (int)strlen(right)) + 2 : 0;
+	move(0, 1);
+	int x = 1 + put_clipped("asynclab", COLS - 2 - rw);
+	if (title && *title && x + 3 < COLS - 1 - rw) {
+		addstr(ui__glyph(" \xe2\x80\x94 ", " - "));
+		put_clipped(title, COLS - 1 - rw - (x + 3));
 	}
+	if (rw)
+		mvaddstr(0, COLS - rw, right);
 	attroff(a | A_BOLD);
+}
+
+attr_t ui_style(md_style s)
+{
+	int c = ui__opts.color;
+	switch (s) {
+	case MD_H1:
+		return ui__pair(P_HEAD) | A_BOLD | A_UNDERLINE;
+	case MD_H2:
+		return ui__pair(P_HEAD) | A_BOLD;
+	case MD_H3:
+		return A_BOLD;
+	case MD_EMPH:
+		return A_UNDERLINE;
+	case MD_STRONG:
+		return A_BOLD;
+	case MD_CODE:
+		return ui__pair(P_CODE) | (c ? 0 : A_BOLD);
+	case MD_BLOCK:
+		return 0;
+	case MD_KEYWORD:
+		return ui__pair(P_KEYWORD) | A_BOLD;
+	case MD_TYPE:
+		return ui__pair(P_TYPE);
+	case MD_STRING:
+		return ui__pair(P_STRING);
+	case MD_COMMENT:
+		return ui__pair(P_COMMENT) | (c ? 0 : A_DIM);
+	case MD_NUMBER:
+		return ui__pair(P_NUMBER);
+	case MD_PREPROC:
+		return ui__pair(P_PREPROC);
+	case MD_API:
+		return ui__pair(P_API);
+	case MD_MARK:
+		return ui__pair(P_MARK);
+	case MD_GOOD:
+		return ui__pair(P_PASS) | A_BOLD;
+	case MD_BAD:
+		return ui__pair(P_FAIL) | A_BOLD;
+	default:
+		return 0;
+	}
 }
 
 int ui_text_width(void)
@@ -200,308 +269,168 @@ int ui_text_width(void)
 	return w > 100 ? 100 : w;
 }
 
-static int content_rows(void)
-{
-	return LINES - 4; /* title, status, progress, prompt */
-}
-
 int ui_timeline_width(void)
 {
 	return COLS - 18;
 }
 
-void ui_draw_bars(app *a, const char *file)
+/* The bottom bars, laid out for the screen's width: the status message
+ * wrapped (at most MSG_ROWS rows), the progress bar with the exercise's
+ * path beside it or, when it does not fit there, on rows of its own, and
+ * the valid keys, wrapped between keys. */
+#define MSG_ROWS 4
+#define BAR_MIN 10
+#define BAR_MAX 30
+
+typedef struct bottom {
+	md_doc msg, path, keys;
+	int bar;      /* cells of the progress bar; -1: no progress line */
+	int path_own; /* the path has rows of its own */
+	int rows;
+} bottom;
+
+/* Wrap the prompt between its "key  word" groups. */
+static void wrap_keys(md_doc *d, const char *prompt, int width)
 {
-	int y = LINES - 3;
-	move(y, 0);
-	clrtoeol();
-	if (a->msg[0])
-		mvaddnstr(y, 1, a->msg, COLS - 2);
-	/* Progress bar: text as well as colour. */
-	int done = app_done_count(a), n = a->nlessons > 0 ? a->nlessons : 1;
-	char lbl[64];
-	snprintf(lbl, sizeof lbl, " %d/%d done ", done, a->nlessons);
-	int w = 30;
-	move(y + 1, 0);
-	clrtoeol();
-	mvaddstr(y + 1, 1, "Progress [");
-	int fill = done * w / n;
-	attron(pair(P_BAR) | A_BOLD);
-	for (int i = 0; i < fill; i++)
-		addstr(opts.ascii ? "#" : "\xe2\x96\x88");
-	attroff(pair(P_BAR) | A_BOLD);
-	for (int i = fill; i < w; i++)
-		addstr(opts.ascii ? "-" : "\xe2\x96\x91");
-	addstr("]");
-	addstr(lbl);
-	if (file && *file) {
-		int x = getcurx(stdscr);
-		mvaddnstr(y + 1, x + 1, file, COLS - x - 2);
+	md_line *ln = md_doc_add(d);
+	int col = 0;
+	for (const char *p = prompt; ln && *p;) {
+		const char *e = strstr(p, "  ");
+		int len = e ? (int)(e - p) : (int)strlen(p), w = md_cols(p, len);
+		if (col > 0 && col + 2 + w > width) {
+			if (!(ln = md_doc_add(d)))
+				break;
+			col = 0;
+		}
+		if (col > 0) {
+			md_line_add(ln, "  ", 2, MD_TEXT);
+			col += 2;
+		}
+		md_line_add(ln, p, len, MD_TEXT);
+		col += w;
+		p = e ? e + 2 : p + len;
 	}
-	move(y + 2, 0);
-	clrtoeol();
+}
+
+static void bottom_layout(bottom *b, const char *msg, const char *file, int progress,
+			  const char *prompt)
+{
+	memset(b, 0, sizeof *b);
+	int width = COLS - 2;
+	if (msg && *msg) {
+		char *clean = md_clean(msg, (int)strlen(msg), 0);
+		if (clean)
+			md_wrap(&b->msg, clean, width, "", md_cont_mark(ui__opts.ascii), MD_TEXT);
+		free(clean);
+		if (b->msg.n > MSG_ROWS) {
+			/* Say that more was cut rather than cut silently. */
+			md_line *last = &b->msg.lines[MSG_ROWS - 1];
+			int len = (int)strlen(last->text);
+			last->text[md_cols_bytes(last->text, len, width - 1)] = 0;
+			md_line_add(last, ui__glyph("\xe2\x80\xa6", "~"), ui__opts.ascii ? 1 : 3, MD_MARK);
+			while (b->msg.n > MSG_ROWS) {
+				md_line *x = &b->msg.lines[--b->msg.n];
+				free(x->text);
+				free(x->spans);
+			}
+		}
+	}
+	b->bar = -1;
+	if (progress) {
+		/* " Progress [" bar "] 17/17 done " then the path. */
+		int fixed = 10 + 1 + 12, fw = file ? md_cols(file, (int)strlen(file)) + 1 : 0;
+		b->bar = width - fixed - fw;
+		if (b->bar > BAR_MAX)
+			b->bar = BAR_MAX;
+		if (b->bar < BAR_MIN) {
+			b->bar = BAR_MAX < width - fixed ? BAR_MAX : width - fixed;
+			if (file) {
+				b->path_own = 1;
+				char *clean = md_clean(file, (int)strlen(file), 0);
+				if (clean)
+					md_wrap(&b->path, clean, width, "", md_cont_mark(ui__opts.ascii), MD_TEXT);
+				free(clean);
+			}
+		}
+	}
+	wrap_keys(&b->keys, prompt, width);
+	b->rows = (b->msg.n ? b->msg.n : 1) + (progress ? 1 + b->path.n : 0) + b->keys.n;
+}
+
+static void bottom_free(bottom *b)
+{
+	md_free(&b->msg);
+	md_free(&b->path);
+	md_free(&b->keys);
+}
+
+int ui__content_rows(const app *a)
+{
+	bottom b;
+	bottom_layout(&b, a->msg, a->file, 1, app_prompt(a));
+	int rows = LINES - 1 - b.rows;
+	bottom_free(&b);
+	return rows > 1 ? rows : 1;
+}
+
+static void draw_bottom(const bottom *b, const app *a, const char *file)
+{
+	int y = LINES - b->rows;
+	for (int i = y; i < LINES; i++) {
+		move(i, 0);
+		clrtoeol();
+	}
+	for (int i = 0; i < b->msg.n; i++)
+		ui__draw_line(y + i, 1, &b->msg.lines[i], COLS - 2, 0);
+	y += b->msg.n ? b->msg.n : 1;
+	if (b->bar >= 0 && a) {
+		/* Progress: text as well as colour. */
+		int done = app_done_count(a), n = a->nlessons > 0 ? a->nlessons : 1;
+		mvaddstr(y, 1, "Progress [");
+		int fill = done * b->bar / n;
+		attron(ui__pair(P_BAR) | A_BOLD);
+		for (int i = 0; i < fill; i++)
+			addstr(ui__glyph("\xe2\x96\x88", "#"));
+		attroff(ui__pair(P_BAR) | A_BOLD);
+		for (int i = fill; i < b->bar; i++)
+			addstr(ui__glyph("\xe2\x96\x91", "-"));
+		printw("] %d/%d done", done, a->nlessons);
+		if (file && !b->path_own) {
+			addstr(" ");
+			char *clean = md_clean(file, (int)strlen(file), 0);
+			put_clipped(clean ? clean : "", COLS - 1 - getcurx(stdscr));
+			free(clean);
+		}
+		y++;
+		for (int i = 0; i < b->path.n; i++)
+			ui__draw_line(y++, 1, &b->path.lines[i], COLS - 2, 0);
+	}
 	attron(A_BOLD);
-	mvaddnstr(y + 2, 1, app_prompt(a), COLS - 2);
+	for (int i = 0; i < b->keys.n; i++)
+		ui__draw_line(y + i, 1, &b->keys.lines[i], COLS - 2, 0);
 	attroff(A_BOLD);
 }
 
-void ui_draw_list(app *a)
+void ui_draw_bars(app *a)
+{
+	bottom b;
+	bottom_layout(&b, a->msg, a->file, 1, app_prompt(a));
+	draw_bottom(&b, a, a->file);
+	bottom_free(&b);
+}
+
+void ui_draw_screen(const char *title, const md_doc *body, int scroll, const char *status,
+		    const char *prompt)
 {
 	erase();
-	title_bar("lessons");
-	int rows = content_rows(), top = 1;
-	/* Matching lessons in order; keep the selection visible. */
-	int idx[256], n = 0;
-	for (int i = 0; i < a->nlessons && n < 256; i++)
-		if (app_matches(a, i))
-			idx[n++] = i;
-	int selpos = 0;
-	for (int k = 0; k < n; k++)
-		if (idx[k] == a->sel)
-			selpos = k;
-	int first = selpos >= rows - 1 ? selpos - (rows - 2) : 0;
-	a->page = rows;
-	a->lines = n;
-	int cy = top, cx = 2;
-	for (int k = first, y = top; k < n && y < top + rows - 1; k++, y++) {
-		const app_lesson *l = &a->lessons[idx[k]];
-		int sel = idx[k] == a->sel;
-		const char *st = l->status == ST_DONE ? "[done]   " :
-				 l->status == ST_CURRENT ? "[current]" : "[todo]   ";
-		int p = l->status == ST_DONE ? P_DONE : l->status == ST_CURRENT ? P_CURRENT : P_LATER;
-		if (sel)
-			attron(A_REVERSE);
-		mvhline(y, 0, ' ', COLS);
-		mvaddstr(y, 0, sel ? (opts.ascii ? ">" : "\xe2\x96\xb6") : " ");
-		attron(pair(p) | (l->status == ST_CURRENT ? A_BOLD : 0));
-		mvaddstr(y, 2, st);
-		attroff(pair(p) | A_BOLD);
-		char line[160];
-		snprintf(line, sizeof line, " %2d  %-18s %s", idx[k], l->id, l->title);
-		addnstr(line, COLS - 13);
-		if (sel) {
-			attroff(A_REVERSE);
-			cy = y;
-		}
-	}
-	if (n == 0)
-		mvaddnstr(top + 1, 2, "no lesson matches the search", COLS - 4);
-	if (a->searching || a->search[0]) {
-		move(LINES - 4, 0);
-		clrtoeol();
-		mvprintw(LINES - 4, 1, "/%s", a->search);
-	}
-	ui_draw_bars(a, NULL);
-	if (a->searching)
-		move(LINES - 4, 2 + (int)strlen(a->search));
-	else
-		move(cy, cx);
-}
-
-static attr_t style_attr(md_style s)
-{
-	switch (s) {
-	case MD_H1:
-		return pair(P_HEAD) | A_BOLD | A_UNDERLINE;
-	case MD_H2:
-		return pair(P_HEAD) | A_BOLD;
-	case MD_H3:
-		return A_BOLD;
-	case MD_EMPH:
-		return A_UNDERLINE;
-	case MD_STRONG:
-		return A_BOLD;
-	case MD_CODE:
-		return pair(P_CODE) | (opts.color ? 0 : A_BOLD);
-	case MD_BLOCK:
-		return 0;
-	case MD_KEYWORD:
-		return pair(P_KEYWORD) | A_BOLD;
-	case MD_TYPE:
-		return pair(P_TYPE);
-	case MD_STRING:
-		return pair(P_STRING);
-	case MD_COMMENT:
-		return pair(P_COMMENT) | (opts.color ? 0 : A_DIM);
-	case MD_NUMBER:
-		return pair(P_NUMBER);
-	case MD_PREPROC:
-		return pair(P_PREPROC);
-	case MD_API:
-		return pair(P_API);
-	case MD_MARK:
-		return pair(P_MARK);
-	case MD_GOOD:
-		return pair(P_PASS) | A_BOLD;
-	case MD_BAD:
-		return pair(P_FAIL) | A_BOLD;
-	default:
-		return 0;
-	}
-}
-
-/* Draw one laid-out line: base text, then each span over it. */
-static void draw_line(int y, int x, const md_line *ln, int maxcols)
-{
-	const char *t = ln->text;
-	int len = (int)strlen(t);
-	/* Attribute per byte: the last span covering it wins. */
-	for (int i = 0; i < len;) {
-		md_style st = MD_TEXT;
-		for (int k = 0; k < ln->nspans; k++)
-			if (i >= ln->spans[k].start && i < ln->spans[k].start + ln->spans[k].len &&
-			    ln->spans[k].style != MD_BLOCK)
-				st = ln->spans[k].style;
-		int j = i + 1;
-		while (j < len) {
-			md_style sj = MD_TEXT;
-			for (int k = 0; k < ln->nspans; k++)
-				if (j >= ln->spans[k].start && j < ln->spans[k].start + ln->spans[k].len &&
-				    ln->spans[k].style != MD_BLOCK)
-					sj = ln->spans[k].style;
-			if (sj != st)
-				break;
-			j++;
-		}
-		int used = md_cols(t, i);
-		if (used >= maxcols)
-			break;
-		attr_t a = style_attr(st);
-		attron(a);
-		mvaddnstr(y, x + used, t + i, j - i);
-		attroff(a);
-		i = j;
-	}
-}
-
-void ui_draw_doc(app *a, const char *title, const md_doc *doc)
-{
-	erase();
-	title_bar(title);
-	int rows = content_rows();
-	a->page = rows;
-	a->lines = doc->n;
-	if (a->scroll > doc->n - 1)
-		a->scroll = doc->n > 0 ? doc->n - 1 : 0;
-	int x = (COLS - ui_text_width()) / 2;
-	if (x > 2)
-		x = 2;
-	for (int i = 0; i < rows && a->scroll + i < doc->n; i++)
-		draw_line(1 + i, x, &doc->lines[a->scroll + i], COLS - x - 1);
-	if (doc->n > rows) {
-		char pos[32];
-		snprintf(pos, sizeof pos, " %d-%d/%d ", a->scroll + 1,
-			 a->scroll + rows < doc->n ? a->scroll + rows : doc->n, doc->n);
-		mvaddstr(0, COLS - (int)strlen(pos) - 1, pos);
-	}
-	ui_draw_bars(a, NULL);
-	move(1, x);
-}
-
-void ui_draw_timeline(app *a, const char *title, const tl_grid *g)
-{
-	erase();
-	title_bar(title);
-	int rows = content_rows() - 3; /* axis + legend */
-	a->page = rows;
-	a->lines = g->nrows;
-	int lw = 16;
-	/* Axis: 0 and the end, in ms. */
-	double end_ms = (double)g->t_end / 1e6;
-	mvprintw(1, 1, "%-*s", lw - 1, "task");
-	mvprintw(1, lw, "0 ms");
-	char e[32];
-	snprintf(e, sizeof e, "%.1f ms", end_ms);
-	mvaddstr(1, lw + g->cols - (int)strlen(e), e);
-	snprintf(e, sizeof e, "%.1f", end_ms / 2);
-	mvaddstr(1, lw + g->cols / 2 - (int)strlen(e) / 2, e);
-	for (int i = 0; i < rows && a->scroll + i < g->nrows; i++) {
-		const tl_row *r = &g->rows[a->scroll + i];
-		int y = 2 + i;
-		mvaddnstr(y, 1, r->label, lw - 2);
-		for (int c = 0; c < g->cols; c++) {
-			const char *ch = " ";
-			int p = 0;
-			switch (r->cells[c]) {
-			case TL_ALIVE:
-				ch = opts.ascii ? "-" : "\xe2\x94\x80";
-				p = P_MARK;
-				break;
-			case TL_POLL:
-				ch = opts.ascii ? "#" : "\xe2\x96\x88";
-				p = P_POLL;
-				break;
-			case TL_LOCK:
-				ch = opts.ascii ? "=" : "\xe2\x96\x92";
-				p = P_LOCK;
-				break;
-			case TL_STALL:
-				ch = "!";
-				p = P_STALL;
-				break;
-			}
-			if (p)
-				attron(pair(p));
-			mvaddstr(y, lw + c, ch);
-			if (p)
-				attroff(pair(p));
-		}
-	}
-	if (g->nrows == 0)
-		mvaddstr(3, lw, "no tasks were recorded in the last run");
-	int ly = LINES - 5;
-	move(ly, 0);
-	clrtoeol();
-	mvprintw(ly, 1, "legend: %s poll   %s waiting   %s blocking lock held   ! stall (blocking call or long poll)",
-		 opts.ascii ? "#" : "\xe2\x96\x88", opts.ascii ? "-" : "\xe2\x94\x80",
-		 opts.ascii ? "=" : "\xe2\x96\x92");
-	if (g->clipped)
-		mvprintw(ly - 1, 1, "(%d more tasks not shown)", g->clipped);
-	ui_draw_bars(a, NULL);
-	move(2, lw);
-}
-
-static const char *const help_lines[] = {
-	"Everywhere",
-	"  ?  F1        this help",
-	"  q  Esc       quit the current view (from the list: quit asynclab)",
-	"  j k  arrows  move / scroll        g G  Home End   first / last",
-	"  PgUp PgDn Space  scroll a page    Ctrl-C  quit at once",
-	"",
-	"Lesson list",
-	"  Enter        open the selected lesson",
-	"  /            search by id, title or number; Enter keeps it, Esc clears",
-	"",
-	"Lesson and result",
-	"  r            verify now (saving the exercise also verifies it)",
-	"  e            edit the exercise in $VISUAL / $EDITOR (default vi)",
-	"  h            reveal the next hint (three levels)",
-	"  s            the reference solution as a diff (after the lesson passes)",
-	"  x            reset the exercise to the starter (asks y/n; keeps a backup)",
-	"  t            timeline of the last run",
-	"  n            next lesson         l  lesson list",
-	"",
-	"Timeline: one row per task over virtual time; legend at the bottom.",
-	NULL
-};
-
-void ui_draw_help(app *a)
-{
-	erase();
-	title_bar("help");
-	int rows = content_rows(), n = 0;
-	while (help_lines[n])
-		n++;
-	a->page = rows;
-	a->lines = n;
-	for (int i = 0; i < rows && a->scroll + i < n; i++) {
-		const char *s = help_lines[a->scroll + i];
-		if (s[0] && s[0] != ' ')
-			attron(A_BOLD);
-		mvaddnstr(1 + i, 2, s, COLS - 3);
-		attroff(A_BOLD);
-	}
-	ui_draw_bars(a, NULL);
+	ui_title_bar(title, NULL);
+	bottom b;
+	bottom_layout(&b, status, NULL, 0, prompt ? prompt : "");
+	int rows = LINES - 1 - b.rows;
+	for (int i = 0; body && i < rows && scroll + i < body->n; i++)
+		ui__draw_line(1 + i, 2, &body->lines[scroll + i], COLS - 3, 0);
+	draw_bottom(&b, NULL, NULL);
+	bottom_free(&b);
 	move(1, 2);
 }
 

@@ -8,6 +8,8 @@
 #include "md.h"
 #include "timeline.h"
 
+#include <curses.h>
+
 #define UI_MIN_COLS 80
 #define UI_MIN_LINES 24
 
@@ -35,11 +37,27 @@ int ui_too_small(void);
 /* Screens.  Each sets a->page and a->lines for scrolling and places the
  * real cursor on the selected item. */
 void ui_draw_list(app *a);
-void ui_draw_doc(app *a, const char *title, const md_doc *doc);
+/* A laid-out document; right (may be NULL) is shown at the title bar's
+ * right end, before the scroll position.  Sets a->hmax and a->hpage for
+ * sideways scrolling. */
+void ui_draw_doc(app *a, const char *title, const char *right, const md_doc *doc);
 void ui_draw_timeline(app *a, const char *title, const tl_grid *g);
 void ui_draw_help(app *a);
-/* Bottom bars: status message, prompt of valid keys, progress bar. */
-void ui_draw_bars(app *a, const char *file);
+/* Bottom bars: the status message (wrapped), the progress bar with
+ * a->file, the valid keys (wrapped). */
+void ui_draw_bars(app *a);
+
+/* For other full-screen views of the program (the class dashboard, the
+ * presenter): the lab's look without its progress bar. */
+/* The title bar: "asynclab - title" clipped with a mark, right (may be
+ * NULL) at the right end. */
+void ui_title_bar(const char *title, const char *right);
+/* The curses attributes of a laid-out style (colour or not). */
+attr_t ui_style(md_style s);
+/* A titled screen: body's lines from scroll on, then status (wrapped)
+ * and prompt at the bottom.  Every line is clipped to the screen. */
+void ui_draw_screen(const char *title, const md_doc *body, int scroll, const char *status,
+		    const char *prompt);
 void ui_flush(void);
 /* Discard keys typed meanwhile (while checking). */
 void ui_drop_keys(void);

@@ -1,6 +1,9 @@
-/* check_tui.c - the lab's curses-free models: lesson text layout and code
- * highlighting, the timeline grid, key handling and watch mode. */
+/* check_tui.c - the lab's curses-free models: lesson text layout (long
+ * lines wrapped or clipped, never wider than the screen), code
+ * highlighting, the result document, the timeline grid, key handling and
+ * watch mode. */
 #include "../../tui/app.h"
+#include "../../tui/lab_int.h"
 #include "../../tui/md.h"
 #include "../../tui/timeline.h"
 #include "../../tui/watch.h"
@@ -112,6 +115,163 @@ START_TEST(test_md_verdicts_and_diff)
 }
 END_TEST
 
+
+/* A line of n columns: words "w001 w002 ..." (five columns each). */
+static char *long_words(int n)
+{
+	char *s = malloc((size_t)n + 8);
+	int k = 0;
+	for (int i = 1; k + 5 <= n; i++)
+		k += sprintf(s + k, "w%03d ", i);
+	s[k > 0 ? k - 1 : 0] = 0;
+	return s;
+}
+
+/* Every line fits the width, except code lines, which are marked clip. */
+static void assert_fits(const md_doc *d, int width)
+{
+	for (int i = 0; i < d->n; i++) {
+		int w = md_cols(d->lines[i].text, (int)strlen(d->lines[i].text));
+		if (!d->lines[i].clip)
+			ck_assert_msg(w <= width, "line %d is %d columns: %s", i, w, d->lines[i].text);
+	}
+}
+
+START_TEST(test_md_output_wraps_with_mark)
+{
+	char *words = long_words(200), src[1200];
+	snprintf(src, sizeof src, "Output:\n\n```\n%s\n```\n\n~~~text\n%s\n~~~\n", words, words);
+	md_doc d;
+	ck_assert_int_eq(md_render(src, 76, 0, &d), 0);
+	assert_fits(&d, 76);
+	/* Every word shows, in order, and continuation rows carry the mark. */
+	int rows = 0, next = 1;
+	for (int i = 0; i < d.n; i++) {
+		const char *t = d.lines[i].text;
+		if (strstr(t, "\xe2\x86\xaa "))
+			rows++;
+		for (const char *p = t; (p = strchr(p, 'w')); p++) {
+			int k;
+			if (sscanf(p, "w%3d", &k) == 1 && k == next)
+				next++;
+		}
+		ck_assert(!d.lines[i].clip);
+	}
+	ck_assert_int_eq(next, 41 * 1 + 0); /* w001..w040 seen (the first block) */
+	ck_assert_int_ge(rows, 4);	   /* two blocks, at least two rows more each */
+	md_free(&d);
+	/* ASCII marks the continuation with "> ". */
+	ck_assert_int_eq(md_render(src, 40, 1, &d), 0);
+	ck_assert_int_ge(find_line(&d, "    > w0"), 0);
+	md_free(&d);
+	free(words);
+}
+END_TEST
+
+START_TEST(test_md_code_is_clipped_not_wrapped)
+{
+	char *words = long_words(200), src[1200];
+	snprintf(src, sizeof src, "```c\nint x = 1; /* %s */\n```\n\n```diff\n+%s\n```\n", words, words);
+	md_doc d;
+	ck_assert_int_eq(md_render(src, 76, 0, &d), 0);
+	ck_assert_int_eq(d.n, 3); /* one line each, a blank between */
+	ck_assert(d.lines[0].clip);
+	ck_assert_int_eq(d.lines[0].code, 4);
+	const char *t0 = d.lines[0].text;
+	ck_assert_str_eq(t0 + strlen(t0) - 7, "w040 */");
+	ck_assert_int_gt(md_cols(t0, (int)strlen(t0)), 200);
+	ck_assert(has_span(&d.lines[0], "int", MD_TYPE));
+	ck_assert(d.lines[2].clip);
+	ck_assert(has_span(&d.lines[2], "+w001", MD_GOOD));
+	md_free(&d);
+	free(words);
+}
+END_TEST
+
+START_TEST(test_md_clean_and_widths)
+{
+	/* Control characters become visible, bytes that are not UTF-8 the
+	 * replacement character, tabs spaces to the next stop. */
+	char *c = md_clean("a\tb\x1b[31mred\x7f\xff!", 14, 0);
+	ck_assert_str_eq(c, "a   b^[[31mred^?\xef\xbf\xbd!");
+	free(c);
+	c = md_clean("ab\tc", 4, 1);
+	ck_assert_str_eq(c, "ab c");
+	free(c);
+	/* A wide character takes two columns, a combining mark none. */
+	ck_assert_int_eq(md_cols("\xe6\x97\xa5\xe6\x9c\xac", 6), 4);
+	ck_assert_int_eq(md_cols("e\xcc\x81", 3), 1);
+	ck_assert_int_eq(md_cols("\xe2\x80\x94", 3), 1);
+	ck_assert_int_eq(md_cols_bytes("\xe6\x97\xa5\xe6\x9c\xac", 6, 3), 3);
+	/* Wrapped text with wide characters stays inside the width. */
+	md_doc d = { 0 };
+	char wide[400] = "";
+	for (int i = 0; i < 60; i++)
+		strcat(wide, "\xe6\x97\xa5");
+	ck_assert_int_eq(md_wrap(&d, wide, 30, "", "> ", MD_TEXT), 0);
+	assert_fits(&d, 30);
+	ck_assert_int_eq(d.n, 5); /* 120 columns: 30, then 28 per row */
+	md_free(&d);
+}
+END_TEST
+
+START_TEST(test_md_wrap_prefers_spaces)
+{
+	md_doc d = { 0 };
+	ck_assert_int_eq(md_wrap(&d, "error: has no member named 'totl'; did you mean 'total'?", 30,
+				 "  ", "> ", MD_TEXT), 0);
+	ck_assert_int_eq(d.n, 3);
+	ck_assert_str_eq(d.lines[0].text, "  error: has no member named");
+	ck_assert_str_eq(d.lines[1].text, "  > 'totl'; did you mean");
+	ck_assert_str_eq(d.lines[2].text, "  > 'total'?");
+	ck_assert(has_span(&d.lines[1], ">", MD_MARK));
+	md_free(&d);
+}
+END_TEST
+
+/* A result made by hand, as the engine fills it. */
+static char chk_name[] = "no-crash", msg_text[] = "Not judged: killed by SIGSEGV.",
+	    title[] = "Crash", lid[] = "crash", verdict[] = "the exercise was killed by SIGSEGV",
+	    empty[] = "";
+static axl_check chk = { .name = chk_name };
+
+START_TEST(test_result_shows_crash_line)
+{
+	char dir[] = "/tmp/axresXXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char file[300];
+	snprintf(file, sizeof file, "%s/ex.c", dir);
+	FILE *f = fopen(file, "w");
+	fputs("int main(void)\n{\n\tint *p = 0;\n\treturn *p;\n}\n", f);
+	fclose(f);
+	axc_frame stack[] = {
+		{ .function = "strlen", .file = "../string/strlen.S", .line = 9 },
+		{ .function = "work__body", .file = file, .line = 4, .user = true },
+		{ .function = "ax__task_run", .file = "../runtime/task.c", .line = 218 },
+		{ .function = "main", .file = file, .line = 2, .user = true },
+	};
+	axc_crash crash = { .signal_name = "SIGSEGV", .stack = stack, .nstack = 4 };
+	axc_report rep = { .crash = &crash };
+	axl_mark m = { .check = &chk, .message = msg_text };
+	axl_lesson l = { .title = title, .id = lid };
+	axl_result r = { .lesson = &l, .end = AXL_END_SIGNAL, .verdict = verdict,
+			 .build_output = empty, .out = empty, .err = empty,
+			 .marks = &m, .nmarks = 1, .nfailed = 1, .report = &rep };
+	char *md = lab_result_markdown(&r, &l, file);
+	ck_assert_ptr_nonnull(md);
+	char want[400];
+	snprintf(want, sizeof want, "killed by **SIGSEGV** at `%s:4`, in `work`", file);
+	ck_assert_msg(strstr(md, want), "%s", md);
+	ck_assert_ptr_nonnull(strstr(md, "    4 | \treturn *p;"));
+	snprintf(want, sizeof want, "- `%s:2` in `main`", file);
+	ck_assert_ptr_nonnull(strstr(md, want));
+	ck_assert_ptr_null(strstr(md, "strlen")); /* library frames are not the learner's */
+	free(md);
+	unlink(file);
+	rmdir(dir);
+}
+END_TEST
+
 /* Three tasks sleeping one after another vs. together: the grid shows it.
  * The typed report is built by hand here: the grid reads only its tasks,
  * spans and end time. */
@@ -157,9 +317,9 @@ START_TEST(test_timeline_grid)
 END_TEST
 
 static app_lesson L3[3] = {
-	{ "welcome", "Welcome", ST_DONE },
-	{ "async-fn", "An async function", ST_CURRENT },
-	{ "await", "Awaiting in sequence", ST_LATER },
+	{ "welcome", "Welcome", ST_DONE, 0 },
+	{ "async-fn", "An async function", ST_CURRENT, 1 },
+	{ "await", "Awaiting in sequence", ST_LATER, 2 },
 };
 
 START_TEST(test_app_list_navigation_and_search)
@@ -278,6 +438,91 @@ START_TEST(test_app_scrolling)
 }
 END_TEST
 
+
+START_TEST(test_app_hint_key_in_hint_page)
+{
+	app a;
+	app_init(&a, L3, 3);
+	app_key(&a, K_ENTER);
+	ck_assert_int_eq(app_key(&a, 'h'), A_HINT);
+	/* The lab shows the hint in the pager; h there asks for the next. */
+	a.back = a.view;
+	a.view = V_PAGER;
+	a.pager = PG_HINT;
+	ck_assert_int_eq(app_key(&a, 'h'), A_HINT);
+	ck_assert_ptr_nonnull(strstr(app_prompt(&a), "h next hint"));
+	/* Not in the solution's page. */
+	a.pager = PG_SOLUTION;
+	ck_assert_int_eq(app_key(&a, 'h'), A_NONE);
+}
+END_TEST
+
+START_TEST(test_app_search_reset_after_open)
+{
+	app a;
+	app_init(&a, L3, 3);
+	app_key(&a, '/');
+	app_key(&a, 'a');
+	app_key(&a, 'w');
+	app_key(&a, K_ENTER);
+	ck_assert_str_eq(a.search, "aw");
+	ck_assert_int_eq(a.sel, 2);
+	ck_assert_int_eq(app_key(&a, K_ENTER), A_OPEN);
+	ck_assert_int_eq(a.cur, 2);
+	/* Back in the list, every lesson shows again. */
+	app_key(&a, 'l');
+	ck_assert_int_eq(a.view, V_LIST);
+	ck_assert_str_eq(a.search, "");
+	for (int i = 0; i < 3; i++)
+		ck_assert(app_matches(&a, i));
+}
+END_TEST
+
+START_TEST(test_app_sideways_scroll)
+{
+	app a;
+	app_init(&a, L3, 3);
+	app_key(&a, K_ENTER);
+	a.hmax = 50;
+	a.hpage = 40;
+	app_key(&a, K_RIGHT);
+	ck_assert_int_eq(a.hscroll, 20);
+	app_key(&a, K_RIGHT);
+	app_key(&a, K_RIGHT);
+	ck_assert_int_eq(a.hscroll, 50);
+	ck_assert_ptr_nonnull(strstr(app_prompt(&a), "sideways"));
+	app_key(&a, K_LEFT);
+	ck_assert_int_eq(a.hscroll, 30);
+	app_key(&a, 'g');
+	ck_assert_int_eq(a.hscroll, 0);
+	a.hmax = 0;
+	app_key(&a, K_RIGHT);
+	ck_assert_int_eq(a.hscroll, 0);
+	ck_assert_ptr_null(strstr(app_prompt(&a), "sideways"));
+}
+END_TEST
+
+START_TEST(test_app_numbers_and_time)
+{
+	app_lesson c[2] = { { "welcome", "Welcome", ST_DONE, 0 }, { "join", "Join", ST_CURRENT, 4 } };
+	app a;
+	app_init(&a, c, 2);
+	char buf[64];
+	ck_assert_str_eq(app_lesson_number(&a, 1, buf, sizeof buf), "04");
+	a.course = 1;
+	ck_assert_str_eq(app_lesson_number(&a, 1, buf, sizeof buf), "04 (2/2)");
+	/* Search by the lesson's own number, not its place. */
+	strcpy(a.search, "4");
+	ck_assert(app_matches(&a, 1));
+	strcpy(a.search, "2");
+	ck_assert(!app_matches(&a, 1));
+	ck_assert_str_eq(app_time_text(12 * 60 + 5, 20, 0, buf, sizeof buf), "8 of 20 min left");
+	ck_assert_str_eq(app_time_text(25 * 60, 20, 0, buf, sizeof buf), "5 min over the 20 min box");
+	ck_assert_str_eq(app_time_text(12 * 60, 20, 1, buf, sizeof buf), "passed in 12 of 20 min");
+	ck_assert_str_eq(app_time_text(3 * 60, 0, 0, buf, sizeof buf), "3 min so far");
+}
+END_TEST
+
 static uint64_t ms_now(void)
 {
 	struct timespec ts;
@@ -337,12 +582,21 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_md_code_highlight);
 	tcase_add_test(tc, test_md_lists_and_ascii);
 	tcase_add_test(tc, test_md_verdicts_and_diff);
+	tcase_add_test(tc, test_md_output_wraps_with_mark);
+	tcase_add_test(tc, test_md_code_is_clipped_not_wrapped);
+	tcase_add_test(tc, test_md_clean_and_widths);
+	tcase_add_test(tc, test_md_wrap_prefers_spaces);
+	tcase_add_test(tc, test_result_shows_crash_line);
 	tcase_add_test(tc, test_timeline_grid);
 	tcase_add_test(tc, test_app_list_navigation_and_search);
 	tcase_add_test(tc, test_app_quit_says_which_view);
 	tcase_add_test(tc, test_app_lesson_actions);
 	tcase_add_test(tc, test_app_keys_ignored_while_checking);
 	tcase_add_test(tc, test_app_scrolling);
+	tcase_add_test(tc, test_app_hint_key_in_hint_page);
+	tcase_add_test(tc, test_app_search_reset_after_open);
+	tcase_add_test(tc, test_app_sideways_scroll);
+	tcase_add_test(tc, test_app_numbers_and_time);
 	tcase_add_test(tc, test_watch_debounced_save_and_rename);
 	suite_add_tcase(s, tc);
 	return s;

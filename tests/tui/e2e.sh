@@ -4,58 +4,9 @@
 # (failing check and its finding), copy the solution in (watch mode passes
 # it and the progress bar moves), the timeline, a too-small terminal,
 # NO_COLOR, and quitting with the terminal restored and progress saved.
-set -u
-srcdir=${srcdir:-.}
-top_srcdir=$(cd "$srcdir" && pwd)
-bin=$(pwd)/asynclab
-if ! command -v tmux >/dev/null; then
-	echo "e2e: tmux is not installed" >&2
-	exit 1
-fi
-[ -x "$bin" ] || { echo "e2e: $bin not built" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/axe2e.XXXXXX)
-run=0
-sock="axe2e-$$-$run"
-T() { tmux -L "$sock" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
-fails=0
-passes=0
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-bad() {
-	fails=$((fails + 1))
-	echo "FAIL - $1"
-	echo "---- screen ----"
-	T capture-pane -p -t lab 2>/dev/null | sed 's/^/| /'
-	echo "----------------"
-}
-
-screen() { T capture-pane -p -t lab; }
-# wait_for TEXT [SECONDS]: until the screen shows TEXT.
-wait_for() {
-	local want=$1 secs=${2:-10} i=0
-	while [ $i -lt $((secs * 20)) ]; do
-		screen 2>/dev/null | grep -qF -- "$want" && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-check() { # check DESCRIPTION TEXT [SECONDS]
-	if wait_for "$2" "${3:-10}"; then ok "$1"; else bad "$1 (expected '$2')"; fi
-}
-# Keys typed while the lab shows "Checking..." are ignored (by design), so
-# wait for a check to finish before typing.
-keys() {
-	local i=0
-	while [ $i -lt 600 ] && screen 2>/dev/null | grep -q "Checking"; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	T send-keys -t lab "$@"
-}
+# (e2e_lines.sh: long lines in every view; e2e_keys.sh: the course's
+# numbers and time box, hint key, search, time, crash line.)
+. "${srcdir:-.}/tests/tui/e2e_lib.sh"
 
 # A stand-in for the learner's editor: records that it ran, touches nothing
 # that matters.
@@ -65,16 +16,6 @@ echo "opened $1" >"$(dirname "$0")/editor-ran"
 printf '/* edited */\n' >>"$1"
 EOS
 chmod +x "$work/fake-editor"
-
-start() { # start ENV...: the lab in an 80x24 tmux window, in $work
-	# A fresh tmux server each time: a killed one may still be going away.
-	T kill-server 2>/dev/null
-	run=$((run + 1))
-	sock="axe2e-$$-$run"
-	T -f /dev/null new-session -d -s lab -x 80 -y 24 -c "$work" \
-		"env -u ASYNCLAB_WORKSPACE ASYNCLAB_LESSONS='$top_srcdir/lessons' VISUAL='$work/fake-editor' TERM=xterm-256color $* '$bin'; echo EXITED \$?; sleep 30"
-	T set-option -t lab remain-on-exit on >/dev/null
-}
 
 # 1. A fresh workspace and the lesson list.
 start
@@ -186,5 +127,4 @@ else
 	bad "without a terminal it says so (status $st: $out)"
 fi
 
-echo "$passes passed, $fails failed"
-[ $fails = 0 ]
+finish

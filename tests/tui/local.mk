@@ -2,14 +2,18 @@
 check_PROGRAMS += tests/tui/check_tui
 TESTS += tests/tui/check_tui
 tests_tui_check_tui_SOURCES = tests/tui/check_tui.c \
-	tui/app.c tui/md.c tui/timeline.c tui/watch.c
-tests_tui_check_tui_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CMARK_CFLAGS) $(JANSSON_CFLAGS)
+	tui/app.c tui/md.c tui/md_code.c tui/md_text.c tui/timeline.c tui/watch.c \
+	tui/lab_result.c tui/crash.c
+tests_tui_check_tui_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CMARK_CFLAGS) $(JANSSON_CFLAGS) \
+	$(NCURSES_CFLAGS)
 tests_tui_check_tui_LDADD = $(CHECK_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
 
 # The real program driven in tmux: list, lesson, verify, watch mode,
-# timeline, resize, NO_COLOR, quit.
-TESTS += tests/tui/e2e.sh
-EXTRA_DIST += tests/tui/e2e.sh bench/tui-latency
+# timeline, resize, NO_COLOR, quit (e2e.sh); long lines in every view
+# (e2e_lines.sh); the smaller promises (e2e_keys.sh).
+TUI_E2E = tests/tui/e2e.sh tests/tui/e2e_lines.sh tests/tui/e2e_keys.sh
+TESTS += $(TUI_E2E)
+EXTRA_DIST += $(TUI_E2E) tests/tui/e2e_lib.sh bench/tui-latency
 
 # The workshop: the class store, the server on the loopback, the push queue.
 check_PROGRAMS += tests/tui/check_serve
