@@ -167,8 +167,13 @@ static void list_text(cli *c)
 		const axl_lesson *l = c->cat->lessons[i];
 		const char *st = cli_status(c, l);
 		passed += !strcmp(st, "passed");
-		printf("%s %02d  %-20s %-8s %s\n", !strcmp(st, "current") ? ">" : " ", l->order,
-		       axc_safe(l->id), st, axc_safe(l->title));
+		/* A course keeps each lesson's own number (the one its file,
+		 * its text and the lab show) and gives its place beside it. */
+		char place[64] = "";
+		if (c->cat->course)
+			snprintf(place, sizeof place, " (%zu/%zu)", i + 1, c->cat->n);
+		printf("%s %02d%-*s  %-20s %-8s %s\n", !strcmp(st, "current") ? ">" : " ", l->order,
+		       c->cat->course ? 8 : 0, place, axc_safe(l->id), st, axc_safe(l->title));
 	}
 	const axl_lesson *cur = cli_current(c);
 	printf("%zu of %zu passed.  Next: edit %s/%s.c, then `asynclab verify %s` "

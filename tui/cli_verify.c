@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "../checker/axcheck.h"
+#include "crash.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -117,6 +118,22 @@ void cli_print_result(const cli *c, const axl_result *r, const char *file)
 		if (*f->fix)
 			printf("    fix: %s\n", axc_safe(f->fix));
 	}
+	crash_site cs;
+	if (crash_find(r, file, &cs)) {
+		if (cs.found) {
+			printf("%s:%d: crashed here with %s, in %s\n", axc_safe(cli_rel(cs.at.file)),
+			       cs.at.line, cs.signal ? axc_safe(cs.signal) : "a signal", axc_safe(cs.at.fn));
+			if (cs.source)
+				printf("%5d | %s\n", cs.at.line, axc_safe(cs.source));
+			for (int i = 0; i < cs.ncallers; i++)
+				printf("    called from %s:%d, in %s\n", axc_safe(cli_rel(cs.callers[i].file)),
+				       cs.callers[i].line, axc_safe(cs.callers[i].fn));
+		} else {
+			printf("It crashed with %s inside a library: none of its own lines is on the "
+			       "stack.\n", cs.signal ? axc_safe(cs.signal) : "a signal");
+		}
+		crash_free(&cs);
+	}
 	if (!r->passed && r->end != AXL_END_NOT_BUILT && r->end != AXL_END_OLD_SHAPE) {
 		if (*r->out) {
 			printf("Last lines of its output:\n");
@@ -215,133 +232,172 @@ static int verify_all(cli *c, bool json)
 	return rc;
 }
 
-int cli_verify(int argc, char **argv)
+/* What `asynclab verify` was asked, and what follows from it. */
+typedef struct verify_args {
+	const char *key;  /* LESSON, or NULL */
+	const char *file; /* --file, or NULL */
+	bool all, json;
+	bool record;	  /* the attempt counts in the progress */
+	bool in_ws;	  /* --file was given inside a workspace */
+} verify_args;
+
+/* Returns -1 when the arguments are good, else the exit status. */
+static int verify_parse(int argc, char **argv, verify_args *v)
 {
-	int hv = cli_help_version("verify", argc, argv);
-	if (hv >= 0)
-		return hv;
 	static const struct option opts[] = { { "file", required_argument, NULL, 'f' },
 					      { "all", no_argument, NULL, 'a' },
 					      { "json", no_argument, NULL, 'j' },
 					      { NULL, 0, NULL, 0 } };
-	const char *file = NULL;
-	bool all = false, json = false;
 	int ch;
+	memset(v, 0, sizeof *v);
 	optind = 0;
 	opterr = 0;
 	/* GNU getopt permutes, so options may follow LESSON (verify join --json). */
 	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'f': file = optarg; break;
-		case 'a': all = true; break;
-		case 'j': json = true; break;
+		case 'f': v->file = optarg; break;
+		case 'a': v->all = true; break;
+		case 'j': v->json = true; break;
 		case ':':
 			return cli_usage_error("verify", "'%s' needs a value", argv[optind - 1]);
 		default:
 			return cli_usage_error("verify", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	const char *key = optind < argc ? argv[optind++] : NULL;
+	v->key = optind < argc ? argv[optind++] : NULL;
 	if (optind < argc)
 		return cli_usage_error("verify", "unexpected argument '%s'", argv[optind]);
-	if (all && (key || file))
+	if (v->all && (v->key || v->file))
 		return cli_usage_error("verify", "--all checks every lesson of the workspace; "
 						 "it takes no LESSON or --file");
+	v->record = !v->file;
+	return -1;
+}
+
+/* The lesson a --file is for: the one named, else the one its file name
+ * says ("04-join.c"); and whether the attempt is recorded.  Returns 0 or
+ * the exit status. */
+static int verify_file_lesson(cli *c, verify_args *v, const axl_lesson **l)
+{
+	if (access(v->file, R_OK) != 0)
+		return cli_usage_error("verify", "cannot read '%s'", v->file);
+	if (!*l) {
+		const char *b = strrchr(v->file, '/');
+		*l = axl_catalog_find(c->cat, b ? b + 1 : v->file);
+	}
+	if (!*l)
+		return cli_usage_error("verify", "which lesson is '%s' for? Name it: "
+					       "asynclab verify LESSON --file %s", v->file, v->file);
+	/* In a workspace, --file naming its own exercise is an ordinary
+	 * verify (recorded); any other file is only checked, and the
+	 * learner is told so. */
+	axl_workspace *w = NULL;
+	if (axl_workspace_find(&w) == 0) {
+		char *ex = axl_workspace_exercise(w, *l), a[PATH_MAX], b[PATH_MAX];
+		bool own = ex && realpath(v->file, a) && realpath(ex, b) && !strcmp(a, b);
+		free(ex);
+		axl_workspace_free(w);
+		v->in_ws = true;
+		v->record = own;
+		if (own)
+			return cli_open_workspace(c);
+	}
+	return 0;
+}
+
+/* After a verify: say whether it counted, record it, and say what next. */
+static int verify_record(cli *c, const axl_lesson *l, const axl_result *r, const char *path,
+			 const verify_args *v)
+{
+	if (!v->record && v->in_ws && !v->json)
+		printf("Not recorded in your progress: only your workspace's exercise for '%s' "
+		       "counts, and %s is another file.\n", l->id, cli_rel(path));
+	else if (v->record && v->file && !v->json)
+		printf("Recorded in your progress (%s is your workspace's exercise).\n",
+		       cli_rel(path));
+	if (!v->record)
+		return 0;
+	int rc = 0;
+	axl_progress_record(c->prog, c->cat, l, r, (int64_t)time(NULL));
+	if (cli_save_progress(c))
+		rc = CLI_FAIL;
+	if (v->json)
+		return rc;
+	const axl_lesson *nx = cli_current(c);
+	if (r->passed && nx != l)
+		printf("Next: lesson %02d %s (`asynclab verify %s` once you have "
+		       "edited %s/%s.c).\n", nx->order, nx->id, nx->id,
+		       cli_rel(c->ws->exercises), nx->folder);
+	else if (!r->passed)
+		printf("Edit %s and verify again; stuck? `asynclab hint %s`.\n",
+		       cli_rel(path), l->id);
+	return rc;
+}
+
+/* Verify one file against a lesson and print the result.  Returns the
+ * exit status. */
+static int verify_one(cli *c, const axl_lesson *l, const verify_args *v)
+{
+	char *path = v->file ? strdup(v->file) : axl_workspace_exercise(c->ws, l);
+	axl_result *r = NULL;
+	int e = path ? axl_verify(l, path, &r) : -1;
+	axl_result_name_lessons(r, c->cat);
+	if (e < 0 || !r) {
+		fprintf(stderr, "asynclab verify: could not run the checker: %s\n",
+			strerror(e < 0 ? -e : ENOMEM));
+		free(path);
+		return CLI_USAGE;
+	}
+	if (v->json) {
+		json_t *o = cli_result_json(r, path);
+		json_object_set_new(o, "recorded", json_boolean(v->record));
+		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("\n");
+		json_decref(o);
+	} else {
+		cli_print_result(c, r, path);
+	}
+	int rc = r->passed ? CLI_OK : CLI_FAIL;
+	if (verify_record(c, l, r, path, v))
+		rc = CLI_FAIL;
+	axl_result_free(r);
+	free(path);
+	return rc;
+}
+
+int cli_verify(int argc, char **argv)
+{
+	int hv = cli_help_version("verify", argc, argv);
+	if (hv >= 0)
+		return hv;
+	verify_args v;
+	int rc = verify_parse(argc, argv, &v);
+	if (rc >= 0)
+		return rc;
 	cli c;
 	cli_init(&c, "verify");
-	int rc = cli_load_catalog(&c);
-	if (rc)
-		goto out;
 	const axl_lesson *l = NULL;
-	bool record = !file, in_ws = false;
-	if (key && !(l = cli_lesson(&c, key))) {
+	if ((rc = cli_load_catalog(&c)))
+		goto out;
+	if (v.key && !(l = cli_lesson(&c, v.key))) {
 		rc = CLI_USAGE;
 		goto out;
 	}
-	if (file) {
-		if (access(file, R_OK) != 0) {
-			rc = cli_usage_error("verify", "cannot read '%s'", file);
+	if (v.file) {
+		if ((rc = verify_file_lesson(&c, &v, &l)))
 			goto out;
-		}
-		if (!l) {
-			const char *b = strrchr(file, '/');
-			l = axl_catalog_find(c.cat, b ? b + 1 : file);
-		}
-		if (!l) {
-			rc = cli_usage_error("verify", "which lesson is '%s' for? Name it: "
-						       "asynclab verify LESSON --file %s", file, file);
-			goto out;
-		}
-		/* In a workspace, --file naming its own exercise is an ordinary
-		 * verify (recorded); any other file is only checked, and the
-		 * learner is told so. */
-		axl_workspace *w = NULL;
-		if (axl_workspace_find(&w) == 0) {
-			char *ex = axl_workspace_exercise(w, l), a[PATH_MAX], b[PATH_MAX];
-			bool own = ex && realpath(file, a) && realpath(ex, b) && !strcmp(a, b);
-			free(ex);
-			axl_workspace_free(w);
-			in_ws = true;
-			if (own && (rc = cli_open_workspace(&c)))
-				goto out;
-			record = own;
-		}
 	} else {
 		if ((rc = cli_open_workspace(&c)))
 			goto out;
-		if (all) {
-			rc = verify_all(&c, json);
+		if (v.all) {
+			rc = verify_all(&c, v.json);
 			goto out;
 		}
 		if (!l)
 			l = cli_current(&c);
 		axl_workspace_ensure(c.ws, l);
 	}
-	char *path = file ? strdup(file) : axl_workspace_exercise(c.ws, l);
-	axl_result *r = NULL;
-	int e = path ? axl_verify(l, path, &r) : -1;
-	axl_result_name_lessons(r, c.cat);
-	if (e < 0 || !r) {
-		fprintf(stderr, "asynclab verify: could not run the checker: %s\n",
-			strerror(e < 0 ? -e : ENOMEM));
-		free(path);
-		rc = CLI_USAGE;
-		goto out;
-	}
-	if (json) {
-		json_t *o = cli_result_json(r, path);
-		json_object_set_new(o, "recorded", json_boolean(record));
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		printf("\n");
-		json_decref(o);
-	} else {
-		cli_print_result(&c, r, path);
-	}
-	rc = r->passed ? CLI_OK : CLI_FAIL;
-	if (!record && in_ws && !json)
-		printf("Not recorded in your progress: only your workspace's exercise for '%s' "
-		       "counts, and %s is another file.\n", l->id, cli_rel(path));
-	else if (record && file && !json)
-		printf("Recorded in your progress (%s is your workspace's exercise).\n",
-		       cli_rel(path));
-	if (record) {
-		int64_t now = (int64_t)time(NULL);
-		axl_progress_record(c.prog, c.cat, l, r, now);
-		if (cli_save_progress(&c))
-			rc = CLI_FAIL;
-		if (!json) {
-			const axl_lesson *nx = cli_current(&c);
-			if (r->passed && nx != l)
-				printf("Next: lesson %02d %s (`asynclab verify %s` once you have "
-				       "edited %s/%s.c).\n", nx->order, nx->id, nx->id,
-				       cli_rel(c.ws->exercises), nx->folder);
-			else if (!r->passed)
-				printf("Edit %s and verify again; stuck? `asynclab hint %s`.\n",
-				       cli_rel(path), l->id);
-		}
-	}
-	axl_result_free(r);
-	free(path);
+	rc = verify_one(&c, l, &v);
 out:
 	cli_free(&c);
 	return rc;

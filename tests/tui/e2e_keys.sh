@@ -3,7 +3,8 @@
 # course shows every lesson's own number with its place in the course and
 # the time box with the time left in the lesson header; h in a hint gives
 # the next hint; a search does not outlive the list; a passed lesson's
-# time stops; a crash shows the learner's line.
+# time stops; a crash shows the learner's line (in the lab and from
+# asynclab verify).
 . "${srcdir:-.}/tests/tui/e2e_lib.sh"
 
 tmux_tl() { T capture-pane -p -t lab | sed -n 2,3p; }
@@ -85,4 +86,19 @@ check_joined "the result says where it crashed" "at asynclab-work/exercises/00-w
 check "the learner's line is quoted" "$line | "
 check "the quoted line is the one that crashed" "*nowhere = 1;"
 quit
+# The command line says it too.
+out=$(cd "$work" && ASYNCLAB_LESSONS="$top_srcdir/lessons" "$bin" verify welcome 2>&1)
+if echo "$out" | grep -qF "asynclab-work/exercises/00-welcome.c:$line: crashed here with SIGSEGV" &&
+	echo "$out" | grep -qF "*nowhere = 1;"; then
+	ok "asynclab verify names and quotes the crash line"
+else
+	bad "asynclab verify names and quotes the crash line: $out"
+fi
+# And its list of a course numbers lessons as the lab does.
+out=$(cd "$work" && ASYNCLAB_COURSE="$work/course" ASYNCLAB_LESSONS="$top_srcdir/lessons" "$bin" list 2>&1)
+if echo "$out" | grep -qE '^. 04 \(1/2\) +join ' && echo "$out" | grep -qE '^. 00 \(2/2\) +welcome '; then
+	ok "asynclab list shows a course's lessons with their own numbers and places"
+else
+	bad "asynclab list shows a course's lessons with their own numbers and places: $out"
+fi
 finish
