@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "lab_int.h"
+#include "serve.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -32,12 +33,15 @@ void lab_relayout(lab *L)
 		md_render(L->pager_src, L->width, L->uo.ascii, &L->pager_doc);
 }
 
-/* Every save of the progress goes through here. */
+/* Every save of the progress goes through here; in a class, the saved
+ * progress is also queued for the class server (in the background). */
 void lab_save_progress(lab *L)
 {
 	if (axl_progress_save(L->prog, L->ws->progress_path) < 0)
 		app_msg(&L->a, "could not save progress to %s: %s", L->ws->progress_path,
 			strerror(errno));
+	else
+		axw_push_kick(L->ws, "/proc/self/exe");
 }
 
 void lab_refresh_statuses(lab *L)
