@@ -193,6 +193,9 @@ static void add_file(axl__gather *g, const char *label, const char *file, const 
 	add_progress(g, label, file, p);
 }
 
+static void add_served(axl__gather *g, const char *label, const char *source, const char *id,
+		       const char *name, const json_t *doc);
+
 /* Every learner of a class store. */
 static void add_store(axl__gather *g, const char *label, const char *db_path)
 {
@@ -217,33 +220,57 @@ static void add_store(axl__gather *g, const char *label, const char *db_path)
 		return;
 	}
 	for (size_t i = 0; i < n && !g->nomem; i++) {
-		char why[256], *where = NULL;
 		json_t *doc = json_loads(L[i].progress, 0, NULL);
-		axl_progress *p = NULL;
-		if (asprintf(&where, "%s (%s)", label, L[i].name) < 0) {
-			g->nomem = true;
-		} else if (!doc || axl_progress_from_doc(doc, &p, why, sizeof why) < 0) {
-			char *msg = NULL;
-			if (asprintf(&msg, "%s: not a valid progress (%s)", where,
-				     doc ? why : "not JSON") < 0)
-				g->nomem = true;
-			else
-				skip(g, where, msg);
-			free(msg);
-		} else {
-			/* The store's name and id are the ones the server checked. */
-			free(p->learner_name);
-			free(p->learner_id);
-			p->learner_name = strdup(L[i].name);
-			p->learner_id = strdup(L[i].id);
-			if (!p->learner_name || !p->learner_id)
-				g->nomem = true;
-			add_progress(g, where, db_path, p);
-		}
+		add_served(g, label, db_path, L[i].id, L[i].name, doc);
 		json_decref(doc);
-		free(where);
 	}
 	axl_classdb_learners_free(L, n);
+}
+
+/* Add one learner as a store or a server gives them: the name and id are
+ * the ones the server checked, whatever the progress says. */
+static void add_served(axl__gather *g, const char *label, const char *source, const char *id,
+		       const char *name, const json_t *doc)
+{
+	char why[256], *where = NULL;
+	axl_progress *p = NULL;
+	if (asprintf(&where, "%s (%s)", label, name) < 0) {
+		g->nomem = true;
+	} else if (!doc || axl_progress_from_doc(doc, &p, why, sizeof why) < 0) {
+		char *msg = NULL;
+		if (asprintf(&msg, "%s: not a valid progress (%s)", where,
+			     doc ? why : "not JSON") < 0)
+			g->nomem = true;
+		else
+			skip(g, where, msg);
+		free(msg);
+	} else {
+		free(p->learner_name);
+		free(p->learner_id);
+		p->learner_name = strdup(name);
+		p->learner_id = strdup(id);
+		if (!p->learner_name || !p->learner_id)
+			g->nomem = true;
+		add_progress(g, where, source, p);
+	}
+	free(where);
+}
+
+void axl__class_add_doc(axl__gather *g, const json_t *doc, const char *label)
+{
+	const json_t *ls = json_object_get(doc, "learners"), *L;
+	size_t i;
+	json_array_foreach(ls, i, L) {
+		const char *id = json_string_value(json_object_get(L, "id"));
+		const char *name = json_string_value(json_object_get(L, "name"));
+		if (!id || !name) {
+			skip(g, label, "a learner without an id or a name");
+			continue;
+		}
+		add_served(g, label, NULL, id, name, json_object_get(L, "progress"));
+		if (g->nomem)
+			return;
+	}
 }
 
 /* A folder that is a workspace (or holds a progress.json): add it, true.
@@ -397,6 +424,35 @@ static void vote(course_vote *v, const char *text, const char *from)
 	v->n++;
 }
 
+/* The most common course: *text and *from taken out of v, which is
+ * freed. */
+static int vote_result(course_vote *v, char **text, char **from, size_t *others)
+{
+	*text = *from = NULL;
+	*others = 0;
+	size_t best = 0, total = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		total += v->votes[i];
+		if (v->votes[i] > v->votes[best])
+			best = i;
+	}
+	int rc = v->nomem ? -ENOMEM : 0;
+	if (!rc && v->n) {
+		*text = v->text[best];
+		*from = v->from[best];
+		v->text[best] = v->from[best] = NULL;
+		*others = total - v->votes[best];
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->text[i]);
+		free(v->from[i]);
+	}
+	free(v->text);
+	free(v->from);
+	free(v->votes);
+	return rc;
+}
+
 static void vote_workspace(course_vote *v, const char *dir)
 {
 	char *state = join(dir, ".asynclab"), *cf = state ? join(state, AXL_COURSE_FILE) : NULL;
@@ -432,11 +488,30 @@ static void vote_store(course_vote *v, const char *label, const char *db_path)
 	free(err);
 }
 
+int axl_class_course_doc(const json_t *doc, const char *label, char **text, char **from,
+			 size_t *others)
+{
+	course_vote v = { 0 };
+	const json_t *ls = json_object_get(doc, "learners"), *L;
+	size_t i;
+	json_array_foreach(ls, i, L) {
+		const char *course = json_string_value(json_object_get(L, "course"));
+		const char *name = json_string_value(json_object_get(L, "name"));
+		char *f = NULL;
+		if (!course)
+			continue;
+		if (asprintf(&f, "%s (%s)", label, name ? name : "?") < 0)
+			v.nomem = true;
+		else
+			vote(&v, course, f);
+		free(f);
+	}
+	return vote_result(&v, text, from, others);
+}
+
 int axl_class_course(const char *const *paths, size_t npaths, char **text, char **from,
 		     size_t *others)
 {
-	*text = *from = NULL;
-	*others = 0;
 	course_vote v = { 0 };
 	axl__gather scratch = { 0 };
 	for (size_t i = 0; i < npaths && !v.nomem; i++) {
@@ -463,25 +538,7 @@ int axl_class_course(const char *const *paths, size_t npaths, char **text, char 
 			free(state);
 		}
 	}
-	size_t best = 0, total = 0;
-	for (size_t i = 0; i < v.n; i++) {
-		total += v.votes[i];
-		if (v.votes[i] > v.votes[best])
-			best = i;
-	}
-	int rc = v.nomem || scratch.nomem ? -ENOMEM : 0;
-	if (!rc && v.n) {
-		*text = v.text[best];
-		*from = v.from[best];
-		v.text[best] = v.from[best] = NULL;
-		*others = total - v.votes[best];
-	}
-	for (size_t i = 0; i < v.n; i++) {
-		free(v.text[i]);
-		free(v.from[i]);
-	}
-	free(v.text);
-	free(v.from);
-	free(v.votes);
-	return rc;
+	if (scratch.nomem)
+		v.nomem = true;
+	return vote_result(&v, text, from, others);
 }

@@ -17,5 +17,9 @@ typedef struct axl__gather {
 
 /* Add the learners path holds (see axl_class_gather). */
 void axl__class_add_path(axl__gather *g, const char *path);
+/* Add the learners of a class document (axl_class_gather_doc). */
+void axl__class_add_doc(axl__gather *g, const json_t *doc, const char *label);
+/* Tally what g gathered into *out (g's scratch is freed either way). */
+int axl__class_finish(axl__gather *g, const axl_catalog *c, axl_class **out);
 
 #endif /* ASYNCLAB_LESSONS_CLASS_H */

@@ -222,6 +222,23 @@ static bool tally(const axl_catalog *c, axl__gather *g)
 	return ok;
 }
 
+int axl__class_finish(axl__gather *g, const axl_catalog *c, axl_class **out)
+{
+	bool ok = !g->nomem && tally(c, g);
+	for (size_t j = 0; j < g->k->nlearners; j++)
+		axl_progress_free(g->prog[j]);
+	free(g->prog);
+	for (size_t i = 0; i < g->nreal; i++)
+		free(g->real[i]);
+	free(g->real);
+	if (!ok) {
+		axl_class_free(g->k);
+		return -ENOMEM;
+	}
+	*out = g->k;
+	return 0;
+}
+
 int axl_class_gather_at(const axl_catalog *c, const char *const *paths, size_t npaths,
 			int64_t now, axl_class **out)
 {
@@ -232,19 +249,19 @@ int axl_class_gather_at(const axl_catalog *c, const char *const *paths, size_t n
 	g.k->now = now;
 	for (size_t i = 0; i < npaths && !g.nomem; i++)
 		axl__class_add_path(&g, paths[i]);
-	bool ok = !g.nomem && tally(c, &g);
-	for (size_t j = 0; j < g.k->nlearners; j++)
-		axl_progress_free(g.prog[j]);
-	free(g.prog);
-	for (size_t i = 0; i < g.nreal; i++)
-		free(g.real[i]);
-	free(g.real);
-	if (!ok) {
-		axl_class_free(g.k);
+	return axl__class_finish(&g, c, out);
+}
+
+int axl_class_gather_doc(const axl_catalog *c, const json_t *doc, const char *label,
+			 int64_t now, axl_class **out)
+{
+	*out = NULL;
+	axl__gather g = { .k = calloc(1, sizeof(axl_class)) };
+	if (!g.k)
 		return -ENOMEM;
-	}
-	*out = g.k;
-	return 0;
+	g.k->now = now;
+	axl__class_add_doc(&g, doc, label);
+	return axl__class_finish(&g, c, out);
 }
 
 int axl_class_gather(const axl_catalog *c, const char *const *paths, size_t npaths,

@@ -537,6 +537,15 @@ typedef struct axl_class {
  * now.  Returns 0 or -ENOMEM; *out is a new class (axl_class_free). */
 int axl_class_gather_at(const axl_catalog *c, const char *const *paths, size_t npaths,
 			int64_t now, axl_class **out);
+/* The learners of a class document as a class server sends it
+ * ({"learners": [{"id", "name", "progress": {...}, "course"?}]}); label
+ * names the source in messages. */
+int axl_class_gather_doc(const axl_catalog *c, const json_t *doc, const char *label,
+			 int64_t now, axl_class **out);
+/* The course most of a class document's learners follow, as
+ * axl_class_course does for paths. */
+int axl_class_course_doc(const json_t *doc, const char *label, char **text, char **from,
+			 size_t *others);
 /* The same at the current time. */
 int axl_class_gather(const axl_catalog *c, const char *const *paths, size_t npaths,
 		     axl_class **out);

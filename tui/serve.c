@@ -198,11 +198,12 @@ static enum MHD_Result do_class(axw_server *s, struct MHD_Connection *c)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *prog = json_loads(L[i].progress, 0, NULL);
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:I, s:I, s:o*}", "id",
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:I, s:I, s:o*, s:s*}", "id",
 						     L[i].id, "name", L[i].name, "joined",
 						     (json_int_t)L[i].joined, "updated",
 						     (json_int_t)L[i].updated, "pushes",
-						     (json_int_t)L[i].pushes, "progress", prog));
+						     (json_int_t)L[i].pushes, "progress", prog,
+						     "course", L[i].course));
 	}
 	axl_classdb_learners_free(L, n);
 	return reply(c, MHD_HTTP_OK, json_pack("{s:i, s:o}", "version", 1, "learners", arr));

@@ -9,13 +9,14 @@
  *
  * Protocol, version 1 (JSON bodies, at most AXW_MAX_BODY bytes):
  *   POST /v1/push   {"version":1, "code", "id", "name", "token", "seq",
- *                    "progress": {...}}  -> 200 {"outcome": "joined" |
+ *                    "progress": {...}, "course"?: "text of the course"}  -> 200 {"outcome": "joined" |
  *                   "stored" | "stale"}; 403 wrong code or another
  *                   workspace's learner; 400 a malformed push; 413 too big.
  *   GET  /v1/hello  header X-Asynclab-Code: the join code -> 200, else 403.
  *   GET  /v1/class  header X-Asynclab-Code: the dashboard code -> 200
  *                   {"version":1, "learners": [{"id", "name", "joined",
- *                   "updated", "pushes", "progress": {...}}]}, else 403. */
+ *                   "updated", "pushes", "progress": {...}, "course"?}]},
+ *                   else 403. */
 #ifndef ASYNCLAB_TUI_SERVE_H
 #define ASYNCLAB_TUI_SERVE_H
 

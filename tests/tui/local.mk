@@ -22,3 +22,18 @@ tests_tui_check_serve_SOURCES = tests/tui/check_serve.c
 tests_tui_check_serve_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS) $(SQLITE3_CFLAGS)
 tests_tui_check_serve_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(TEST_LIBS) \
 	$(CURL_LIBS) $(JANSSON_LIBS) $(SQLITE3_LIBS)
+
+# The class dashboard's model and its server source.
+check_PROGRAMS += tests/tui/check_dash
+TESTS += tests/tui/check_dash
+tests_tui_check_dash_SOURCES = tests/tui/check_dash.c tui/md.c
+tests_tui_check_dash_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS) $(CMARK_CFLAGS)
+tests_tui_check_dash_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(TEST_LIBS) \
+	$(CURL_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
+
+# Presenter mode's model: the executor's state at any step of a trace.
+check_PROGRAMS += tests/tui/check_present
+TESTS += tests/tui/check_present
+tests_tui_check_present_SOURCES = tests/tui/check_present.c
+tests_tui_check_present_CFLAGS = $(TEST_CFLAGS)
+tests_tui_check_present_LDADD = libaxworkshop.la libaxcheck.la $(TEST_LIBS)
