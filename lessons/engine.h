@@ -283,6 +283,10 @@ typedef struct axl_run_opts {
 	int time_limit_s;	/* 0: the lesson's */
 	bool plain;		/* run it as the lesson does (with its harness
 				   when it has one) but judge nothing */
+	bool trace;		/* record the scheduler trace (result->report's
+				   trace); the report's output is then left as
+				   the program wrote it, harness records included,
+				   so the events' out_len offsets match it */
 } axl_run_opts;
 
 /* Compile FILE, run it under the checker in a sandboxed child and judge

@@ -619,6 +619,7 @@ static int run_built(const axl_lesson *l, const axl_run_opts *o, const axl_build
 	co.mem_mb = AXL_MEM_MB;
 	co.nproc = AXL_NPROC;
 	co.output_bytes = AXL_OUTPUT_BYTES;
+	co.trace = o->trace;
 
 	axc_report *report = NULL;
 	int rc = axc_run(&co, &report);
@@ -632,7 +633,7 @@ static int run_built(const axl_lesson *l, const axl_run_opts *o, const axl_build
 	for (int i = 0; i < 2; i++)
 		if (text[i])
 			axl__harness_take(&h, key, text[i]);
-	if (text[0] && text[1])
+	if (text[0] && text[1] && !o->trace)
 		axc_report_set_output(report, text[0], strlen(text[0]), text[1], strlen(text[1]));
 	free(text[0]);
 	free(text[1]);

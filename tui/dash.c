@@ -25,10 +25,7 @@ typedef struct out {
 	bool nomem;
 } out;
 
-/* Append a line: text (escaped, clipped to the width) in one style. */
-static void line(out *o, md_style st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void line(out *o, md_style st, const char *fmt, ...)
+void dash_line(md_doc *d, int cols, bool *nomem, md_style st, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -37,19 +34,18 @@ static void line(out *o, md_style st, const char *fmt, ...)
 	va_end(ap);
 	/* Clip to the width in columns (UTF-8 aware). */
 	int n = (int)strlen(buf), cut = n;
-	for (int i = 0, cols = 0; i < n; i++) {
-		if (((unsigned char)buf[i] & 0xc0) != 0x80 && cols++ == o->cols) {
+	for (int i = 0, c = 0; i < n; i++) {
+		if (((unsigned char)buf[i] & 0xc0) != 0x80 && c++ == cols) {
 			cut = i;
 			break;
 		}
 	}
 	buf[cut] = '\0';
-	md_doc *d = o->d;
 	if (d->n == d->cap) {
 		int cap = d->cap ? d->cap * 2 : 32;
 		md_line *nl = realloc(d->lines, (size_t)cap * sizeof *nl);
 		if (!nl) {
-			o->nomem = true;
+			*nomem = true;
 			return;
 		}
 		d->lines = nl;
@@ -58,13 +54,13 @@ static void line(out *o, md_style st, const char *fmt, ...)
 	md_line *ln = &d->lines[d->n];
 	memset(ln, 0, sizeof *ln);
 	if (!(ln->text = strdup(buf))) {
-		o->nomem = true;
+		*nomem = true;
 		return;
 	}
 	if (st != MD_TEXT && cut > 0) {
 		if (!(ln->spans = malloc(sizeof *ln->spans))) {
 			free(ln->text);
-			o->nomem = true;
+			*nomem = true;
 			return;
 		}
 		ln->spans[0] = (md_span){ 0, cut, st };
@@ -72,6 +68,37 @@ static void line(out *o, md_style st, const char *fmt, ...)
 	}
 	d->n++;
 }
+
+void dash_wrap(md_doc *d, int cols, bool *nomem, md_style st, const char *first,
+	       const char *rest, const char *text)
+{
+	const char *p = text, *pfx = first;
+	do {
+		int w = cols - (int)strlen(pfx);
+		if (w < 10)
+			w = 10;
+		int n = (int)strlen(p);
+		if (md_cols(p, n) > w) {
+			/* The last blank that keeps the piece within w columns. */
+			int cut = 0, c = 0;
+			for (int i = 0; p[i] && c <= w; i++) {
+				if (((unsigned char)p[i] & 0xc0) != 0x80)
+					c++;
+				if (p[i] == ' ' && c <= w + 1)
+					cut = i;
+			}
+			n = cut ? cut : w;
+		}
+		dash_line(d, cols, nomem, st, "%s%.*s", pfx, n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+		pfx = rest;
+	} while (*p);
+}
+
+/* The dashboard's lines go through dash_line at the layout's width. */
+#define line(o, st, ...) dash_line((o)->d, (o)->cols, &(o)->nomem, st, __VA_ARGS__)
 
 static void fmt_min(char *buf, size_t n, int64_t s)
 {
@@ -168,23 +195,7 @@ static void callouts(out *o, const axl_class *k)
 	}
 	if (nover) {
 		line(o, MD_BAD, "! %zu learner%s over the time box", nover, nover == 1 ? "" : "s");
-		/* Wrap the list over as many lines as it needs. */
-		const char *p = buf;
-		int w = o->cols - 2 > 20 ? o->cols - 2 : 20;
-		while (*p) {
-			int n = (int)strlen(p);
-			if (n > w) {
-				n = w;
-				while (n > 0 && p[n] != ' ')
-					n--;
-				if (!n)
-					n = w;
-			}
-			line(o, MD_EMPH, "  %.*s", n, p);
-			p += n;
-			while (*p == ' ')
-				p++;
-		}
+		dash_wrap(o->d, o->cols, &o->nomem, MD_EMPH, "  ", "  ", buf);
 	}
 	if (!ns && !nover && k->nlearners > 1)
 		line(o, MD_GOOD, "Nobody is stuck on the same check, nobody is over the time box.");

@@ -27,6 +27,17 @@ typedef struct dash_opts {
 int dash_layout(const axl_class *k, const axl_catalog *c, const dash_opts *o, md_doc *out,
 		char *title, size_t titlelen);
 
+/* A line builder for screens laid out as documents: append one line in
+ * one style, formatted, clipped to cols columns.  *nomem is set when
+ * memory ran out (the line is then missing). */
+void dash_line(md_doc *d, int cols, bool *nomem, md_style st, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* The same for a long text: wrapped at blanks over as many lines as it
+ * needs, the first starting with first, the others with rest. */
+void dash_wrap(md_doc *d, int cols, bool *nomem, md_style st, const char *first,
+	       const char *rest, const char *text);
+
 /* A class server as a source: a thread fetches the class every period_ms
  * (each fetch limited to a few seconds) and keeps the latest answer. */
 typedef struct dash_remote {

@@ -10,6 +10,7 @@
 #define ASYNCLAB_TUI_PRESENT_H
 
 #include "../checker/report.h"
+#include "md.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -107,5 +108,31 @@ size_t pres_at_time(const axc_report *r, uint64_t t);
 int pres_finding_steps(const axc_report *r, size_t **steps, size_t **order);
 size_t pres_next_finding(const axc_report *r, const size_t *steps, const size_t *order,
 			 size_t from, size_t *which);
+
+/* ---- the screen, as lines (present_view.c) ------------------------------ */
+
+/* Source files read once, for the line being executed. */
+typedef struct pres_src {
+	char **path;
+	char ***lines;		/* per file: its lines */
+	int *nlines;
+	size_t n;
+} pres_src;
+void pres_src_free(pres_src *c);
+
+typedef struct pres_view_opts {
+	int cols, rows;		/* the space for the body */
+	int64_t selected;	/* the task the keys act on (marked); 0: none */
+	size_t finding;		/* the finding shown, or (size_t)-1 */
+	const char *source;	/* the program's own file, shown when the step has no line */
+} pres_view_opts;
+
+/* The screen of step s->step as styled lines (out: md_free).  0 or
+ * -ENOMEM. */
+int pres_view(const axc_report *r, const pres_state *s, const pres_view_opts *o,
+	      pres_src *cache, md_doc *out);
+/* The program's output up to out_len bytes, without the lesson harness's
+ * records: a malloc'd copy. */
+char *pres_output(const axc_report *r, uint64_t out_len);
 
 #endif /* ASYNCLAB_TUI_PRESENT_H */

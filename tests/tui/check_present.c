@@ -205,6 +205,74 @@ START_TEST(timers_by_deadline_and_the_clock)
 }
 END_TEST
 
+static int has(const md_doc *d, const char *needle)
+{
+	for (int i = 0; i < d->n; i++)
+		if (strstr(d->lines[i].text, needle))
+			return i;
+	return -1;
+}
+
+/* The screen of the deadlock, at 80x24 (21 rows for the body). */
+START_TEST(deadlock_screen_fits_and_says_it)
+{
+	axc_report *r = load(deadlock_json);
+	pres_state s;
+	ck_assert_int_eq(pres_state_at(r, 18, &s), 0);
+	pres_src src = { 0 };
+	md_doc d;
+	pres_view_opts o = { .cols = 77, .rows = 21, .finding = 0 };
+	ck_assert_int_eq(pres_view(r, &s, &o, &src, &d), 0);
+	ck_assert_int_le(d.n, 21);
+	ck_assert_int_ge(has(&d, "step 19 of 19"), 0);
+	/* The sentence wraps rather than being cut. */
+	ck_assert_int_eq(has(&d, "> #3 count_view waits for the blocking lock 1 at 15.c:25: the "
+				 "whole"), 1);
+	ck_assert_int_eq(has(&d, "  stops"), 2);
+	ck_assert_int_ge(has(&d, "THREAD BLOCKED: #3 count_view waits for a blocking lock"), 0);
+	ck_assert_int_ge(has(&d, "ready queue (front first): #4 count_view"), 0);
+	ck_assert_int_ge(has(&d, "#3 count_view      BLOCKED  on lock 1 held by #2 count_view"), 0);
+	ck_assert_int_ge(has(&d, "#2 count_view      waiting  on sleep at 15.c:31  wakers 1"), 0);
+	ck_assert_int_ge(has(&d, "lock 1 blocking: #2 count_view holds it (15.c:25); waits: "
+				 "#3 count_view"), 0);
+	ck_assert_int_ge(has(&d, "timers: t=10.000ms wakes #2 count_view"), 0);
+	ck_assert_int_ge(has(&d, "output so far (2 lines)"), 0);
+	ck_assert_int_ge(has(&d, "[0 ms] bo: locking the counter"), 0);
+	ck_assert_int_ge(has(&d, "finding lock-across-await at 15.c:25"), 0);
+	for (int i = 0; i < d.n; i++)
+		ck_assert_int_le(md_cols(d.lines[i].text, (int)strlen(d.lines[i].text)), 77);
+	md_free(&d);
+	pres_state_free(&s);
+	/* Earlier: nobody blocked, the output had one line. */
+	ck_assert_int_eq(pres_state_at(r, 13, &s), 0);
+	o.finding = (size_t)-1;
+	ck_assert_int_eq(pres_view(r, &s, &o, &src, &d), 0);
+	ck_assert_int_lt(has(&d, "BLOCKED"), 0);
+	ck_assert_int_ge(has(&d, "output so far (1 line)"), 0);
+	ck_assert_int_ge(has(&d, "running: #2 count_view"), 0);
+	md_free(&d);
+	pres_state_free(&s);
+	pres_src_free(&src);
+	axc_report_free(r);
+}
+END_TEST
+
+/* The harness's records never reach the room. */
+START_TEST(output_without_records)
+{
+	const char *json = "{\"version\":2,\"outcome\":{\"end\":\"exited\"},\"stdout\":"
+			   "\"one\\n@@axh:ab12\\tcheck x\\ntwo@@axh:ab12\\ty\\nthree\\n\"}";
+	axc_report *r = load(json);
+	char *o = pres_output(r, r->out_len);
+	ck_assert_str_eq(o, "one\ntwo\nthree\n");
+	free(o);
+	o = pres_output(r, 4);
+	ck_assert_str_eq(o, "one\n");
+	free(o);
+	axc_report_free(r);
+}
+END_TEST
+
 static Suite *present_suite(void)
 {
 	Suite *s = suite_create("present");
@@ -213,6 +281,8 @@ static Suite *present_suite(void)
 	tcase_add_test(tc, back_and_forth_agree);
 	tcase_add_test(tc, jumps);
 	tcase_add_test(tc, timers_by_deadline_and_the_clock);
+	tcase_add_test(tc, deadlock_screen_fits_and_says_it);
+	tcase_add_test(tc, output_without_records);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -34,6 +34,7 @@ tests_tui_check_dash_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(TE
 # Presenter mode's model: the executor's state at any step of a trace.
 check_PROGRAMS += tests/tui/check_present
 TESTS += tests/tui/check_present
-tests_tui_check_present_SOURCES = tests/tui/check_present.c
-tests_tui_check_present_CFLAGS = $(TEST_CFLAGS)
-tests_tui_check_present_LDADD = libaxworkshop.la libaxcheck.la $(TEST_LIBS)
+tests_tui_check_present_SOURCES = tests/tui/check_present.c tui/md.c
+tests_tui_check_present_CFLAGS = $(TEST_CFLAGS) $(CMARK_CFLAGS)
+tests_tui_check_present_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(TEST_LIBS) \
+	$(CMARK_LIBS) $(JANSSON_LIBS)
