@@ -525,8 +525,12 @@ static axl_result *judge(const axl_lesson *l, axc_report *report, const judge_ct
 	parse_report(r, report);
 	const char *sig = end_of(report, &r->end, &r->status);
 	harness_end(r, cx);
-	r->verdict = verdict_text(r->end, r->status, sig, cx->time_limit_s,
-				  cx->h ? cx->h->end_text : NULL);
+	/* The harness's own words first; else, when the checker stopped a
+	 * certain deadlock, its reason (the lock and the tasks). */
+	const char *why = cx->h && cx->h->end_text && *cx->h->end_text ? cx->h->end_text : NULL;
+	if (!why && report->outcome.end == AXC_END_STOPPED && r->end == AXL_END_DEADLOCK)
+		why = report->outcome.message;
+	r->verdict = verdict_text(r->end, r->status, sig, cx->time_limit_s, why);
 	if (!l) {
 		r->passed = r->end == AXL_END_EXITED && r->status == 0;
 		return r;

@@ -178,15 +178,30 @@ END_TEST
 
 START_TEST(a_blocked_executor_is_stuck)
 {
-	/* The executor's thread blocks for good on a lock it already holds. */
+	/* The executor's thread blocks for good in a call nothing will end. */
+	axl_result *r = verify_text("#include \"lesson.h\"\n#include <unistd.h>\n"
+				    "AX_ASYNC(compute, int, int x;)\n{\n\tAX_BEGIN;\n"
+				    "\tfor (;;)\n\t\tpause();\n"
+				    "\tAX_RETURN(42);\n\tAX_END;\n}\n", false);
+	ck_assert_msg(r->end == AXL_END_STUCK, "%d: %s", r->end, r->verdict);
+	ck_assert_msg(strstr(r->verdict, "blocked for 2 s") && strstr(r->verdict, "compute"),
+		      "%s", r->verdict);
+	ck_assert(!r->passed);
+	axl_result_free(r);
+}
+END_TEST
+
+START_TEST(a_lock_taken_twice_is_a_named_deadlock)
+{
+	/* The executor's thread locks a mutex it already holds: the checker
+	 * knows at once that nothing can end it, and the verdict says why. */
 	axl_result *r = verify_text("#include \"lesson.h\"\n#include <pthread.h>\n"
 				    "static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;\n"
 				    "AX_ASYNC(compute, int, int x;)\n{\n\tAX_BEGIN;\n"
 				    "\tpthread_mutex_lock(&m);\n\tpthread_mutex_lock(&m);\n"
 				    "\tAX_RETURN(42);\n\tAX_END;\n}\n", false);
-	ck_assert_msg(r->end == AXL_END_STUCK, "%d: %s", r->end, r->verdict);
-	ck_assert_msg(strstr(r->verdict, "blocked for 2 s") && strstr(r->verdict, "compute"),
-		      "%s", r->verdict);
+	ck_assert_msg(r->end == AXL_END_DEADLOCK, "%d: %s", r->end, r->verdict);
+	ck_assert_msg(strstr(r->verdict, "lock it holds itself"), "%s", r->verdict);
 	ck_assert(!r->passed);
 	axl_result_free(r);
 }
@@ -333,6 +348,7 @@ static Suite *harness_suite(void)
 	tcase_add_test(tc, deadlock_is_the_verdict);
 	tcase_add_test(tc, exit_from_the_exercise_is_unfinished);
 	tcase_add_test(tc, a_blocked_executor_is_stuck);
+	tcase_add_test(tc, a_lock_taken_twice_is_a_named_deadlock);
 	tcase_add_test(tc, old_shape_is_named);
 	tcase_add_test(tc, missing_entry_is_explained);
 	tcase_add_test(tc, frame_locals_are_named);

@@ -26,7 +26,7 @@ tests_tui_check_serve_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(T
 # The class dashboard's model and its server source.
 check_PROGRAMS += tests/tui/check_dash
 TESTS += tests/tui/check_dash
-tests_tui_check_dash_SOURCES = tests/tui/check_dash.c tui/md.c
+tests_tui_check_dash_SOURCES = tests/tui/check_dash.c tui/md.c tui/md_code.c tui/md_text.c
 tests_tui_check_dash_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS) $(CMARK_CFLAGS)
 tests_tui_check_dash_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(TEST_LIBS) \
 	$(CURL_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
@@ -34,7 +34,7 @@ tests_tui_check_dash_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(TE
 # Presenter mode's model: the executor's state at any step of a trace.
 check_PROGRAMS += tests/tui/check_present
 TESTS += tests/tui/check_present
-tests_tui_check_present_SOURCES = tests/tui/check_present.c tui/md.c
+tests_tui_check_present_SOURCES = tests/tui/check_present.c tui/md.c tui/md_code.c tui/md_text.c
 tests_tui_check_present_CFLAGS = $(TEST_CFLAGS) $(CMARK_CFLAGS)
 tests_tui_check_present_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(TEST_LIBS) \
 	$(CMARK_LIBS) $(JANSSON_LIBS)
