@@ -187,6 +187,11 @@ struct ax_rt {
 	size_t remote_len, remote_cap;
 	atomic_int remote_pending;
 	atomic_int parked;
+	/* After ax_rt_free, while wakers still hold tasks: the runtime is a
+	 * zombie that keeps only its slab, its remote lock and this count of
+	 * tasks kept; the last waker to go frees it (remote_lock held). */
+	atomic_int zombie;
+	size_t zombie_tasks;
 
 	/* Blocking pool (blocking.c), created on first use. */
 	ax__pool *pool;
@@ -223,6 +228,11 @@ void ax__taskset_child_done(ax_taskset *ts, ax_task *t);
 
 /* rt.c */
 void ax__remote_post(ax_rt *rt, ax_task *t, int op);
+/* rt was freed and lives on only for the wakers that keep its tasks. */
+static inline int ax__rt_gone(ax_rt *rt)
+{
+	return atomic_load_explicit(&rt->zombie, memory_order_relaxed);
+}
 /* Unpark the executor if it waits (any thread). */
 void ax__rt_unpark(ax_rt *rt);
 

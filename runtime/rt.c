@@ -46,10 +46,38 @@ void ax__rt_unpark(ax_rt *rt)
 	(void)r;
 }
 
-/* Any thread: queue a wake or a release for the executor's thread. */
+/* A zombie runtime's memory, once no waker keeps a task. */
+static void zombie_destroy(ax_rt *rt)
+{
+	ax__slab_destroy(rt);
+	pthread_mutex_destroy(&rt->remote_lock);
+	free(rt);
+}
+
+/* remote_lock held, rt a zombie: drop one reference on t; the last one
+ * of t forgets it (its ext goes).  Returns 1 when that was the last task
+ * the zombie kept: the caller frees it after unlocking. */
+static int zombie_release(ax_rt *rt, ax_task *t)
+{
+	if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1)
+		return 0;
+	ax__task_ext_free(t);
+	t->state = T_FREE;
+	return --rt->zombie_tasks == 0;
+}
+
+/* Any thread: queue a wake or a release for the executor's thread.  On a
+ * freed runtime a wake does nothing and a release is done here. */
 void ax__remote_post(ax_rt *rt, ax_task *t, int op)
 {
 	pthread_mutex_lock(&rt->remote_lock);
+	if (AX_UNLIKELY(ax__rt_gone(rt))) {
+		int last = zombie_release(rt, t);
+		pthread_mutex_unlock(&rt->remote_lock);
+		if (last)
+			zombie_destroy(rt);
+		return;
+	}
 	if (rt->remote_len == rt->remote_cap) {
 		size_t cap = rt->remote_cap ? rt->remote_cap * 2 : 64;
 		ax__remote *n = realloc(rt->remote, cap * sizeof *n);
@@ -61,10 +89,11 @@ void ax__remote_post(ax_rt *rt, ax_task *t, int op)
 		rt->remote_cap = cap;
 	}
 	rt->remote[rt->remote_len++] = (ax__remote){ t, op };
-	int was = atomic_exchange(&rt->remote_pending, 1);
-	pthread_mutex_unlock(&rt->remote_lock);
-	if (!was)
+	/* Unpark under the lock: ax_rt_free closes the eventfd only after
+	 * taking it. */
+	if (!atomic_exchange(&rt->remote_pending, 1))
 		ax__rt_unpark(rt);
+	pthread_mutex_unlock(&rt->remote_lock);
 }
 
 static void remote_drain(ax_rt *rt)
@@ -333,12 +362,17 @@ static int rt_drop_all(ax_rt *rt)
 	return alive;
 }
 
-/* A task kept only by a handle the program never let go of dies with the
- * slab; its ext is freed with it. */
-static void free_ext(ax_task *t, void *ud)
+/* At ax_rt_free (remote_lock held): every task still in the slab is
+ * kept by the zombie until its last reference goes.  A handle the program
+ * kept dies with the runtime: its reference is dropped here. */
+static void zombie_adopt(ax_task *t, void *ud)
 {
-	(void)ud;
-	ax__task_ext_free(t);
+	ax_rt *rt = ud;
+	rt->zombie_tasks++;
+	if (t->state & T_HANDLE) {
+		t->state &= ~T_HANDLE;
+		zombie_release(rt, t);
+	}
 }
 
 int ax_rt_free(ax_rt *rt)
@@ -352,17 +386,27 @@ int ax_rt_free(ax_rt *rt)
 	remote_drain(rt);
 	int alive = rt_drop_all(rt);
 	remote_drain(rt);
-	/* Handles still held by the program keep their task's memory; the
-	 * slab goes with the runtime, so those handles die here too. */
-	ax__slab_each(rt, free_ext, NULL);
 	ax__io_destroy(rt);
-	ax__slab_destroy(rt);
 	free(rt->heap);
-	free(rt->remote);
-	pthread_mutex_destroy(&rt->remote_lock);
+	/* Wakers may outlive the runtime (held by other threads, kept by the
+	 * program): their tasks stay, with the slab, until the last goes.
+	 * From here on a wake from any thread finds the runtime gone. */
+	pthread_mutex_lock(&rt->remote_lock);
+	atomic_store_explicit(&rt->zombie, 1, memory_order_relaxed);
+	ax__remote *items = rt->remote;
+	size_t n = rt->remote_len;
+	rt->remote = NULL;
+	rt->remote_len = rt->remote_cap = 0;
+	ax__slab_each(rt, zombie_adopt, rt);
+	for (size_t i = 0; i < n; i++)
+		zombie_release(rt, items[i].task);
+	int last = rt->zombie_tasks == 0;
+	pthread_mutex_unlock(&rt->remote_lock);
+	free(items);
 	close(rt->epfd);
 	close(rt->evfd);
 	ax__cur_rt = saved == rt ? NULL : saved;
-	free(rt);
+	if (last)
+		zombie_destroy(rt);
 	return alive;
 }

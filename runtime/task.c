@@ -100,11 +100,10 @@ ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
 static __attribute__((noinline)) void wake_remote(ax_rt *rt, ax_task *t,
 						  int consume)
 {
-	if (!consume) {
+	if (!consume)
 		atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
-	} else {
+	else if (!ax__rt_gone(rt))
 		AX_HOOK(waker_drop, t);
-	}
 	ax__remote_post(rt, t, AX_REMOTE_WAKE);
 }
 
@@ -114,7 +113,7 @@ static inline __attribute__((always_inline)) void wake(ax_task *t, int consume)
 {
 	ax_rt *rt = ax__task_rt(t);
 	int local = AX_LIKELY(ax__cur_rt == rt);
-	if (AX__HOOKED(AX__HBIT(wake))) {
+	if (AX__HOOKED(AX__HBIT(wake)) && (local || !ax__rt_gone(rt))) {
 		ax_task *by = local ? ax__cur_task : NULL;
 		AX_HOOK(wake, t, by, by == t);
 	}
@@ -133,7 +132,8 @@ ax_waker *ax_waker_clone(ax_waker *w)
 {
 	ax_task *t = (ax_task *)(void *)w;
 	atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
-	AX_HOOK(waker_clone, t);
+	if (AX__HOOKED(AX__HBIT(waker_clone)) && !ax__rt_gone(ax__task_rt(t)))
+		AX_HOOK(waker_clone, t);
 	return w;
 }
 
@@ -150,7 +150,8 @@ void ax_waker_wake_by_ref(ax_waker *w)
 void ax_waker_drop(ax_waker *w)
 {
 	ax_task *t = (ax_task *)(void *)w;
-	AX_HOOK(waker_drop, t);
+	if (AX__HOOKED(AX__HBIT(waker_drop)) && !ax__rt_gone(ax__task_rt(t)))
+		AX_HOOK(waker_drop, t);
 	ax__task_unref(t);
 }
 

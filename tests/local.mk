@@ -5,6 +5,7 @@ TEST_LIBS = libasynclab.la $(CHECK_LIBS) $(AX_PTHREAD_LIBS)
 RUNTIME_TESTS += \
 	tests/runtime/check_core \
 	tests/runtime/check_hooks \
+	tests/runtime/check_safety \
 	tests/runtime/check_time
 check_PROGRAMS += $(RUNTIME_TESTS)
 TESTS += $(RUNTIME_TESTS)
@@ -15,6 +16,9 @@ tests_runtime_check_core_LDADD = $(TEST_LIBS)
 tests_runtime_check_hooks_SOURCES = tests/runtime/check_hooks.c tests/testutil.h
 tests_runtime_check_hooks_CFLAGS = $(TEST_CFLAGS)
 tests_runtime_check_hooks_LDADD = $(TEST_LIBS)
+tests_runtime_check_safety_SOURCES = tests/runtime/check_safety.c tests/testutil.h
+tests_runtime_check_safety_CFLAGS = $(TEST_CFLAGS)
+tests_runtime_check_safety_LDADD = $(TEST_LIBS)
 tests_runtime_check_time_SOURCES = tests/runtime/check_time.c tests/testutil.h
 tests_runtime_check_time_CFLAGS = $(TEST_CFLAGS)
 tests_runtime_check_time_LDADD = $(TEST_LIBS)
