@@ -53,7 +53,22 @@ enum {
 	T_HANDLE = AX__TASK_HANDLE, /* a JoinHandle is held */
 	T_FREE = 1u << 6,      /* slab slot not in use */
 	T_EXT = AX__TASK_EXT,  /* ext is allocated (and holds the id) */
+	T_NOMEM = 1u << 8,     /* done, its output lost for want of memory */
 };
+
+/* Allocation-failure injection for tests: the next N allocations at the
+ * points that can fail recoverably (a task's ext, the remote queue)
+ * fail.  Zero in programs: one relaxed load on those rare paths. */
+extern atomic_uint ax__fail_allocs;
+static inline int ax__alloc_fails(void)
+{
+	if (AX_LIKELY(atomic_load_explicit(&ax__fail_allocs, memory_order_relaxed) == 0))
+		return 0;
+	unsigned n = atomic_load(&ax__fail_allocs);
+	while (n && !atomic_compare_exchange_weak(&ax__fail_allocs, &n, n - 1))
+		;
+	return n != 0;
+}
 
 /* Rarely needed task data, allocated on demand.  The hook word comes
  * first: asynclab/instrument.h reads it inline. */
@@ -192,6 +207,11 @@ struct ax_rt {
 	 * tasks kept; the last waker to go frees it (remote_lock held). */
 	atomic_int zombie;
 	size_t zombie_tasks;
+	/* Remote operations posted while the queue could not grow (out of
+	 * memory): kept here, drained with the queue, never lost. */
+#define AX_REMOTE_FALLBACK 32
+	ax__remote fallback[AX_REMOTE_FALLBACK];
+	size_t fallback_len;
 
 	/* Blocking pool (blocking.c), created on first use. */
 	ax__pool *pool;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Polls between checks of timers, descriptors and the remote queue, so
@@ -67,28 +68,43 @@ static int zombie_release(ax_rt *rt, ax_task *t)
 }
 
 /* Any thread: queue a wake or a release for the executor's thread.  On a
- * freed runtime a wake does nothing and a release is done here. */
+ * freed runtime a wake does nothing and a release is done here.  When the
+ * queue cannot grow the operation goes to the fallback slots; when those
+ * are full too, the poster waits for the executor to drain them: a wake
+ * is never lost. */
 void ax__remote_post(ax_rt *rt, ax_task *t, int op)
 {
-	pthread_mutex_lock(&rt->remote_lock);
-	if (AX_UNLIKELY(ax__rt_gone(rt))) {
-		int last = zombie_release(rt, t);
-		pthread_mutex_unlock(&rt->remote_lock);
-		if (last)
-			zombie_destroy(rt);
-		return;
-	}
-	if (rt->remote_len == rt->remote_cap) {
-		size_t cap = rt->remote_cap ? rt->remote_cap * 2 : 64;
-		ax__remote *n = realloc(rt->remote, cap * sizeof *n);
-		if (!n) {
+	for (;;) {
+		pthread_mutex_lock(&rt->remote_lock);
+		if (AX_UNLIKELY(ax__rt_gone(rt))) {
+			int last = zombie_release(rt, t);
 			pthread_mutex_unlock(&rt->remote_lock);
-			return; /* out of memory: the wake is lost */
+			if (last)
+				zombie_destroy(rt);
+			return;
 		}
-		rt->remote = n;
-		rt->remote_cap = cap;
+		if (rt->remote_len < rt->remote_cap)
+			break;
+		size_t cap = rt->remote_cap ? rt->remote_cap * 2 : 64;
+		ax__remote *n = ax__alloc_fails() ? NULL
+						  : realloc(rt->remote, cap * sizeof *n);
+		if (n) {
+			rt->remote = n;
+			rt->remote_cap = cap;
+			break;
+		}
+		if (rt->fallback_len < AX_REMOTE_FALLBACK) {
+			rt->fallback[rt->fallback_len++] = (ax__remote){ t, op };
+			goto posted;
+		}
+		if (!atomic_exchange(&rt->remote_pending, 1))
+			ax__rt_unpark(rt);
+		pthread_mutex_unlock(&rt->remote_lock);
+		struct timespec ts = { 0, 1000 * 1000 };
+		nanosleep(&ts, NULL);
 	}
 	rt->remote[rt->remote_len++] = (ax__remote){ t, op };
+posted:
 	/* Unpark under the lock: ax_rt_free closes the eventfd only after
 	 * taking it. */
 	if (!atomic_exchange(&rt->remote_pending, 1))
@@ -96,22 +112,33 @@ void ax__remote_post(ax_rt *rt, ax_task *t, int op)
 	pthread_mutex_unlock(&rt->remote_lock);
 }
 
-static void remote_drain(ax_rt *rt)
+static void remote_run(ax_rt *rt, const ax__remote *items, size_t n)
 {
-	if (!atomic_load_explicit(&rt->remote_pending, memory_order_acquire))
-		return;
-	pthread_mutex_lock(&rt->remote_lock);
-	ax__remote *items = rt->remote;
-	size_t n = rt->remote_len;
-	rt->remote = NULL;
-	rt->remote_len = rt->remote_cap = 0;
-	atomic_store(&rt->remote_pending, 0);
-	pthread_mutex_unlock(&rt->remote_lock);
 	for (size_t i = 0; i < n; i++) {
 		if (items[i].op == AX_REMOTE_WAKE)
 			ax__wake_local(rt, items[i].task);
 		ax__task_release_on_rt(rt, items[i].task);
 	}
+}
+
+static void remote_drain(ax_rt *rt)
+{
+	if (!atomic_load_explicit(&rt->remote_pending, memory_order_acquire))
+		return;
+	ax__remote fb[AX_REMOTE_FALLBACK];
+	pthread_mutex_lock(&rt->remote_lock);
+	ax__remote *items = rt->remote;
+	size_t n = rt->remote_len, nfb = rt->fallback_len;
+	rt->remote = NULL;
+	rt->remote_len = rt->remote_cap = 0;
+	if (AX_UNLIKELY(nfb)) {
+		memcpy(fb, rt->fallback, nfb * sizeof *fb);
+		rt->fallback_len = 0;
+	}
+	atomic_store(&rt->remote_pending, 0);
+	pthread_mutex_unlock(&rt->remote_lock);
+	remote_run(rt, items, n);
+	remote_run(rt, fb, nfb);
 	free(items);
 }
 
@@ -400,6 +427,9 @@ int ax_rt_free(ax_rt *rt)
 	ax__slab_each(rt, zombie_adopt, rt);
 	for (size_t i = 0; i < n; i++)
 		zombie_release(rt, items[i].task);
+	for (size_t i = 0; i < rt->fallback_len; i++)
+		zombie_release(rt, rt->fallback[i].task);
+	rt->fallback_len = 0;
 	int last = rt->zombie_tasks == 0;
 	pthread_mutex_unlock(&rt->remote_lock);
 	free(items);

@@ -9,12 +9,13 @@
 
 AX_TLS ax_rt *ax__cur_rt;
 AX_TLS ax_task *ax__cur_task;
+atomic_uint ax__fail_allocs;
 
 ax__task_ext *ax__task_ext_get(ax_task *t)
 {
 	if (t->state & T_EXT)
 		return t->ext;
-	ax__task_ext *e = calloc(1, sizeof *e);
+	ax__task_ext *e = ax__alloc_fails() ? NULL : calloc(1, sizeof *e);
 	if (!e)
 		return NULL;
 	e->id = t->id;
@@ -187,6 +188,8 @@ static void task_finish(ax_rt *rt, ax_task *t, int cancelled)
 				e->out.err = ax_future_err(t->fut);
 				e->out.val = ax_future_val(t->fut);
 			}
+		} else {
+			t->state |= T_NOMEM; /* the handle's await says so */
 		}
 	}
 	finish_future(t);
@@ -338,13 +341,20 @@ static ax_poll_t join_poll(ax_future *f, ax_cx *cx)
 	if (t->state & T_DONE) {
 		if (t->state & T_EXT)
 			j->out = t->ext->out;
+		else if (t->state & T_NOMEM)
+			j->out.err = -ENOMEM; /* its output could not be kept */
 		else
 			j->out.err = (t->state & T_CANCELLED) ? -ECANCELED : 0;
 		return AX_READY;
 	}
 	ax__task_ext *e = ax__task_ext_get(t);
-	if (!e)
-		return AX_PENDING; /* out of memory: cannot register */
+	if (!e) {
+		/* Out of memory: the join cannot register to be woken.  Say
+		 * so rather than stay pending forever. */
+		j->out.err = -ENOMEM;
+		j->out.val = 0;
+		return AX_READY;
+	}
 	if (!e->join_waker || !ax_waker_will_wake(e->join_waker, cx->waker)) {
 		if (e->join_waker)
 			ax_waker_drop(e->join_waker);

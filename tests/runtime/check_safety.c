@@ -107,6 +107,112 @@ START_TEST(test_wake_racing_free)
 }
 END_TEST
 
+/* Allocation-failure injection (runtime/internal.h): the next N
+ * allocations at the runtime's recoverable points fail. */
+extern atomic_uint ax__fail_allocs;
+
+AX_ASYNC(five, int, int unused;)
+{
+	AX_BEGIN;
+	AX_RETURN(5);
+	AX_END;
+}
+
+/* A join that cannot register its waker completes with -ENOMEM instead of
+ * staying pending forever. */
+AX_ASYNC(join_oom, ax_res, ax_task *h; ax_res r;)
+{
+	AX_BEGIN;
+	self->h = AX_SPAWN(AX_CALL(five));
+	atomic_store(&ax__fail_allocs, 1);
+	AX_AWAIT_TO(self->r, ax_join(self->h));
+	AX_RETURN(self->r);
+	AX_END;
+}
+
+START_TEST(test_join_oom)
+{
+	ax_rt *rt = test_rt(0);
+	ax_res r = AX_BLOCK_ON(rt, AX_CALL(join_oom));
+	ck_assert_int_eq(r.err, -ENOMEM);
+	ck_assert_uint_eq(atomic_load(&ax__fail_allocs), 0);
+	ck_assert_int_eq(ax_rt_free(rt), 1); /* five had yet to run */
+}
+END_TEST
+
+/* A task that finishes while its output cannot be kept: the await of its
+ * handle says -ENOMEM instead of a silent zero. */
+AX_ASYNC(output_oom, ax_res, ax_task *h; ax_res r;)
+{
+	AX_BEGIN;
+	self->h = AX_SPAWN(AX_CALL(five));
+	atomic_store(&ax__fail_allocs, 1);
+	AX_AWAIT(ax_yield()); /* five finishes */
+	ck_assert(ax_task_is_finished(self->h));
+	AX_AWAIT_TO(self->r, ax_join(self->h));
+	AX_RETURN(self->r);
+	AX_END;
+}
+
+START_TEST(test_output_oom)
+{
+	ax_rt *rt = test_rt(0);
+	ax_res r = AX_BLOCK_ON(rt, AX_CALL(output_oom));
+	ck_assert_int_eq(r.err, -ENOMEM);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* A wake from another thread while the remote queue cannot grow is kept
+ * and delivered.  The thread runs during the poll and is joined before it
+ * returns: no timing involved. */
+typedef struct oom_wake_fut {
+	ax_future base;
+	int out;
+	int polls;
+	int wakes;
+	ax_waker *w;
+} oom_wake_fut;
+static void *oom_waker(void *arg)
+{
+	oom_wake_fut *f = arg;
+	atomic_store(&ax__fail_allocs, (unsigned)f->wakes);
+	for (int i = 0; i < f->wakes; i++)
+		ax_waker_wake_by_ref(f->w);
+	ax_waker_drop(f->w);
+	return NULL;
+}
+static ax_poll_t oom_wake_poll(ax_future *fut, ax_cx *cx)
+{
+	oom_wake_fut *f = (oom_wake_fut *)(void *)fut;
+	if (f->polls++ > 0) {
+		f->out = f->polls;
+		return AX_READY;
+	}
+	f->w = ax_waker_clone(cx->waker);
+	pthread_t th;
+	ck_assert_int_eq(pthread_create(&th, NULL, oom_waker, f), 0);
+	pthread_join(th, NULL);
+	return AX_PENDING;
+}
+static const ax_future_vt oom_wake_vt =
+	AX_VT_OF(oom_wake_fut, "oom_wake", oom_wake_poll, NULL, 0);
+
+START_TEST(test_remote_wake_oom)
+{
+	/* 1 wake: a fallback slot; 3: more than one. */
+	static const int wakes[] = { 1, 3 };
+	for (size_t i = 0; i < sizeof wakes / sizeof *wakes; i++) {
+		ax_rt *rt = test_rt(0);
+		int r = AX_BLOCK_ON(rt, ((oom_wake_fut){ .base.vt = &oom_wake_vt,
+							 .wakes = wakes[i] }));
+		ck_assert_int_eq(r, 2);
+		ck_assert_uint_eq(atomic_load(&ax__fail_allocs), 0);
+		TEST_RT_END_FREED(rt);
+	}
+}
+END_TEST
+
 static Suite *safety_suite(void)
 {
 	Suite *s = suite_create("safety");
@@ -115,6 +221,11 @@ static Suite *safety_suite(void)
 	tcase_add_test(tc, test_wake_after_free);
 	tcase_add_test(tc, test_wake_pending_after_free);
 	tcase_add_test(tc, test_wake_racing_free);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("oom");
+	tcase_add_test(tc, test_join_oom);
+	tcase_add_test(tc, test_output_oom);
+	tcase_add_test(tc, test_remote_wake_oom);
 	suite_add_tcase(s, tc);
 	return s;
 }
