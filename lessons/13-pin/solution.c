@@ -1,42 +1,24 @@
 /* Lesson 13: a future must not move after its first poll.  The reference
  * solution: the greeters are boxed, so removing one from the list moves
  * only pointers, never a future. */
-#include <asynclab/future.h>
-#include <asynclab/future.h>
-#include <stdio.h>
+#include "lesson.h"
 #include <string.h>
 
-static int now_ms(void)
-{
-	return (int)(ax_now() / 1000000);
-}
-
-/* async fn greet(name, ms).  `shown` points into this very frame, like
- * a reference to a local that a Rust async block keeps across an await:
- * the frame refers to itself. */
-AX_ASYNC(greet, int, char name[8]; int ms; const char *shown;)
-{
-	AX_BEGIN;
-	self->shown = self->name;
-	AX_AWAIT(ax_sleep_ms(self->ms));
-	printf("[%d ms] hello, %s\n", now_ms(), self->shown);
-	AX_RETURN(0);
-	AX_END;
-}
-
-/* Rust: Vec<Pin<Box<dyn Future>>>.  Each greeter lives at one heap
- * address for its whole life (pinned); the array holds pointers, which
- * may be shuffled freely.  Sliding the futures themselves (the starter)
- * left `shown` pointing at the old slot, now owned by another greeter.
- * Keeping the futures in place in the frame and marking finished slots
- * instead of compacting would be just as correct (Rust's pin!). */
-AX_ASYNC(main_async, int, ax_future *g[3]; int n; int i;)
+/* async fn greet_all(who, ms).  Rust: Vec<Pin<Box<dyn Future>>>.  Each
+ * greeter lives at one heap address for its whole life (pinned); the
+ * array holds pointers, which may be shuffled freely.  Sliding the
+ * futures themselves (the starter) moves greeters that have already been
+ * polled, and their `shown` still points at the old slot.  Keeping the
+ * futures in place in the frame and marking finished slots instead of
+ * compacting would be just as correct (Rust's pin!). */
+AX_ASYNC(greet_all, int, const char *const *who; const int *ms;
+	 ax_future *g[GREETERS]; int n; int i;)
 {
 	AX_BEGIN;
-	self->g[0] = AX_BOX(AX_CALL(greet, .name = "ana", .ms = 100));
-	self->g[1] = AX_BOX(AX_CALL(greet, .name = "bo", .ms = 200));
-	self->g[2] = AX_BOX(AX_CALL(greet, .name = "cy", .ms = 300));
-	self->n = 3;
+	for (self->i = 0; self->i < GREETERS; self->i++)
+		self->g[self->i] = AX_BOX(AX_CALL(greet, .who = self->who[self->i],
+						  .ms = self->ms[self->i]));
+	self->n = GREETERS;
 
 	while (self->n > 0) {
 		for (self->i = 0; self->i < self->n;) {
@@ -53,12 +35,6 @@ AX_ASYNC(main_async, int, ax_future *g[3]; int n; int i;)
 		if (self->n > 0)
 			AX_SUSPEND; /* each pending greeter holds our waker */
 	}
-	printf("[%d ms] everyone greeted\n", now_ms());
 	AX_RETURN(0);
 	AX_END;
-}
-
-int main(void)
-{
-	return AX_RUN(AX_CALL(main_async));
 }
