@@ -409,12 +409,34 @@ START_TEST(lesson_matrix)
 }
 END_TEST
 
+/* A starter that deadlocks by design (the lesson is about the deadlock)
+ * lints clean: it fails its named check, a finding reported before the
+ * run was stopped, even though the run did not end normally. */
+START_TEST(deadlocking_starter_lints_clean)
+{
+	load();
+	const axl_lesson *l = axl_catalog_find(cat, "lock-across-await");
+	if (!l) { /* a lessons directory of one's own without it */
+		unload();
+		return;
+	}
+	axl_lint out = { 0 };
+	axl_diags d = { 0 };
+	ck_assert_int_eq(axl_lesson_lint(l, &out, &d), 0);
+	ck_assert_msg(out.problems == 0, "lesson-lint lock-across-await:\n%s", fx_diags_text(&d));
+	axl_diags_free(&d);
+	unload();
+}
+END_TEST
+
 static Suite *lessons_suite(void)
 {
 	Suite *s = suite_create("lessons-curriculum");
 	TCase *tc = tcase_create("catalog");
 	tcase_add_test(tc, catalog_is_clean);
 	tcase_add_test(tc, every_finding_is_taught);
+	tcase_add_test(tc, deadlocking_starter_lints_clean);
+	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 
 	/* One test per lesson, so a failure names it. */
