@@ -91,6 +91,20 @@ typedef struct timed_t {
 	axh_call_t call;
 } timed_t;
 
+/* The learner's await a request is suspended at: the innermost frame's
+ * site below f (the busy poll ended there). */
+static const ax_site *learner_site(const ax_future *f)
+{
+	const ax_site *site = NULL;
+	while (f && (f->vt->flags & AX_VT_FRAME)) {
+		const ax_frame *fr = (const ax_frame *)(const void *)f;
+		if (fr->await_site)
+			site = fr->await_site;
+		f = fr->child;
+	}
+	return site;
+}
+
 static ax_poll_t timed_poll(ax_future *f, ax_cx *cx)
 {
 	timed_t *t = (timed_t *)(void *)f;
@@ -105,7 +119,7 @@ static ax_poll_t timed_poll(ax_future *f, ax_cx *cx)
 	if (used > r->max_cpu_ns) {
 		r->max_cpu_ns = used;
 		if (used >= HOG_NS && p == AX_PENDING)
-			r->hog_site = axh_caller();
+			r->hog_site = learner_site(t->call.ax_fr.child);
 	}
 	if (p == AX_PENDING)
 		return AX_PENDING;
@@ -156,7 +170,7 @@ static void judge(bool finished)
 	for (int k = 0; k < REQUESTS && ok; k++)
 		if (reqs[k].max_cpu_ns >= HOG_NS) {
 			snprintf(why, sizeof why, "one poll of request %d kept the executor's thread "
-				 "busy for %llu ms of CPU time without returning", ids[k],
+				 "busy for %llu ms of CPU time before it reached an await", ids[k],
 				 (unsigned long long)(reqs[k].max_cpu_ns / 1000000));
 			at = reqs[k].hog_site;
 			ok = false;
