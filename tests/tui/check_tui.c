@@ -556,6 +556,51 @@ START_TEST(test_timeline_trace_join_and_mutex)
 }
 END_TEST
 
+/* Events without an id (a lock or future the trace could not number) are
+ * skipped, not the end of the trace; a trace cut at its cap gives way to
+ * the spans, and the screen says why. */
+static const axc_event tlodd_ev[] = {
+	EV(SPAWN, .task = 1),
+	EV(FUTURE_CREATE, .task = 1, .future = 0, .name = "odd"),
+	EV(LOCK_WAIT, .task = 1, .obj = 0, .lock_kind = 1),
+	EV(POLL, .task = 1, .t = 10 * MS),
+	EV(LOCK_ACQUIRE, .task = 1, .t = 10 * MS, .obj = 1, .lock_kind = 1),
+	EV(POLL_END, .task = 1, .t = 10 * MS),
+	EV(EXIT, .task = 1, .t = 20 * MS),
+};
+static const axc_task tlodd_tasks[] = {
+	{ .id = 1, .name = "main", .exit_ns = 20 * MS, .state = AXC_TASK_DONE, .root = true },
+};
+static const axc_span tlodd_spans[] = {
+	{ .task = 1, .kind = AXC_SPAN_STALL, .t0 = 0, .t1 = 5 * MS },
+};
+
+START_TEST(test_timeline_trace_odd_and_cut)
+{
+	axc_report rep = { .tasks = tlodd_tasks, .ntasks = 1, .spans = tlodd_spans, .nspans = 1,
+			   .stats = { .polls = 1, .end_ns = 20 * MS, .peak_live_tasks = 1 },
+			   .outcome = { .end = AXC_END_EXITED },
+			   .trace = { .on = true, .events = tlodd_ev, .nevents = 7 } };
+	tl_grid g;
+	ck_assert_int_eq(tl_build(&rep, 40, 10, &g), 0);
+	ck_assert(g.traced);
+	ck_assert_int_eq(g.nrows, 1);
+	ck_assert_int_eq(g.rows[0].cells[tl_col(&g, 15 * MS)], TL_LOCK);
+	ck_assert_int_eq(g.rows[0].cells[tl_col(&g, 2 * MS)], TL_ALIVE); /* spans unused */
+	ck_assert_int_eq(g.nnotes, 1);
+	ck_assert_str_eq(g.notes[0], "lock 1 (blocking lock): held by #1 main at the end");
+	tl_free(&g);
+	rep.trace.dropped = 5;
+	ck_assert_int_eq(tl_build(&rep, 40, 10, &g), 0);
+	ck_assert(!g.traced);
+	ck_assert_int_eq(g.rows[0].cells[tl_col(&g, 2 * MS)], TL_STALL);
+	ck_assert_int_eq(g.nnotes, 1);
+	ck_assert_str_eq(g.notes[0], "the trace went over its cap (5 events left out): drawn "
+				     "from the checker's timeline spans");
+	tl_free(&g);
+}
+END_TEST
+
 /* The peak the checker counted is explained when the trace differs. */
 START_TEST(test_timeline_peak)
 {
@@ -850,6 +895,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_timeline_instant_deadlock);
 	tcase_add_test(tc, test_timeline_trace_deadlock);
 	tcase_add_test(tc, test_timeline_trace_join_and_mutex);
+	tcase_add_test(tc, test_timeline_trace_odd_and_cut);
 	tcase_add_test(tc, test_timeline_peak);
 	tcase_add_test(tc, test_app_list_navigation_and_search);
 	tcase_add_test(tc, test_app_quit_says_which_view);

@@ -2,7 +2,7 @@
 check_PROGRAMS += tests/tui/check_tui
 TESTS += tests/tui/check_tui
 tests_tui_check_tui_SOURCES = tests/tui/check_tui.c \
-	tui/app.c tui/md.c tui/md_code.c tui/md_text.c tui/timeline.c tui/watch.c \
+	tui/app.c tui/md.c tui/md_code.c tui/md_text.c tui/timeline.c tui/timeline_trace.c tui/watch.c \
 	tui/lab_result.c tui/crash.c
 tests_tui_check_tui_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CMARK_CFLAGS) $(JANSSON_CFLAGS) \
 	$(NCURSES_CFLAGS)
