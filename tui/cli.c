@@ -66,6 +66,18 @@ static const cli_cmd commands[] = {
 	  "  --bind ADDR  listen on one IPv4 address only (default: every interface)\n"
 	  "  --dir DIR    keep the class in DIR/class.db (default ./asynclab-class)\n",
 	  cli_serve },
+	{ "present", "asynclab present LESSON [--file FILE.c] [--save RUN.json]\n"
+		     "       asynclab present --report RUN.json",
+	  "for instructors: step through a run's scheduler, one event at a time",
+	  "  --file FILE.c      run FILE.c instead of the workspace's exercise\n"
+	  "  --save RUN.json    keep the run (its report with the trace) to replay later;\n"
+	  "                     without a terminal it only records\n"
+	  "  --report RUN.json  replay a saved run (--save, or asynclab check --report\n"
+	  "                     of a traced run) without compiling anything\n"
+	  "keys: -> or n next event, <- or p back, PgDn/PgUp ten, Tab choose a task,\n"
+	  "t its next poll, f the next finding, g a time (ms), Home or < the start,\n"
+	  "End or > the end, q quit\n",
+	  cli_present },
 	{ "push", "asynclab push",
 	  "send your progress to your class now (verify and hint do it in the background)",
 	  NULL, cli_push },

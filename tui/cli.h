@@ -90,6 +90,7 @@ int cli_solution(int argc, char **argv);
 int cli_reset_cmd(int argc, char **argv);
 int cli_progress(int argc, char **argv);
 int cli_class(int argc, char **argv);
+int cli_present(int argc, char **argv);
 int cli_lint(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_serve(int argc, char **argv);

@@ -151,8 +151,31 @@ static int rank(const pres_state *s, const pres_task *t, int64_t selected)
 	}
 }
 
-int pres_view(const axc_report *r, const pres_state *s, const pres_view_opts *o,
-	      pres_src *cache, md_doc *out)
+/* A source line for the screen: tabs to the next multiple of four (a tab
+ * drawn as is would push the line past the edge), escaped. */
+static void src_text(const char *text, char *buf, size_t n)
+{
+	char *tmp = malloc(strlen(text) * 4 + 1), *w = tmp;
+	if (!tmp) {
+		snprintf(buf, n, "%s", axc_safe(text));
+		return;
+	}
+	for (const char *p = text; *p; p++)
+		if (*p == '\t')
+			do
+				*w++ = ' ';
+			while ((w - tmp) % 4);
+		else
+			*w++ = *p;
+	*w = '\0';
+	snprintf(buf, n, "%s", axc_safe(tmp));
+	free(tmp);
+}
+
+/* The screen with task_rows rows for the tasks, src_rows source lines
+ * and out_rows + 1 lines of output. */
+static int view_once(const axc_report *r, const pres_state *s, const pres_view_opts *o,
+		     pres_src *cache, md_doc *out, int task_rows, int src_rows, int out_rows)
 {
 	memset(out, 0, sizeof *out);
 	bool nomem = false;
@@ -169,6 +192,13 @@ int pres_view(const axc_report *r, const pres_state *s, const pres_view_opts *o,
 	  (double)s->now / 1e6, alive, done);
 	pres_describe(r, s->step, buf, sizeof buf);
 	dash_wrap(out, o->cols, &nomem, MD_STRONG, "> ", "  ", axc_safe(buf));
+	/* The finding shown, right under what happened: it is why we are here. */
+	if (o->finding != (size_t)-1 && o->finding < r->nfindings) {
+		const axc_finding *f = &r->findings[o->finding];
+		snprintf(buf, sizeof buf, "finding %s at %s:%d: %s", f->name, base(f->file), f->line,
+			 axc_safe(f->message));
+		dash_wrap(out, o->cols, &nomem, MD_BAD, "", "  ", buf);
+	}
 	/* The thread. */
 	if (s->deadlock) {
 		L(MD_BAD, "DEADLOCK: every task is asleep and nothing can wake one");
@@ -199,14 +229,6 @@ int pres_view(const axc_report *r, const pres_state *s, const pres_view_opts *o,
 		}
 	}
 	L(MD_TEXT, "%s", buf);
-
-	/* The fixed sections below take these many lines; the tasks get the
-	 * rest, at least four. */
-	int src_rows = o->rows >= 30 ? 5 : 3, out_rows = o->rows >= 30 ? 4 : 2;
-	int fixed = 4 + 2 + 1 + 1 + src_rows + 1 + out_rows + 1;
-	int task_rows = o->rows - fixed;
-	if (task_rows < 4)
-		task_rows = 4;
 
 	/* Tasks. */
 	L(MD_H3, "tasks");
@@ -297,7 +319,8 @@ int pres_view(const axc_report *r, const pres_state *s, const pres_view_opts *o,
 		const char *text = src_line(cache, file, line + d);
 		if (!text)
 			continue;
-		L(d ? MD_TEXT : MD_STRONG, "%s%4d | %s", d ? "  " : "> ", line + d, axc_safe(text));
+		src_text(text, buf, sizeof buf);
+		L(d ? MD_TEXT : MD_STRONG, "%s%4d | %s", d ? "  " : "> ", line + d, buf);
 	}
 
 	/* The output so far, its last lines. */
@@ -322,15 +345,44 @@ int pres_view(const axc_report *r, const pres_state *s, const pres_view_opts *o,
 	}
 	free(text);
 
-	if (o->finding != (size_t)-1 && o->finding < r->nfindings) {
-		const axc_finding *f = &r->findings[o->finding];
-		snprintf(buf, sizeof buf, "finding %s at %s:%d: %s", f->name, base(f->file), f->line,
-			 axc_safe(f->message));
-		dash_wrap(out, o->cols, &nomem, MD_BAD, "", "  ", buf);
-	}
 	if (nomem) {
 		md_free(out);
 		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Every task when they fit; when the screen is too short, the tasks give
+ * way first (down to four rows: the ones that explain the moment rank
+ * first), then the output, then a fourth task row, then the source, so
+ * what happened, the finding, the thread and the queue always show. */
+int pres_view(const axc_report *r, const pres_state *s, const pres_view_opts *o,
+	      pres_src *cache, md_doc *out)
+{
+	int task_rows = s->ntasks > 3 ? (int)s->ntasks : 3;
+	int src_rows = o->rows >= 30 ? 5 : 3, out_rows = o->rows >= 30 ? 4 : 2;
+	for (;;) {
+		int e = view_once(r, s, o, cache, out, task_rows, src_rows, out_rows);
+		if (e < 0 || out->n <= o->rows)
+			return e;
+		int over = out->n - o->rows;
+		if (task_rows > 4)
+			task_rows = task_rows - over > 4 ? task_rows - over : 4;
+		else if (out_rows > 0)
+			out_rows--;
+		else if (task_rows > 3)
+			task_rows--;
+		else if (src_rows > 1)
+			src_rows -= 2;
+		else
+			break;
+		md_free(out);
+	}
+	/* Still too tall (a tiny screen): the last lines go. */
+	while (out->n > (o->rows > 0 ? o->rows : 0)) {
+		md_line *x = &out->lines[--out->n];
+		free(x->text);
+		free(x->spans);
 	}
 	return 0;
 }

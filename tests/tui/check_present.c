@@ -9,7 +9,10 @@
 #include "../../tui/present.h"
 #include "../testutil.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define EV(s) "{" s "}"
 
@@ -257,6 +260,66 @@ START_TEST(deadlock_screen_fits_and_says_it)
 }
 END_TEST
 
+/* The deadlock with its source on disk: a file indented with tabs (the
+ * lessons' style) and the finding to show, on a body of 77x21 (80x24 less
+ * the margins and bars).  Tabs are expanded (a tab would push the line
+ * past the edge), and the finding is kept however tight the rows are. */
+START_TEST(source_with_tabs_and_finding_fit)
+{
+	char dir[] = "/tmp/axpresXXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/15.c", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	for (int i = 1; i <= 40; i++)
+		fprintf(f, "\t\t/* line %d */ printf(\"[%%d ms] %%s: locking the counter\\n\", "
+			   "(int)(ax_now() / 1000000), self->who);\n", i);
+	fclose(f);
+	/* The report, its "/w/15.c" pointing at the file. */
+	char *json = malloc(sizeof deadlock_json * 2);
+	ck_assert_ptr_nonnull(json);
+	json[0] = '\0';
+	for (const char *p = deadlock_json, *q; *p; p = q + 7) {
+		q = strstr(p, "/w/15.c");
+		if (!q) {
+			strcat(json, p);
+			break;
+		}
+		strncat(json, p, (size_t)(q - p));
+		strcat(json, path);
+	}
+	axc_report *r = load(json);
+	free(json);
+	pres_state s;
+	ck_assert_int_eq(pres_state_at(r, 18, &s), 0);
+	pres_src src = { 0 };
+	md_doc d;
+	pres_view_opts o = { .cols = 77, .rows = 21, .finding = 0 };
+	ck_assert_int_eq(pres_view(r, &s, &o, &src, &d), 0);
+	ck_assert_int_le(d.n, 21);
+	ck_assert_int_ge(has(&d, "finding lock-across-await at 15.c:25"), 0);
+	ck_assert_int_ge(has(&d, ">   25 |         /* line 25 */"), 0);
+	for (int i = 0; i < d.n; i++) {
+		ck_assert_ptr_null(strchr(d.lines[i].text, '\t'));
+		ck_assert_int_le(md_cols(d.lines[i].text, (int)strlen(d.lines[i].text)), 77);
+	}
+	md_free(&d);
+	/* Fewer rows: the tasks and the output give way, the finding stays. */
+	o.rows = 16;
+	ck_assert_int_eq(pres_view(r, &s, &o, &src, &d), 0);
+	ck_assert_int_le(d.n, 16);
+	ck_assert_int_ge(has(&d, "finding lock-across-await"), 0);
+	ck_assert_int_ge(has(&d, "#3 count_view      BLOCKED"), 0);
+	md_free(&d);
+	pres_state_free(&s);
+	pres_src_free(&src);
+	axc_report_free(r);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* The harness's records never reach the room. */
 START_TEST(output_without_records)
 {
@@ -282,6 +345,7 @@ static Suite *present_suite(void)
 	tcase_add_test(tc, jumps);
 	tcase_add_test(tc, timers_by_deadline_and_the_clock);
 	tcase_add_test(tc, deadlock_screen_fits_and_says_it);
+	tcase_add_test(tc, source_with_tabs_and_finding_fit);
 	tcase_add_test(tc, output_without_records);
 	suite_add_tcase(s, tc);
 	return s;

@@ -2,7 +2,7 @@
 check_PROGRAMS += tests/tui/check_tui
 TESTS += tests/tui/check_tui
 tests_tui_check_tui_SOURCES = tests/tui/check_tui.c \
-	tui/app.c tui/md.c tui/md_code.c tui/md_text.c tui/timeline.c tui/timeline_trace.c tui/watch.c \
+	tui/app.c tui/md.c tui/md_code.c tui/md_text.c tui/timeline.c tui/watch.c \
 	tui/lab_result.c tui/crash.c
 tests_tui_check_tui_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CMARK_CFLAGS) $(JANSSON_CFLAGS) \
 	$(NCURSES_CFLAGS)
@@ -10,10 +10,8 @@ tests_tui_check_tui_LDADD = $(CHECK_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
 
 # The real program driven in tmux: list, lesson, verify, watch mode,
 # timeline, resize, NO_COLOR, quit (e2e.sh); long lines in every view
-# (e2e_lines.sh); the smaller promises (e2e_keys.sh); the timeline of the
-# anti-pattern lessons' runs (e2e_timeline.sh).
-TUI_E2E = tests/tui/e2e.sh tests/tui/e2e_lines.sh tests/tui/e2e_keys.sh \
-	tests/tui/e2e_timeline.sh
+# (e2e_lines.sh); the smaller promises (e2e_keys.sh).
+TUI_E2E = tests/tui/e2e.sh tests/tui/e2e_lines.sh tests/tui/e2e_keys.sh
 TESTS += $(TUI_E2E)
 EXTRA_DIST += $(TUI_E2E) tests/tui/e2e_lib.sh bench/tui-latency
 
@@ -32,6 +30,10 @@ tests_tui_check_dash_SOURCES = tests/tui/check_dash.c tui/md.c tui/md_code.c tui
 tests_tui_check_dash_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS) $(CMARK_CFLAGS)
 tests_tui_check_dash_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(TEST_LIBS) \
 	$(CURL_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
+
+# Presenter mode in tmux over a recorded run (tests/tui/data).
+TESTS += tests/tui/e2e_present.sh
+EXTRA_DIST += tests/tui/e2e_present.sh tests/tui/data/present-15-starter.json
 
 # Presenter mode's model: the executor's state at any step of a trace.
 check_PROGRAMS += tests/tui/check_present
