@@ -103,6 +103,9 @@ typedef struct axc__result {
 int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe,
 		   axc__result *r);
 void axc__result_free(axc__result *r);
+/* Removes staging folders left in /tmp by runs that were killed (the
+ * first run of a process does it). */
+void axc__stage_sweep(void);
 
 /* ---- symbolisation (inspect_symbol.c) --------------------------------- */
 

@@ -1,5 +1,6 @@
-/* inspect_run.c - runs the program in a sandboxed child: its own process
- * group, limits on wall time, address space, processes and output, no
+/* inspect_run.c - runs the program in a sandboxed child: its own session
+ * (no controlling terminal, so it cannot push input into the shell that
+ * started the lab; the terminal's modes are restored after it), limits on wall time, address space, processes and output, no
  * core dumps, the probe preloaded, and stdout, stderr and the probe's
  * event stream read concurrently in one poll loop.  When we are root the
  * child also drops to an unused user id, because RLIMIT_NPROC does not
@@ -22,6 +23,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,6 +37,8 @@ extern char **environ;
 /* After the program ends, how long descendants may keep the pipes open. */
 #define DRAIN_MS 300
 #define SANDBOX_GID 65534
+#define STAGE_DIR "/tmp"
+#define STAGE_PREFIX "asynclab-stage-"
 
 static uint64_t now_ns(void)
 {
@@ -266,7 +270,6 @@ static void die(const char *what)
 
 static void child_main(const struct child_setup *c)
 {
-	setpgid(0, 0);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -278,6 +281,11 @@ static void child_main(const struct child_setup *c)
 	    fcntl(EXEC_FD, F_SETFD, FD_CLOEXEC) < 0)
 		_exit(127);
 	close_range(EXEC_FD + 1, ~0u, 0);
+	/* A session of its own, without a controlling terminal: /dev/tty
+	 * fails, and TIOCSTI into a terminal that is not its own is refused.
+	 * Its pid still names its process group. */
+	if (setsid() < 0)
+		die("new session");
 	if (c->o->workdir && chdir(c->o->workdir) < 0)
 		die(c->o->workdir);
 
@@ -301,6 +309,41 @@ static void child_main(const struct child_setup *c)
 		_exit(127);
 	execve(c->exe, c->argv, c->envp);
 	die(c->exe);
+}
+
+/* ---- the lab's terminal ---------------------------------------------- */
+
+/* The program has no controlling terminal, but as the same user it may
+ * still open the terminal's device by name and change its modes (echo
+ * off, raw): the lab puts them back after every run. */
+struct tty_save {
+	int fd;
+	struct termios tio;
+};
+
+static void tty_save(struct tty_save *t)
+{
+	t->fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (t->fd >= 0 && tcgetattr(t->fd, &t->tio) < 0) {
+		close(t->fd);
+		t->fd = -1;
+	}
+}
+
+static void tty_restore(struct tty_save *t)
+{
+	if (t->fd < 0)
+		return;
+	struct termios now;
+	/* Only from the foreground (a background tcsetattr stops us with
+	 * SIGTTOU), and only when something changed. */
+	if (tcgetpgrp(t->fd) == getpgrp() && tcgetattr(t->fd, &now) == 0 &&
+	    (now.c_iflag != t->tio.c_iflag || now.c_oflag != t->tio.c_oflag ||
+	     now.c_cflag != t->tio.c_cflag || now.c_lflag != t->tio.c_lflag ||
+	     memcmp(now.c_cc, t->tio.c_cc, sizeof now.c_cc)))
+		tcsetattr(t->fd, TCSANOW, &t->tio);
+	close(t->fd);
+	t->fd = -1;
 }
 
 /* ---- the parent's poll loop ------------------------------------------ */
@@ -376,12 +419,17 @@ static int copy_file(const char *from, const char *to)
 static int stage_files(const axc_opts *o, const axc__paths *p, const char *exe,
 		       axc__result *r, char **exe_out, char **probe_out)
 {
-	char dir[] = "/tmp/asynclab-stage-XXXXXX";
-	if (!mkdtemp(dir) || chmod(dir, 0755) < 0)
-		return -errno;
-	r->stage = strdup(dir);
-	if (!r->stage)
+	/* Named after us, so a later run can tell ours from a live one's
+	 * when we are killed before removing it. */
+	char *dir = fmt("%s/%s%ld-XXXXXX", STAGE_DIR, STAGE_PREFIX, (long)getpid());
+	if (!dir)
 		return -ENOMEM;
+	if (!mkdtemp(dir) || chmod(dir, 0755) < 0) {
+		int e = -errno;
+		free(dir);
+		return e;
+	}
+	r->stage = dir;
 	const char *base = strrchr(exe, '/');
 	*exe_out = fmt("%s/%s", dir, base ? base + 1 : exe);
 	*probe_out = fmt("%s/libasynclab-probe.so", dir);
@@ -416,8 +464,47 @@ static void stage_remove(const char *dir)
 	rmdir(dir);
 }
 
+/* Staging folders of runs killed before they could remove theirs (kill
+ * -9, a crash): those whose lab is gone, and those of the older unnumbered
+ * form a day old. */
+void axc__stage_sweep(void)
+{
+	DIR *d = opendir(STAGE_DIR);
+	if (!d)
+		return;
+	size_t pl = strlen(STAGE_PREFIX);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, STAGE_PREFIX, pl))
+			continue;
+		const char *rest = e->d_name + pl;
+		char *end;
+		long pid = strtol(rest, &end, 10);
+		bool stale;
+		struct stat sb;
+		if (end != rest && *end == '-' && pid > 0)
+			stale = kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+		else
+			stale = strlen(rest) == 6 &&
+				fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+				S_ISDIR(sb.st_mode) && sb.st_mtime < time(NULL) - 86400;
+		/* Only our own (root's staging is root's). */
+		if (stale && fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(sb.st_mode) && sb.st_uid == geteuid()) {
+			char *path = fmt("%s/%s", STAGE_DIR, e->d_name);
+			if (path)
+				stage_remove(path);
+			free(path);
+		}
+	}
+	closedir(d);
+}
+
 int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc__result *r)
 {
+	static int swept;
+	if (!__atomic_exchange_n(&swept, 1, __ATOMIC_RELAXED))
+		axc__stage_sweep();
 	memset(r, 0, sizeof *r);
 	axc__ev_init(&r->ev);
 	r->probe_missing = !o->no_probe && access(p->probe, R_OK) != 0;
@@ -464,6 +551,8 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 		c.nproc = (rlim_t)(count_tasks(0, c.uid, false) + o->nproc);
 	}
 
+	struct tty_save tty;
+	tty_save(&tty);
 	uint64_t t0 = now_ns();
 	pid_t pid = fork();
 	if (pid == 0)
@@ -475,10 +564,11 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 	close(c.ev);
 	close(c.xfd);
 	if (pid < 0) {
+		tty_restore(&tty);
 		rc = -fork_err;
 		goto out;
 	}
-	setpgid(pid, pid);
+	/* (No setpgid here: the child's setsid would then fail.) */
 	/* EOF: the exec happened.  An errno: it did not, and nothing ran. */
 	int exec_err = 0;
 	ssize_t xn;
@@ -487,6 +577,7 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 	if (xn == (ssize_t)sizeof exec_err) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
+		tty_restore(&tty);
 		rc = -(exec_err ? exec_err : ENOEXEC);
 		goto out;
 	}
@@ -577,6 +668,7 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 	killpg(pid, SIGKILL);
 	if (c.drop)
 		sweep_uid(c.uid);
+	tty_restore(&tty);
 	axc__ev_finish(&r->ev);
 
 	r->wall_ns = now_ns() - t0;

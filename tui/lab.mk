@@ -4,7 +4,7 @@ noinst_LTLIBRARIES += libaxtui.la
 libaxtui_la_SOURCES = \
 	tui/app.c tui/app.h \
 	tui/md.c tui/md_code.c tui/md_text.c tui/md.h \
-	tui/timeline.c tui/timeline.h \
+	tui/timeline.c tui/timeline_trace.c tui/timeline.h tui/timeline_int.h \
 	tui/watch.c tui/watch.h \
 	tui/ui.c tui/ui_doc.c tui/ui_timeline.c tui/ui.h tui/ui_int.h \
 	tui/crash.c tui/crash.h \

@@ -199,10 +199,23 @@ char *lab_result_markdown(const axl_result *r, const axl_lesson *l, const char *
 	}
 	if (r->output_truncated)
 		sb_printf(&b, "\n(output truncated)\n");
-	if (r->end != AXL_END_NOT_BUILT && r->end != AXL_END_OLD_SHAPE)
+	if (r->end != AXL_END_NOT_BUILT && r->end != AXL_END_OLD_SHAPE) {
+		/* The checker counts every task, the block_on root ("main")
+		 * too, where the program's own count is usually of the tasks it
+		 * spawned. */
+		size_t roots = 0;
+		for (size_t i = 0; r->report && i < r->report->ntasks; i++)
+			roots += r->report->tasks[i].root;
 		sb_printf(&b, "\nVirtual time: %.1f ms. Peak live tasks: %llu (the most tasks alive at "
-			      "once, as the checker counted them).\n",
+			      "once, as the checker counted them",
 			  (double)r->virtual_ns / 1e6, (unsigned long long)r->peak_live);
+		if (roots == 1)
+			sb_printf(&b, ", the main task included: a count of the spawned tasks "
+				      "alone is one lower");
+		else if (roots > 1)
+			sb_printf(&b, ", the %zu main tasks included", roots);
+		sb_printf(&b, ").\n");
+	}
 	if (b.err) {
 		free(b.s);
 		return NULL;

@@ -272,6 +272,26 @@ START_TEST(test_result_shows_crash_line)
 }
 END_TEST
 
+/* Lesson 16's numbers: the program counts the uploads it spawned, the
+ * checker every task, main too; the result says so. */
+START_TEST(test_result_explains_peak)
+{
+	axc_task tasks[] = { { .id = 1, .name = "main", .root = true }, { .id = 2 } };
+	axc_report rep = { .tasks = tasks, .ntasks = 2 };
+	axl_lesson l = { .title = title, .id = lid };
+	axl_result r = { .lesson = &l, .end = AXL_END_EXITED, .verdict = verdict,
+			 .build_output = empty, .out = empty, .err = empty, .peak_live = 241,
+			 .report = &rep };
+	char *md = lab_result_markdown(&r, &l, "ex.c");
+	ck_assert_ptr_nonnull(md);
+	ck_assert_msg(strstr(md, "Peak live tasks: 241 (the most tasks alive at once, as the "
+				 "checker counted them, the main task included: a count of the "
+				 "spawned tasks alone is one lower)."),
+		      "%s", md);
+	free(md);
+}
+END_TEST
+
 /* Three tasks sleeping one after another vs. together: the grid shows it.
  * The typed report is built by hand here: the grid reads only its tasks,
  * spans and end time. */
@@ -312,6 +332,288 @@ START_TEST(test_timeline_grid)
 	ck_assert_int_eq(tl_build(r, 60, 2, &g), 0);
 	ck_assert_int_eq(g.nrows, 2);
 	ck_assert_int_eq(g.clipped, 2);
+	tl_free(&g);
+}
+END_TEST
+
+/* A real-clock report whose times are the raw clock (hours since boot):
+ * column 0 is the run's first event, the axis spans the run and no more,
+ * and a poll 50 ms into a 100 ms run is drawn in the middle. */
+START_TEST(test_timeline_origin)
+{
+	const uint64_t T = 10542519700000000ULL; /* 10 542 519.7 ms */
+	axc_task tasks[] = {
+		{ .id = 1, .name = "main", .spawn_ns = T, .exit_ns = (int64_t)(T + 100000000) },
+	};
+	axc_span spans[] = {
+		{ .task = 1, .kind = AXC_SPAN_POLL, .t0 = T + 50000000, .t1 = T + 51000000 },
+	};
+	axc_report rep = { .tasks = tasks, .ntasks = 1, .spans = spans, .nspans = 1,
+			   .stats = { .end_ns = 100000000, .polls = 2 },
+			   .outcome = { .end = AXC_END_EXITED, .status = 0 } };
+	tl_grid g;
+	ck_assert_int_eq(tl_build(&rep, 60, 10, &g), 0);
+	ck_assert_uint_eq(g.run_ns, 100000000);
+	ck_assert(!g.instant);
+	ck_assert_int_eq(g.rows[0].cells[0], TL_ALIVE);
+	ck_assert_int_eq(g.rows[0].cells[tl_col(&g, 50500000)], TL_POLL);
+	ck_assert_int_eq(g.rows[0].cells[tl_col(&g, 20000000)], TL_ALIVE);
+	/* The exit is the run's last instant, in the last column. */
+	ck_assert_int_eq(g.end_col, 59);
+	ck_assert_int_eq(g.rows[0].cells[59], TL_ALIVE);
+	ck_assert_str_eq(g.end, "the program exited with status 0");
+	tl_free(&g);
+}
+END_TEST
+
+/* Lesson 15's starter on the real clock: the deadlock happens within one
+ * tick, every time is 0.  The grid says so, and how the run ended. */
+START_TEST(test_timeline_instant_deadlock)
+{
+	axc_task tasks[] = {
+		{ .id = 1, .name = "main", .exit_ns = -1, .state = AXC_TASK_PENDING },
+		{ .id = 2, .future = "count_view", .exit_ns = -1, .state = AXC_TASK_PENDING },
+		{ .id = 3, .future = "count_view", .exit_ns = -1, .state = AXC_TASK_PENDING },
+	};
+	axc_report rep = { .tasks = tasks, .ntasks = 3,
+			   .stats = { .polls = 3 },
+			   .outcome = { .end = AXC_END_STOPPED,
+					.message = "task 3 (count_view) waits for a lock that "
+						   "task 2 (count_view) holds" } };
+	tl_grid g;
+	ck_assert_int_eq(tl_build(&rep, 60, 10, &g), 0);
+	ck_assert(g.instant);
+	ck_assert_uint_eq(g.run_ns, 0);
+	ck_assert(g.rows[2].pending);
+	ck_assert_msg(strstr(g.end, "deadlock") && strstr(g.end, "task 2 (count_view) holds"),
+		      "%s", g.end);
+	tl_free(&g);
+	/* On the virtual clock too, no time passed; without a trace there is
+	 * no order to lay the events out by. */
+	rep.stats.virtual_clock = true;
+	ck_assert_int_eq(tl_build(&rep, 60, 10, &g), 0);
+	ck_assert(g.instant && g.virtual_clock && !g.by_order);
+	tl_free(&g);
+}
+END_TEST
+
+/* Lesson 15's starter with the scheduler trace: every event at 0 ms of
+ * the virtual clock.  The columns follow the events; task 2 holds the
+ * blocking lock to the end, task 3 is blocked on it, task 4 never ran,
+ * and the notes and the end line say who and why. */
+#define EV(k, ...) { .kind = AXC_EV_##k, __VA_ARGS__ }
+static const axc_event tl15_ev[] = {
+	EV(SPAWN, .task = 1),
+	EV(POLL, .task = 1),
+	EV(SPAWN, .task = 2, .by = 1),
+	EV(SPAWN, .task = 3, .by = 1),
+	EV(SPAWN, .task = 4, .by = 1),
+	EV(POLL_END, .task = 1),
+	EV(POLL, .task = 2),
+	EV(LOCK_ACQUIRE, .task = 2, .obj = 1, .lock_kind = 1, .file = "starter.c", .line = 16),
+	EV(POLL_END, .task = 2),
+	EV(POLL, .task = 3),
+	EV(LOCK_WAIT, .task = 3, .obj = 1, .lock_kind = 1, .file = "starter.c", .line = 16),
+};
+static const axc_task tl15_tasks[] = {
+	{ .id = 1, .name = "main", .exit_ns = -1, .root = true },
+	{ .id = 2, .parent = 1, .future = "one_view", .exit_ns = -1 },
+	{ .id = 3, .parent = 1, .future = "one_view", .exit_ns = -1 },
+	{ .id = 4, .parent = 1, .future = "one_view", .exit_ns = -1 },
+};
+
+START_TEST(test_timeline_trace_deadlock)
+{
+	axc_report rep = { .tasks = tl15_tasks, .ntasks = 4,
+			   .stats = { .polls = 3, .virtual_clock = true, .peak_live_tasks = 4 },
+			   .outcome = { .end = AXC_END_STOPPED,
+					.message = "task 3 (one_view) waits for a lock that "
+						   "task 2 (one_view) holds" },
+			   .trace = { .on = true, .events = tl15_ev, .nevents = 11 } };
+	tl_grid g;
+	ck_assert_int_eq(tl_build(&rep, 44, 10, &g), 0); /* 4 columns per event */
+	ck_assert(g.instant && g.by_order && g.traced);
+	ck_assert_int_eq(g.nrows, 4);
+	ck_assert_int_eq(g.end_col, 43);
+	/* main: polled at the start, then waiting to the end. */
+	ck_assert_int_eq(g.rows[0].cells[tl_col(&g, 1)], TL_POLL);
+	ck_assert_int_eq(g.rows[0].cells[tl_col(&g, 8)], TL_ALIVE);
+	ck_assert_int_eq(g.rows[0].cells[43], TL_ALIVE);
+	/* Task 2 is not alive before its spawn, holds the lock from its
+	 * acquire to the end. */
+	ck_assert_int_eq(g.rows[1].cells[tl_col(&g, 1)], TL_NONE);
+	ck_assert_int_eq(g.rows[1].cells[tl_col(&g, 6)], TL_POLL);
+	ck_assert_int_eq(g.rows[1].cells[tl_col(&g, 7)], TL_LOCK);
+	ck_assert_int_eq(g.rows[1].cells[43], TL_LOCK);
+	/* Task 3 is blocked on it from its wait to the end. */
+	ck_assert_int_eq(g.rows[2].cells[tl_col(&g, 9)], TL_POLL);
+	ck_assert_int_eq(g.rows[2].cells[tl_col(&g, 10)], TL_BLOCKED);
+	ck_assert_int_eq(g.rows[2].cells[43], TL_BLOCKED);
+	/* Task 4 was spawned and never polled. */
+	for (int c = tl_col(&g, 4); c < 44; c++)
+		ck_assert_int_eq(g.rows[3].cells[c], TL_ALIVE);
+	ck_assert(g.rows[3].pending);
+	ck_assert_int_eq(g.nnotes, 1);
+	ck_assert_str_eq(g.notes[0], "lock 1 (blocking lock): held by #2 one_view at the end, "
+				     "taken at starter.c:16; #3 one_view blocked on it (the thread waits)");
+	ck_assert_msg(strstr(g.end, "deadlock") && strstr(g.end, "task 2 (one_view) holds"), "%s",
+		      g.end);
+	ck_assert_str_eq(g.peak, "peak: 4 tasks alive at once, the main task included");
+	tl_free(&g);
+}
+END_TEST
+
+/* Time passes (a timer): the axis is time from 0 to the run's end, the
+ * bars are where the polls were; futures inside a join get their rows
+ * under their task; waiting for the async mutex is a wait, holding it a
+ * lock held, and the lock is free at the end. */
+#define MS 1000000ULL
+static const axc_event tlj_ev[] = {
+	EV(SPAWN, .task = 1, .t = 0),
+	EV(POLL, .task = 1, .t = 0),
+	EV(FUTURE_CREATE, .task = 1, .future = 1, .name = "join"),
+	EV(FUTURE_CREATE, .task = 1, .future = 2, .parent = 1, .name = "fetch_a"),
+	EV(FUTURE_CREATE, .task = 1, .future = 3, .parent = 1, .name = "fetch_b"),
+	EV(FUTURE_POLL, .task = 1, .future = 2, .parent = 1, .flag = true),
+	EV(FUTURE_POLL, .task = 1, .future = 3, .parent = 1, .flag = true),
+	EV(LOCK_ACQUIRE, .task = 1, .obj = 1, .lock_kind = 0),
+	EV(SPAWN, .task = 2, .by = 1),
+	EV(POLL_END, .task = 1),
+	EV(POLL, .task = 2, .t = 0),
+	EV(LOCK_WAIT, .task = 2, .obj = 1, .lock_kind = 0),
+	EV(POLL_END, .task = 2, .t = 0),
+	EV(POLL, .task = 1, .t = 50 * MS),
+	EV(FUTURE_POLL, .task = 1, .t = 50 * MS, .future = 2, .parent = 1),
+	EV(FUTURE_DROP, .task = 1, .t = 50 * MS, .future = 2, .flag = true),
+	EV(LOCK_RELEASE, .task = 1, .t = 50 * MS, .obj = 1),
+	EV(POLL_END, .task = 1, .t = 50 * MS),
+	EV(POLL, .task = 2, .t = 50 * MS),
+	EV(LOCK_ACQUIRE, .task = 2, .t = 50 * MS, .obj = 1),
+	EV(LOCK_RELEASE, .task = 2, .t = 50 * MS, .obj = 1),
+	EV(POLL_END, .task = 2, .t = 50 * MS),
+	EV(EXIT, .task = 2, .t = 50 * MS),
+	EV(POLL, .task = 1, .t = 100 * MS),
+	EV(FUTURE_POLL, .task = 1, .t = 100 * MS, .future = 3, .parent = 1),
+	EV(FUTURE_DROP, .task = 1, .t = 100 * MS, .future = 3, .flag = true),
+	EV(POLL_END, .task = 1, .t = 100 * MS),
+	EV(EXIT, .task = 1, .t = 100 * MS),
+};
+static const axc_task tlj_tasks[] = {
+	{ .id = 1, .name = "main", .exit_ns = 100 * MS, .state = AXC_TASK_DONE, .root = true },
+	{ .id = 2, .parent = 1, .future = "bump", .exit_ns = 50 * MS, .state = AXC_TASK_DONE },
+};
+
+START_TEST(test_timeline_trace_join_and_mutex)
+{
+	axc_report rep = { .tasks = tlj_tasks, .ntasks = 2,
+			   .stats = { .polls = 5, .virtual_clock = true, .end_ns = 100 * MS,
+				      .peak_live_tasks = 2 },
+			   .outcome = { .end = AXC_END_EXITED },
+			   .trace = { .on = true, .events = tlj_ev,
+				      .nevents = sizeof tlj_ev / sizeof tlj_ev[0] } };
+	tl_grid g;
+	ck_assert_int_eq(tl_build(&rep, 60, 10, &g), 0);
+	ck_assert(!g.by_order && !g.instant);
+	ck_assert_uint_eq(g.run_ns, 100 * MS);
+	ck_assert_int_eq(g.nrows, 4);
+	ck_assert_str_eq(g.rows[0].label, "#1 main");
+	ck_assert_str_eq(g.rows[1].label, "  fetch_a");
+	ck_assert_int_eq(g.rows[1].depth, 1);
+	ck_assert_uint_eq(g.rows[1].future, 2);
+	ck_assert_str_eq(g.rows[2].label, "  fetch_b");
+	ck_assert_str_eq(g.rows[3].label, "#2 bump");
+	int c0 = tl_col(&g, 0), c50 = tl_col(&g, 50 * MS), c100 = tl_col(&g, 100 * MS);
+	ck_assert_int_eq(c0, 0);
+	ck_assert_int_eq(c100, g.end_col);
+	/* main holds the async mutex from 0 to 50 ms, then polls at 100 ms. */
+	ck_assert_int_eq(g.rows[0].cells[c0], TL_LOCK);
+	ck_assert_int_eq(g.rows[0].cells[c50 - 5], TL_LOCK);
+	ck_assert_int_eq(g.rows[0].cells[c50 + 5], TL_ALIVE);
+	ck_assert_int_eq(g.rows[0].cells[c100], TL_POLL);
+	/* fetch_a: polled at 0 and 50 ms, gone after; fetch_b to 100 ms. */
+	ck_assert_int_eq(g.rows[1].cells[c0], TL_POLL);
+	ck_assert_int_eq(g.rows[1].cells[c0 + 5], TL_ALIVE);
+	ck_assert_int_eq(g.rows[1].cells[c50], TL_POLL);
+	ck_assert_int_eq(g.rows[1].cells[c50 + 5], TL_NONE);
+	ck_assert_int_eq(g.rows[2].cells[c50 + 5], TL_ALIVE);
+	ck_assert_int_eq(g.rows[2].cells[c100], TL_POLL);
+	/* bump waits for the mutex (a wait, not a block) until 50 ms. */
+	ck_assert_int_eq(g.rows[3].cells[c0 + 5], TL_ALIVE);
+	ck_assert_int_eq(g.rows[3].cells[c50], TL_LOCK);
+	ck_assert_int_eq(g.rows[3].cells[c50 + 5], TL_NONE);
+	for (int i = 0; i < g.nrows; i++)
+		for (int c = 0; c < g.cols; c++)
+			ck_assert_int_ne(g.rows[i].cells[c], TL_BLOCKED);
+	ck_assert_int_eq(g.nnotes, 1);
+	ck_assert_str_eq(g.notes[0], "lock 1 (async mutex): free at the end");
+	ck_assert_str_eq(g.end, "the program exited with status 0");
+	tl_free(&g);
+	/* Rows are capped, children included. */
+	ck_assert_int_eq(tl_build(&rep, 60, 2, &g), 0);
+	ck_assert_int_eq(g.nrows, 2);
+	ck_assert_int_eq(g.clipped, 2);
+	tl_free(&g);
+}
+END_TEST
+
+/* Events without an id (a lock or future the trace could not number) are
+ * skipped, not the end of the trace; a trace cut at its cap gives way to
+ * the spans, and the screen says why. */
+static const axc_event tlodd_ev[] = {
+	EV(SPAWN, .task = 1),
+	EV(FUTURE_CREATE, .task = 1, .future = 0, .name = "odd"),
+	EV(LOCK_WAIT, .task = 1, .obj = 0, .lock_kind = 1),
+	EV(POLL, .task = 1, .t = 10 * MS),
+	EV(LOCK_ACQUIRE, .task = 1, .t = 10 * MS, .obj = 1, .lock_kind = 1),
+	EV(POLL_END, .task = 1, .t = 10 * MS),
+	EV(EXIT, .task = 1, .t = 20 * MS),
+};
+static const axc_task tlodd_tasks[] = {
+	{ .id = 1, .name = "main", .exit_ns = 20 * MS, .state = AXC_TASK_DONE, .root = true },
+};
+static const axc_span tlodd_spans[] = {
+	{ .task = 1, .kind = AXC_SPAN_STALL, .t0 = 0, .t1 = 5 * MS },
+};
+
+START_TEST(test_timeline_trace_odd_and_cut)
+{
+	axc_report rep = { .tasks = tlodd_tasks, .ntasks = 1, .spans = tlodd_spans, .nspans = 1,
+			   .stats = { .polls = 1, .end_ns = 20 * MS, .peak_live_tasks = 1 },
+			   .outcome = { .end = AXC_END_EXITED },
+			   .trace = { .on = true, .events = tlodd_ev, .nevents = 7 } };
+	tl_grid g;
+	ck_assert_int_eq(tl_build(&rep, 40, 10, &g), 0);
+	ck_assert(g.traced);
+	ck_assert_int_eq(g.nrows, 1);
+	ck_assert_int_eq(g.rows[0].cells[tl_col(&g, 15 * MS)], TL_LOCK);
+	ck_assert_int_eq(g.rows[0].cells[tl_col(&g, 2 * MS)], TL_ALIVE); /* spans unused */
+	ck_assert_int_eq(g.nnotes, 1);
+	ck_assert_str_eq(g.notes[0], "lock 1 (blocking lock): held by #1 main at the end");
+	tl_free(&g);
+	rep.trace.dropped = 5;
+	ck_assert_int_eq(tl_build(&rep, 40, 10, &g), 0);
+	ck_assert(!g.traced);
+	ck_assert_int_eq(g.rows[0].cells[tl_col(&g, 2 * MS)], TL_STALL);
+	ck_assert_int_eq(g.nnotes, 1);
+	ck_assert_str_eq(g.notes[0], "the trace went over its cap (5 events left out): drawn "
+				     "from the checker's timeline spans");
+	tl_free(&g);
+}
+END_TEST
+
+/* The peak the checker counted is explained when the trace differs. */
+START_TEST(test_timeline_peak)
+{
+	axc_report rep = { .tasks = tlj_tasks, .ntasks = 2,
+			   .stats = { .polls = 5, .end_ns = 100 * MS, .peak_live_tasks = 3 },
+			   .outcome = { .end = AXC_END_EXITED },
+			   .trace = { .on = true, .events = tlj_ev,
+				      .nevents = sizeof tlj_ev / sizeof tlj_ev[0] } };
+	tl_grid g;
+	ck_assert_int_eq(tl_build(&rep, 60, 10, &g), 0);
+	ck_assert_msg(strstr(g.peak, "peak: 3 tasks alive at once, the main task included") &&
+			      strstr(g.peak, "the trace saw 2"),
+		      "%s", g.peak);
 	tl_free(&g);
 }
 END_TEST
@@ -587,7 +889,14 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_md_clean_and_widths);
 	tcase_add_test(tc, test_md_wrap_prefers_spaces);
 	tcase_add_test(tc, test_result_shows_crash_line);
+	tcase_add_test(tc, test_result_explains_peak);
 	tcase_add_test(tc, test_timeline_grid);
+	tcase_add_test(tc, test_timeline_origin);
+	tcase_add_test(tc, test_timeline_instant_deadlock);
+	tcase_add_test(tc, test_timeline_trace_deadlock);
+	tcase_add_test(tc, test_timeline_trace_join_and_mutex);
+	tcase_add_test(tc, test_timeline_trace_odd_and_cut);
+	tcase_add_test(tc, test_timeline_peak);
 	tcase_add_test(tc, test_app_list_navigation_and_search);
 	tcase_add_test(tc, test_app_quit_says_which_view);
 	tcase_add_test(tc, test_app_lesson_actions);

@@ -2,7 +2,7 @@
 check_PROGRAMS += tests/tui/check_tui
 TESTS += tests/tui/check_tui
 tests_tui_check_tui_SOURCES = tests/tui/check_tui.c \
-	tui/app.c tui/md.c tui/md_code.c tui/md_text.c tui/timeline.c tui/watch.c \
+	tui/app.c tui/md.c tui/md_code.c tui/md_text.c tui/timeline.c tui/timeline_trace.c tui/watch.c \
 	tui/lab_result.c tui/crash.c
 tests_tui_check_tui_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CMARK_CFLAGS) $(JANSSON_CFLAGS) \
 	$(NCURSES_CFLAGS)
@@ -10,8 +10,10 @@ tests_tui_check_tui_LDADD = $(CHECK_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
 
 # The real program driven in tmux: list, lesson, verify, watch mode,
 # timeline, resize, NO_COLOR, quit (e2e.sh); long lines in every view
-# (e2e_lines.sh); the smaller promises (e2e_keys.sh).
-TUI_E2E = tests/tui/e2e.sh tests/tui/e2e_lines.sh tests/tui/e2e_keys.sh
+# (e2e_lines.sh); the smaller promises (e2e_keys.sh); the timeline of the
+# anti-pattern lessons' runs (e2e_timeline.sh).
+TUI_E2E = tests/tui/e2e.sh tests/tui/e2e_lines.sh tests/tui/e2e_keys.sh \
+	tests/tui/e2e_timeline.sh
 TESTS += $(TUI_E2E)
 EXTRA_DIST += $(TUI_E2E) tests/tui/e2e_lib.sh bench/tui-latency
 
