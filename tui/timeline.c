@@ -145,8 +145,9 @@ int tl_build(const axc_report *report, int cols, int max_rows, tl_grid *g)
 		SEE(report->spans[i].t0);
 		SEE(report->spans[i].t1);
 	}
+	size_t rt0 = g->traced ? tl__trace_start(report) : 0;
 	for (size_t i = 0; g->traced && i < report->trace.nevents; i++)
-		SEE(report->trace.events[i].t);
+		SEE(tl__ev_t(report, rt0, i));
 #undef SEE
 	/* The end of time: the last thing that happened, or the runtime's clock
 	 * at the end when that is later (a task sleeping until the stop). */
@@ -168,7 +169,7 @@ int tl_build(const axc_report *report, int cols, int max_rows, tl_grid *g)
 		g->end_col = tl_col(g, end);
 	}
 
-	build b = { .r = report, .g = g };
+	build b = { .r = report, .g = g, .rt0 = rt0 };
 	size_t nkids = 0;
 	kid *kids = NULL;
 	int64_t maxid = 0;
@@ -198,7 +199,7 @@ int tl_build(const axc_report *report, int cols, int max_rows, tl_grid *g)
 			goto out;
 		}
 		for (size_t k = 0; k < b.nfs; k++)
-			if (b.fs[k].seen && b.fs[k].parent)
+			if (b.fs[k].seen && !b.fs[k].root && b.fs[k].parent)
 				kids[nkids++] = (kid){ b.fs[k].task, k };
 		qsort(kids, nkids, sizeof *kids, tl__cmp_kid);
 	}
@@ -247,7 +248,7 @@ int tl_build(const axc_report *report, int cols, int max_rows, tl_grid *g)
 			fr->task = t->id;
 			fr->future = kids[kk].idx + 1;
 			fr->depth = tl__fut_depth(&b, f);
-			snprintf(fr->label, sizeof fr->label, "%*s%s", 1 + fr->depth, "",
+			snprintf(fr->label, sizeof fr->label, "%*s%s", 2 * fr->depth, "",
 				 f->name ? f->name : "future");
 			f->row = g->nrows - 1;
 			int c1 = f->c1 >= 0 ? f->c1 : s && s->exited ? s->end : g->end_col;

@@ -14,6 +14,7 @@ typedef struct fut {
 	int c0, c1; /* columns: first seen, dropped (-1: never) */
 	int row;    /* its row, -1 none */
 	bool seen;
+	bool root; /* a task's own future (its spawn's): the task's row */
 } fut;
 
 typedef struct lock {
@@ -47,6 +48,7 @@ typedef struct build {
 	size_t nfs, capfs;
 	lock *ls; /* by lock id - 1 */
 	size_t nls, capls;
+	size_t rt0; /* the trace's first rt_start: events before it have no run time */
 	bool oom;
 } build;
 
@@ -61,6 +63,10 @@ task_st *tl__tst(build *b, int64_t id);
 tl_row *tl__trow(build *b, int64_t id);
 /* First pass over the trace: futures, spawns, exits.  0 or -ENOMEM. */
 int tl__scan_trace(build *b);
+/* The index of the trace's first rt_start (0 when none), and an event's
+ * time: events before it (futures made before block_on) are at its time. */
+size_t tl__trace_start(const axc_report *r);
+uint64_t tl__ev_t(const axc_report *r, size_t rt0, size_t i);
 /* Second pass: polls, locks, blocked tasks, stalls, child futures. */
 int tl__walk_trace(build *b);
 /* A future's depth under its task (1 directly in it), at most 4. */

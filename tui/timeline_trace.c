@@ -121,12 +121,25 @@ uint64_t tl__trace_peak(const axc_report *r)
 	return peak;
 }
 
+size_t tl__trace_start(const axc_report *r)
+{
+	for (size_t i = 0; i < r->trace.nevents; i++)
+		if (r->trace.events[i].kind == AXC_EV_RT_START)
+			return i;
+	return 0;
+}
+
+uint64_t tl__ev_t(const axc_report *r, size_t rt0, size_t i)
+{
+	return r->trace.events[i < rt0 ? rt0 : i].t;
+}
+
 static int ev_col(const build *b, size_t i)
 {
 	const tl_grid *g = b->g;
 	if (g->by_order)
 		return tl_col(g, i);
-	uint64_t t = b->r->trace.events[i].t;
+	uint64_t t = tl__ev_t(b->r, b->rt0, i);
 	return tl_col(g, t > g->origin ? t - g->origin : 0);
 }
 
@@ -185,12 +198,27 @@ int tl__scan_trace(build *b)
 		int c = ev_col(b, i);
 		task_st *s = tl__tst(b, e->task);
 		switch (e->kind) {
-		case AXC_EV_SPAWN:
+		case AXC_EV_SPAWN: {
 			if (s && !s->spawned) {
 				s->spawned = true;
 				s->start = c;
 			}
+			/* The task's own future is the task's row, not a child's. */
+			fut *f = fut_of(b, e->future);
+			if (f) {
+				if (!f->seen) {
+					f->seen = true;
+					f->c0 = c;
+					f->c1 = -1;
+					f->row = -1;
+				}
+				f->root = true;
+				f->task = e->task;
+			} else if (b->oom) {
+				return -ENOMEM;
+			}
 			break;
+		}
 		case AXC_EV_EXIT:
 			if (s) {
 				s->exited = true;
@@ -235,7 +263,7 @@ int tl__fut_depth(const build *b, const fut *f)
 	int d = 1;
 	for (int k = 0; k < 8 && f->parent && f->parent <= b->nfs; k++) {
 		f = &b->fs[f->parent - 1];
-		if (!f->seen || !f->parent)
+		if (!f->seen || f->root || !f->parent)
 			break;
 		d++;
 	}

@@ -601,6 +601,53 @@ START_TEST(test_timeline_trace_odd_and_cut)
 }
 END_TEST
 
+/* As the probe writes it: main's future is made in main() before the
+ * runtime starts (a time on no run's clock), and a spawned task's future
+ * is made inside its parent's poll.  A task's own future is its task's
+ * row, not a child's; depth counts from the task. */
+static const axc_event tlroot_ev[] = {
+	EV(FUTURE_CREATE, .t = 62042375933076ULL, .future = 1, .name = "lesson_main"),
+	EV(RT_START, .flag = true),
+	EV(SPAWN, .task = 1, .future = 1, .name = "lesson_main"),
+	EV(POLL, .task = 1),
+	EV(FUTURE_CREATE, .task = 1, .future = 2, .parent = 1, .name = "one_view"),
+	EV(SPAWN, .task = 2, .by = 1, .future = 2, .name = "one_view"),
+	EV(FUTURE_CREATE, .task = 1, .future = 3, .parent = 1, .name = "join_handle"),
+	EV(POLL_END, .task = 1),
+	EV(POLL, .task = 2, .t = 10 * MS),
+	EV(FUTURE_CREATE, .task = 2, .t = 10 * MS, .future = 4, .parent = 2, .name = "count_view"),
+	EV(FUTURE_CREATE, .task = 2, .t = 10 * MS, .future = 5, .parent = 4, .name = "audit"),
+	EV(POLL_END, .task = 2, .t = 10 * MS),
+};
+static const axc_task tlroot_tasks[] = {
+	{ .id = 1, .name = "main", .exit_ns = -1, .root = true },
+	{ .id = 2, .parent = 1, .future = "one_view", .exit_ns = -1 },
+};
+
+START_TEST(test_timeline_trace_task_futures)
+{
+	axc_report rep = { .tasks = tlroot_tasks, .ntasks = 2,
+			   .stats = { .polls = 2, .virtual_clock = true, .end_ns = 10 * MS },
+			   .outcome = { .end = AXC_END_EXITED },
+			   .trace = { .on = true, .events = tlroot_ev,
+				      .nevents = sizeof tlroot_ev / sizeof tlroot_ev[0] } };
+	tl_grid g;
+	ck_assert_int_eq(tl_build(&rep, 40, 10, &g), 0);
+	ck_assert_uint_eq(g.origin, 0);
+	ck_assert_uint_eq(g.run_ns, 10 * MS);
+	ck_assert_int_eq(g.nrows, 5);
+	ck_assert_str_eq(g.rows[0].label, "#1 main");
+	ck_assert_str_eq(g.rows[1].label, "  join_handle");
+	ck_assert_str_eq(g.rows[2].label, "#2 one_view");
+	ck_assert_str_eq(g.rows[3].label, "  count_view");
+	ck_assert_str_eq(g.rows[4].label, "    audit");
+	ck_assert_int_eq(g.rows[4].depth, 2);
+	ck_assert_int_eq(g.rows[0].cells[0], TL_POLL);
+	ck_assert_int_eq(g.rows[2].cells[g.end_col], TL_POLL);
+	tl_free(&g);
+}
+END_TEST
+
 /* The peak the checker counted is explained when the trace differs. */
 START_TEST(test_timeline_peak)
 {
@@ -896,6 +943,7 @@ static Suite *tui_suite(void)
 	tcase_add_test(tc, test_timeline_trace_deadlock);
 	tcase_add_test(tc, test_timeline_trace_join_and_mutex);
 	tcase_add_test(tc, test_timeline_trace_odd_and_cut);
+	tcase_add_test(tc, test_timeline_trace_task_futures);
 	tcase_add_test(tc, test_timeline_peak);
 	tcase_add_test(tc, test_app_list_navigation_and_search);
 	tcase_add_test(tc, test_app_quit_says_which_view);
