@@ -231,7 +231,7 @@ static void judge_deadline(void)
 	char why[512] = "";
 	bool ok = false;
 	/* On the real clock a timer fires late on a busy machine: the last
-	 * attempt may start a little after its due time. */
+	 * attempt, or giving up, may come a little after its due time. */
 	double slack = axh_virtual() ? 0 : 300;
 	double span = n ? (double)(rq[n - 1]->t0 - rq[0]->t0) / 1e6 : 0;
 	if (!n)
@@ -242,6 +242,11 @@ static void judge_deadline(void)
 	else if (span > DEADLINE_MS + slack)
 		snprintf(why, sizeof why, "client c sent its last request %.0f ms after its first "
 			 "(request %d)", span, n);
+	else if (returned_ms[k] - rel_ms(rq[0]->t0) > DEADLINE_MS + slack)
+		snprintf(why, sizeof why, "client c gave up only %.0f ms after its first request, "
+			 "%.0f ms after its last one had been refused: it waited past the deadline "
+			 "before deciding to stop", returned_ms[k] - rel_ms(rq[0]->t0),
+			 returned_ms[k] - rel_ms(rq[n - 1]->t1));
 	else
 		ok = true;
 	axh_check("deadline", ok, ok ? NULL : site_of(k), "%s", why);
