@@ -40,8 +40,27 @@ typedef enum axl_check_kind {
 	AXL_CHECK_NO_FINDING,
 	AXL_CHECK_EXIT,
 	AXL_CHECK_HARNESS,
-	AXL_CHECK_FRAME_LOCALS
+	AXL_CHECK_FRAME_LOCALS,
+	AXL_CHECK_TRACE
 } axl_check_kind;
+
+/* What a trace check counts (lesson.ini "what ="), over the checker's
+ * scheduler trace (checker/report.h, axc_trace_*). */
+typedef enum axl_trace_what {
+	AXL_TRACE_POLLS,	   /* polls of futures called name */
+	AXL_TRACE_SPAWNS,	   /* tasks spawned from inside function name */
+	AXL_TRACE_OVERLAP,	   /* 1 when a name and an other were alive at once */
+	AXL_TRACE_PEAK,		   /* most futures called name alive at once */
+	AXL_TRACE_DROPPED,	   /* futures called name dropped before completing */
+	AXL_TRACE_ABORTED,	   /* tasks of name that ended by abort */
+	AXL_TRACE_WOKEN_ELSEWHERE, /* wakes of name's stored waker from elsewhere */
+	AXL_TRACE_STREAM_NEXTS,	   /* poll_next calls of streams called name */
+	AXL_TRACE_LOCK_OVER_AWAIT  /* 1 when a lock (name: async, blocking, any)
+				      was held over an await */
+} axl_trace_what;
+
+/* The name of a what as written in lesson.ini ("woken-elsewhere"). */
+const char *axl_trace_what_name(axl_trace_what w);
 
 /* The name of a kind as written in lesson.ini ("no-finding"). */
 const char *axl_check_kind_name(axl_check_kind k);
@@ -60,6 +79,10 @@ typedef struct axl_check {
 	char *finding;		/* finding / no-finding: an id, or "any" */
 	bool line_from_starter; /* finding: must point into the learner's file */
 	int status;		/* exit: the expected status */
+	axl_trace_what what;	/* trace: what is counted */
+	char *tname;		/* trace: name (NULL: every name) */
+	char *tother;		/* trace: overlap's second name */
+	int64_t tmin, tmax;	/* trace: bounds on the count; -1 when unset */
 } axl_check;
 
 typedef struct axl_lesson {

@@ -16,8 +16,19 @@
 #include <unistd.h>
 
 static const char *const kind_names[] = {
-	"output", "vtime", "tasks", "finding", "no-finding", "exit", "harness", "frame-locals"
+	"output", "vtime", "tasks", "finding", "no-finding", "exit", "harness", "frame-locals",
+	"trace"
 };
+
+static const char *const what_names[] = {
+	"polls", "spawns", "overlap", "peak", "dropped", "aborted", "woken-elsewhere",
+	"stream-nexts", "lock-over-await"
+};
+
+const char *axl_trace_what_name(axl_trace_what w)
+{
+	return (unsigned)w < sizeof what_names / sizeof *what_names ? what_names[w] : "?";
+}
 
 const char *axl_check_kind_name(axl_check_kind k)
 {
@@ -73,7 +84,7 @@ typedef struct pstate {
 	bool in_lesson, in_unknown;
 	unsigned seen;	  /* [lesson] keys seen (bit per key) */
 	unsigned cseen;	  /* keys seen in the open check */
-	int cline[12];	  /* the line of each check key (check_keys order) */
+	int cline[17];	  /* the line of each check key (check_keys order) */
 } pstate;
 
 __attribute__((format(printf, 2, 3)))
@@ -209,7 +220,8 @@ static void lesson_key(pstate *ps, const char *k, const char *v)
 
 enum { CK_KIND = 1, CK_MESSAGE = 2, CK_MIN_MS = 4, CK_MAX_MS = 8, CK_MIN_LIVE = 16,
        CK_MAX_LIVE = 32, CK_MIN_SPAWNED = 64, CK_ID = 128, CK_LINE_FROM = 256,
-       CK_STATUS = 512 };
+       CK_STATUS = 512, CK_WHAT = 1024, CK_NAME = 2048, CK_OTHER = 4096, CK_MIN = 8192,
+       CK_MAX = 16384 };
 
 static const struct ckey {
 	const char *name;
@@ -220,6 +232,8 @@ static const struct ckey {
 	{ "min_live", CK_MIN_LIVE }, { "max_live", CK_MAX_LIVE },
 	{ "min_spawned", CK_MIN_SPAWNED }, { "id", CK_ID },
 	{ "line_from", CK_LINE_FROM }, { "status", CK_STATUS },
+	{ "what", CK_WHAT },	     { "name", CK_NAME },	{ "other", CK_OTHER },
+	{ "min", CK_MIN },	     { "max", CK_MAX },
 };
 
 /* Which keys each kind accepts beyond kind and message. */
@@ -231,6 +245,7 @@ static unsigned kind_keys(axl_check_kind k)
 	case AXL_CHECK_FINDING: return CK_ID | CK_LINE_FROM;
 	case AXL_CHECK_NO_FINDING: return CK_ID;
 	case AXL_CHECK_EXIT: return CK_STATUS;
+	case AXL_CHECK_TRACE: return CK_WHAT | CK_NAME | CK_OTHER | CK_MIN | CK_MAX;
 	default: return 0;
 	}
 }
@@ -260,7 +275,7 @@ static void check_key(pstate *ps, const char *k, const char *v)
 			;
 		if (j == n) {
 			perr(ps, "[check %s] kind '%s' is not one of output, vtime, tasks, "
-				 "finding, no-finding, exit, harness, frame-locals", c->name, v);
+				 "finding, no-finding, exit, harness, frame-locals, trace", c->name, v);
 		} else {
 			c->kind = (axl_check_kind)j;
 		}
@@ -281,6 +296,25 @@ static void check_key(pstate *ps, const char *k, const char *v)
 			c->line_from_starter = true;
 		else if (strcmp(v, "any"))
 			perr(ps, "[check %s] line_from '%s' is not starter or any", c->name, v);
+	} else if (!strcmp(k, "what")) {
+		size_t j, n = sizeof what_names / sizeof *what_names;
+		for (j = 0; j < n && strcmp(v, what_names[j]); j++)
+			;
+		if (j == n)
+			perr(ps, "[check %s] what '%s' is not one of polls, spawns, overlap, peak, "
+				 "dropped, aborted, woken-elsewhere, stream-nexts, lock-over-await",
+			     c->name, v);
+		else
+			c->what = (axl_trace_what)j;
+	} else if (!strcmp(k, "name") || !strcmp(k, "other")) {
+		char **dst = !strcmp(k, "name") ? &c->tname : &c->tother;
+		if (!*v)
+			perr(ps, "[check %s] %s is empty", c->name, k);
+		free(*dst);
+		*dst = strdup(v);
+	} else if (!strcmp(k, "min") || !strcmp(k, "max")) {
+		if (int_val(ps, k, v, 0, 1000000000, &x))
+			*(!strcmp(k, "min") ? &c->tmin : &c->tmax) = x;
 	} else if (!strcmp(k, "status")) {
 		if (int_val(ps, k, v, 0, 255, &x))
 			c->status = (int)x;
@@ -291,6 +325,64 @@ static void check_key(pstate *ps, const char *k, const char *v)
 			     : !strcmp(k, "max_live") ? &c->max_live : &c->min_spawned;
 		if (int_val(ps, k, v, 0, INT64_MAX / 1000000, &x))
 			*dst = x;
+	}
+}
+
+/* The line of a check key, else the header's. */
+static int key_line(const pstate *ps, const char *key, int header_line)
+{
+	for (size_t i = 0; i < sizeof check_keys / sizeof *check_keys; i++)
+		if (!strcmp(check_keys[i].name, key))
+			return ps->cline[i] ? ps->cline[i] : header_line;
+	return header_line;
+}
+
+/* A trace check's keys fit its what: a name where one is needed, other
+ * only for overlap, a bound, min <= max, lock kinds for lock-over-await. */
+static void trace_close(pstate *ps, axl_check *c, unsigned s)
+{
+	int hdr = ps->line;
+	const char *w = axl_trace_what_name(c->what);
+	if (!(s & CK_WHAT)) {
+		perr(ps, "[check %s] kind trace needs what = polls, spawns, overlap, peak, dropped, "
+			 "aborted, woken-elsewhere, stream-nexts or lock-over-await", c->name);
+		return;
+	}
+	if (!(s & (CK_MIN | CK_MAX)))
+		perr(ps, "[check %s] kind trace needs min or max", c->name);
+	if (c->tmin >= 0 && c->tmax >= 0 && c->tmin > c->tmax) {
+		ps->line = key_line(ps, "max", hdr);
+		perr(ps, "[check %s] max %lld is below min %lld", c->name, (long long)c->tmax,
+		     (long long)c->tmin);
+		ps->line = hdr;
+	}
+	bool boolean = c->what == AXL_TRACE_OVERLAP || c->what == AXL_TRACE_LOCK_OVER_AWAIT;
+	if (boolean && ((c->tmin > 1) || (c->tmax > 1))) {
+		ps->line = key_line(ps, c->tmin > 1 ? "min" : "max", hdr);
+		perr(ps, "[check %s] what %s counts 0 (no) or 1 (yes): use min = 1 or max = 0",
+		     c->name, w);
+		ps->line = hdr;
+	}
+	if (c->what == AXL_TRACE_LOCK_OVER_AWAIT) {
+		if (c->tname && strcmp(c->tname, "async") && strcmp(c->tname, "blocking") &&
+		    strcmp(c->tname, "any")) {
+			ps->line = key_line(ps, "name", hdr);
+			perr(ps, "[check %s] name '%s' is not async, blocking or any (the kind of "
+				 "lock)", c->name, c->tname);
+			ps->line = hdr;
+		}
+	} else if (!c->tname) {
+		perr(ps, "[check %s] what %s needs a name (%s)", c->name, w,
+		     c->what == AXL_TRACE_SPAWNS ? "the function spawning"
+		     : c->what == AXL_TRACE_STREAM_NEXTS ? "the stream's name"
+							 : "the async function or future's name");
+	}
+	if (c->what == AXL_TRACE_OVERLAP && !c->tother)
+		perr(ps, "[check %s] what overlap needs other (the second future's name)", c->name);
+	if (c->what != AXL_TRACE_OVERLAP && c->tother) {
+		ps->line = key_line(ps, "other", hdr);
+		perr(ps, "[check %s] other applies only to what = overlap", c->name);
+		ps->line = hdr;
 	}
 }
 
@@ -329,6 +421,8 @@ static void check_close(pstate *ps, int header_line)
 			perr(ps, "[check %s] kind %s needs an id", c->name, kind_names[c->kind]);
 		if (c->kind == AXL_CHECK_FINDING && c->finding && !strcmp(c->finding, "any"))
 			perr(ps, "[check %s] kind finding needs a finding id, not 'any'", c->name);
+		if (c->kind == AXL_CHECK_TRACE)
+			trace_close(ps, c, s);
 	}
 	if (!c->message || !*c->message)
 		perr(ps, "[check %s] has no message", c->name);
@@ -349,6 +443,7 @@ static axl_check *check_new(pstate *ps, const char *name)
 	c->kind = (axl_check_kind)-1;
 	c->line = ps->line;
 	c->min_ms = c->max_ms = c->min_live = c->max_live = c->min_spawned = -1;
+	c->tmin = c->tmax = -1;
 	return c;
 }
 
@@ -566,6 +661,8 @@ void axl_lesson_free(axl_lesson *l)
 		free(c->name);
 		free(c->message);
 		free(c->finding);
+		free(c->tname);
+		free(c->tother);
 		free_strv(c->expect, c->nexpect);
 		free_strv(c->absent, c->nabsent);
 	}

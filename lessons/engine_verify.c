@@ -211,6 +211,98 @@ static void judge_locals(axl_mark *m, const judge_ctx *cx)
 	at_line(m, cx->learner, lc->await_line ? lc->await_line : lc->decl_line);
 }
 
+/* The count a trace check bounds (overlap and lock-over-await: 0 or 1). */
+static uint64_t trace_count(const axc_report *rep, const axl_check *c)
+{
+	const char *n = c->tname;
+	switch (c->what) {
+	case AXL_TRACE_POLLS: return axc_trace_polls(rep, n);
+	case AXL_TRACE_SPAWNS: return axc_trace_spawns_from(rep, n);
+	case AXL_TRACE_OVERLAP: return axc_trace_overlapped(rep, n, c->tother);
+	case AXL_TRACE_PEAK: return axc_trace_peak_alive(rep, n);
+	case AXL_TRACE_DROPPED: return axc_trace_dropped_early(rep, n);
+	case AXL_TRACE_ABORTED: return axc_trace_aborted(rep, n);
+	case AXL_TRACE_WOKEN_ELSEWHERE: return axc_trace_woken_elsewhere(rep, n);
+	case AXL_TRACE_STREAM_NEXTS: return axc_trace_stream_nexts(rep, n);
+	case AXL_TRACE_LOCK_OVER_AWAIT: {
+		int k = !n || !strcmp(n, "any") ? -1 : !strcmp(n, "blocking") ? 1 : 0;
+		return axc_trace_lock_over_await(rep, k);
+	}
+	}
+	return 0;
+}
+
+/* What a trace count means, in words: "3 polls of fetch". */
+static void trace_words(char *buf, size_t n, const axl_check *c, uint64_t v)
+{
+	const char *nm = c->tname ? c->tname : "any future";
+	unsigned long long x = (unsigned long long)v;
+	switch (c->what) {
+	case AXL_TRACE_POLLS: snprintf(buf, n, "%llu poll%s of %s", x, x == 1 ? "" : "s", nm); break;
+	case AXL_TRACE_SPAWNS:
+		snprintf(buf, n, "%llu task%s spawned from %s", x, x == 1 ? "" : "s", nm);
+		break;
+	case AXL_TRACE_OVERLAP:
+		snprintf(buf, n, v ? "%s and %s ran at the same time"
+				   : "%s and %s never ran at the same time", nm,
+			 c->tother ? c->tother : "?");
+		break;
+	case AXL_TRACE_PEAK: snprintf(buf, n, "%llu %s alive at once at the peak", x, nm); break;
+	case AXL_TRACE_DROPPED:
+		snprintf(buf, n, "%llu %s dropped before finishing", x, nm);
+		break;
+	case AXL_TRACE_ABORTED: snprintf(buf, n, "%llu %s task%s aborted", x, nm, x == 1 ? "" : "s"); break;
+	case AXL_TRACE_WOKEN_ELSEWHERE:
+		snprintf(buf, n, "%llu wake%s of %s from elsewhere", x, x == 1 ? "" : "s", nm);
+		break;
+	case AXL_TRACE_STREAM_NEXTS:
+		snprintf(buf, n, "%llu poll_next call%s on %s", x, x == 1 ? "" : "s", nm);
+		break;
+	case AXL_TRACE_LOCK_OVER_AWAIT:
+		snprintf(buf, n, v ? "a lock was held across an await"
+				   : "no lock was held across an await");
+		break;
+	}
+}
+
+/* The learner's line of the first future called the check's name (where
+ * it was made), 0 when the trace has none in the learner's file. */
+static int trace_line(const axc_report *rep, const axl_check *c, const char *learner)
+{
+	size_t n = 0;
+	const axc_future_life *lv = axc_trace_futures(rep, &n);
+	for (size_t i = 0; c->tname && i < n; i++)
+		if (lv[i].name && !strcmp(lv[i].name, c->tname) && lv[i].line > 0 &&
+		    same_file(lv[i].file, learner))
+			return lv[i].line;
+	return 0;
+}
+
+static void judge_trace(axl_result *r, axl_mark *m, const judge_ctx *cx)
+{
+	const axl_check *c = m->check;
+	const axc_report *rep = r->report;
+	char act[512], exp[512];
+	if (!rep || !rep->trace.on) {
+		m->passed = false;
+		m->message = strdup("Not judged: the run has no scheduler trace.");
+		return;
+	}
+	uint64_t v = trace_count(rep, c);
+	bool ok = (c->tmin < 0 || v >= (uint64_t)c->tmin) && (c->tmax < 0 || v <= (uint64_t)c->tmax);
+	trace_words(act, sizeof act, c, v);
+	if (c->what == AXL_TRACE_OVERLAP || c->what == AXL_TRACE_LOCK_OVER_AWAIT) {
+		trace_words(exp, sizeof exp, c, c->tmin >= 1 ? 1 : 0);
+	} else {
+		char b[64];
+		axl_bound_text(b, sizeof b, c->tmin, c->tmax, "");
+		snprintf(exp, sizeof exp, "%s", b);
+	}
+	mark_set(m, ok, act, exp);
+	if (!ok)
+		at_line(m, cx->learner, trace_line(rep, c, cx->learner));
+}
+
 static void judge_check(axl_result *r, axl_mark *m, const judge_ctx *cx)
 {
 	const char *learner = cx->learner;
@@ -314,6 +406,9 @@ static void judge_check(axl_result *r, axl_mark *m, const judge_ctx *cx)
 		return;
 	case AXL_CHECK_FRAME_LOCALS:
 		judge_locals(m, cx);
+		return;
+	case AXL_CHECK_TRACE:
+		judge_trace(r, m, cx);
 		return;
 	}
 	mark_set(m, false, "unknown check kind", NULL);
@@ -623,7 +718,8 @@ static int run_built(const axl_lesson *l, const axl_run_opts *o, const axl_build
 	co.mem_mb = AXL_MEM_MB;
 	co.nproc = AXL_NPROC;
 	co.output_bytes = AXL_OUTPUT_BYTES;
-	co.trace = o->trace;
+	/* A lesson with trace checks is always traced (they read it). */
+	co.trace = o->trace || (l && !o->plain && axl__lesson_has_kind(l, AXL_CHECK_TRACE));
 
 	axc_report *report = NULL;
 	int rc = axc_run(&co, &report);

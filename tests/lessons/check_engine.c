@@ -120,6 +120,47 @@ START_TEST(manifest_errors_have_lines)
 }
 END_TEST
 
+/* kind = trace: every key is validated, each mistake on its own line. */
+START_TEST(manifest_trace_errors)
+{
+	expect_error(LESSON_HEAD "[check a]\nkind = trace\nwhat = pols\nname = f\nmin = 1\n"
+				 "message = m\n", 8, "[check a] what 'pols' is not one of polls,");
+	expect_error(LESSON_HEAD "[check a]\nkind = trace\nname = f\nmin = 1\nmessage = m\n", 6,
+		     "[check a] kind trace needs what =");
+	expect_error(LESSON_HEAD "[check a]\nkind = trace\nwhat = polls\nmin = 1\nmessage = m\n",
+		     6, "[check a] what polls needs a name");
+	expect_error(LESSON_HEAD "[check a]\nkind = trace\nwhat = polls\nname = f\nmessage = m\n",
+		     6, "[check a] kind trace needs min or max");
+	expect_error(LESSON_HEAD "[check a]\nkind = trace\nwhat = polls\nname = f\nmin = 3\n"
+				 "max = 2\nmessage = m\n", 11, "[check a] max 2 is below min 3");
+	expect_error(LESSON_HEAD "[check a]\nkind = trace\nwhat = overlap\nname = f\nmin = 1\n"
+				 "message = m\n", 6, "[check a] what overlap needs other");
+	expect_error(LESSON_HEAD "[check a]\nkind = trace\nwhat = peak\nname = f\nother = g\n"
+				 "max = 2\nmessage = m\n", 10, "[check a] other applies only to");
+	expect_error(LESSON_HEAD "[check a]\nkind = trace\nwhat = overlap\nname = f\nother = g\n"
+				 "min = 2\nmessage = m\n", 11, "[check a] what overlap counts 0 (no) or 1 (yes)");
+	expect_error(LESSON_HEAD "[check a]\nkind = trace\nwhat = lock-over-await\nname = mutex\n"
+				 "max = 0\nmessage = m\n", 9, "[check a] name 'mutex' is not async, blocking or any");
+	expect_error(LESSON_HEAD "[check a]\nkind = trace\nwhat = polls\nname = f\nmin = many\n"
+				 "message = m\n", 10, "min: 'many' is not a number");
+	expect_error(LESSON_HEAD "[check a]\nkind = vtime\nmax_ms = 3\nwhat = polls\n"
+				 "message = m\n", 9, "[check a] key 'what' does not apply to kind vtime");
+	axl_lesson *l = NULL;
+	axl_diags d = { 0 };
+	ck_assert_int_eq(parse(LESSON_HEAD "[check a]\nkind = trace\nwhat = overlap\nname = f\n"
+					   "other = g\nmin = 1\nmessage = m\n", &l, &d), 0);
+	ck_assert_int_eq(l->checks[0].kind, AXL_CHECK_TRACE);
+	ck_assert_int_eq(l->checks[0].what, AXL_TRACE_OVERLAP);
+	ck_assert_str_eq(l->checks[0].tname, "f");
+	ck_assert_str_eq(l->checks[0].tother, "g");
+	ck_assert_int_eq(l->checks[0].tmin, 1);
+	ck_assert_int_eq(l->checks[0].tmax, -1);
+	ck_assert_str_eq(axl_trace_what_name(AXL_TRACE_WOKEN_ELSEWHERE), "woken-elsewhere");
+	axl_lesson_free(l);
+	axl_diags_free(&d);
+}
+END_TEST
+
 START_TEST(manifest_every_error_reported)
 {
 	axl_lesson *l = NULL;
@@ -363,6 +404,89 @@ START_TEST(judge_abnormal_ends)
 }
 END_TEST
 
+/* kind = trace, judged from a report's scheduler trace: two naps made by
+ * the learner's file, alive at once (joined) or one after the other. */
+#define NAP_EV(k, id, extra)                                                          \
+	"{\"kind\":\"" k "\",\"task\":1,\"future\":" #id ",\"name\":\"nap\"" extra "}"
+#define NAP_MADE(id) NAP_EV("future_create", id, ",\"file\":\"/ws/exercises/07-box.c\",\"line\":13")
+#define NAP_POLL(id, res) NAP_EV("future_poll", id, ",\"result\":\"" res "\"")
+#define NAP_DROP(id) NAP_EV("future_drop", id, ",\"flag\":true")
+#define TRACE_REPORT(events)                                                            \
+	"{\"version\":2,\"build\":{\"ok\":true,\"output\":\"\"},\"outcome\":" EXIT0       \
+	",\"stdout\":\"done\\n\",\"stderr\":\"\",\"stats\":{\"end_ns\":20000000},"         \
+	"\"findings\":[],\"tasks\":[],\"timeline\":[],\"trace\":{\"on\":true,\"dropped\":0," \
+	"\"events\":[" events "]}}"
+
+static axl_result *judge_trace_json(const axl_lesson *l, const char *json)
+{
+	char err[256];
+	axc_report *rep = NULL;
+	ck_assert_msg(axc_report_read(json, strlen(json), &rep, err, sizeof err) == 0,
+		      "bad test report: %s", err);
+	axl_result *r = axl_judge(l, rep, "/ws/exercises/07-box.c");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->nmarks, 5); /* and the implicit clean-exit */
+	return r;
+}
+
+START_TEST(judge_trace_checks)
+{
+	axl_lesson *l = NULL;
+	axl_diags d = { 0 };
+	ck_assert_int_eq(parse(LESSON_HEAD
+			       "[check polled]\nkind = trace\nwhat = polls\nname = nap\nmin = 4\n"
+			       "message = nap ran {actual}; expected {expected}\n"
+			       "[check together]\nkind = trace\nwhat = overlap\nname = nap\n"
+			       "other = nap\nmin = 1\nmessage = run the naps together: {actual}\n"
+			       "[check few]\nkind = trace\nwhat = peak\nname = nap\nmax = 2\n"
+			       "message = too many naps at once: {actual}\n"
+			       "[check nothing-lost]\nkind = trace\nwhat = dropped\nname = nap\n"
+			       "max = 0\nmessage = {actual}\n",
+			       &l, &d), 0);
+	/* Joined: both naps alive at once. */
+	axl_result *r = judge_trace_json(l, TRACE_REPORT(
+		NAP_MADE(1) "," NAP_MADE(2) "," NAP_POLL(1, "pending") "," NAP_POLL(2, "pending") ","
+		NAP_POLL(1, "ready") "," NAP_POLL(2, "ready") "," NAP_DROP(1) "," NAP_DROP(2)));
+	for (size_t i = 0; i < r->nmarks; i++)
+		ck_assert_msg(r->marks[i].passed, "%s: %s", r->marks[i].check->name,
+			      r->marks[i].message);
+	ck_assert(r->passed);
+	axl_result_free(r);
+
+	/* One after the other: the overlap check fails, names what happened
+	 * and points at the learner's line that made the nap. */
+	r = judge_trace_json(l, TRACE_REPORT(
+		NAP_MADE(1) "," NAP_POLL(1, "pending") "," NAP_POLL(1, "ready") "," NAP_DROP(1) ","
+		NAP_MADE(2) "," NAP_POLL(2, "pending") "," NAP_POLL(2, "ready") "," NAP_DROP(2)));
+	ck_assert(!r->passed);
+	ck_assert(r->marks[0].passed);
+	ck_assert(r->marks[2].passed);
+	ck_assert(!r->marks[1].passed);
+	ck_assert_str_eq(r->marks[1].message, "run the naps together: nap and nap never ran at the "
+					      "same time (line 13 of 07-box.c)");
+	ck_assert_int_eq(r->marks[1].line, 13);
+	axl_result_free(r);
+
+	/* Too few polls, and a nap dropped before it finished. */
+	r = judge_trace_json(l, TRACE_REPORT(NAP_MADE(1) "," NAP_POLL(1, "pending") ","
+					     NAP_EV("future_drop", 1, ",\"flag\":false")));
+	ck_assert_str_eq(r->marks[0].message, "nap ran 1 poll of nap; expected at least 4 (line 13 "
+					      "of 07-box.c)");
+	ck_assert_str_eq(r->marks[3].message, "1 nap dropped before finishing (line 13 of 07-box.c)");
+	axl_result_free(r);
+
+	/* A run without a trace is not judged by trace checks. */
+	r = judge_trace_json(l, "{\"version\":2,\"build\":{\"ok\":true,\"output\":\"\"},"
+				"\"outcome\":" EXIT0 ",\"stdout\":\"\",\"stderr\":\"\",\"stats\":{},"
+				"\"findings\":[],\"tasks\":[],\"timeline\":[]}");
+	ck_assert(!r->passed);
+	ck_assert_str_eq(r->marks[0].message, "Not judged: the run has no scheduler trace.");
+	axl_result_free(r);
+	axl_lesson_free(l);
+	axl_diags_free(&d);
+}
+END_TEST
+
 /* ---- the sandbox: real runs through axc_run --------------------------- */
 
 #define BOX_INI(limit)                                                                \
@@ -533,6 +657,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, manifest_valid);
 	tcase_add_test(tc, manifest_errors_have_lines);
 	tcase_add_test(tc, manifest_every_error_reported);
+	tcase_add_test(tc, manifest_trace_errors);
 	tcase_add_test(tc, manifest_missing_file);
 	tcase_add_test(tc, catalog_order_and_lookup);
 	tcase_add_test(tc, catalog_teaching);
@@ -543,6 +668,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, judge_all_pass);
 	tcase_add_test(tc, judge_each_failure);
 	tcase_add_test(tc, judge_abnormal_ends);
+	tcase_add_test(tc, judge_trace_checks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sandbox");
