@@ -336,6 +336,9 @@ char *axl_check_message_generic(const axl_check *k)
 	case AXL_CHECK_FRAME_LOCALS:
 		snprintf(exp, sizeof exp, "every local used across an await in the frame");
 		break;
+	case AXL_CHECK_TRACE:
+		axl_bound_text(exp, sizeof exp, k->tmin, k->tmax, "");
+		break;
 	case AXL_CHECK_OUTPUT:
 		break;
 	}
