@@ -51,12 +51,17 @@ static const cli_cmd commands[] = {
 	  "your progress: status, attempts, hints, time per lesson",
 	  "  --json   the progress as one JSON document\n"
 	  "  --csv    one CSV row per lesson (for spreadsheets)\n", cli_progress },
-	{ "class", "asynclab class [--json | --csv] [--course FILE] PATH...",
+	{ "class", "asynclab class [--json | --csv | --watch] [--course FILE] PATH...\n"
+		   "       asynclab class --watch HOST:PORT --code CODE",
 	  "for instructors: many learners' progress per lesson, and where several are stuck",
-	  "  PATH           a learner's workspace, a progress.json file, or a folder of\n"
-	  "                 workspaces (e.g. a classroom's clones)\n"
+	  "  PATH           a learner's workspace, a progress.json file, a folder of\n"
+	  "                 workspaces or of collected files, or a class server's folder\n"
 	  "  --json         one JSON document\n"
 	  "  --csv          one CSV row per lesson (for spreadsheets)\n"
+	  "  --watch        the live dashboard on the full screen, read again every\n"
+	  "                 second (j/k scroll, q quits)\n"
+	  "  --code CODE    with --watch HOST:PORT: ask that class server, with the\n"
+	  "                 dashboard code `asynclab serve` printed\n"
 	  "  --course FILE  the lessons of FILE, in its order (as ASYNCLAB_COURSE)\n"
 	  "exit status: 0 every PATH read, 1 some were skipped (said on stderr), 2 usage\n",
 	  cli_class },

@@ -90,6 +90,9 @@ int cli_solution(int argc, char **argv);
 int cli_reset_cmd(int argc, char **argv);
 int cli_progress(int argc, char **argv);
 int cli_class(int argc, char **argv);
+/* class --watch (class_watch.c): the dashboard over paths, or over the
+ * class server paths[0] (HOST:PORT) when code is given. */
+int cli_class_watch(cli *c, const char *const *paths, size_t np, const char *code);
 int cli_present(int argc, char **argv);
 int cli_lint(int argc, char **argv);
 int cli_check(int argc, char **argv);

@@ -235,8 +235,8 @@ int cli_class(int argc, char **argv)
 	int rc = cli_help_version("class", argc, argv);
 	if (rc >= 0)
 		return rc;
-	bool json = false, csv = false, opts = true;
-	const char *course = NULL;
+	bool json = false, csv = false, opts = true, watch = false;
+	const char *course = NULL, *code = NULL;
 	const char **paths = calloc((size_t)argc + 1, sizeof *paths);
 	size_t np = 0;
 	if (!paths)
@@ -249,6 +249,14 @@ int cli_class(int argc, char **argv)
 			json = true;
 		} else if (opts && !strcmp(a, "--csv")) {
 			csv = true;
+		} else if (opts && !strcmp(a, "--watch")) {
+			watch = true;
+		} else if (opts && !strcmp(a, "--code")) {
+			if (i + 1 >= argc || !*argv[i + 1]) {
+				free(paths);
+				return cli_usage_error("class", "'--code' needs the dashboard code");
+			}
+			code = argv[++i];
 		} else if (opts && !strcmp(a, "--course")) {
 			if (i + 1 >= argc || !*argv[i + 1]) {
 				free(paths);
@@ -273,14 +281,32 @@ int cli_class(int argc, char **argv)
 		return cli_usage_error("class", "which learners? Give their workspaces or "
 						"progress.json files");
 	}
+	if (watch && (json || csv)) {
+		free(paths);
+		return cli_usage_error("class", "--watch draws the dashboard; --json and --csv "
+						"print once");
+	}
+	if (code && (!watch || np != 1)) {
+		free(paths);
+		return cli_usage_error("class", "'--code' goes with --watch and one class server "
+						"(HOST:PORT --code CODE)");
+	}
 	cli c;
 	cli_init(&c, "class");
 	c.no_course = course != NULL;
 	axl_class *k = NULL;
 	if ((rc = cli_load_catalog(&c)) || (course && (rc = cli_apply_course(&c, course))))
 		goto out;
+	if (code) { /* a class server: its learners' course comes with them */
+		rc = cli_class_watch(&c, paths, np, code);
+		goto out;
+	}
 	if (!c.cat->course && (rc = course_of_class(&c, paths, np)))
 		goto out;
+	if (watch) {
+		rc = cli_class_watch(&c, paths, np, NULL);
+		goto out;
+	}
 	if (axl_class_gather(c.cat, paths, np, &k) < 0) {
 		fprintf(stderr, "asynclab class: out of memory\n");
 		rc = CLI_FAIL;

@@ -11,4 +11,4 @@ libaxworkshop_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(MHD_CFLAGS) $(CURL_CF
 libaxworkshop_la_LIBADD = $(MHD_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) $(AX_PTHREAD_LIBS)
 
 # libaxworkshop.la is in asynclab_LDADD (tui/local.mk), ahead of the engine it uses.
-asynclab_SOURCES += tui/serve_cli.c tui/present_cli.c
+asynclab_SOURCES += tui/serve_cli.c tui/present_cli.c tui/class_watch.c

@@ -36,6 +36,9 @@ tests_tui_check_dash_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(TE
 # Presenter mode in tmux over a recorded run (tests/tui/data).
 TESTS += tests/tui/e2e_present.sh
 EXTRA_DIST += tests/tui/e2e_present.sh tests/tui/data/present-15-starter.json
+# A workshop on the loopback: server, three learners, the live dashboard.
+TESTS += tests/tui/e2e_class.sh
+EXTRA_DIST += tests/tui/e2e_class.sh
 
 # Presenter mode's model: the executor's state at any step of a trace.
 check_PROGRAMS += tests/tui/check_present
