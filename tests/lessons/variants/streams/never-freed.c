@@ -1,0 +1,19 @@
+/* Wrong: reads every reading as it arrives but never frees the stream it
+ * owns (ax_next only borrows it).
+ * expect: fail closed */
+#include "lesson.h"
+
+AX_ASYNC(watch, int, ax_stream *sensor; summary *sum; ax_opt item;)
+{
+	AX_BEGIN;
+	for (;;) {
+		AX_AWAIT_TO(self->item, ax_next(self->sensor));
+		if (!self->item.some)
+			break;
+		AX_AWAIT(AX_CALL(handle, .t = self->item.val));
+		if (self->sum->n++ == 0 || self->item.val > self->sum->max)
+			self->sum->max = self->item.val;
+	}
+	AX_RETURN(0);
+	AX_END;
+}
