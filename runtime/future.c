@@ -2,6 +2,8 @@
  * and the first-poll record behind the moved-future check. */
 #include "internal.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 atomic_uint_fast64_t ax__boxed_live;
@@ -12,6 +14,114 @@ struct ax__owned {
 	ax__owned *next;
 };
 
+/* Poll nesting is bounded by the stack: a future's first poll below this
+ * thread's floor (its stack's lowest address plus an eighth of the stack,
+ * 128 KB to 1 MB, left for the poll under way and what it calls) is not
+ * made.  Computed on a thread's first first-poll; 1 when unknown. */
+static AX_TLS char *stack_floor;
+
+static __attribute__((noinline, cold)) char *stack_floor_get(void)
+{
+	pthread_attr_t a;
+	void *lo;
+	size_t size;
+	if (pthread_getattr_np(pthread_self(), &a) != 0)
+		return (char *)1;
+	int r = pthread_attr_getstack(&a, &lo, &size);
+	pthread_attr_destroy(&a);
+	if (r != 0)
+		return (char *)1;
+	size_t margin = size / 8;
+	if (margin < 128 * 1024)
+		margin = 128 * 1024;
+	if (margin > 1024 * 1024)
+		margin = 1024 * 1024;
+	if (margin >= size / 2)
+		return (char *)1;
+	return (char *)lo + margin;
+}
+
+/* A future whose poll was refused: it stays pending, and its drop puts
+ * its own vtable back first.  The record copies that vtable (name, size,
+ * output layout) so that readers of the future see no difference. */
+typedef struct overflow_rec {
+	ax_future_vt vt;
+	const ax_future_vt *orig;
+} overflow_rec;
+
+static ax_poll_t overflow_poll(ax_future *f, ax_cx *cx)
+{
+	(void)f;
+	(void)cx;
+	return AX_PENDING;
+}
+
+static void overflow_drop(ax_future *f)
+{
+	overflow_rec *rec = (overflow_rec *)(void *)(uintptr_t)f->vt;
+	f->vt = rec->orig;
+	free(rec);
+	if (f->vt->drop)
+		f->vt->drop(f);
+}
+
+static __attribute__((noinline, cold)) void nest_overflow(ax_future *f, char *sp)
+{
+	ax_task *t = ax__cur_task;
+	overflow_rec *rec = malloc(sizeof *rec);
+	if (!rec) {
+		fprintf(stderr, "asynclab: futures nest too deep for the stack and no "
+				"memory is left to stop them: aborting\n");
+		abort();
+	}
+	rec->orig = f->vt;
+	rec->vt = *f->vt;
+	rec->vt.poll = overflow_poll;
+	rec->vt.drop = overflow_drop;
+	f->vt = &rec->vt;
+	if (!(t->state & T_OVERFLOW)) {
+		pthread_attr_t a;
+		void *lo = NULL;
+		size_t size = 0;
+		if (pthread_getattr_np(pthread_self(), &a) == 0) {
+			pthread_attr_getstack(&a, &lo, &size);
+			pthread_attr_destroy(&a);
+		}
+		const char *name = ax_task_name(t);
+		fprintf(stderr,
+			"asynclab: task %llu%s%s%s nests futures too deep: the first poll "
+			"of '%s' would run with %zu KB of its %zu KB stack left; "
+			"the task ends with -EOVERFLOW (poll nesting limit)\n",
+			(unsigned long long)ax_task_id(t), name ? " '" : "",
+			name ? name : "", name ? "'" : "",
+			rec->orig->name ? rec->orig->name : "?",
+			(size_t)(sp - (char *)lo) / 1024, size / 1024);
+	}
+	ax__task_overflow(ax__task_rt(t), t);
+}
+
+/* The stack pointer, without making the caller set up a frame. */
+static inline __attribute__((always_inline)) char *stack_pointer(void)
+{
+	char *sp;
+#if defined(__x86_64__)
+	__asm__("mov %%rsp, %0" : "=r"(sp));
+#elif defined(__aarch64__)
+	__asm__("mov %0, sp" : "=r"(sp));
+#else
+	sp = __builtin_frame_address(0);
+#endif
+	return sp;
+}
+
+/* This thread's stack floor, computed once per thread. */
+char *ax__stack_floor(void)
+{
+	if (!stack_floor)
+		stack_floor = stack_floor_get();
+	return stack_floor;
+}
+
 /* Called by ax_poll when a future's recorded address is not its own:
  * either the first poll (record it) or a moved future (report it once and
  * record the new address). */
@@ -20,8 +130,14 @@ void ax__first_poll(ax_future *f)
 	if (f->pinned_at == NULL) {
 		f->pinned_at = f;
 		ax_rt *rt = ax__cur_rt;
-		if (rt)
+		if (rt) {
 			rt->first_polls++;
+			/* rt's floor is its executor thread's (block_on sets
+			 * it); 0 outside block_on. */
+			char *sp = stack_pointer();
+			if (AX_UNLIKELY(sp < rt->stack_floor) && ax__cur_task)
+				nest_overflow(f, sp);
+		}
 		/* Only futures the checker tracks (made while hooks were
 		 * installed) are reported one by one. */
 		if (f->id)

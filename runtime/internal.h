@@ -54,6 +54,7 @@ enum {
 	T_FREE = 1u << 6,      /* slab slot not in use */
 	T_EXT = AX__TASK_EXT,  /* ext is allocated (and holds the id) */
 	T_NOMEM = 1u << 8,     /* done, its output lost for want of memory */
+	T_OVERFLOW = 1u << 9,  /* its futures nest deeper than the stack allows */
 };
 
 /* Allocation-failure injection for tests: the next N allocations at the
@@ -220,6 +221,9 @@ struct ax_rt {
 	int blocking_queue;
 
 	int deadlocked;
+	/* The lowest stack address at which a future's first poll is made on
+	 * the executor's thread (future.c); 0 outside block_on. */
+	char *stack_floor;
 	/* The thread that drives it: its creator, then the last to enter
 	 * block_on.  Readable from any thread with a relaxed load. */
 	_Atomic pthread_t thread;
@@ -242,6 +246,12 @@ ax__task_ext *ax__task_ext_get(ax_task *t);
 AX_HIDDEN void ax__task_ext_free(ax_task *t);
 void ax__task_drop_future(ax_task *t);
 AX_HIDDEN void ax__task_release_on_rt(ax_rt *rt, ax_task *t);
+
+/* future.c: the task being polled nests futures too deep; it ends with
+ * -EOVERFLOW after this poll (task.c). */
+AX_HIDDEN void ax__task_overflow(ax_rt *rt, ax_task *t);
+/* The calling thread's stack floor for first polls (1 when unknown). */
+AX_HIDDEN char *ax__stack_floor(void);
 
 /* taskset.c */
 void ax__taskset_child_done(ax_taskset *ts, ax_task *t);

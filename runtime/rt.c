@@ -314,8 +314,11 @@ int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site)
 	ax_rt *saved = ax__cur_rt;
 	ax__cur_rt = rt;
 	atomic_store_explicit(&rt->thread, pthread_self(), memory_order_relaxed);
+	char *saved_floor = rt->stack_floor;
+	rt->stack_floor = ax__stack_floor();
 	ax_task *root = ax__spawn(fut, size, "main", site);
 	if (!root) {
+		rt->stack_floor = saved_floor;
 		ax__cur_rt = saved;
 		memset((char *)fut + fut->vt->out_offset, 0, fut->vt->out_size);
 		return -ENOMEM;
@@ -323,17 +326,22 @@ int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site)
 	rt->root = root;
 	/* Keep the root's future until its output is copied out. */
 	int r = rt_run(rt, root);
+	if (r == 0 && AX_UNLIKELY(root->state & T_OVERFLOW))
+		r = -EOVERFLOW; /* its futures nest too deep (said on stderr) */
 	if (r == 0) {
 		/* task_finish dropped the future but kept its bytes: copy the
 		 * output back to the caller's copy. */
 		memcpy((char *)fut + fut->vt->out_offset,
 		       (char *)root->fut + fut->vt->out_offset, fut->vt->out_size);
 	} else {
-		rt->deadlocked = 1;
-		AX_HOOK(deadlock, rt);
+		if (r == -EDEADLK) {
+			rt->deadlocked = 1;
+			AX_HOOK(deadlock, rt);
+		}
 		memset((char *)fut + fut->vt->out_offset, 0, fut->vt->out_size);
 	}
 	rt->root = NULL;
+	rt->stack_floor = saved_floor;
 	ax_task_detach(root);
 	ax__cur_rt = saved ? saved : rt;
 	return r;

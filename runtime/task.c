@@ -174,15 +174,18 @@ static void finish_future(ax_task *t)
 	ax__cur_task = saved;
 }
 
-static void task_finish(ax_rt *rt, ax_task *t, int cancelled)
+/* Finish t: err is 0 (its future is ready), -ECANCELED (aborted) or
+ * -EOVERFLOW (its futures nest too deep). */
+static void task_finish(ax_rt *rt, ax_task *t, int err)
 {
+	int cancelled = err != 0;
 	ax__task_ext *e = ax__task_ext_peek(t);
 	if (t->state & T_HANDLE) {
 		if (!e)
 			e = ax__task_ext_get(t);
 		if (e) {
-			if (cancelled) {
-				e->out.err = -ECANCELED;
+			if (err) {
+				e->out.err = err;
 				e->out.val = 0;
 			} else {
 				e->out.err = ax_future_err(t->fut);
@@ -193,8 +196,8 @@ static void task_finish(ax_rt *rt, ax_task *t, int cancelled)
 		}
 	}
 	finish_future(t);
-	t->state = (t->state & ~(T_QUEUED | T_RUNNING)) | T_DONE |
-		   (cancelled ? T_CANCELLED : 0);
+	t->state = (t->state & ~(T_QUEUED | T_RUNNING | (err ? 0u : T_OVERFLOW))) |
+		   T_DONE | (err == -ECANCELED ? T_CANCELLED : 0);
 	AX_HOOK(task_exit, t, cancelled != 0);
 	if (e && e->join_waker) {
 		ax_waker *jw = e->join_waker;
@@ -229,7 +232,7 @@ static ax_poll_t poll_hooked(ax_rt *rt, ax_task *t, ax_cx *cx)
 void ax__task_run(ax_rt *rt, ax_task *t)
 {
 	if (AX_UNLIKELY(t->state & T_ABORT)) {
-		task_finish(rt, t, 1);
+		task_finish(rt, t, (t->state & T_OVERFLOW) ? -EOVERFLOW : -ECANCELED);
 		return;
 	}
 	t->state = (t->state & ~T_QUEUED) | T_RUNNING;
@@ -253,6 +256,15 @@ void ax__task_run(ax_rt *rt, ax_task *t)
 	t->state &= ~T_RUNNING;
 	if (t->state & T_QUEUED)
 		ax__rq_push(rt, t);
+}
+
+/* Like an abort (the task is requeued and ends at its next turn, which
+ * costs the poll loop nothing), with -EOVERFLOW for an output.  A poll
+ * that is ready all the same keeps its output. */
+void ax__task_overflow(ax_rt *rt, ax_task *t)
+{
+	t->state |= T_OVERFLOW | T_ABORT;
+	ax__wake_local(rt, t);
 }
 
 void ax_task_detach(ax_task *h)
@@ -343,6 +355,8 @@ static ax_poll_t join_poll(ax_future *f, ax_cx *cx)
 			j->out = t->ext->out;
 		else if (t->state & T_NOMEM)
 			j->out.err = -ENOMEM; /* its output could not be kept */
+		else if (t->state & T_OVERFLOW)
+			j->out.err = -EOVERFLOW;
 		else
 			j->out.err = (t->state & T_CANCELLED) ? -ECANCELED : 0;
 		return AX_READY;

@@ -213,6 +213,53 @@ START_TEST(test_remote_wake_oom)
 }
 END_TEST
 
+/* Futures nested n deep: each level joins the next with a yield. */
+AX_ASYNC(nest, int, int n; ax_vals v;)
+{
+	AX_BEGIN;
+	if (self->n == 0)
+		AX_RETURN(1);
+	AX_AWAIT_TO(self->v, AX_JOIN(AX_CALL(nest, .n = self->n - 1), ax_yield()));
+	AX_RETURN((int)self->v.val[0] + 1);
+	AX_END;
+}
+
+AX_ASYNC(nest_task, ax_res, int n; ax_task *h; ax_res r;)
+{
+	AX_BEGIN;
+	self->h = AX_SPAWN_NAMED("deep", AX_CALL(nest, .n = self->n));
+	AX_AWAIT_TO(self->r, ax_join(self->h));
+	AX_RETURN(self->r);
+	AX_END;
+}
+
+/* A nesting the stack holds runs as usual. */
+START_TEST(test_nesting_within_bound)
+{
+	ax_rt *rt = test_rt(0);
+	ax_res r = AX_BLOCK_ON(rt, AX_CALL(nest_task, .n = 300));
+	ck_assert_int_eq(r.err, 0);
+	ck_assert_int_eq(r.val, 301);
+	TEST_RT_END_FREED(rt);
+}
+END_TEST
+
+/* 30 000 nested joins would overflow the stack: the task ends with
+ * -EOVERFLOW instead, and the program goes on. */
+START_TEST(test_nesting_overflow)
+{
+	ax_rt *rt = test_rt(0);
+	ax_res r = AX_BLOCK_ON(rt, AX_CALL(nest_task, .n = 30000));
+	ck_assert_int_eq(r.err, -EOVERFLOW);
+	ck_assert_int_eq(r.val, 0);
+	/* The runtime still works afterwards. */
+	r = AX_BLOCK_ON(rt, AX_CALL(nest_task, .n = 10));
+	ck_assert_int_eq(r.err, 0);
+	ck_assert_int_eq(r.val, 11);
+	TEST_RT_END_FREED(rt);
+}
+END_TEST
+
 static Suite *safety_suite(void)
 {
 	Suite *s = suite_create("safety");
@@ -226,6 +273,11 @@ static Suite *safety_suite(void)
 	tcase_add_test(tc, test_join_oom);
 	tcase_add_test(tc, test_output_oom);
 	tcase_add_test(tc, test_remote_wake_oom);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("nesting");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_nesting_within_bound);
+	tcase_add_test(tc, test_nesting_overflow);
 	suite_add_tcase(s, tc);
 	return s;
 }
