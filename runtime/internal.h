@@ -293,6 +293,7 @@ static inline void ax__rq_push(ax_rt *rt, ax_task *t)
 		rt->rq_head = t;
 	rt->rq_tail = t;
 	rt->rq_len++;
+	AX_HOOK(ready, t);
 }
 
 /* Wake t on its executor's thread: queue it unless it is queued or done

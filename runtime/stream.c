@@ -5,6 +5,15 @@
  * inner stream and returns NULL, so a chain never leaks on failure. */
 #include "internal.h"
 
+/* poll_next of a stream, as the combinators and consumers here call it:
+ * the trace hook sees each call and what it returned. */
+static inline ax_poll_t stream_next(ax_stream *s, ax_cx *cx, ax_val *item)
+{
+	ax_poll_t r = ax_stream_poll_next(s, cx, item);
+	AX_HOOK(stream_next, s, r);
+	return r;
+}
+
 #include <string.h>
 
 void ax_stream_free(ax_stream *s)
@@ -146,7 +155,7 @@ static ax_stream *adapter_new(const ax_stream_vt *vt, ax_stream *in, void *ud)
 static ax_poll_t map_next(ax_stream *s, ax_cx *cx, ax_val *item)
 {
 	adapter *a = (adapter *)(void *)s;
-	ax_poll_t r = ax_stream_poll_next(a->in, cx, item);
+	ax_poll_t r = stream_next(a->in, cx, item);
 	if (r == AX_READY)
 		*item = a->fn.map(*item, a->ud);
 	return r;
@@ -166,7 +175,7 @@ static ax_poll_t filter_next(ax_stream *s, ax_cx *cx, ax_val *item)
 {
 	adapter *a = (adapter *)(void *)s;
 	for (;;) {
-		ax_poll_t r = ax_stream_poll_next(a->in, cx, item);
+		ax_poll_t r = stream_next(a->in, cx, item);
 		if (r != AX_READY || a->fn.keep(*item, a->ud))
 			return r;
 	}
@@ -189,7 +198,7 @@ static ax_poll_t take_next(ax_stream *s, ax_cx *cx, ax_val *item)
 	 * endless stream ends. */
 	if (a->left == 0)
 		return AX_DONE;
-	ax_poll_t r = ax_stream_poll_next(a->in, cx, item);
+	ax_poll_t r = stream_next(a->in, cx, item);
 	if (r == AX_READY)
 		a->left--;
 	return r;
@@ -208,7 +217,7 @@ ax_stream *ax_stream_take(ax_stream *s, size_t n)
 static ax_poll_t map_future_next(ax_stream *s, ax_cx *cx, ax_val *item)
 {
 	adapter *a = (adapter *)(void *)s;
-	ax_poll_t r = ax_stream_poll_next(a->in, cx, item);
+	ax_poll_t r = stream_next(a->in, cx, item);
 	if (r == AX_READY)
 		*item = (ax_val)(intptr_t)a->fn.make(*item, a->ud);
 	return r;
@@ -270,7 +279,7 @@ static void buffer_fill(buffer_stream *b, ax_cx *cx)
 {
 	while (b->len < b->cap && !b->in_done) {
 		ax_val item;
-		ax_poll_t r = ax_stream_poll_next(b->in, cx, &item);
+		ax_poll_t r = stream_next(b->in, cx, &item);
 		if (r == AX_PENDING)
 			return;
 		if (r == AX_DONE) {
@@ -390,7 +399,7 @@ static ax_poll_t next_poll(ax_future *f, ax_cx *cx)
 		return AX_READY;
 	}
 	ax_val v = 0;
-	ax_poll_t r = ax_stream_poll_next(n->s, cx, &v);
+	ax_poll_t r = stream_next(n->s, cx, &v);
 	if (r == AX_PENDING)
 		return AX_PENDING;
 	n->out = (ax_opt){ r == AX_READY ? v : 0, r == AX_READY };
@@ -418,7 +427,7 @@ static ax_poll_t for_each_poll(ax_future *f, ax_cx *cx)
 		if (!fe->s)
 			return AX_READY;
 		ax_val v;
-		ax_poll_t r = ax_stream_poll_next(fe->s, cx, &v);
+		ax_poll_t r = stream_next(fe->s, cx, &v);
 		if (r == AX_PENDING)
 			return AX_PENDING;
 		if (r == AX_DONE) {
@@ -456,7 +465,7 @@ static ax_poll_t collect_poll(ax_future *f, ax_cx *cx)
 	ax_collect_t *c = (ax_collect_t *)(void *)f;
 	while (c->s) {
 		ax_val v;
-		ax_poll_t r = ax_stream_poll_next(c->s, cx, &v);
+		ax_poll_t r = stream_next(c->s, cx, &v);
 		if (r == AX_PENDING)
 			return AX_PENDING;
 		if (r == AX_DONE)

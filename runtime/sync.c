@@ -118,6 +118,7 @@ static ax_poll_t lock_poll(ax_future *f, ax_cx *cx)
 		ax__waiter_set_waker(&l->w, cx);
 		ax__wlist_push(&m->waiters, &l->w);
 		f->state = W_QUEUED;
+		AX_HOOK(lock_wait, m, AX_LOCK_ASYNC, l->site);
 		return AX_PENDING;
 	case W_QUEUED:
 		ax__waiter_set_waker(&l->w, cx);

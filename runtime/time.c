@@ -109,6 +109,7 @@ void ax__timer_add(ax_rt *rt, ax__timer *tm, uint64_t deadline, ax_waker *w)
 	rt->heap[rt->heap_len] = tm;
 	tm->heap_idx = rt->heap_len++;
 	sift_up(rt, tm->heap_idx);
+	AX_HOOK(timer, AX_TIMER_ARM, (const void *)tm, deadline, (ax_task *)(void *)w);
 }
 
 void ax__timer_remove(ax_rt *rt, ax__timer *tm)
@@ -117,6 +118,8 @@ void ax__timer_remove(ax_rt *rt, ax__timer *tm)
 	if (i == NO_IDX || i >= rt->heap_len || rt->heap[i] != tm)
 		return;
 	tm->heap_idx = NO_IDX;
+	AX_HOOK(timer, AX_TIMER_CANCEL, (const void *)tm, tm->deadline,
+		(ax_task *)(void *)tm->waker);
 	ax__timer *last = rt->heap[--rt->heap_len];
 	if (last != tm) {
 		heap_set(rt, i, last);
@@ -149,6 +152,8 @@ int ax__timers_fire(ax_rt *rt)
 			sift_down(rt, 0);
 		}
 		AX_HOOK(timer_fire, tm->deadline);
+		AX_HOOK(timer, AX_TIMER_FIRE, (const void *)tm, tm->deadline,
+			(ax_task *)(void *)tm->waker);
 		ax_waker *w = tm->waker;
 		tm->waker = NULL;
 		if (w)

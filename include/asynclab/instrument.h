@@ -37,6 +37,12 @@ typedef enum ax_cancel_ev {
 	AX_CANCEL_ABORT = 3	 /* a task was asked to abort (obj = task) */
 } ax_cancel_ev;
 
+typedef enum ax_timer_ev {
+	AX_TIMER_ARM = 0,    /* a timer was armed to wake a task at a deadline */
+	AX_TIMER_CANCEL = 1, /* an armed timer was removed before it fired */
+	AX_TIMER_FIRE = 2    /* a timer came due: it wakes its task next */
+} ax_timer_ev;
+
 struct ax_hooks {
 	void *ud;
 	void (*rt_start)(void *ud, ax_rt *rt);
@@ -69,6 +75,20 @@ struct ax_hooks {
 	void (*deadlock)(void *ud, ax_rt *rt);
 	/* The clock moved: virtual time jumped or was advanced. */
 	void (*clock)(void *ud, uint64_t now_ns);
+	/* The points below serve a scheduler trace (the checker's trace mode).
+	 * t was appended to its runtime's run queue (spawned, woken, or
+	 * requeued after a poll during which it was woken). */
+	void (*ready)(void *ud, ax_task *t);
+	/* A timer (its address while armed) armed, cancelled or fired; t is
+	 * the task it wakes (NULL when unknown). */
+	void (*timer)(void *ud, ax_timer_ev ev, const void *timer, uint64_t deadline_ns,
+		      ax_task *t);
+	/* The task polling waits for lock (held by another): an ax_mutex's
+	 * lock future queued itself.  site: where it locks, when known. */
+	void (*lock_wait)(void *ud, const void *lock, ax_lock_kind kind, const ax_site *site);
+	/* A stream's poll_next returned r, called by one of the runtime's
+	 * stream combinators or consumers (next, for_each, collect, ...). */
+	void (*stream_next)(void *ud, ax_stream *s, ax_poll_t r);
 };
 
 /* Install a hook table (NULL removes it).  A table replaced while tasks
