@@ -154,6 +154,8 @@ void pr_stall_span(uint64_t t0, uint64_t t1, uint64_t real_ns)
 	 * earlier (the virtual clock is exact already). */
 	if (!ax_clock_is_virtual())
 		pr_coarse_advance(t1);
+	if (pr_trace_on)
+		pr_trace_stall(t1);
 }
 
 static void emit_task(const pr_task *pt, const char *fut, const pr_task *parent)
@@ -529,7 +531,8 @@ static atomic_flag wakes_wanted = ATOMIC_FLAG_INIT;
 void pr_want_wakes(ax_task *t)
 {
 	pr_tls.fp_last = ax_rt_first_polls(ax_task_rt(t));
-	if (pr_active && !atomic_flag_test_and_set(&wakes_wanted))
+	/* The trace's table has the wake hook already. */
+	if (pr_active && !pr_trace_on && !atomic_flag_test_and_set(&wakes_wanted))
 		ax_hooks_install(clock_virtual ? &hooks_virtual_wakes : &hooks_wakes);
 }
 
@@ -590,6 +593,7 @@ __attribute__((constructor)) static void probe_init(void)
 	clock_virtual = c && !strcmp(c, "virtual");
 	pr_emit_init((int)fd);
 	pr_active = 1;
+	pr_trace_init();
 	pr_crash_init();
 	/* stdout is a pipe here, so it would be fully buffered and a program
 	 * stopped at a limit would lose everything it printed. */
@@ -603,11 +607,15 @@ __attribute__((constructor)) static void probe_init(void)
 	pr_bprintf(&b, "{\"ev\":\"hello\",\"v\":1,\"pid\":%d,\"clock\":\"%s\",\"t0\":%llu,\"exe\":",
 		   (int)getpid(), clock_virtual ? "virtual" : "real", (unsigned long long)start_ns);
 	pr_bstr(&b, exe);
-	pr_bputs(&b, "}");
+	pr_bputs(&b, pr_trace_on ? ",\"trace\":true}" : "}");
 	emit_buf(&b);
 	pr_flush();
 	pthread_atfork(NULL, NULL, at_fork_child);
-	ax_hooks_install(clock_virtual ? &hooks_virtual : &hooks);
+	if (pr_trace_on)
+		ax_hooks_install(pr_trace_table(clock_virtual ? &hooks_virtual_wakes
+							      : &hooks_wakes));
+	else
+		ax_hooks_install(clock_virtual ? &hooks_virtual : &hooks);
 	pr_watch_start();
 }
 
@@ -634,6 +642,8 @@ static void stream_close(void)
 		     (unsigned long long)stat_polls, (unsigned long long)stat_vns,
 		     (unsigned long long)(pr_mono_ns() - start_ns));
 	pr_emit_line(line, (size_t)n);
+	if (pr_trace_on)
+		pr_trace_close();
 	pr_emit_line("{\"ev\":\"bye\"}", 12);
 	pr_flush();
 }
@@ -641,6 +651,8 @@ static void stream_close(void)
 void pr_end_run(const char *reason, const char *msg)
 {
 	pr_tl_in_hook = 1;
+	if (pr_trace_on)
+		pr_trace_end(reason);
 	pr_buf b = { 0 };
 	pr_bputs(&b, "{\"ev\":\"end\",\"reason\":");
 	pr_bstr(&b, reason);

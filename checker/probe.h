@@ -305,6 +305,18 @@ void pr_crash_init(void);
 void *pr_crash_thread(void);	    /* an alternate signal stack for this thread */
 void pr_crash_mods_refresh(void);   /* after libraries were loaded */
 
+/* probe_trace.c: the scheduler trace (ASYNCLAB_TRACE=1).  pr_trace_on is
+ * set by pr_trace_init; the other calls are made only when it is. */
+extern int pr_trace_on;
+bool pr_trace_init(void);
+/* The table to install in trace mode: usual's handlers, wrapped. */
+const ax_hooks *pr_trace_table(const ax_hooks *usual);
+void pr_trace_stall(uint64_t t1);	    /* the polling task stalled until t1 */
+void pr_trace_lock_wait(const void *lock); /* ... waits for a blocking lock */
+void pr_trace_end(const char *reason);	    /* pr_end_run */
+void pr_trace_close(void);		    /* trace_dropped */
+void pr_trace_out(size_t n);		    /* n bytes written to fd 1 */
+
 /* probe_watch.c */
 void pr_watch_start(void);
 void pr_watch_stop(void);

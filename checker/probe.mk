@@ -16,6 +16,7 @@ libasynclab_probe_la_SOURCES = \
 	checker/probe_libc.c \
 	checker/probe_libc_locks.c \
 	checker/probe_locks.c \
+	checker/probe_trace.c \
 	checker/probe_watch.c
 # Only the installed headers (include/): the probe reads the runtime
 # through asynclab/instrument.h, never runtime/internal.h

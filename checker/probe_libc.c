@@ -255,7 +255,10 @@ PUBLIC ssize_t write(int fd, const void *buf, size_t n)
 {
 	if (pr_in_poll() && wfd_blocks(fd))
 		pr_report_blocking("write", RET);
-	return REAL(write)(fd, buf, n);
+	ssize_t r = REAL(write)(fd, buf, n);
+	if (pr_trace_on && fd == STDOUT_FILENO && r > 0)
+		pr_trace_out((size_t)r);
+	return r;
 }
 
 PUBLIC ssize_t recv(int fd, void *buf, size_t n, int flags)

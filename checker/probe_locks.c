@@ -457,6 +457,8 @@ void pr_lock_contended(const void *lock, const char *what, uintptr_t ret,
 	pr_task *me = pr_cur();
 	if (!me || !pr_active || pr_tl_in_hook)
 		return;
+	if (pr_trace_on)
+		pr_trace_lock_wait(lock);
 	uintptr_t at = user_line(ret);
 	if (waits == PR_WAITS_FOREVER) {
 		pr_lock *l = held_by_me(lock, me);
