@@ -47,3 +47,14 @@ tests_tui_check_present_SOURCES = tests/tui/check_present.c tui/md.c tui/md_code
 tests_tui_check_present_CFLAGS = $(TEST_CFLAGS) $(CMARK_CFLAGS)
 tests_tui_check_present_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(TEST_LIBS) \
 	$(CMARK_LIBS) $(JANSSON_LIBS)
+
+# Presenter mode on real recorded traces (lessons 4 and 15 run with the
+# probe's trace on).
+check_PROGRAMS += tests/tui/check_present_trace
+TESTS += tests/tui/check_present_trace
+tests_tui_check_present_trace_SOURCES = tests/tui/check_present_trace.c tui/md.c tui/md_code.c \
+	tui/md_text.c
+tests_tui_check_present_trace_CFLAGS = $(TEST_CFLAGS) $(CMARK_CFLAGS) $(JANSSON_CFLAGS) \
+	-DAXL_TEST_LESSONS='"$(abs_top_srcdir)/lessons"'
+tests_tui_check_present_trace_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la \
+	$(TEST_LIBS) $(CMARK_LIBS) $(JANSSON_LIBS)
