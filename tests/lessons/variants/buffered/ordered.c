@@ -1,0 +1,28 @@
+/* Wrong: ax_stream_buffered, which gives the sizes in input order: a
+ * finished resize waits for the ones started before it, and holds its
+ * place meanwhile, so the service is left with room while images wait.
+ * expect: fail kept-busy */
+#include "lesson.h"
+
+static ax_future *make_resize(ax_val id, void *ud)
+{
+	(void)ud;
+	return AX_BOX(AX_CALL(resize, .id = (int)id));
+}
+
+AX_ASYNC(resize_all, ax_val, int images; ax_stream *s; ax_opt kb; ax_val total;)
+{
+	AX_BEGIN;
+	self->s = ax_stream_buffered(
+		ax_stream_map_future(ax_stream_range(1, self->images + 1), make_resize, NULL),
+		LIMIT);
+	for (;;) {
+		AX_AWAIT_TO(self->kb, ax_next(self->s));
+		if (!self->kb.some)
+			break;
+		self->total += self->kb.val;
+	}
+	ax_stream_free(self->s);
+	AX_RETURN(self->total);
+	AX_END;
+}
