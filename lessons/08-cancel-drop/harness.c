@@ -53,12 +53,19 @@ static void judge(void)
 {
 	char why[512] = "";
 	bool ok = true;
+	/* Session a works 120 ms and session b is cut off at 130 ms: a
+	 * keepalive started with its session pings twice on the virtual
+	 * clock.  On the real clock a busy machine may hold the executor
+	 * past both a ping's and the session's deadline; the timers then
+	 * fire in deadline order, so the ping still comes first, but only
+	 * one is sure. */
+	const int least = axh_virtual() ? 2 : 1;
 	for (int s = 0; s < 2 && ok; s++) {
 		int during = 0;
 		for (int i = 0; i < npings; i++)
 			during += pings[i].name && !strcmp(pings[i].name, names[s]) &&
 				  pings[i].seq < ended_at[s];
-		if (during < 2) {
+		if (during < least) {
 			snprintf(why, sizeof why, "session %s's keepalive pinged %d times while the "
 				 "session ran, not every 50 ms", names[s], during);
 			ok = false;
