@@ -53,3 +53,11 @@ EXTRA_tests_lessons_check_learners_DEPENDENCIES = asynclab$(EXEEXT)
 
 # The variants each lesson is judged against (see check_lessons.c).
 EXTRA_DIST += tests/lessons/variants
+
+# kind = trace checks judged on real runs with the probe's trace.
+check_PROGRAMS += tests/lessons/check_engine_trace
+TESTS += tests/lessons/check_engine_trace
+tests_lessons_check_engine_trace_SOURCES = tests/lessons/check_engine_trace.c \
+	tests/lessons/lesson_fixture.h tests/testutil.h
+tests_lessons_check_engine_trace_CFLAGS = $(LESSON_TEST_CFLAGS)
+tests_lessons_check_engine_trace_LDADD = $(LESSON_TEST_LIBS)
