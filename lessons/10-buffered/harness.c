@@ -36,6 +36,16 @@ static bool stop_clock;
 static int short_at[2] = { -1, -1 }, short_flight[2];
 static const ax_site *short_site[2];
 static int started[2];
+static ax_waker *clock_waker;	/* the clock, asleep while no resize waits */
+
+static void wake_clock(void)
+{
+	if (clock_waker) {
+		ax_waker *w = clock_waker;
+		clock_waker = NULL;
+		ax_waker_wake(w);
+	}
+}
 
 AXH_SERVICE(resize, int)
 {
@@ -45,6 +55,7 @@ AXH_SERVICE(resize, int)
 		self->slot_ = rec;
 		if (axh_step >= 0 && axh_step < 2)
 			started[axh_step]++;
+		wake_clock();
 	}
 	AX_BEGIN;
 	if (self->id < 1 || self->slot_ >= MAXJOBS) {
@@ -94,10 +105,27 @@ static void clock_tick(int p, int images)
 
 static axh_ret rets[NSTEPS];
 
+static bool resizes_waiting(void)
+{
+	for (int i = 0; i < axh_nrecs && i < MAXJOBS; i++)
+		if (!strcmp(axh_recs[i].svc, "resize") && !axh_recs[i].s1 && !axh_recs[i].mark)
+			return true;
+	return false;
+}
+
+/* Ticks only while a resize waits, so that a resize_all that waits for
+ * something that never comes ends as a deadlock, named as such. */
 AX_ASYNC(service_clock, int, int unused;)
 {
 	AX_BEGIN;
 	while (!stop_clock) {
+		if (!resizes_waiting()) {
+			if (clock_waker)
+				ax_waker_drop(clock_waker);
+			clock_waker = ax_waker_clone(ax_cx_waker(cx));
+			AX_SUSPEND;
+			continue;
+		}
 		AX_AWAIT(ax_sleep_ms(TICK_MS));
 		clock_tick(axh_step, counts[axh_step < NSTEPS ? axh_step : 0]);
 	}
@@ -225,6 +253,7 @@ AX_ASYNC(lesson_main, int, int p; ax_task *clock; ax_res r;)
 	}
 	stop_clock = true;
 	axh_step = NSTEPS;
+	wake_clock();
 	AX_AWAIT_TO(self->r, ax_join(self->clock));
 	judge();
 	axh_end("done", "%s", "");
