@@ -54,6 +54,8 @@ static void usage(FILE *out)
 		"  --clock real|virtual the runtime's clock (default real)\n"
 		"  --seed N             scheduling seed (ASYNCLAB_SEED)\n"
 		"  --no-probe           run in the sandbox without the probe (nothing is checked)\n"
+		"  --trace              record the scheduler trace in the report (--report FILE)\n"
+		"  --trace-max N        ... keeping at most N events (default 200000)\n"
 		"  -IDIR, -DNAME[=VAL]  passed to the compiler\n"
 		"  --help, --version\n"
 		"\nFinding ids:");
@@ -144,13 +146,17 @@ static int option(struct cli *c, int argc, char **argv, int *i)
 		c->o.no_probe = true;
 		return 0;
 	}
+	if (!strcmp(name, "--trace") && !eq) {
+		c->o.trace = true;
+		return 0;
+	}
 	if (!strcmp(name, "--version")) {
 		printf("asynclab check %s (report format %d)\n", PACKAGE_VERSION, AXC_REPORT_VERSION);
 		return 1;
 	}
 	static const char *const with_value[] = {
 		"--format", "--sarif", "--report", "--only", "--allow", "--time-limit", "--mem-limit",
-		"--nproc", "--output-limit", "--clock", "--seed", NULL };
+		"--nproc", "--output-limit", "--clock", "--seed", "--trace-max", NULL };
 	bool takes = false;
 	for (int k = 0; with_value[k]; k++)
 		takes |= !strcmp(name, with_value[k]);
@@ -215,6 +221,11 @@ static int option(struct cli *c, int argc, char **argv, int *i)
 		if (errno || end == val || *end)
 			return bad("--seed needs an integer, not '%s'", val), -1;
 		c->o.seed_set = true;
+	} else if (!strcmp(name, "--trace-max")) {
+		if (parse_num(name, val, 1, 1e12, &d) < 0)
+			return -1;
+		c->o.trace = true;
+		c->o.trace_max = (uint64_t)d;
 	} else {
 		for (int k = 0; k < AXC_TH_COUNT; k++)
 			if (!strcmp(name + 2, axc_threshold(k)->flag)) {

@@ -437,6 +437,50 @@ START_TEST(test_real_clock_and_stall)
 }
 END_TEST
 
+/* asynclab check --trace / --trace-max: the report file has the trace. */
+static axc_report *cli(const char *const *extra, int nextra)
+{
+	write_file("prog.c", join_prog);
+	const char *args[16] = { "check", "--clock", "virtual", "--report", "r.json" };
+	int argc = 5;
+	for (int i = 0; i < nextra; i++)
+		args[argc++] = extra[i];
+	args[argc++] = "prog.c";
+	char *argv[16];
+	for (int i = 0; i < argc; i++)
+		argv[i] = (char *)(uintptr_t)args[i];
+	ck_assert_int_eq(axc_main(argc, argv, NULL), 0);
+	FILE *f = fopen("r.json", "r");
+	ck_assert_ptr_nonnull(f);
+	static char buf[1 << 20];
+	size_t n = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	axc_report *r = NULL;
+	char err[200];
+	ck_assert_msg(axc_report_read(buf, n, &r, err, sizeof err) == 0, "%s", err);
+	return r;
+}
+
+START_TEST(test_command_line)
+{
+	axc_report *r = cli(NULL, 0);
+	ck_assert(!r->trace.on);
+	ck_assert_uint_eq(r->trace.nevents, 0);
+	axc_report_free(r);
+	r = cli((const char *[]){ "--trace" }, 1);
+	ck_assert(r->trace.on);
+	ck_assert_uint_gt(r->trace.nevents, 30);
+	ck_assert_uint_eq(r->trace.dropped, 0);
+	ck_assert_uint_eq(axc_trace_polls(r, "nap"), 5);
+	axc_report_free(r);
+	r = cli((const char *[]){ "--trace-max", "4" }, 2);
+	ck_assert(r->trace.on);
+	ck_assert_uint_eq(r->trace.nevents, 4);
+	ck_assert_uint_gt(r->trace.dropped, 0);
+	axc_report_free(r);
+}
+END_TEST
+
 static Suite *probe_trace_suite(void)
 {
 	Suite *s = suite_create("probe_trace");
@@ -449,6 +493,7 @@ static Suite *probe_trace_suite(void)
 	tcase_add_test(tc, test_blocking_lock_across_await);
 	tcase_add_test(tc, test_async_mutex_stream_abort);
 	tcase_add_test(tc, test_real_clock_and_stall);
+	tcase_add_test(tc, test_command_line);
 	suite_add_tcase(s, tc);
 	return s;
 }
