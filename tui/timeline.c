@@ -149,9 +149,10 @@ int tl_build(const axc_report *report, int cols, int max_rows, tl_grid *g)
 	for (size_t i = 0; g->traced && i < report->trace.nevents; i++)
 		SEE(tl__ev_t(report, rt0, i));
 #undef SEE
-	/* The end of time: the last thing that happened, or the runtime's clock
-	 * at the end when that is later (a task sleeping until the stop). */
-	if (report->stats.end_ns >= origin && report->stats.end_ns > last)
+	/* The end of time: the last thing that happened, or, without a trace
+	 * (whose clock events say it), the runtime's clock at the end when that
+	 * is later (a task sleeping until the stop). */
+	if (!g->traced && report->stats.end_ns >= origin && report->stats.end_ns > last)
 		last = report->stats.end_ns;
 	g->origin = origin;
 	uint64_t end = last - origin;
