@@ -29,12 +29,14 @@ check-runtime: $(RUNTIME_TESTS)
 
 # The checker's case corpus too: each program with the probe, under
 # valgrind (tests/checker/run-cases, CASES_VALGRIND).
+CLEANFILES += tests/valgrind-suite.log
 valgrind-check: $(RUNTIME_TESTS) tests/checker/case_match$(EXEEXT) libasynclab-probe.la
 	@set -e; for t in $(RUNTIME_TESTS); do \
 		echo "valgrind $$t"; \
 		CK_FORK=no $(LIBTOOL) --mode=execute valgrind -q --error-exitcode=99 \
 			--leak-check=full --errors-for-leak-kinds=definite,indirect \
-			--show-leak-kinds=definite,indirect ./$$t >/dev/null; \
+			--show-leak-kinds=definite,indirect ./$$t >tests/valgrind-suite.log || \
+			{ rc=$$?; cat tests/valgrind-suite.log; exit $$rc; }; \
 	done; \
 	echo "valgrind tests/checker/run-cases"; \
 	CASES_VALGRIND=yes $(SHELL) $(srcdir)/tests/checker/run-cases >tests/checker/valgrind-cases.log 2>&1 || \
