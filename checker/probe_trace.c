@@ -52,6 +52,8 @@ static _Atomic uint64_t tr_count, tr_dropped;
 static _Atomic uint64_t out_bytes; /* the program's stdout so far */
 static _Atomic uint64_t last_virtual; /* the virtual clock at the last event */
 static int any_virtual;
+static _Atomic int any_rt;	/* a runtime has started */
+static int hello_virtual;	/* the run starts on the virtual clock */
 static ax_hooks base;	/* the probe's usual table, wrapped */
 
 /* --- ids for timers, locks, streams, tokens ---------------------------- */
@@ -193,6 +195,11 @@ static uint64_t tr_now(void)
 	}
 	if (any_virtual && !pr_tl_rt)
 		return atomic_load_explicit(&last_virtual, memory_order_relaxed);
+	/* Before any runtime (a future made in main() before block_on) the
+	 * run is at its start: 0 on the virtual clock, whose times count
+	 * from there, not the system's clock. */
+	if (hello_virtual && !atomic_load_explicit(&any_rt, memory_order_relaxed))
+		return 0;
 	return pr_mono_ns();
 }
 
@@ -377,6 +384,7 @@ static void t_rt_start(void *ud, ax_rt *rt)
 		base.rt_start(ud, rt);
 	bool virt = ax_clock_is_virtual();
 	any_virtual |= virt;
+	atomic_store_explicit(&any_rt, 1, memory_order_relaxed);
 	tr_emit(&(tr_ev){ .k = K_RT_START, .fl = virt });
 }
 
@@ -622,6 +630,8 @@ bool pr_trace_init(void)
 	const char *want = getenv("ASYNCLAB_TRACE");
 	if (!want || strcmp(want, "1"))
 		return false;
+	const char *clock = getenv("ASYNCLAB_CLOCK");
+	hello_virtual = clock && !strcmp(clock, "virtual");
 	const char *max = getenv("ASYNCLAB_TRACE_MAX");
 	if (max && *max) {
 		char *end;

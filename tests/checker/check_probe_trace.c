@@ -195,6 +195,50 @@ START_TEST(test_join_of_two_sleeps)
 }
 END_TEST
 
+/* A future made in main() before the runtime exists (as a harness does
+ * with its root) is at the run's start on the virtual clock: no event
+ * carries the system's clock, and the run's virtual time is what the
+ * program slept. */
+START_TEST(test_future_made_before_the_runtime)
+{
+	static const char prog[] =
+		"#include <asynclab.h>\n"
+		"#include <stdio.h>\n"
+		"AX_ASYNC(nap, int, int ms;)\n"
+		"{\n"
+		"\tAX_BEGIN;\n"
+		"\tAX_AWAIT(ax_sleep_ms(self->ms));\n"
+		"\tprintf(\"slept %d\\n\", self->ms);\n"
+		"\tAX_RETURN(self->ms);\n"
+		"\tAX_END;\n"
+		"}\n"
+		"int main(void)\n"
+		"{\n"
+		"\t__auto_type root = AX_CALL(nap, .ms = 250);\n"
+		"\tax_rt *rt = ax_rt_new(NULL);\n"
+		"\tint r = AX_BLOCK_ON(rt, root);\n"
+		"\tax_rt_free(rt);\n"
+		"\treturn r == 250 ? 0 : 1;\n"
+		"}\n";
+	axc_opts o = opts();
+	axc_report *r = run(prog, &o);
+	ck_assert_int_eq(r->outcome.end, AXC_END_EXITED);
+	ck_assert_str_eq(r->out, "slept 250\n");
+	ck_assert(r->trace.on);
+	const axc_event *ev = r->trace.events;
+	long fc = find(r, 0, AXC_EV_FUTURE_CREATE, -1, -1);
+	long rs = find(r, 0, AXC_EV_RT_START, -1, -1);
+	ck_assert_int_ge(fc, 0);
+	ck_assert_int_gt(rs, fc); /* made before the runtime started */
+	ck_assert_str_eq(ev[fc].name, "nap");
+	for (size_t i = 0; i < r->trace.nevents; i++)
+		ck_assert_uint_le(ev[i].t, 250 * MSEC);
+	ck_assert(r->stats.virtual_clock);
+	ck_assert_uint_eq(r->stats.end_ns, 250 * MSEC);
+	axc_report_free(r);
+}
+END_TEST
+
 START_TEST(test_no_trace_without_the_option)
 {
 	axc_opts o = opts();
@@ -489,6 +533,7 @@ static Suite *probe_trace_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_join_of_two_sleeps);
 	tcase_add_test(tc, test_no_trace_without_the_option);
+	tcase_add_test(tc, test_future_made_before_the_runtime);
 	tcase_add_test(tc, test_trace_max_counts_the_rest);
 	tcase_add_test(tc, test_blocking_lock_across_await);
 	tcase_add_test(tc, test_async_mutex_stream_abort);
