@@ -310,6 +310,10 @@ typedef struct axl_run_opts {
 				   trace); the report's output is then left as
 				   the program wrote it, harness records included,
 				   so the events' out_len offsets match it */
+	bool with_trace;	/* record the scheduler trace too, the output
+				   shown as the learner sees it (the harness's
+				   records taken out, so out_len offsets do not
+				   match it): the lab's timeline */
 } axl_run_opts;
 
 /* Compile FILE, run it under the checker in a sandboxed child and judge

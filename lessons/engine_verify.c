@@ -718,8 +718,10 @@ static int run_built(const axl_lesson *l, const axl_run_opts *o, const axl_build
 	co.mem_mb = AXL_MEM_MB;
 	co.nproc = AXL_NPROC;
 	co.output_bytes = AXL_OUTPUT_BYTES;
-	/* A lesson with trace checks is always traced (they read it). */
-	co.trace = o->trace || (l && !o->plain && axl__lesson_has_kind(l, AXL_CHECK_TRACE));
+	/* A lesson with trace checks is always traced (they read it); the lab
+	 * asks for the trace for its timeline. */
+	co.trace = o->trace || o->with_trace ||
+		   (l && !o->plain && axl__lesson_has_kind(l, AXL_CHECK_TRACE));
 
 	axc_report *report = NULL;
 	int rc = axc_run(&co, &report);

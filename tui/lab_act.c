@@ -22,8 +22,10 @@ void lab_verify(lab *L)
 	lab_draw(L);
 	if (stat(L->exercise, &L->verified) < 0)
 		memset(&L->verified, 0, sizeof L->verified);
+	/* With the scheduler trace, for the timeline of this run. */
 	axl_result *r = NULL;
-	int rc = axl_verify(l, L->exercise, &r);
+	axl_run_opts o = { .file = L->exercise, .with_trace = true };
+	int rc = axl_run(l, &o, &r);
 	L->a.checking = 0;
 	if (rc < 0 || !r) {
 		app_msg(&L->a, "could not verify: %s", strerror(-rc));

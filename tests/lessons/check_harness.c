@@ -337,6 +337,26 @@ START_TEST(plain_run_uses_the_harness)
 }
 END_TEST
 
+/* The lab's run: judged as usual, with the scheduler trace, and the
+ * output as the learner sees it (no harness records). */
+START_TEST(with_trace_keeps_the_output_clean)
+{
+	fx_write(dir, "ex.c", GOOD);
+	char *p = fx_path(dir, "ex.c");
+	axl_run_opts o = { .file = p, .with_trace = true };
+	axl_result *r = NULL;
+	ck_assert_int_eq(axl_run(box, &o, &r), 0);
+	ck_assert_msg(r->passed, "%s", r->verdict);
+	ck_assert_str_eq(r->out, "compute(21) = 42\n");
+	ck_assert_ptr_null(strstr(r->err, "@@axh"));
+	ck_assert(r->report->trace.on);
+	ck_assert_uint_gt(r->report->trace.nevents, 0);
+	ck_assert_ptr_null(strstr(r->report->err, "@@axh"));
+	axl_result_free(r);
+	free(p);
+}
+END_TEST
+
 static Suite *harness_suite(void)
 {
 	Suite *s = suite_create("lessons-harness");
@@ -344,6 +364,7 @@ static Suite *harness_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, good_exercise_passes);
+	tcase_add_test(tc, with_trace_keeps_the_output_clean);
 	tcase_add_test(tc, printing_the_answer_is_not_a_verdict);
 	tcase_add_test(tc, deadlock_is_the_verdict);
 	tcase_add_test(tc, exit_from_the_exercise_is_unfinished);
