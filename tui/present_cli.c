@@ -29,7 +29,8 @@ typedef struct pres_ui {
 	int64_t selected;
 	size_t *fsteps, *forder; /* where the findings are (pres_finding_steps) */
 	size_t finding;		 /* the one f went to last */
-	const char *source;
+	const char *source;	/* the program's file, or NULL (a replay) */
+	const char *name;	/* for the title: the file run or the report */
 	char status[256];
 } pres_ui;
 
@@ -40,7 +41,7 @@ static void pres_draw(pres_ui *p)
 	pres_state s;
 	md_doc d = { 0 };
 	char title[160];
-	snprintf(title, sizeof title, "present %s", axc_safe(p->source));
+	snprintf(title, sizeof title, "present %s", axc_safe(p->name));
 	if (pres_state_at(p->r, p->step, &s) < 0) {
 		ui_draw_screen(title, &d, 0, "out of memory", PRES_KEYS);
 		ui_flush();
@@ -246,10 +247,11 @@ static const char *pres_no_trace(const axc_report *r)
 }
 
 /* The screen: from the first event, until q. */
-static int pres_show(const axc_report *r, const char *source, const char *how)
+static int pres_show(const axc_report *r, const char *source, const char *name,
+		     const char *how)
 {
 	pres_ui p = { .r = r, .nsteps = r->trace.nevents, .finding = (size_t)-1,
-		      .source = source };
+		      .source = source, .name = name };
 	if (pres_finding_steps(r, &p.fsteps, &p.forder) < 0)
 		p.fsteps = p.forder = NULL;
 	ui_opts uo;
@@ -311,7 +313,7 @@ int cli_present(int argc, char **argv)
 			fprintf(stderr, "asynclab present: needs a terminal\n");
 			rc = CLI_USAGE;
 		} else {
-			rc = pres_show(r, r->program ? r->program : report, "recorded run");
+			rc = pres_show(r, NULL, report, "recorded run");
 		}
 		axc_report_free(r);
 		return rc;
@@ -389,7 +391,7 @@ int cli_present(int argc, char **argv)
 	}
 	if (!tty)
 		goto out; /* --save without a terminal: recorded, nothing to show */
-	rc = pres_show(res->report, path, res->verdict ? res->verdict : "ran");
+	rc = pres_show(res->report, path, cli_rel(path), res->verdict ? res->verdict : "ran");
 out:
 	axl_result_free(res);
 	free(path);

@@ -280,6 +280,22 @@ void pres_state_free(pres_state *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* The run's time starts with its runtime: events before the first
+ * rt_start (a future made in main() before block_on) carry the raw
+ * monotonic clock and count as t = 0.  The first event that is timed. */
+static size_t timed_from(const axc_report *r)
+{
+	for (size_t i = 0; i < r->trace.nevents; i++)
+		if (r->trace.events[i].kind == AXC_EV_RT_START)
+			return i;
+	return 0;
+}
+
+static uint64_t ev_t(const axc_report *r, size_t i, size_t from)
+{
+	return i < from ? 0 : r->trace.events[i].t;
+}
+
 int pres_state_at(const axc_report *r, size_t k, pres_state *s)
 {
 	memset(s, 0, sizeof *s);
@@ -289,8 +305,12 @@ int pres_state_at(const axc_report *r, size_t k, pres_state *s)
 		return 0;
 	if (k >= n)
 		k = n - 1;
-	for (size_t i = 0; i <= k && !g.nomem; i++)
-		apply(&g, s, &r->trace.events[i]);
+	size_t from = timed_from(r);
+	for (size_t i = 0; i <= k && !g.nomem; i++) {
+		axc_event e = r->trace.events[i];
+		e.t = ev_t(r, i, from);
+		apply(&g, s, &e);
+	}
 	s->step = k;
 	/* Names and futures from the task table, which the trace's spawn
 	 * events may leave out (a task's name is set after its spawn). */
@@ -448,8 +468,9 @@ size_t pres_next_poll(const axc_report *r, size_t from, int64_t task)
 
 size_t pres_at_time(const axc_report *r, uint64_t t)
 {
+	size_t from = timed_from(r);
 	for (size_t i = 0; i < r->trace.nevents; i++)
-		if (r->trace.events[i].t >= t)
+		if (ev_t(r, i, from) >= t)
 			return i;
 	return r->trace.nevents ? r->trace.nevents - 1 : 0;
 }

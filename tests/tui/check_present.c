@@ -320,6 +320,37 @@ START_TEST(source_with_tabs_and_finding_fit)
 }
 END_TEST
 
+/* A future made in main() before the runtime starts carries the raw
+ * monotonic clock; the run's time starts at the runtime's start, so that
+ * event is at t = 0 and the clock never shows the raw value. */
+START_TEST(events_before_the_runtime_are_at_zero)
+{
+	static const char json[] =
+		"{\"version\":2,\"outcome\":{\"end\":\"exited\",\"status\":0},"
+		"\"trace\":{\"on\":true,\"events\":["
+		EV("\"kind\":\"future_create\",\"t\":63182424583662,\"future\":1,"
+		   "\"name\":\"lesson_main\"") ","
+		EV("\"kind\":\"rt_start\",\"t\":0,\"flag\":true") ","
+		EV("\"kind\":\"spawn\",\"t\":0,\"task\":1,\"future\":1") ","
+		EV("\"kind\":\"ready\",\"t\":0,\"task\":1") ","
+		EV("\"kind\":\"clock\",\"t\":5000000,\"deadline\":5000000") "]}}";
+	axc_report *r = load(json);
+	pres_state s;
+	ck_assert_int_eq(pres_state_at(r, 0, &s), 0);
+	ck_assert_uint_eq(s.now, 0);
+	pres_state_free(&s);
+	ck_assert_int_eq(pres_state_at(r, 3, &s), 0);
+	ck_assert_uint_eq(s.now, 0);
+	pres_state_free(&s);
+	ck_assert_int_eq(pres_state_at(r, 4, &s), 0);
+	ck_assert_uint_eq(s.now, 5000000);
+	pres_state_free(&s);
+	ck_assert_uint_eq(pres_at_time(r, 1000000), 4);
+	ck_assert_uint_eq(pres_at_time(r, 0), 0);
+	axc_report_free(r);
+}
+END_TEST
+
 /* The harness's records never reach the room. */
 START_TEST(output_without_records)
 {
@@ -346,6 +377,7 @@ static Suite *present_suite(void)
 	tcase_add_test(tc, timers_by_deadline_and_the_clock);
 	tcase_add_test(tc, deadlock_screen_fits_and_says_it);
 	tcase_add_test(tc, source_with_tabs_and_finding_fit);
+	tcase_add_test(tc, events_before_the_runtime_are_at_zero);
 	tcase_add_test(tc, output_without_records);
 	suite_add_tcase(s, tc);
 	return s;

@@ -26,7 +26,7 @@ sed "s#@SRC@#$top_srcdir/lessons#g" "$top_srcdir/tests/tui/data/present-15-start
 start_present --report "'$rec'"
 check "present opens at the first event" "step 1 of 19"
 check "it says what happened" "> the runtime starts (virtual clock)"
-check "it names the source" "present $top_srcdir/lessons/15-lock-across-await/starter.c"
+check "it names the recording" "present $rec"
 check "the status counts the events" "recorded run: 19 scheduler events; f shows the findings"
 check "the keys are listed" "n/-> next  p/<- back"
 
