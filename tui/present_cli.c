@@ -261,9 +261,9 @@ static int pres_show(const axc_report *r, const char *source, const char *name,
 		fprintf(stderr, "asynclab present: cannot start the screen\n");
 		rc = CLI_USAGE;
 	} else {
-		snprintf(p.status, sizeof p.status, "%s: %zu scheduler events%s; %s", how,
-			 p.nsteps, r->trace.dropped ? " (the rest dropped)" : "",
-			 r->nfindings ? "f shows the findings" : "no findings");
+		snprintf(p.status, sizeof p.status, "%zu scheduler events%s; %s; %s", p.nsteps,
+			 r->trace.dropped ? " (the rest dropped)" : "",
+			 r->nfindings ? "f shows the findings" : "no findings", how);
 		pres_loop(&p);
 		ui_end();
 	}

@@ -27,7 +27,7 @@ start_present --report "'$rec'"
 check "present opens at the first event" "step 1 of 19"
 check "it says what happened" "> the runtime starts (virtual clock)"
 check "it names the recording" "present $rec"
-check "the status counts the events" "recorded run: 19 scheduler events; f shows the findings"
+check "the status counts the events" "19 scheduler events; f shows the findings; recorded run"
 check "the keys are listed" "n/-> next  p/<- back"
 
 # Forward to the moment ana takes the lock (event 14).
