@@ -76,7 +76,7 @@ int axc_ids_parse(const char *list, unsigned *mask, const char **bad)
 
 static const axc_threshold_info thresholds[AXC_TH_COUNT] = {
 	[AXC_TH_STALL_MS] = { "stall-ms", "ASYNCLAB_CHECK_STALL_MS",
-			      "stalled-poll: report a poll longer than N ms" },
+			      "stalled-poll: report a poll using N ms of CPU (or blocked N ms)" },
 	[AXC_TH_SPAWN_LIMIT] = { "spawn-limit", "ASYNCLAB_CHECK_SPAWN_LIMIT",
 				 "unbounded-spawn: live tasks from one spawn site" },
 	[AXC_TH_SPAWN_BURST] = { "spawn-burst", "ASYNCLAB_CHECK_SPAWN_BURST",

@@ -209,6 +209,7 @@ static void h_rt_start(void *ud, ax_rt *rt)
 		return;
 	}
 	pr_tl_rt = p;
+	atomic_store(&p->tid, (int)gettid());
 	if (pr_tl_thread == &pr_no_thread) {
 		pr_thread *th = pr_thread_register();
 		if (th)
@@ -265,6 +266,8 @@ static void h_spawn(void *ud, ax_task *t, ax_task *parent, const char *fut,
 static void thread_attach(ax_task *t)
 {
 	pr_tl_rt = find_rt(ax_task_rt(t));
+	if (pr_tl_rt)
+		atomic_store(&pr_tl_rt->tid, (int)gettid());
 	if (pr_tl_thread == &pr_no_thread) {
 		pr_thread *th = pr_thread_register();
 		if (th)

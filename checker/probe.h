@@ -33,6 +33,7 @@ extern const char *const pr_finding_ids[F_COUNT];
 /* Thresholds and switches (ASYNCLAB_CHECK_*; see docs/checker.md). */
 typedef struct pr_config {
 	uint64_t stall_ms;	/* STALL_MS: a poll longer than this stalls */
+	uint64_t slowdown;	/* SLOWDOWN: CPU threshold multiplier */
 	uint32_t spawn_limit;	/* SPAWN_LIMIT: live tasks per spawn site */
 	uint32_t spawn_burst;	/* SPAWN_BURST: spawns per site in one poll */
 	uint32_t busy_wakes;	/* BUSY_WAKES: consecutive self-wake polls */
@@ -142,6 +143,15 @@ typedef struct pr_rt {
 	uint64_t seen_polls;	  /* the rt's poll count when last sampled */
 	uint64_t seen_since_ns;	  /* when it was first seen */
 	uint64_t reported_polls;  /* the poll reported as stalled, plus one */
+	/* A stall is measured by the driving thread's own CPU time, and by
+	 * how long it has sat blocked in the kernel without running: time it
+	 * merely waited for a CPU (a loaded machine, valgrind, a sanitizer)
+	 * never counts. */
+	_Atomic int tid;	  /* kernel id of the thread driving it */
+	uint64_t seen_cpu_ns;	  /* its CPU time when the poll was first seen */
+	uint64_t last_cpu_ns;	  /* ... at the last sample */
+	uint64_t last_ns;	  /* when the last sample was taken */
+	uint64_t blocked_ns;	  /* time blocked, without CPU, since then */
 	/* The poll the watchdog saw running and when it first did: the start
 	 * of a timeline span for a poll that outlasts a clock tick. */
 	_Atomic uint64_t run_polls, run_t0;

@@ -9,6 +9,8 @@
 #include "probe_detect.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <execinfo.h>
 #include <signal.h>
 #include <string.h>
@@ -97,8 +99,41 @@ static int stuck_stack(void **pcs)
 	return k;
 }
 
-/* A poll of task t, on the runtime thread tid drives, has run for ms. */
-static void report_stall(pthread_t tid, ax_task *t, uint64_t ms)
+/* The CPU time thread tid has used, in ns (0 when it cannot be read). */
+static uint64_t thread_cpu_ns(int tid)
+{
+	/* The kernel's clock id of one thread's CPU time (what
+	 * pthread_getcpuclockid returns): readable from any thread of the
+	 * process, and real under valgrind too. */
+	clockid_t clk = (clockid_t)((~(unsigned)tid << 3) | 6u);
+	struct timespec ts;
+	if (tid <= 0 || clock_gettime(clk, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Whether thread tid sleeps in the kernel (state S or D): blocked, as
+ * opposed to running or waiting for a CPU. */
+static bool thread_blocked(int tid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	/* "tid (comm) S ...": the command may hold spaces and parentheses. */
+	const char *e = strrchr(buf, ')');
+	return e && e[1] == ' ' && (e[2] == 'S' || e[2] == 'D');
+}
+
+/* A poll of task t, on the runtime thread tid drives, has run for ms
+ * (of CPU time when cpu, else blocked). */
+static void report_stall(pthread_t tid, ax_task *t, uint64_t ms, bool cpu)
 {
 	void *pcs[CAP_MAX];
 	int n = 0;
@@ -127,8 +162,12 @@ static void report_stall(pthread_t tid, ax_task *t, uint64_t ms)
 	char lb[128];
 	pr_finding f;
 	if (!pr_f_begin(&f, F_STALLED_POLL, pt,
-			"%s has been inside one poll for over %llu ms without "
-			"returning: every other task on this executor is stalled",
+			cpu ? "%s has computed for over %llu ms of CPU time inside "
+			      "one poll without returning: every other task on "
+			      "this executor is stalled"
+			    : "%s has been blocked for over %llu ms inside one "
+			      "poll without returning: every other task on this "
+			      "executor is stalled",
 			pr_task_label(pt, lb, sizeof lb), (unsigned long long)ms))
 		return;
 	if (loc)
@@ -163,6 +202,7 @@ static void *watch_main(void *arg)
 			pthread_t tid;
 			ax_task *t;
 			uint64_t ms;
+			bool cpu;
 		} stalls[PR_MAX_RTS];
 		int nstalls = 0;
 		pr_rts_lock();
@@ -172,9 +212,22 @@ static void *watch_main(void *arg)
 				continue;
 			ax_task *run = ax_rt_running(p->rt);
 			uint64_t polls = ax_rt_polls(p->rt);
+			int tid = atomic_load_explicit(&p->tid, memory_order_relaxed);
 			if (!run || polls != p->seen_polls) {
 				p->seen_polls = polls;
 				p->seen_since_ns = now;
+				p->last_ns = now;
+				/* The poll began after the last sample, using
+				 * at most a period of CPU before this one: count
+				 * that too, so that a watchdog that samples late
+				 * (valgrind, a loaded machine) does not miss it. */
+				uint64_t cpu = thread_cpu_ns(tid);
+				uint64_t from = cpu > period ? cpu - period : 0;
+				if (from < p->last_cpu_ns && p->last_cpu_ns <= cpu)
+					from = p->last_cpu_ns;
+				p->seen_cpu_ns = run ? from : cpu;
+				p->last_cpu_ns = cpu;
+				p->blocked_ns = 0;
 				if (run) {
 					atomic_store_explicit(&p->run_t0, now,
 							      memory_order_relaxed);
@@ -183,18 +236,34 @@ static void *watch_main(void *arg)
 				}
 				continue;
 			}
-			if (now - p->seen_since_ns >= stall_ns &&
+			/* The same poll as at the last sample.  It stalls the
+			 * executor by computing (its thread's CPU time) or by
+			 * sleeping in the kernel (blocked, using no CPU, for the
+			 * whole time since the last sample); waiting for a CPU
+			 * is neither. */
+			uint64_t cpu = thread_cpu_ns(tid);
+			if (cpu - p->last_cpu_ns < 1000000u && thread_blocked(tid))
+				p->blocked_ns += now - p->last_ns;
+			else
+				p->blocked_ns = 0;
+			p->last_cpu_ns = cpu;
+			p->last_ns = now;
+			uint64_t used = cpu - p->seen_cpu_ns;
+			bool busy = used >= stall_ns * pr_cfg.slowdown;
+			if ((busy || p->blocked_ns >= stall_ns) &&
 			    p->reported_polls != polls + 1) {
 				p->reported_polls = polls + 1;
 				stalls[nstalls].tid = ax_rt_thread(p->rt);
 				stalls[nstalls].t = run;
-				stalls[nstalls].ms = (now - p->seen_since_ns) / 1000000u;
+				stalls[nstalls].ms = (busy ? used : p->blocked_ns) / 1000000u;
+				stalls[nstalls].cpu = busy;
 				nstalls++;
 			}
 		}
 		pr_rts_unlock();
 		for (int i = 0; i < nstalls; i++)
-			report_stall(stalls[i].tid, stalls[i].t, stalls[i].ms);
+			report_stall(stalls[i].tid, stalls[i].t, stalls[i].ms,
+				     stalls[i].cpu);
 		if (now - last_flush >= 100000000u) {
 			pr_flush();
 			last_flush = now;

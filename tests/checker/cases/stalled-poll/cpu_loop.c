@@ -1,7 +1,7 @@
 /* A task computes for half a second without returning from its poll: no
  * blocking call, yet every other task is stalled.  The watchdog catches
  * the poll while it runs and names the loop.
- * env: ASYNCLAB_CHECK_STALL_MS=100 */
+ * env: ASYNCLAB_CHECK_STALL_MS=100 ASYNCLAB_CHECK_SLOWDOWN=1 */
 /* expect: stalled-poll 21 */
 #include "asynclab.h"
 #include <signal.h>

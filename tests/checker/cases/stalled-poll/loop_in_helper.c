@@ -1,6 +1,6 @@
 /* The long loop sits in a plain helper function the task calls: the
  * finding points into the helper, where the thread was caught.
- * env: ASYNCLAB_CHECK_STALL_MS=100 */
+ * env: ASYNCLAB_CHECK_STALL_MS=100 ASYNCLAB_CHECK_SLOWDOWN=1 */
 /* expect: stalled-poll 20 */
 #include "asynclab.h"
 #include <signal.h>

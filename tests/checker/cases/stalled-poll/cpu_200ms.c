@@ -1,0 +1,28 @@
+/* A task computes for 200 ms of CPU time in one poll, under the default
+ * threshold (100 ms): the executor stalls for all that time.  The work is
+ * measured in the thread's CPU time, so it is the same amount on a loaded
+ * machine or under valgrind (so no slowdown factor applies).
+ * env: ASYNCLAB_CHECK_SLOWDOWN=1
+ * expect: stalled-poll 19 */
+#include "asynclab.h"
+#include <time.h>
+
+/* The thread's CPU time in ms, read in the loop's own line. */
+#define CPU_MS(ts) (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &(ts)), \
+		    (ts).tv_sec * 1000 + (ts).tv_nsec / 1000000)
+
+AX_ASYNC(crunch, long, long start; struct timespec ts;)
+{
+	AX_BEGIN;
+	self->start = CPU_MS(self->ts);
+	/* The loop below stalls every other task. */
+	while (CPU_MS(self->ts) - self->start < 200) { } /* <- stalled-poll */
+	AX_RETURN(self->start);
+	AX_END;
+}
+
+int main(void)
+{
+	AX_RUN(AX_CALL(crunch));
+	return 0;
+}
