@@ -152,6 +152,7 @@ typedef struct pr_rt {
 	uint64_t last_cpu_ns;	  /* ... at the last sample */
 	uint64_t last_ns;	  /* when the last sample was taken */
 	uint64_t blocked_ns;	  /* time blocked, without CPU, since then */
+	bool seen_idle;		  /* no poll was running at the last sample */
 	/* The poll the watchdog saw running and when it first did: the start
 	 * of a timeline span for a poll that outlasts a clock tick. */
 	_Atomic uint64_t run_polls, run_t0;

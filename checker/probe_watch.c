@@ -225,6 +225,13 @@ static void *watch_main(void *arg)
 				uint64_t from = cpu > period ? cpu - period : 0;
 				if (from < p->last_cpu_ns && p->last_cpu_ns <= cpu)
 					from = p->last_cpu_ns;
+				/* The executor was idle at the last sample and only
+				 * this poll began since: all the CPU time since then
+				 * is its own, however late this sample came. */
+				if (run && p->seen_idle && polls == p->seen_polls + 1 &&
+				    p->last_cpu_ns <= cpu)
+					from = p->last_cpu_ns;
+				p->seen_idle = !run;
 				p->seen_cpu_ns = run ? from : cpu;
 				p->last_cpu_ns = cpu;
 				p->blocked_ns = 0;
