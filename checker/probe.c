@@ -347,6 +347,15 @@ static inline void poll_checks(pr_task *pt, ax_task *t, ax_poll_t r,
 	if (pt->locks || (pt->flags & PT_CANCEL_SEEN) || pt->self_run ||
 	    (self_woke ? first_polls == 0 : pr_wakers_held(t) <= 0))
 		pending_checks(pt, self_woke, first_polls);
+	/* A self-wake that started a future (a yield, typically) is progress
+	 * for the count above; a run of them is sampled for a spin on
+	 * ax_yield in which nothing changes. */
+	if (self_woke && first_polls != 0) {
+		if (__builtin_expect(++pt->yield_run % PR_YIELD_SAMPLE == 0, 0))
+			pr_detect_yield_spin(pt);
+	} else if (pt->yield_run) {
+		pt->yield_run = 0;
+	}
 }
 
 /* poll_end for every case the fast path leaves out: the thread not yet

@@ -106,9 +106,13 @@ typedef struct pr_task {
 	/* Hot fields first: the poll and wake hooks touch one cache line. */
 	ax_task *t;
 	uint64_t gid; /* id in the event stream; 0 when the slot is free */
-	uint32_t flags;
+	uint16_t flags;
+	uint16_t yield_run;	    /* self-woken polls that started a future (a
+				       yield) in a row since yield_hash changed */
 	uint32_t self_run;	    /* consecutive self-wake polls without progress */
 	uint32_t cancel_polls;
+	uint32_t yield_hash;	    /* the task's own state at the last sample of
+				       a yield run (pr_detect_yield_spin) */
 	uint64_t span_t0, span_t1;
 	uint64_t span_tick; /* the coarse clock's tick the span was extended in;
 			       ~0 when the next poll must look (no span, or a

@@ -233,6 +233,68 @@ void pr_detect_self_wake(pr_task *pt)
 	}
 }
 
+/* FNV-1a over n bytes, continuing from h. */
+static uint32_t hash_bytes(uint32_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+/* A hash of what the task has of its own while suspended at a yield:
+ * every async-function frame from its future down to the yield (each
+ * one's fields after the frame header, and the await it is suspended
+ * at).  0 when the innermost future is not a yield or a future that is
+ * not a frame (a combinator) sits on the way. */
+static uint32_t yield_state(ax_task *t)
+{
+	const ax_future *f = pr_task_future(t);
+	uint32_t h = 2166136261u;
+	for (int depth = 0; f && depth < 64; depth++) {
+		if (!(f->vt->flags & AX_VT_FRAME))
+			return f->vt->name && !strcmp(f->vt->name, "yield_now") ? h | 1 : 0;
+		const ax_frame *fr = (const ax_frame *)(const void *)f;
+		h = hash_bytes(h, &fr->await_site, sizeof fr->await_site);
+		if (f->vt->size > sizeof *fr)
+			h = hash_bytes(h, (const char *)fr + sizeof *fr,
+				       f->vt->size - sizeof *fr);
+		f = fr->child;
+	}
+	return 0;
+}
+
+/* A task that yields again and again at the same await while nothing of
+ * its own changes (its frames' fields, the await it is at) waits for
+ * something by spinning: the same as waking itself.  Called every
+ * PR_YIELD_SAMPLE self-woken polls in a row that started a future; a
+ * frame that changed since the last sample (a loop counter, a sum) is a
+ * computation that yields to be fair, not a spin, and starts the count
+ * again. */
+void pr_detect_yield_spin(pr_task *pt)
+{
+	if (pt->flags & PT_REP_BUSY)
+		return;
+	uint32_t h = yield_state(pt->t);
+	if (h == 0 || h != pt->yield_hash) {
+		pt->yield_hash = h;
+		pt->yield_run = 0;
+		return;
+	}
+	/* The count is 16 bits: a threshold above it counts to its top. */
+	uint32_t need = pr_cfg.busy_wakes < 65520 ? pr_cfg.busy_wakes : 65520;
+	if (pt->yield_run < need)
+		return;
+	pt->flags |= PT_REP_BUSY;
+	char msg[240];
+	snprintf(msg, sizeof msg,
+		 "yielded at the same await in each of its last %u polls while "
+		 "nothing of its own changed: it spins on ax_yield instead of "
+		 "waiting to be woken (a notify, a channel, a waker)",
+		 (unsigned)pt->yield_run);
+	report_task(F_BUSY_WAKE, pt, ax_task_await_site(pt->t), 0, msg);
+}
+
 void pr_detect_pending(pr_task *pt, bool self_woke)
 {
 	if (!self_woke && pr_wakers_held(pt->t) <= 0 &&

@@ -12,6 +12,10 @@ void pr_span_lock(const pr_task *pt, uint64_t t0, uint64_t t1);
 void pr_detect_spawn(pr_task *pt);
 void pr_detect_pending(pr_task *pt, bool self_woke);
 void pr_detect_self_wake(pr_task *pt);
+/* Every PR_YIELD_SAMPLE-th self-woken poll in a row that started a
+ * future: is the task spinning on ax_yield with nothing changing? */
+#define PR_YIELD_SAMPLE 16u
+void pr_detect_yield_spin(pr_task *pt);
 void pr_detect_exit(pr_task *pt);
 void pr_detect_free(pr_task *pt);
 void pr_detect_future_polled(ax_future *f);
