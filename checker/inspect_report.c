@@ -9,6 +9,7 @@
 #include "inspect.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -139,6 +140,47 @@ static void dedup_last(axc_report *r)
 			return;
 		}
 	}
+}
+
+/* One bug, one finding: a poll that stalled the executor because it sat
+ * in a blocking call already reported (the same task, at the same line)
+ * is that blocking call's doing.  The stall becomes a note of the
+ * blocking-call finding, saying what it cost, instead of a finding of its
+ * own; a stall anywhere else stays a finding. */
+static void fold_stalls_into_blocking(struct ctx *c)
+{
+	axc_report *r = c->rep;
+	axc_finding *fs = axc__mut(r->findings);
+	bool *gone = r->nfindings ? calloc(r->nfindings, sizeof *gone) : NULL;
+	if (!gone)
+		return;
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const axc_finding *s = &fs[i];
+		if (s->id != AXC_STALLED_POLL || s->synthesised || s->line <= 0)
+			continue;
+		axc_finding *b = NULL;
+		for (size_t j = 0; j < r->nfindings && !b; j++)
+			if (fs[j].id == AXC_BLOCKING_CALL && fs[j].task == s->task &&
+			    fs[j].line == s->line && !strcmp(fs[j].file, s->file))
+				b = &fs[j];
+		axc_note *ns = b ? axc__ralloc(r, (b->nnotes + 1) * sizeof *ns) : NULL;
+		if (!ns)
+			continue;
+		if (b->nnotes)
+			memcpy(ns, b->notes, b->nnotes * sizeof *ns);
+		char msg[640];
+		snprintf(msg, sizeof msg, "the call stalled the executor: %s", s->message);
+		ns[b->nnotes] = (axc_note){ .message = axc__rstr(r, msg) };
+		b->notes = ns;
+		b->nnotes++;
+		gone[i] = true;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (!gone[i])
+			fs[k++] = fs[i];
+	r->nfindings = k;
+	free(gone);
 }
 
 /* One probe finding -> one report finding (none when filtered out). */
@@ -383,6 +425,7 @@ axc_report *axc__report_make(const axc_opts *o, axc__inputs *in)
 	size_t i;
 	json_array_foreach(c.ev->findings, i, raw)
 		add_finding(&c, raw, false);
+	fold_stalls_into_blocking(&c);
 	if (rep->outcome.end == AXC_END_LIMIT && rep->outcome.limit == AXC_LIMIT_TIME) {
 		/* Only when nothing the probe said explains the hang. */
 		bool explained = false;

@@ -203,6 +203,48 @@ START_TEST(test_findings_located_and_merged)
 }
 END_TEST
 
+START_TEST(test_stall_of_a_blocking_call_is_its_note)
+{
+	/* sleep(1) in a task: the blocking call is reported at its line, and
+	 * the watchdog then sees the same poll stalled at the same line.  One
+	 * bug, one finding: the stall is a note of the blocking call.  A stall
+	 * elsewhere (another line) stays a finding of its own, and with
+	 * blocking-call allowed the stall is what is left. */
+	static const char ev[] =
+		"{\"ev\":\"hello\",\"v\":1,\"pid\":1,\"clock\":\"real\",\"exe\":\"/abs/prog\"}\n"
+		"{\"ev\":\"task\",\"id\":2,\"name\":\"slow\",\"future\":\"slow\",\"parent\":1,\"file\":\"a.c\",\"line\":30,\"t\":0}\n"
+		"{\"ev\":\"finding\",\"id\":\"blocking-call\",\"message\":\"task 'slow' calls sleep\",\"task\":2,"
+		"\"loc\":{\"file\":\"a.c\",\"line\":11,\"func\":\"slow\"}}\n"
+		"{\"ev\":\"finding\",\"id\":\"stalled-poll\",\"message\":\"task 'slow' has been blocked for over 100 ms\",\"task\":2,"
+		"\"loc\":{\"file\":\"a.c\",\"line\":11,\"func\":\"slow\"}}\n"
+		"{\"ev\":\"finding\",\"id\":\"stalled-poll\",\"message\":\"task 'slow' has computed for over 100 ms\",\"task\":2,"
+		"\"loc\":{\"file\":\"a.c\",\"line\":14,\"func\":\"slow\"}}\n"
+		"{\"ev\":\"bye\"}\n";
+	axc_opts o = opts();
+	struct canned c = { .events = ev };
+	axc_report *rep = report_of(&o, &c);
+	ck_assert_uint_eq(rep->nfindings, 2);
+	const axc_finding *f = &rep->findings[0];
+	ck_assert_int_eq(f->id, AXC_BLOCKING_CALL);
+	ck_assert_int_eq(f->line, 11);
+	ck_assert_uint_eq(f->nnotes, 1);
+	ck_assert_str_eq(f->notes[0].message,
+			 "the call stalled the executor: task 'slow' has been blocked for over 100 ms");
+	ck_assert_ptr_null(f->notes[0].file);
+	ck_assert_int_eq(rep->findings[1].id, AXC_STALLED_POLL);
+	ck_assert_int_eq(rep->findings[1].line, 14);
+	axc_report_free(rep);
+
+	o = opts();
+	o.allow = 1u << AXC_BLOCKING_CALL;
+	rep = report_of(&o, &c);
+	ck_assert_uint_eq(rep->nfindings, 2);
+	ck_assert_int_eq(rep->findings[0].id, AXC_STALLED_POLL);
+	ck_assert_int_eq(rep->findings[0].line, 11);
+	axc_report_free(rep);
+}
+END_TEST
+
 START_TEST(test_only_and_allow)
 {
 	axc_opts o = opts();
@@ -532,6 +574,7 @@ static Suite *inspect_report_suite(void)
 	tcase_add_test(tc, test_events_in_chunks);
 	tcase_add_test(tc, test_real_clock_times_from_start);
 	tcase_add_test(tc, test_findings_located_and_merged);
+	tcase_add_test(tc, test_stall_of_a_blocking_call_is_its_note);
 	tcase_add_test(tc, test_only_and_allow);
 	tcase_add_test(tc, test_suppressed_finding);
 	tcase_add_test(tc, test_timeout_pending_tasks_become_leaked_task);
