@@ -88,15 +88,38 @@ static void resolve(struct ctx *c, const json_t *loc, axc__where *w)
 }
 
 
+/* The length of a function's name as the program wrote it: an async
+ * function NAME is compiled into NAME__body (its code) and NAME__poll
+ * (the wrapper the executor calls); *wrapper says it was the latter. */
+static size_t written_len(const char *f, bool *wrapper)
+{
+	size_t n = strlen(f);
+	*wrapper = false;
+	if (n > 6 && !strcmp(f + n - 6, "__body"))
+		return n - 6;
+	if (n > 6 && !strcmp(f + n - 6, "__poll")) {
+		*wrapper = true;
+		return n - 6;
+	}
+	return n;
+}
+
+static const char *written_name(struct ctx *c, const char *f)
+{
+	bool wrapper;
+	return f ? axc__rstrn(c->rep, f, written_len(f, &wrapper)) : NULL;
+}
+
 /* A stack frame of the report from a protocol location. */
-static void frame_of(struct ctx *c, const json_t *loc, axc_frame *fr)
+static void frame_of(struct ctx *c, const json_t *loc, axc_frame *fr, bool *wrapper)
 {
 	char buf[PATH_MAX];
 	axc__where w;
 	resolve(c, loc, &w);
 	const char *f = map_path(c, w.file, buf, sizeof buf);
 	fr->user = user_loc(c, f, loc);
-	fr->function = axc__rstr(c->rep, w.func);
+	*wrapper = false;
+	fr->function = w.func ? axc__rstrn(c->rep, w.func, written_len(w.func, wrapper)) : NULL;
 	fr->file = axc__rstr(c->rep, f);
 	fr->line = w.line;
 	axc__where_free(&w);
@@ -113,7 +136,14 @@ static const axc_frame *stack_of(struct ctx *c, const json_t *arr, size_t *n)
 	json_array_foreach(arr, i, fr) {
 		if (!frames)
 			break;
-		frame_of(c, fr, &frames[(*n)++]);
+		bool wrapper;
+		frame_of(c, fr, &frames[*n], &wrapper);
+		/* An async function's poll wrapper right outside its body is
+		 * the same function as written: shown once. */
+		if (wrapper && *n > 0 && frames[*n - 1].function && frames[*n].function &&
+		    !strcmp(frames[*n - 1].function, frames[*n].function))
+			continue;
+		(*n)++;
 	}
 	return frames;
 }
@@ -226,7 +256,7 @@ static void add_finding(struct ctx *c, const json_t *raw, bool synthesised)
 		f->file = axc__rstr(c->rep, file);
 		f->line = w.line;
 		f->column = w.column;
-		f->function = axc__rstr(c->rep, w.func);
+		f->function = written_name(c, w.func);
 	}
 	if (!f->file)
 		f->file = axc__rstr(c->rep, c->in->program ? c->in->program : "program");

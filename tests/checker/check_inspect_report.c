@@ -245,6 +245,36 @@ START_TEST(test_stall_of_a_blocking_call_is_its_note)
 }
 END_TEST
 
+START_TEST(test_async_function_names_as_written)
+{
+	/* An async function fetch is compiled into fetch__body and
+	 * fetch__poll: the finding and its stack name it fetch, once. */
+	static const char ev[] =
+		"{\"ev\":\"hello\",\"v\":1,\"pid\":1,\"clock\":\"virtual\",\"exe\":\"/abs/prog\"}\n"
+		"{\"ev\":\"finding\",\"id\":\"blocking-call\",\"message\":\"sleep\",\"task\":1,"
+		"\"loc\":{\"file\":\"a.c\",\"line\":20,\"func\":\"fetch__body\"},"
+		"\"stack\":[{\"file\":\"a.c\",\"line\":20,\"func\":\"fetch__body\"},"
+		"{\"file\":\"a.c\",\"line\":8,\"func\":\"fetch__poll\"},"
+		"{\"file\":\"a.c\",\"line\":31,\"func\":\"worker__body\"},"
+		"{\"file\":\"a.c\",\"line\":40,\"func\":\"main\"}]}\n"
+		"{\"ev\":\"bye\"}\n";
+	axc_opts o = opts();
+	struct canned c = { .events = ev };
+	axc_report *rep = report_of(&o, &c);
+	ck_assert_uint_eq(rep->nfindings, 1);
+	const axc_finding *f = &rep->findings[0];
+	ck_assert_str_eq(f->function, "fetch");
+	ck_assert_uint_eq(f->nstack, 3);
+	ck_assert_str_eq(f->stack[0].function, "fetch");
+	ck_assert_str_eq(f->stack[1].function, "worker");
+	ck_assert_str_eq(f->stack[2].function, "main");
+	char *t = render_text(rep, NULL);
+	ck_assert_msg(!strstr(t, "__body") && !strstr(t, "__poll"), "%s", t);
+	free(t);
+	axc_report_free(rep);
+}
+END_TEST
+
 START_TEST(test_only_and_allow)
 {
 	axc_opts o = opts();
@@ -575,6 +605,7 @@ static Suite *inspect_report_suite(void)
 	tcase_add_test(tc, test_real_clock_times_from_start);
 	tcase_add_test(tc, test_findings_located_and_merged);
 	tcase_add_test(tc, test_stall_of_a_blocking_call_is_its_note);
+	tcase_add_test(tc, test_async_function_names_as_written);
 	tcase_add_test(tc, test_only_and_allow);
 	tcase_add_test(tc, test_suppressed_finding);
 	tcase_add_test(tc, test_timeout_pending_tasks_become_leaked_task);
