@@ -155,7 +155,7 @@ ax_future *ax__box(const ax_future *f, size_t size);
 #define AX__BOX1(expr, n) AX__BOX(expr, AX__CAT(ax__bv, n))
 #define AX__BOX(expr, bv)                                                   \
 	({                                                                  \
-		__typeof__(expr) bv = (expr);                               \
+		__auto_type bv = (expr);                                    \
 		ax_future *ax__bp = ax__box((ax_future *)(void *)&bv,       \
 					    sizeof bv);                     \
 		if (__builtin_expect(AX__HOOKS() != NULL, 0) && ax__bp &&   \
@@ -209,9 +209,22 @@ int ax_frame_release(ax_frame *fr, void *obj);
 void ax__frame_done(ax_frame *fr);
 void ax__frame_return(ax_frame *fr, const ax_site *ret);
 
+/* The member after the frame header, where a positional AX_CALL argument
+ * would land: an empty struct, which clang rejects any value for; gcc
+ * rejects positional values in a designated_init struct (an error inside
+ * AX_CALL). */
+typedef struct ax_call_arguments_are_named {
+} ax__named_args;
+#if defined(__clang__)
+#define AX__DESIGNATED
+#else
+#define AX__DESIGNATED __attribute__((designated_init))
+#endif
+
 #define AX_ASYNC(fn_, T, ...)                                                 \
-	typedef struct fn_ {                                                  \
+	typedef struct AX__DESIGNATED fn_ {                                   \
 		ax_frame ax_fr;                                               \
+		ax__named_args ax__args;                                      \
 		T out;                                                        \
 		__VA_ARGS__                                                   \
 	} fn_##_t;                                                            \
@@ -229,12 +242,23 @@ void ax__frame_return(ax_frame *fr, const ax_site *ret);
 	};                                                                    \
 	static ax_poll_t fn_##__body(fn_##_t *self, ax_cx *cx)
 
+#if defined(__clang__)
+#define AX__PRAGMA_NAMED_ARGS
+#else
+#define AX__PRAGMA_NAMED_ARGS                                               \
+	_Pragma("GCC diagnostic error \"-Wdesignated-init\"")
+#endif
 /* Make a call of an async function: a future, not yet polled, with the
- * named arguments set and every other field zero. */
+ * named arguments set and every other field zero.  Arguments are named
+ * (AX_CALL(fetch, .id = 7)): a positional one is a compile error, since it
+ * would land in the future's header. */
 #define AX_CALL(fn_, ...)                                                   \
 	({                                                                  \
-		fn_##_t ax__call = { .ax_fr.base.vt = &fn_##__vt,           \
-				      __VA_ARGS__ };                        \
+		_Pragma("GCC diagnostic push")                              \
+		AX__PRAGMA_NAMED_ARGS                                       \
+		fn_##_t ax__call = { .ax_fr = { .base.vt = &fn_##__vt },    \
+			__VA_ARGS__ }; /* AX_CALL(fn, .name = value) */     \
+		_Pragma("GCC diagnostic pop")                               \
 		if (__builtin_expect(AX__HOOKS() != NULL, 0))               \
 			ax__future_created(&ax__call.ax_fr.base, AX_HERE);  \
 		ax__call;                                                   \
@@ -251,7 +275,12 @@ void ax__frame_return(ax_frame *fr, const ax_site *ret);
 #define AX__BEGIN_MARK
 #endif
 
+/* AX_BEGIN declares the marker that AX_AWAIT, AX_RETURN and AX_EXIT use: a
+ * body without AX_BEGIN (which would restart on every poll) does not
+ * compile ("ax_async_body_needs_AX_BEGIN" undeclared). */
+#define AX__BEGUN ((void)ax_async_body_needs_AX_BEGIN)
 #define AX_BEGIN                                                            \
+	enum { ax_async_body_needs_AX_BEGIN = 1 };                          \
 	do {                                                                \
 		(void)cx;                                                   \
 		if (self->ax_fr.resume)                                     \
@@ -261,6 +290,7 @@ void ax__frame_return(ax_frame *fr, const ax_site *ret);
 
 #define AX_RETURN(v)                                                        \
 	do {                                                                \
+		AX__BEGUN;                                                  \
 		self->out = (v);                                            \
 		ax__frame_return(&self->ax_fr, AX_HERE);                    \
 		return AX_READY;                                            \
@@ -269,6 +299,7 @@ void ax__frame_return(ax_frame *fr, const ax_site *ret);
 /* Finish an async function without a value (also the end of the body). */
 #define AX_EXIT                                                             \
 	do {                                                                \
+		AX__BEGUN;                                                  \
 		ax__frame_return(&self->ax_fr, AX_HERE);                    \
 		return AX_READY;                                            \
 	} while (0)
@@ -290,31 +321,75 @@ void ax__frame_return(ax_frame *fr, const ax_site *ret);
 #define AX__CAT(a, b) a##b
 #define AX__LBL(n) AX__CAT(ax__resume_, n)
 
+/* The awaited expression is a future by value (a struct that begins with
+ * an ax_future): AX_CALL(...), ax_sleep_ms(...), AX_JOIN(...).  A boxed
+ * future (an ax_future *, e.g. from AX_BOX) is awaited with AX_AWAIT_BOX.
+ * The label sits inside the block of the copy so that the expression is
+ * expanded once (one error message for one mistake); jumping into that
+ * block skips only the copy's initialisation, which is not read again. */
+#define AX__IS_PTR(x) (__builtin_classify_type(x) == 5)
+#define AX__IS_STRUCT(x) (__builtin_classify_type(x) == 12)
 #define AX__AWAIT(expr, take, n)                                            \
 	do {                                                                \
-		{                                                           \
-			__typeof__(expr) ax__cv = (expr);                   \
-			self->ax_fr.child = ax__box(                        \
-				(ax_future *)(void *)&ax__cv, sizeof ax__cv); \
-		}                                                           \
-		self->ax_fr.await_site = AX_HERE;                           \
-		AX__SET_RESUME(AX__LBL(n));                                 \
-	AX__LBL(n) :                                                        \
-		if (ax_poll(self->ax_fr.child, cx) == AX_PENDING)           \
-			return AX_PENDING;                                  \
+		AX__BEGUN;                                                  \
+		__auto_type ax__cv = (expr);                                \
+		_Static_assert(!AX__IS_PTR(ax__cv),                         \
+			       "AX_AWAIT needs a future by value; for a "   \
+			       "boxed future (ax_future *) use AX_AWAIT_BOX"); \
+		_Static_assert(AX__IS_STRUCT(ax__cv) || AX__IS_PTR(ax__cv),  \
+			       "AX_AWAIT needs a future by value "          \
+			       "(AX_CALL(...), ax_sleep_ms(...), ...)");    \
+		self->ax_fr.child = ax__box(                                \
+			(ax_future *)(void *)&ax__cv, sizeof ax__cv);       \
+		AX__AWAIT_POLL(n);                                          \
 		take;                                                       \
-		ax_future_free(self->ax_fr.child);                          \
-		self->ax_fr.child = NULL;                                   \
-		self->ax_fr.await_site = NULL;                              \
+		AX__AWAIT_DONE;                                             \
 	} while (0)
+#define AX__AWAIT_POLL(n)                                                   \
+	self->ax_fr.await_site = AX_HERE;                                   \
+	AX__SET_RESUME(AX__LBL(n));                                         \
+	AX__LBL(n) :                                                        \
+	if (ax_poll(self->ax_fr.child, cx) == AX_PENDING)                   \
+		return AX_PENDING
+#define AX__AWAIT_DONE                                                      \
+	ax_future_free(self->ax_fr.child);                                  \
+	self->ax_fr.child = NULL;                                           \
+	self->ax_fr.await_site = NULL
 
 /* expr.await, discarding the output. */
 #define AX_AWAIT(expr) AX__AWAIT(expr, (void)0, __COUNTER__)
 /* dst = expr.await */
 #define AX_AWAIT_TO(dst, expr)                                              \
 	AX__AWAIT(expr,                                                     \
-		  (dst) = ((__typeof__(expr) *)(void *)self->ax_fr.child)->out, \
+		  (dst) = ((__typeof__(ax__cv) *)(void *)self->ax_fr.child)->out, \
 		  __COUNTER__)
+
+/* boxed.await for a boxed future (an ax_future * from AX_BOX or a
+ * function that returns one), which the await takes over (frees).  A NULL
+ * box (allocation failure) aborts with a message. */
+void ax_future_take(const ax_future *f, void *dst);
+void ax__await_box_check(const ax_future *f, size_t out_size,
+			 const ax_site *site);
+#define AX__AWAIT_BOX(p, take, size, n)                                     \
+	do {                                                                \
+		AX__BEGUN;                                                  \
+		ax_future *ax__bx = (p);                                    \
+		_Static_assert(__builtin_types_compatible_p(                \
+				       __typeof__(p), ax_future *),         \
+			       "AX_AWAIT_BOX needs an ax_future * "         \
+			       "(a future by value takes AX_AWAIT)");       \
+		ax__await_box_check(ax__bx, (size), AX_HERE);               \
+		self->ax_fr.child = ax__bx;                                 \
+		AX__AWAIT_POLL(n);                                          \
+		take;                                                       \
+		AX__AWAIT_DONE;                                             \
+	} while (0)
+#define AX_AWAIT_BOX(p) AX__AWAIT_BOX(p, (void)0, 0, __COUNTER__)
+/* dst = boxed.await: the future's output must be dst's size (checked when
+ * the await starts; a mismatch aborts naming the line). */
+#define AX_AWAIT_BOX_TO(dst, p)                                             \
+	AX__AWAIT_BOX(p, ax_future_take(self->ax_fr.child, &(dst)),         \
+		      sizeof(dst), __COUNTER__)
 
 /* ------------------------------------------------------------------------
  * Runtime and executor
@@ -360,7 +435,7 @@ void ax_rt_stats_get(ax_rt *rt, ax_rt_stats *st);
 int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site);
 #define AX_BLOCK_ON(rt, expr)                                                 \
 	({                                                                    \
-		__typeof__(expr) ax__root = (expr);                           \
+		__auto_type ax__root = (expr);                                \
 		ax__block_on((rt), (ax_future *)(void *)&ax__root,            \
 			     sizeof ax__root, AX_HERE);                       \
 		ax__root.out;                                                 \
@@ -370,8 +445,7 @@ int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site);
 #define AX_RUN(expr)                                                          \
 	({                                                                    \
 		ax_rt *ax__rt = ax_rt_new(NULL);                              \
-		__typeof__(AX_BLOCK_ON(ax__rt, expr)) ax__out =               \
-			AX_BLOCK_ON(ax__rt, expr);                            \
+		__auto_type ax__out = AX_BLOCK_ON(ax__rt, expr);              \
 		ax_rt_free(ax__rt);                                           \
 		ax__out;                                                      \
 	})
@@ -414,6 +488,11 @@ typedef struct ax_join_t {
 	ax_task *task;
 } ax_join_t;
 ax_join_t ax_join(ax_task *h) __attribute__((warn_unused_result));
+/* A handle is awaited once: a second ax_join of it aborts with a message
+ * naming the line (JoinHandle awaited twice). */
+ax_join_t ax__join(ax_task *h, const ax_site *site)
+	__attribute__((warn_unused_result));
+#define ax_join(h) ax__join((h), AX_HERE)
 
 /* Give up the CPU once: the task goes to the back of the run queue. */
 typedef struct ax_yield_t {

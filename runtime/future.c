@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 atomic_uint_fast64_t ax__boxed_live;
@@ -233,6 +234,27 @@ int ax_future_err(const ax_future *f)
 	ax_res r;
 	memcpy(&r, (const char *)f + f->vt->out_offset, sizeof r);
 	return r.err;
+}
+
+/* AX_AWAIT_BOX: a NULL box, or an output of another size than the
+ * destination of AX_AWAIT_BOX_TO (size nonzero), is a bug in the program;
+ * say where instead of crashing later. */
+void ax__await_box_check(const ax_future *f, size_t out_size,
+			 const ax_site *site)
+{
+	const char *why = NULL;
+	if (!f)
+		why = "the boxed future is NULL (AX_BOX failed or nothing was boxed)";
+	else if (out_size && f->vt->out_size != out_size)
+		why = "the boxed future's output is not the size of the destination";
+	if (!why)
+		return;
+	fprintf(stderr, "%s:%d: AX_AWAIT_BOX: %s", site->file, site->line, why);
+	if (f && out_size)
+		fprintf(stderr, " (%s: %u bytes, destination %zu)", f->vt->name,
+			(unsigned)f->vt->out_size, out_size);
+	fputc('\n', stderr);
+	abort();
 }
 
 void ax_future_take(const ax_future *f, void *dst)

@@ -55,6 +55,7 @@ enum {
 	T_EXT = AX__TASK_EXT,  /* ext is allocated (and holds the id) */
 	T_NOMEM = 1u << 8,     /* done, its output lost for want of memory */
 	T_OVERFLOW = 1u << 9,  /* its futures nest deeper than the stack allows */
+	T_JOINED = 1u << 10,   /* its handle was given to ax_join */
 };
 
 /* Allocation-failure injection for tests: the next N allocations at the

@@ -5,6 +5,7 @@
  * executor requeues it after the poll instead of losing the wake. */
 #include "internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 AX_TLS ax_rt *ax__cur_rt;
@@ -389,9 +390,39 @@ static void join_drop(ax_future *f)
 static const ax_future_vt join_vt =
 	AX_VT_OF(ax_join_t, "join_handle", join_poll, join_drop, AX_VT_RES);
 
-ax_join_t ax_join(ax_task *h)
+/* A handle is awaited once: ax_join takes it over, and the join future
+ * releases it when it is dropped, after which the task may be freed (and
+ * its slot reused).  A second ax_join of the same handle is a bug that
+ * would read freed memory; stop with a message while the slot still says
+ * so (a slot already reused by a new task cannot be told apart). */
+static void join_misuse(const ax_task *h, const ax_site *site)
 {
+	if (site)
+		fprintf(stderr, "%s:%d: ", site->file, site->line);
+	fprintf(stderr, "asynclab: JoinHandle awaited twice: ");
+	if (h->state & T_FREE)
+		fprintf(stderr, "its task has finished and was freed");
+	else
+		fprintf(stderr, "task %llu is already being awaited",
+			(unsigned long long)ax_task_id(h));
+	fprintf(stderr, " (ax_join takes the handle over: await it once and "
+			"pass the output on)\n");
+	abort();
+}
+
+ax_join_t ax__join(ax_task *h, const ax_site *site)
+{
+	if (h) {
+		if (h->state & (T_FREE | T_JOINED))
+			join_misuse(h, site);
+		h->state |= T_JOINED;
+	}
 	return (ax_join_t){ .base.vt = &join_vt, .task = h };
+}
+
+ax_join_t(ax_join)(ax_task *h)
+{
+	return ax__join(h, NULL);
 }
 
 /* yield_now: wake ourselves and return PENDING once. */

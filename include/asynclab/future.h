@@ -77,6 +77,7 @@ static inline bool ax_waker_will_wake(const ax_waker *a, const ax_waker *b)
 #define AX_SUSPEND AX__SUSPEND(__COUNTER__)
 #define AX__SUSPEND(n)                                                      \
 	do {                                                                \
+		AX__BEGUN;                                                  \
 		self->ax_fr.await_site = AX_HERE;                           \
 		AX__SET_RESUME(AX__LBL(n));                                 \
 		return AX_PENDING;                                          \

@@ -1,0 +1,12 @@
+# tests/compile-fail: misuses of the asynclab.h macros that must not
+# compile (with the compiler's message named in each file), and correct
+# uses that must compile warning-free; gcc and clang.
+TESTS += tests/compile-fail/run
+EXTRA_DIST += tests/compile-fail/run tests/compile-fail/fail_await_boxed.c \
+	tests/compile-fail/fail_await_box_value.c \
+	tests/compile-fail/fail_await_int.c \
+	tests/compile-fail/fail_call_misspelled.c \
+	tests/compile-fail/fail_call_positional.c \
+	tests/compile-fail/fail_call_positional_zero.c \
+	tests/compile-fail/fail_no_begin.c \
+	tests/compile-fail/ok_uses.c
