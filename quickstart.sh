@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 PKGS="build-essential autoconf automake libtool pkg-config check libncurses-dev
 libjansson-dev libdw-dev libcmark-dev libmicrohttpd-dev libcurl4-openssl-dev
-libsqlite3-dev tmux valgrind clang"
+libsqlite3-dev tmux valgrind clang bubblewrap libseccomp-dev"
 
 missing=""
 for p in $PKGS; do

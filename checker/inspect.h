@@ -54,6 +54,7 @@ void axc__ev_free(axc__events *ev);
 /* Where the compiler finds asynclab.h and libasynclab, and the probe. */
 typedef struct axc__paths {
 	const char *cc, *include, *libdir, *probe;
+	const char *sandbox_init; /* the sandbox's first process (sandbox.h) */
 	bool build_tree; /* paths of the uninstalled build tree */
 } axc__paths;
 

@@ -11,6 +11,8 @@ AXC_PATH_DEFS = \
 	-DAXC_INST_INCLUDE='"$(includedir)"' \
 	-DAXC_INST_LIBDIR='"$(libdir)"' \
 	-DAXC_INST_PROBE='"$(pkglibdir)/libasynclab-probe.so"' \
+	-DAXC_BUILD_SANDBOX_INIT='"$(abs_top_builddir)/checker/asynclab-sandbox-init"' \
+	-DAXC_INST_SANDBOX_INIT='"$(pkglibexecdir)/asynclab-sandbox-init"' \
 	-DAXC_SAN_CFLAGS='"$(AX_SAN_LDFLAGS)"'
 
 noinst_LTLIBRARIES += libaxcheck.la
@@ -26,6 +28,8 @@ libaxcheck_la_SOURCES = \
 	checker/inspect_ids.c \
 	checker/inspect_build.c \
 	checker/inspect_run.c \
+	checker/sandbox.h \
+	checker/sandbox.c \
 	checker/inspect_events.c \
 	checker/inspect_symbol.c \
 	checker/inspect_report.c \
@@ -37,8 +41,13 @@ libaxcheck_la_SOURCES = \
 	checker/safe_text.h \
 	checker/safe_text.c
 libaxcheck_la_CPPFLAGS = $(AM_CPPFLAGS) $(AXC_PATH_DEFS)
-libaxcheck_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(LIBDW_CFLAGS)
-libaxcheck_la_LIBADD = $(JANSSON_LIBS) $(LIBDW_LIBS)
+libaxcheck_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(LIBDW_CFLAGS) $(SECCOMP_CFLAGS)
+libaxcheck_la_LIBADD = $(JANSSON_LIBS) $(LIBDW_LIBS) $(SECCOMP_LIBS)
+
+# The first process inside the sandbox (checker/sandbox.h): it starts the
+# program and reports how it ended.
+pkglibexec_PROGRAMS = checker/asynclab-sandbox-init
+checker_asynclab_sandbox_init_SOURCES = checker/sandbox_init.c checker/sandbox.h
 
 noinst_PROGRAMS += checker/asynclab-check
 checker_asynclab_check_SOURCES = checker/inspect_driver.c

@@ -60,6 +60,8 @@ void axc__paths_get(axc__paths *p)
 	p->include = env_or("ASYNCLAB_INCLUDE", bt ? AXC_BUILD_INCLUDE : AXC_INST_INCLUDE);
 	p->libdir = env_or("ASYNCLAB_LIBDIR", bt ? AXC_BUILD_LIBDIR : AXC_INST_LIBDIR);
 	p->probe = env_or("ASYNCLAB_PROBE", bt ? AXC_BUILD_PROBE : AXC_INST_PROBE);
+	p->sandbox_init = env_or("ASYNCLAB_SANDBOX_INIT",
+				 bt ? AXC_BUILD_SANDBOX_INIT : AXC_INST_SANDBOX_INIT);
 }
 
 char *axc__shell_join(const char *const *argv)

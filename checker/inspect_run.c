@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "inspect.h"
+#include "sandbox.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -152,6 +153,28 @@ static int make_env(const axc_opts *o, const char *probe, const char *stage,
 	return r;
 }
 
+/* Inside the sandbox bubblewrap and its first process run without the
+ * probe: the init hands LD_PRELOAD on to the program.  Temporary files go
+ * to the sandbox's private /tmp. */
+static int box_env(struct strv *env)
+{
+	for (size_t i = 0; i < env->n; i++)
+		if (!strncmp(env->v[i], "LD_PRELOAD=", 11)) {
+			char *n = fmt("ASYNCLAB_SANDBOX_PRELOAD=%s", env->v[i] + 11);
+			if (!n)
+				return -ENOMEM;
+			free(env->v[i]);
+			env->v[i] = n;
+		} else if (!strncmp(env->v[i], "TMPDIR=", 7)) {
+			char *n = strdup("TMPDIR=/tmp");
+			if (!n)
+				return -ENOMEM;
+			free(env->v[i]);
+			env->v[i] = n;
+		}
+	return 0;
+}
+
 /* ---- process accounting through /proc -------------------------------- */
 
 /* Sum the threads of processes in group pgid (pgid > 0) or owned by uid
@@ -254,6 +277,8 @@ struct child_setup {
 	uid_t uid;
 	rlim_t nproc;
 	pid_t parent;
+	char **box_argv; /* bubblewrap's command line, or NULL: no sandbox */
+	int status, filter; /* for the sandbox: descriptors at >= 10 */
 };
 
 #define EXEC_FD (PROBE_FD + 1)
@@ -277,10 +302,19 @@ static void child_main(const struct child_setup *c)
 		if (s != SIGKILL && s != SIGSTOP)
 			signal(s, SIG_DFL);
 	if (dup2(c->in, 0) < 0 || dup2(c->out, 1) < 0 || dup2(c->err, 2) < 0 ||
-	    dup2(c->ev, PROBE_FD) < 0 || dup2(c->xfd, EXEC_FD) < 0 ||
-	    fcntl(EXEC_FD, F_SETFD, FD_CLOEXEC) < 0)
+	    dup2(c->ev, PROBE_FD) < 0 || dup2(c->xfd, EXEC_FD) < 0)
 		_exit(127);
-	close_range(EXEC_FD + 1, ~0u, 0);
+	if (c->box_argv) {
+		/* The sandbox's init closes EXEC_FD when the program started. */
+		if (dup2(c->status, AXC_SANDBOX_STATUS_FD) < 0 ||
+		    dup2(c->filter, AXC_SANDBOX_SECCOMP_FD) < 0)
+			_exit(127);
+		close_range(AXC_SANDBOX_SECCOMP_FD + 1, ~0u, 0);
+	} else {
+		if (fcntl(EXEC_FD, F_SETFD, FD_CLOEXEC) < 0)
+			_exit(127);
+		close_range(EXEC_FD + 1, ~0u, 0);
+	}
 	/* A session of its own, without a controlling terminal: /dev/tty
 	 * fails, and TIOCSTI into a terminal that is not its own is refused.
 	 * Its pid still names its process group. */
@@ -291,6 +325,11 @@ static void child_main(const struct child_setup *c)
 
 	struct rlimit core = { 0, 0 };
 	setrlimit(RLIMIT_CORE, &core);
+	/* No file larger than the sandbox's scratch space. */
+	rlim_t fs = (rlim_t)AXC_SANDBOX_SCRATCH_MB << 20;
+	struct rlimit fsize = { fs, fs };
+	if (setrlimit(RLIMIT_FSIZE, &fsize) < 0)
+		die("file size limit");
 	/* Sanitizer runtimes reserve terabytes of address space. */
 	rlim_t as = (rlim_t)c->o->mem_mb << 20;
 	struct rlimit mem = { as, as };
@@ -307,6 +346,10 @@ static void child_main(const struct child_setup *c)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != c->parent)
 		_exit(127);
+	if (c->box_argv) {
+		execvpe(c->box_argv[0], c->box_argv, c->envp);
+		die(c->box_argv[0]);
+	}
 	execve(c->exe, c->argv, c->envp);
 	die(c->exe);
 }
@@ -417,7 +460,7 @@ static int copy_file(const char *from, const char *to)
  * the result is freed, because symbolisation reads the modules the probe
  * names. */
 static int stage_files(const axc_opts *o, const axc__paths *p, const char *exe,
-		       axc__result *r, char **exe_out, char **probe_out)
+		       axc__result *r, char **exe_out, char **probe_out, char **init_out)
 {
 	/* Named after us, so a later run can tell ours from a live one's
 	 * when we are killed before removing it. */
@@ -446,6 +489,10 @@ static int stage_files(const axc_opts *o, const axc__paths *p, const char *exe,
 		rc = copy_file(lib, lib_to);
 	if (!rc && !o->no_probe && access(p->probe, R_OK) == 0)
 		rc = copy_file(p->probe, *probe_out);
+	if (!rc && init_out) {
+		*init_out = fmt("%s/asynclab-sandbox-init", dir);
+		rc = *init_out ? copy_file(p->sandbox_init, *init_out) : -ENOMEM;
+	}
 	free(lib);
 	free(lib_to);
 	return rc;
@@ -509,26 +556,74 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 	axc__ev_init(&r->ev);
 	r->probe_missing = !o->no_probe && access(p->probe, R_OK) != 0;
 	struct strv env = { 0 }, argv = { 0 };
-	char *staged_exe = NULL, *staged_probe = NULL;
-	int rc = 0;
-	if (geteuid() == 0)
-		rc = stage_files(o, p, exe, r, &staged_exe, &staged_probe);
+	char *staged_exe = NULL, *staged_probe = NULL, *staged_init = NULL;
+	char **box_argv = NULL;
+	int rc = 0, filter = -1;
+	bool drop = geteuid() == 0;
+	/* As root, an id no one else uses, so the process count starts at
+	 * zero: new for each run, as zombies of the last may still count. */
+	static unsigned runs;
+	uid_t uid = drop ? (uid_t)(0x70000000u + (((unsigned)getpid() & 0xffffu) << 8) +
+				   (__atomic_fetch_add(&runs, 1, __ATOMIC_RELAXED) & 0xffu))
+			 : getuid();
+	bool boxed = axc__sandbox_on(drop ? (unsigned)uid : 0);
+	if (drop)
+		rc = stage_files(o, p, exe, r, &staged_exe, &staged_probe,
+				 boxed ? &staged_init : NULL);
 	rc = rc ? rc : make_env(o, staged_probe ? staged_probe : p->probe, r->stage, &env);
+	rc = rc ? rc : boxed ? box_env(&env) : 0;
 	rc = rc ? rc : strv_push(&argv, strdup(exe));
 	for (size_t i = 0; i < o->nargs && !rc; i++)
 		rc = strv_push(&argv, strdup(o->args[i]));
+	if (!rc && boxed) {
+		filter = axc__sandbox_filter_fd();
+		if (filter < 0)
+			rc = filter;
+	}
+	if (!rc && boxed) {
+		/* The folders of what the run needs, visible inside even when
+		 * they are in /tmp (which the sandbox replaces). */
+		const char *files[] = { staged_exe ? staged_exe : exe, p->libdir,
+					staged_probe ? staged_probe : p->probe,
+					staged_init ? staged_init : p->sandbox_init };
+		char *dirs[4] = { 0 };
+		for (int i = 0; i < 4; i++) {
+			dirs[i] = strdup(files[i]);
+			char *sl = dirs[i] && i != 1 ? strrchr(dirs[i], '/') : NULL;
+			if (sl && sl != dirs[i])
+				*sl = '\0';
+		}
+		axc__sandbox_spec spec = {
+			.init = staged_init ? staged_init : p->sandbox_init,
+			.exe = staged_exe ? staged_exe : exe,
+			.argv = argv.v,
+			.workdir = o->workdir,
+			.visible = (const char *const *)dirs,
+			.nvisible = 4,
+		};
+		bool ok = dirs[0] && dirs[1] && dirs[2] && dirs[3];
+		box_argv = ok ? axc__sandbox_argv(&spec) : NULL;
+		for (int i = 0; i < 4; i++)
+			free(dirs[i]);
+		if (!box_argv)
+			rc = -ENOMEM;
+	}
 	if (rc) {
 		strv_free(&env);
 		strv_free(&argv);
 		free(staged_exe);
 		free(staged_probe);
+		free(staged_init);
+		if (filter >= 0)
+			close(filter);
 		return rc;
 	}
 
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, pv[2] = { -1, -1 }, px[2] = { -1, -1 };
+	int ps[2] = { -1, -1 };
 	int in = open(o->stdin_path ? o->stdin_path : "/dev/null", O_RDONLY | O_CLOEXEC);
 	if (in < 0 || pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 ||
-	    pipe2(pv, O_CLOEXEC) < 0 || pipe2(px, O_CLOEXEC) < 0) {
+	    pipe2(pv, O_CLOEXEC) < 0 || pipe2(px, O_CLOEXEC) < 0 || pipe2(ps, O_CLOEXEC) < 0) {
 		rc = -errno;
 		goto out;
 	}
@@ -536,20 +631,17 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 		.o = o, .exe = staged_exe ? staged_exe : exe, .argv = argv.v, .envp = env.v,
 		.parent = getpid(),
 		.in = dup_high(in), .out = dup_high(po[1]), .err = dup_high(pe[1]),
-		.ev = dup_high(pv[1]), .xfd = dup_high(px[1]),
+		.ev = dup_high(pv[1]), .xfd = dup_high(px[1]), .status = dup_high(ps[1]),
+		.filter = filter >= 0 ? dup_high(filter) : -1, .box_argv = box_argv,
+		.drop = drop, .uid = uid,
 	};
-	in = po[1] = pe[1] = pv[1] = px[1] = -1;
-	c.drop = geteuid() == 0;
-	if (c.drop) {
-		/* An id no one else uses, so the process count starts at zero:
-		 * new for each run, as zombies of the last may still count. */
-		static unsigned runs;
-		c.uid = (uid_t)(0x70000000u + (((unsigned)getpid() & 0xffffu) << 8) + (runs++ & 0xffu));
-		c.nproc = (rlim_t)o->nproc;
-	} else {
-		c.uid = getuid();
-		c.nproc = (rlim_t)(count_tasks(0, c.uid, false) + o->nproc);
-	}
+	in = po[1] = pe[1] = pv[1] = px[1] = ps[1] = filter = -1;
+	/* bubblewrap and the sandbox's init count too. */
+	rlim_t extra = boxed ? AXC_SANDBOX_TASKS : 0;
+	if (c.drop)
+		c.nproc = (rlim_t)o->nproc + extra;
+	else
+		c.nproc = (rlim_t)(count_tasks(0, c.uid, false) + o->nproc) + extra;
 
 	struct tty_save tty;
 	tty_save(&tty);
@@ -563,6 +655,9 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 	close(c.err);
 	close(c.ev);
 	close(c.xfd);
+	close(c.status);
+	if (c.filter >= 0)
+		close(c.filter);
 	if (pid < 0) {
 		tty_restore(&tty);
 		rc = -fork_err;
@@ -611,11 +706,13 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 				exited = true;
 				drain_until = now + DRAIN_MS * 1000000u;
 			} else {
-				uint64_t vm = vm_peak_kb(pid);
+				/* (Inside the sandbox, its init watches this.) */
+				uint64_t vm = boxed ? 0 : vm_peak_kb(pid);
 				if (vm > r->peak_vm_kb)
 					r->peak_vm_kb = vm;
 				if (now - last_count >= 100000000u) {
 					int n = c.drop ? count_tasks(0, c.uid, false) : count_tasks(pid, 0, false);
+					n = n > (int)extra ? n - (int)extra : 0;
 					if (n > r->peak_tasks)
 						r->peak_tasks = n;
 					last_count = now;
@@ -670,6 +767,19 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 		sweep_uid(c.uid);
 	tty_restore(&tty);
 	axc__ev_finish(&r->ev);
+	if (boxed) {
+		/* How the program itself ended, from the sandbox's init (none
+		 * when we stopped it, or bubblewrap could not start). */
+		axc_sandbox_status st;
+		fcntl(ps[0], F_SETFL, O_NONBLOCK);
+		if (read(ps[0], &st, sizeof st) == (ssize_t)sizeof st && st.magic == AXC_SANDBOX_MAGIC) {
+			status = st.status;
+			if (st.peak_vm_kb > r->peak_vm_kb)
+				r->peak_vm_kb = st.peak_vm_kb;
+			if (st.maxrss_kb > r->peak_vm_kb)
+				r->peak_vm_kb = st.maxrss_kb;
+		}
+	}
 
 	r->wall_ns = now_ns() - t0;
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -699,7 +809,13 @@ out:
 			close(pv[i]);
 		if (px[i] >= 0)
 			close(px[i]);
+		if (ps[i] >= 0)
+			close(ps[i]);
 	}
+	if (filter >= 0)
+		close(filter);
+	axc__sandbox_argv_free(box_argv);
+	free(staged_init);
 	if (in >= 0)
 		close(in);
 	strv_free(&env);

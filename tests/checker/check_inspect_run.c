@@ -312,7 +312,7 @@ START_TEST(test_private_folder_as_root)
 	o.no_probe = true;
 	axc_report *rep = NULL;
 	ck_assert_int_eq(axc_run(&o, &rep), 0);
-	ck_assert_int_eq(rep->outcome.status, 0);
+	ck_assert_msg(rep->outcome.status == 0, "%s", rep->err);
 	ck_assert_str_eq(rep->out, "private\n");
 	axc_report_free(rep);
 }

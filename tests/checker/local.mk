@@ -8,6 +8,7 @@ INSPECT_TESTS = \
 	tests/checker/check_inspect_report \
 	tests/checker/check_inspect_run \
 	tests/checker/check_inspect_cli \
+	tests/checker/check_sandbox \
 	tests/checker/check_safe_text
 check_PROGRAMS += $(INSPECT_TESTS)
 TESTS += $(INSPECT_TESTS)
@@ -24,6 +25,10 @@ tests_checker_check_inspect_cli_SOURCES = tests/checker/check_inspect_cli.c \
 	tests/checker/inspect_testutil.h tests/testutil.h
 tests_checker_check_inspect_cli_CFLAGS = $(INSPECT_TEST_CFLAGS)
 tests_checker_check_inspect_cli_LDADD = $(INSPECT_TEST_LIBS)
+tests_checker_check_sandbox_SOURCES = tests/checker/check_sandbox.c \
+	tests/checker/inspect_testutil.h tests/testutil.h
+tests_checker_check_sandbox_CFLAGS = $(INSPECT_TEST_CFLAGS)
+tests_checker_check_sandbox_LDADD = $(INSPECT_TEST_LIBS)
 tests_checker_check_safe_text_SOURCES = tests/checker/check_safe_text.c tests/testutil.h
 tests_checker_check_safe_text_CFLAGS = $(INSPECT_TEST_CFLAGS)
 tests_checker_check_safe_text_LDADD = $(INSPECT_TEST_LIBS)
