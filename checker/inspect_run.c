@@ -600,6 +600,7 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 			.workdir = o->workdir,
 			.visible = (const char *const *)dirs,
 			.nvisible = 4,
+			.drop_uid = drop ? (unsigned)uid : 0,
 		};
 		bool ok = dirs[0] && dirs[1] && dirs[2] && dirs[3];
 		box_argv = ok ? axc__sandbox_argv(&spec) : NULL;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -102,6 +103,34 @@ static void common_args(struct vec *v)
 	}
 }
 
+/* Whether the program's uid may enter path: ours (uid 0), or when root
+ * the uid it drops to, which owns nothing outside. */
+static bool reachable(const char *path, unsigned uid)
+{
+	if (!uid)
+		return access(path, X_OK) == 0;
+	char buf[4096];
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return false;
+	for (char *sl = buf;; sl++) {
+		sl = strchr(sl, '/');
+		char keep = 0;
+		if (sl) {
+			keep = sl[1];
+			sl[1] = '\0';
+		}
+		struct stat sb;
+		if (stat(buf, &sb) < 0)
+			return false;
+		mode_t x = sb.st_uid == uid ? S_IXUSR : sb.st_gid == SANDBOX_GID ? S_IXGRP : S_IXOTH;
+		if (!(sb.st_mode & x))
+			return false;
+		if (!sl)
+			return true;
+		sl[1] = keep;
+	}
+}
+
 char **axc__sandbox_argv(const axc__sandbox_spec *s)
 {
 	struct vec v = { 0 };
@@ -115,6 +144,13 @@ char **axc__sandbox_argv(const axc__sandbox_spec *s)
 	for (size_t i = 0; i <= s->nvisible; i++) {
 		const char *p = i < s->nvisible ? s->visible[i] : wd;
 		if (!p || p[0] != '/')
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < i && j < s->nvisible && !seen; j++)
+			seen = s->visible[j] && !strcmp(s->visible[j], p);
+		/* A folder the program's uid cannot enter is not shown (it
+		 * could not have used it). */
+		if (seen || !reachable(p, s->drop_uid))
 			continue;
 		for (size_t k = 0; k < sizeof replaced / sizeof *replaced; k++)
 			if (under(p, replaced[k]) && strcmp(p, replaced[k])) {

@@ -52,6 +52,7 @@ typedef struct axc__sandbox_spec {
 	const char *const *visible; /* folders it must see even when they are
 				     * under a folder the sandbox replaces */
 	size_t nvisible;
+	unsigned drop_uid;    /* the uid it runs as when we are root; else 0 */
 } axc__sandbox_spec;
 
 /* bubblewrap's command line for spec (NULL-terminated, free with
