@@ -1,11 +1,15 @@
 /* inspect_run.c - runs the program in a sandboxed child: its own session
  * (no controlling terminal, so it cannot push input into the shell that
- * started the lab; the terminal's modes are restored after it), limits on wall time, address space, processes and output, no
- * core dumps, the probe preloaded, and stdout, stderr and the probe's
- * event stream read concurrently in one poll loop.  When we are root the
- * child also drops to an unused user id, because RLIMIT_NPROC does not
- * apply to root and a fork bomb must still be stopped; that id also lets
- * us kill every process the program made, even ones that left the group. */
+ * started the lab; the terminal's modes are restored after it), limits on
+ * wall time, address space, file size, processes and output, no core
+ * dumps, the probe preloaded, and stdout, stderr and the probe's event
+ * stream read concurrently in one poll loop.  The child execs bubblewrap
+ * with the namespaces and seccomp filter of sandbox.c, whose init starts
+ * the program and reports how it ended; where bubblewrap cannot run, the
+ * child execs the program itself.  When we are root the child also drops
+ * to an unused user id, because RLIMIT_NPROC does not apply to root and a
+ * fork bomb must still be stopped; that id also lets us kill every
+ * process the program made, even ones that left the group. */
 #include "config.h"
 
 #include "inspect.h"
