@@ -585,31 +585,25 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 			rc = filter;
 	}
 	if (!rc && boxed) {
-		/* The folders of what the run needs, visible inside even when
-		 * they are in /tmp (which the sandbox replaces). */
-		const char *files[] = { staged_exe ? staged_exe : exe, p->libdir,
-					staged_probe ? staged_probe : p->probe,
-					staged_init ? staged_init : p->sandbox_init };
-		char *dirs[4] = { 0 };
-		for (int i = 0; i < 4; i++) {
-			dirs[i] = strdup(files[i]);
-			char *sl = dirs[i] && i != 1 ? strrchr(dirs[i], '/') : NULL;
-			if (sl && sl != dirs[i])
-				*sl = '\0';
-		}
+		/* What the run needs, visible inside even when it is in /tmp
+		 * (which the sandbox replaces). */
+		char abs_exe[4096];
+		const char *the_exe = staged_exe ? staged_exe : exe;
+		if (the_exe[0] != '/' && realpath(the_exe, abs_exe))
+			the_exe = abs_exe;
+		const char *visible[] = { r->stage ? r->stage : p->libdir, the_exe, p->libdir,
+					  staged_probe ? staged_probe : p->probe,
+					  staged_init ? staged_init : p->sandbox_init };
 		axc__sandbox_spec spec = {
 			.init = staged_init ? staged_init : p->sandbox_init,
 			.exe = staged_exe ? staged_exe : exe,
 			.argv = argv.v,
 			.workdir = o->workdir,
-			.visible = (const char *const *)dirs,
-			.nvisible = 4,
+			.visible = visible,
+			.nvisible = 5,
 			.drop_uid = drop ? (unsigned)uid : 0,
 		};
-		bool ok = dirs[0] && dirs[1] && dirs[2] && dirs[3];
-		box_argv = ok ? axc__sandbox_argv(&spec) : NULL;
-		for (int i = 0; i < 4; i++)
-			free(dirs[i]);
+		box_argv = axc__sandbox_argv(&spec);
 		if (!box_argv)
 			rc = -ENOMEM;
 	}

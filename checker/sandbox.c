@@ -107,8 +107,12 @@ static void common_args(struct vec *v)
  * the uid it drops to, which owns nothing outside. */
 static bool reachable(const char *path, unsigned uid)
 {
+	struct stat last;
+	if (stat(path, &last) < 0)
+		return false;
+	bool dir = S_ISDIR(last.st_mode);
 	if (!uid)
-		return access(path, X_OK) == 0;
+		return access(path, dir ? X_OK : R_OK) == 0;
 	char buf[4096];
 	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
 		return false;
@@ -123,6 +127,8 @@ static bool reachable(const char *path, unsigned uid)
 		if (stat(buf, &sb) < 0)
 			return false;
 		mode_t x = sb.st_uid == uid ? S_IXUSR : sb.st_gid == SANDBOX_GID ? S_IXGRP : S_IXOTH;
+		if (!sl && !dir)
+			x <<= 2; /* a file: read, not search */
 		if (!(sb.st_mode & x))
 			return false;
 		if (!sl)
@@ -140,14 +146,14 @@ char **axc__sandbox_argv(const axc__sandbox_spec *s)
 	if (!wd && getcwd(cwd, sizeof cwd))
 		wd = cwd;
 	/* What the run needs from the replaced folders (a program built in
-	 * /tmp, a staging folder), read-only. */
+	 * /tmp, a staging folder), read-only: files and folders. */
 	for (size_t i = 0; i <= s->nvisible; i++) {
 		const char *p = i < s->nvisible ? s->visible[i] : wd;
 		if (!p || p[0] != '/')
 			continue;
 		bool seen = false;
 		for (size_t j = 0; j < i && j < s->nvisible && !seen; j++)
-			seen = s->visible[j] && !strcmp(s->visible[j], p);
+			seen = s->visible[j] && s->visible[j][0] == '/' && under(p, s->visible[j]);
 		/* A folder the program's uid cannot enter is not shown (it
 		 * could not have used it). */
 		if (seen || !reachable(p, s->drop_uid))

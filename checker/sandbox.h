@@ -49,7 +49,7 @@ typedef struct axc__sandbox_spec {
 	const char *exe;      /* the program */
 	char *const *argv;    /* its arguments, argv[0] first */
 	const char *workdir;  /* where it runs (NULL: our working directory) */
-	const char *const *visible; /* folders it must see even when they are
+	const char *const *visible; /* files and folders it must see even when
 				     * under a folder the sandbox replaces */
 	size_t nvisible;
 	unsigned drop_uid;    /* the uid it runs as when we are root; else 0 */

@@ -3,7 +3,8 @@
  * the loopback, kill(-1) does not reach the lab, files it writes to /tmp
  * and /dev/shm are gone after the run, the workspace is read-only (the
  * scratch /tmp is not), TIOCSTI and the kernel's keyrings are refused, and
- * a setsid + double-fork daemon does not outlive the run.  Where bubblewrap
+ * a setsid + double-fork daemon does not outlive the run; exit statuses
+ * and signals come through, and a program in /tmp still runs.  Where bubblewrap
  * cannot run, the lab falls back to its limits with one note (tested with
  * a bubblewrap that fails as it does without namespaces); the attacks are
  * then skipped, as they would hit the machine.  Where an attack could
@@ -349,6 +350,36 @@ START_TEST(test_status_and_signal_come_through)
 }
 END_TEST
 
+/* A program right in /tmp (which the sandbox replaces) still runs: as an
+ * ordinary user's, which runs from where it is. */
+static char tmp_exe[64];
+
+static int run_from_tmp(void)
+{
+	axc_report *rep = run(tmp_exe, NULL, 0);
+	int ok = rep->outcome.end == AXC_END_EXITED && !strcmp(rep->out, "from tmp\n");
+	if (!ok)
+		fprintf(stderr, "%s%s", rep->out, rep->err);
+	axc_report_free(rep);
+	return ok ? 0 : 65;
+}
+
+START_TEST(test_program_in_tmp_runs)
+{
+	SKIP_WITHOUT_BWRAP();
+	char *exe = build("fromtmp", "#include <stdio.h>\nint main(void) { puts(\"from tmp\"); return 0; }\n");
+	snprintf(tmp_exe, sizeof tmp_exe, "/tmp/axc-prog-%d", (int)getpid());
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "cp %s %s && chmod 755 %s", exe, tmp_exe, tmp_exe);
+	ck_assert_int_eq(system(cmd), 0);
+	int st = as_a_user(run_from_tmp);
+	unlink(tmp_exe);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	free(exe);
+}
+END_TEST
+
 /* ---- without namespaces ------------------------------------------------- */
 
 static int fallback_child(void)
@@ -413,6 +444,7 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(tc, test_files_stay_inside);
 	tcase_add_test(tc, test_terminal_and_keyring_calls_refused);
 	tcase_add_test(tc, test_status_and_signal_come_through);
+	tcase_add_test(tc, test_program_in_tmp_runs);
 	tcase_add_test(tc, test_fallback_says_so_once);
 	suite_add_tcase(s, tc);
 	return s;
