@@ -36,9 +36,11 @@ extern "C" {
 typedef enum ax_poll { AX_PENDING = 0, AX_READY = 1, AX_DONE = 2 } ax_poll_t;
 
 /* The value combinators, join handles and streams carry: an integer or a
- * pointer (cast through intptr_t).  A child future's output is converted
- * to an ax_val when it is an integer of 1, 2, 4 or 8 bytes (sign-extended),
- * a pointer, or an ax_res (its val). */
+ * pointer (cast through intptr_t).  A child future's output is carried
+ * when it is an integer of 1, 2, 4 or 8 bytes (sign-extended), a pointer,
+ * an ax_res (its val and err), an ax_opt (its val; err -ENODATA when
+ * none) or an ax_unit (0).  Any other output (a join's ax_vals, a struct,
+ * a double) cannot be carried: the combinators report err -EOVERFLOW. */
 typedef int64_t ax_val;
 
 /* The output of a fallible future, Rust's Result<i64, Error>: err is 0 for
@@ -96,9 +98,26 @@ typedef ax_poll_t (*ax_poll_fn)(ax_future *self, ax_cx *cx);
 typedef void (*ax_drop_fn)(ax_future *self);
 
 enum {
-	AX_VT_FRAME = 1u << 0, /* the future is an async-function frame (ax_frame) */
-	AX_VT_RES = 1u << 1    /* its output is an ax_res */
+	AX_VT_FRAME = 1u << 0,	/* the future is an async-function frame (ax_frame) */
+	AX_VT_RES = 1u << 1,	/* its output is an ax_res */
+	AX_VT_OPT = 1u << 2,	/* its output is an ax_opt */
+	AX_VT_OPAQUE = 1u << 3	/* its output cannot be carried as an ax_val
+				   (not an integer or pointer of <= 8 bytes,
+				   ax_res, ax_opt or ax_unit) */
 };
+
+/* Whether an output of type T can be carried by the combinators (see
+ * ax_val), and the AX_VT_* flags that describe it; integer constants. */
+#define AX__CARRIED_T(T)                                                    \
+	(__builtin_types_compatible_p(T, ax_res) ||                         \
+	 __builtin_types_compatible_p(T, ax_opt) ||                         \
+	 __builtin_types_compatible_p(T, ax_unit) ||                        \
+	 (sizeof(T) <= 8 && __builtin_classify_type(*(T *)0) >= 1 &&        \
+	  __builtin_classify_type(*(T *)0) <= 5))
+#define AX__OUT_FLAGS(T)                                                    \
+	((__builtin_types_compatible_p(T, ax_res) ? AX_VT_RES : 0u) |      \
+	 (__builtin_types_compatible_p(T, ax_opt) ? AX_VT_OPT : 0u) |      \
+	 (AX__CARRIED_T(T) ? 0u : AX_VT_OPAQUE))
 
 /* The vtable every future points to. */
 typedef struct ax_future_vt {
@@ -236,9 +255,7 @@ typedef struct ax_call_arguments_are_named {
 	static const ax_future_vt fn_##__vt __attribute__((unused)) = {      \
 		#fn_, fn_##__poll, ax_frame_drop, sizeof(fn_##_t),            \
 		offsetof(fn_##_t, out), sizeof(T),                            \
-		AX_VT_FRAME | (__builtin_types_compatible_p(T, ax_res)        \
-				       ? AX_VT_RES                            \
-				       : 0),                                  \
+		AX_VT_FRAME | AX__OUT_FLAGS(T),                               \
 	};                                                                    \
 	static ax_poll_t fn_##__body(fn_##_t *self, ax_cx *cx)
 
@@ -479,7 +496,9 @@ const ax_site *ax_task_await_site(const ax_task *t);
 /* The task being polled on this thread, or NULL outside a poll. */
 ax_task *ax_task_current(void);
 
-/* await handle: out.err is 0 and out.val the task's output, or out.err is
+/* await handle: out is the task's output as combinators carry it (see
+ * ax_val: its val, and its ax_res's err, -ENODATA for an ax_opt that is
+ * none, -EOVERFLOW for an output that cannot be carried), or out.err is
  * -ECANCELED when the task was aborted.  The join future owns the handle;
  * dropping it detaches the task. */
 typedef struct ax_join_t {
@@ -561,7 +580,10 @@ ax_sleep_t ax_sleep_until(uint64_t deadline_ns)
 	__attribute__((warn_unused_result));
 
 /* Run child (boxed, owned) with a deadline: out.err is -ETIMEDOUT when the
- * time ran out first (the child is dropped), else the child's err/val. */
+ * time ran out first (the child is dropped), else the child's output as
+ * combinators carry it (see ax_val): its val, and its ax_res's err,
+ * -ENODATA for an ax_opt that is none, -EOVERFLOW for an output that
+ * cannot be carried. */
 typedef struct ax_timeout_t {
 	ax_future base;
 	ax_res out;
@@ -833,9 +855,11 @@ void ax__brwlock_unlock(ax_brwlock *l, const ax_site *site);
 
 #define AX_JOIN_MAX 16
 
-/* All complete: out.val[i] is child i's output.  err is 0, or -EINVAL
- * (n out of range) or -ENOMEM (a NULL child) when the join could not run;
- * then every child has been dropped. */
+/* All complete: out.val[i] is child i's output (see ax_val: an ax_opt
+ * that is none gives 0).  err is 0, or -EINVAL (n out of range) or
+ * -ENOMEM (a NULL child) when the join could not run (then every child
+ * has been dropped), or -EOVERFLOW once all are done when a child's output
+ * could not be carried (its val is 0). */
 typedef struct ax_vals {
 	ax_val val[AX_JOIN_MAX];
 	int n;
@@ -846,15 +870,18 @@ typedef struct ax_join_all_t {
 	ax_vals out;
 	ax_future *child[AX_JOIN_MAX];
 	uint32_t done_mask;
+	uint32_t lost_mask; /* children whose output could not be carried */
 	int n;
 } ax_join_all_t;
 ax_join_all_t ax_join_all(int n, ax_future *const *children)
 	__attribute__((warn_unused_result));
 
 /* First error wins: err is that child's error, failed its index (-1 when
- * all succeeded); the other children are dropped at once.  n out of range
- * gives err -EINVAL (failed -1), a NULL child err -ENOMEM (failed its
- * index). */
+ * all succeeded); the other children are dropped at once.  A child's
+ * error is its ax_res's err, -ENODATA for an ax_opt that is none (like
+ * Rust's ? on an Option) and -EOVERFLOW for an output that cannot be
+ * carried.  n out of range gives err -EINVAL (failed -1), a NULL child err
+ * -ENOMEM (failed its index). */
 typedef struct ax_try_vals {
 	ax_val val[AX_JOIN_MAX];
 	int n;
@@ -876,7 +903,9 @@ ax_try_join_t ax_try_join(int n, ax_future *const *children)
  * gives err -EINVAL and index -1, a NULL child err -ENOMEM and index -1. */
 typedef struct ax_selected {
 	ax_val val;
-	int err;   /* the winner's error if its output is an ax_res */
+	int err;   /* the winner's error: its ax_res's err, -ENODATA for an
+		      ax_opt that is none, -EOVERFLOW for an output that
+		      cannot be carried (see ax_val) */
 	int index; /* which child won */
 } ax_selected;
 typedef struct ax_select_t {

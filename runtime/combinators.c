@@ -55,15 +55,19 @@ static void free_children(ax_future **child, int n)
  * *failed, its error is returned, and the caller cancels the rest.
  * Returns 0 or that error; *all_done says whether every child finished. */
 static int poll_children(ax_future **child, int n, uint32_t *mask, ax_val *val,
-			 bool short_circuit, int *failed, bool *all_done, ax_cx *cx)
+			 uint32_t *lost, bool short_circuit, int *failed,
+			 bool *all_done, ax_cx *cx)
 {
 	for (int i = 0; i < n; i++) {
 		if (*mask & (1u << i))
 			continue;
 		if (ax_poll(child[i], cx) == AX_PENDING)
 			continue;
-		val[i] = ax_future_val(child[i]);
-		int err = short_circuit ? ax_future_err(child[i]) : 0;
+		ax_res r = ax_future_res(child[i]);
+		val[i] = r.val;
+		if (r.err == -EOVERFLOW && lost)
+			*lost |= 1u << i;
+		int err = short_circuit ? r.err : 0;
 		ax_future_free(child[i]);
 		child[i] = NULL;
 		*mask |= 1u << i;
@@ -83,8 +87,13 @@ static ax_poll_t join_poll(ax_future *f, ax_cx *cx)
 		return AX_READY;
 	bool all = false;
 	int unused;
-	poll_children(j->child, j->n, &j->done_mask, j->out.val, false, &unused, &all, cx);
-	return all ? AX_READY : AX_PENDING;
+	poll_children(j->child, j->n, &j->done_mask, j->out.val, &j->lost_mask,
+		      false, &unused, &all, cx);
+	if (!all)
+		return AX_PENDING;
+	if (j->lost_mask)
+		j->out.err = -EOVERFLOW;
+	return AX_READY;
 }
 
 static void join_drop(ax_future *f)
@@ -113,8 +122,8 @@ static ax_poll_t try_join_poll(ax_future *f, ax_cx *cx)
 	if (j->out.err)
 		return AX_READY;
 	bool all = false;
-	int err = poll_children(j->child, j->n, &j->done_mask, j->out.val, true,
-				&j->out.failed, &all, cx);
+	int err = poll_children(j->child, j->n, &j->done_mask, j->out.val, NULL,
+				true, &j->out.failed, &all, cx);
 	if (err) {
 		/* Short-circuit: the rest are cancelled now, not when the
 		 * try_join itself is dropped. */
@@ -156,8 +165,9 @@ static ax_poll_t select_poll(ax_future *f, ax_cx *cx)
 	for (int i = 0; i < s->n; i++) {
 		if (!s->child[i] || ax_poll(s->child[i], cx) == AX_PENDING)
 			continue;
-		s->out.val = ax_future_val(s->child[i]);
-		s->out.err = ax_future_err(s->child[i]);
+		ax_res r = ax_future_res(s->child[i]);
+		s->out.val = r.val;
+		s->out.err = r.err;
 		s->out.index = i;
 		/* The winner first, then every loser: their drop functions
 		 * have all run when the select reports READY. */

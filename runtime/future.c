@@ -227,6 +227,34 @@ ax_val ax_future_val(const ax_future *f)
 	}
 }
 
+ax_res ax_future_res(const ax_future *f)
+{
+	const ax_future_vt *vt = f->vt;
+	const char *p = (const char *)f + vt->out_offset;
+	ax_res r = { 0, 0 };
+	if (vt->flags & AX_VT_RES) {
+		memcpy(&r, p, sizeof r);
+	} else if (vt->flags & AX_VT_OPT) {
+		ax_opt o;
+		memcpy(&o, p, sizeof o);
+		if (o.some)
+			r.val = o.val;
+		else
+			r.err = -ENODATA;
+	} else if (vt->flags & AX_VT_OPAQUE) {
+		r.err = -EOVERFLOW;
+	} else {
+		switch (vt->out_size) {
+		case 0: case 1: case 2: case 4: case 8:
+			r.val = ax_future_val(f);
+			break;
+		default:
+			r.err = -EOVERFLOW;
+		}
+	}
+	return r;
+}
+
 int ax_future_err(const ax_future *f)
 {
 	if (!(f->vt->flags & AX_VT_RES))

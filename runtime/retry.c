@@ -72,8 +72,7 @@ static ax_poll_t retry_poll(ax_future *f, ax_cx *cx)
 		}
 		if (ax_poll(r->child, cx) == AX_PENDING)
 			return AX_PENDING;
-		r->out.val = ax_future_val(r->child);
-		r->out.err = ax_future_err(r->child);
+		r->out = ax_future_res(r->child);
 		ax_future_free(r->child);
 		r->child = NULL;
 		if (r->out.err == 0)

@@ -189,8 +189,7 @@ static void task_finish(ax_rt *rt, ax_task *t, int err)
 				e->out.err = err;
 				e->out.val = 0;
 			} else {
-				e->out.err = ax_future_err(t->fut);
-				e->out.val = ax_future_val(t->fut);
+				e->out = ax_future_res(t->fut);
 			}
 		} else {
 			t->state |= T_NOMEM; /* the handle's await says so */

@@ -219,8 +219,7 @@ static ax_poll_t timeout_poll(ax_future *f, ax_cx *cx)
 		return AX_READY;
 	}
 	if (ax_poll(t->child, cx) == AX_READY) {
-		t->out.val = ax_future_val(t->child);
-		t->out.err = ax_future_err(t->child);
+		t->out = ax_future_res(t->child);
 		ax_future_free(t->child);
 		t->child = NULL;
 		ax_future_drop(&t->sleep.base);

@@ -22,13 +22,16 @@ extern "C" {
  * Vtables
  * ------------------------------------------------------------------------ */
 
-/* Build a vtable for a future type T whose output field is named `out`;
- * flags_ is AX_VT_RES when the output is an ax_res, else 0. */
+/* Build a vtable for a future type T whose output field is named `out`.
+ * The flags that describe the output (AX_VT_RES for an ax_res, AX_VT_OPT
+ * for an ax_opt, AX_VT_OPAQUE for an output combinators cannot carry)
+ * come from the type of `out` itself; flags_ adds others (0 if none). */
 #define AX_VT_OF(T, name_, poll_, drop_, flags_)                               \
 	{                                                                      \
 		.name = (name_), .poll = (poll_), .drop = (drop_),             \
 		.size = sizeof(T), .out_offset = offsetof(T, out),             \
-		.out_size = sizeof(((T *)0)->out), .flags = (flags_)           \
+		.out_size = sizeof(((T *)0)->out),                             \
+		.flags = (flags_) | AX__OUT_FLAGS(__typeof__(((T *)0)->out))   \
 	}
 /* The same for a future without an output. */
 #define AX_VT_NOOUT(T, name_, poll_, drop_)                                    \
@@ -48,6 +51,12 @@ void ax_future_drop(ax_future *f);
  * when its output is an ax_res (0 otherwise). */
 ax_val ax_future_val(const ax_future *f);
 int ax_future_err(const ax_future *f);
+/* The output of a ready future as the combinators carry it: an integer or
+ * pointer as val (err 0), an ax_res as it is, an ax_opt as its val (err
+ * -ENODATA when none), an ax_unit or no output as 0, and an output that
+ * cannot be carried (AX_VT_OPAQUE, or a size other than 1, 2, 4 or 8
+ * bytes) as err -EOVERFLOW with val 0. */
+ax_res ax_future_res(const ax_future *f);
 /* Copy the output of a ready future to dst (vt->out_size bytes). */
 void ax_future_take(const ax_future *f, void *dst);
 

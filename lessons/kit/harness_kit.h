@@ -121,9 +121,7 @@ static void axh_end(const char *how, const char *fmt, ...)
 	const ax_future_vt fn_##__vt = {                                      \
 		#fn_, fn_##__poll, ax_frame_drop, sizeof(fn_##_t),            \
 		offsetof(fn_##_t, out), sizeof(T),                            \
-		AX_VT_FRAME | (__builtin_types_compatible_p(T, ax_res)        \
-				       ? AX_VT_RES                            \
-				       : 0),                                  \
+		AX_VT_FRAME | AX__OUT_FLAGS(T),                               \
 	};                                                                    \
 	static ax_poll_t fn_##__body(fn_##_t *self, ax_cx *cx)
 

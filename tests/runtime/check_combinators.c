@@ -1,7 +1,8 @@
 /* check_combinators.c - join, try_join and select: outputs in child order,
  * virtual time equal to the slowest (join) or the deciding child (select,
- * try_join), losers dropped before the combinator is ready, and clean
- * errors instead of crashes for bad input. */
+ * try_join), losers dropped before the combinator is ready, clean errors
+ * instead of crashes for bad input, and outputs carried (ax_opt) or
+ * reported as lost (-EOVERFLOW), never a silent 0. */
 #include "../testutil.h"
 
 #include <errno.h>
@@ -396,6 +397,160 @@ START_TEST(test_losers_gone_at_ready)
 }
 END_TEST
 
+/* Outputs that cannot be carried as an ax_val: the function forms (a
+ * child boxed by hand) say so with -EOVERFLOW instead of a silent 0. */
+typedef struct pair {
+	int a, b;
+} pair; /* 8 bytes, like an int64: must not be read as one */
+
+AX_ASYNC(make_pair, pair, int a;)
+{
+	AX_BEGIN;
+	AX_AWAIT(ax_sleep_ms(5));
+	AX_RETURN(((pair){ self->a, 2 }));
+	AX_END;
+}
+
+AX_ASYNC(half, double, )
+{
+	AX_BEGIN;
+	AX_RETURN(0.5);
+	AX_END;
+}
+
+START_TEST(test_timeout_of_join_is_eoverflow)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ax_res r = AX_BLOCK_ON(rt, ax_timeout_ms(100, AX_BOX(AX_JOIN(probe(10, 1, 0),
+								     probe(20, 2, 0)))));
+	ck_assert_int_eq(r.err, -EOVERFLOW); /* completed in time, output lost */
+	ck_assert_int_eq(r.val, 0);
+	ck_assert_uint_eq(ax_now(), MS(20));
+	ck_assert_int_eq(probes_live, 0);
+	r = AX_BLOCK_ON(rt, ax_timeout_ms(100, AX_BOX(AX_CALL(make_pair, .a = 7))));
+	ck_assert_int_eq(r.err, -EOVERFLOW);
+	ck_assert_int_eq(r.val, 0);
+	r = AX_BLOCK_ON(rt, ax_timeout_ms(100, AX_BOX(AX_CALL(half))));
+	ck_assert_int_eq(r.err, -EOVERFLOW);
+	/* The timeout itself still wins over a slow child. */
+	r = AX_BLOCK_ON(rt, ax_timeout_ms(1, AX_BOX(AX_CALL(make_pair, .a = 7))));
+	ck_assert_int_eq(r.err, -ETIMEDOUT);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+START_TEST(test_uncarried_in_join_select_try_join)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ax_selected s = AX_BLOCK_ON(rt, ax_select(2, (ax_future *const[]){
+		AX_BOX(AX_CALL(half)), AX_BOX(probe(10, 1, 0)) }));
+	ck_assert_int_eq(s.index, 0);
+	ck_assert_int_eq(s.err, -EOVERFLOW);
+	ck_assert_int_eq(s.val, 0);
+
+	ax_try_vals tv = AX_BLOCK_ON(rt, ax_try_join(2, (ax_future *const[]){
+		AX_BOX(probe(1, 4, 0)), AX_BOX(AX_CALL(make_pair, .a = 1)) }));
+	ck_assert_int_eq(tv.err, -EOVERFLOW);
+	ck_assert_int_eq(tv.failed, 1);
+	ck_assert_int_eq(tv.val[0], 4);
+
+	/* join: every child runs to its end; the carried values stay, err
+	 * says one was lost once all are done. */
+	uint64_t t0 = ax_now();
+	ax_vals v = AX_BLOCK_ON(rt, ax_join_all(3, (ax_future *const[]){
+		AX_BOX(AX_CALL(make_pair, .a = 1)), AX_BOX(probe(20, 5, 0)),
+		AX_BOX(AX_CALL(half)) }));
+	ck_assert_int_eq(v.err, -EOVERFLOW);
+	ck_assert_int_eq(v.n, 3);
+	ck_assert_int_eq(v.val[0], 0);
+	ck_assert_int_eq(v.val[1], 5);
+	ck_assert_int_eq(v.val[2], 0);
+	ck_assert_uint_eq(ax_now() - t0, MS(20));
+	ck_assert_int_eq(probes_live, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+AX_ASYNC(join_struct_task, ax_res, ax_task *h; ax_res r;)
+{
+	AX_BEGIN;
+	self->h = AX_SPAWN(AX_CALL(make_pair, .a = 3));
+	AX_AWAIT_TO(self->r, ax_join(self->h));
+	AX_RETURN(self->r);
+	AX_END;
+}
+
+START_TEST(test_join_handle_of_struct_is_eoverflow)
+{
+	ax_rt *rt = test_rt(0);
+	ax_res r = AX_BLOCK_ON(rt, AX_CALL(join_struct_task));
+	ck_assert_int_eq(r.err, -EOVERFLOW);
+	ck_assert_int_eq(r.val, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* ax_opt outputs (a stream's next, a receive, a task set's next) are
+ * carried: their val, and err -ENODATA when none. */
+START_TEST(test_opt_outputs_are_carried)
+{
+	ax_rt *rt = test_rt(0);
+	ax_val items[] = { 42, 43 };
+	ax_stream *st = ax_stream_from_array(items, 2);
+	ax_res r = AX_BLOCK_ON(rt, AX_TIMEOUT_MS(100, ax_next(st)));
+	ck_assert_int_eq(r.err, 0);
+	ck_assert_int_eq(r.val, 42);
+	ax_vals v = AX_BLOCK_ON(rt, AX_JOIN(ax_next(st), ax_next(st)));
+	ck_assert_int_eq(v.err, 0);
+	ck_assert_int_eq(v.val[0], 43);
+	ck_assert_int_eq(v.val[1], 0); /* none: a join has no error per child */
+	r = AX_BLOCK_ON(rt, AX_TIMEOUT_MS(100, ax_next(st)));
+	ck_assert_int_eq(r.err, -ENODATA);
+	ck_assert_int_eq(r.val, 0);
+	ax_try_vals tv = AX_BLOCK_ON(rt, AX_TRY_JOIN(ax_sleep_ms(5), ax_next(st)));
+	ck_assert_int_eq(tv.err, -ENODATA);
+	ck_assert_int_eq(tv.failed, 1);
+	ax_stream_free(st);
+
+	ax_mpsc *ch = ax_mpsc_new(4);
+	ck_assert_int_eq(ax_mpsc_try_send(ch, 9), 0);
+	ax_selected s = AX_BLOCK_ON(rt, AX_SELECT(ax_mpsc_recv(ch), ax_sleep_ms(10)));
+	ck_assert_int_eq(s.index, 0);
+	ck_assert_int_eq(s.err, 0);
+	ck_assert_int_eq(s.val, 9);
+	ax_mpsc_close(ch);
+	s = AX_BLOCK_ON(rt, AX_SELECT(ax_mpsc_recv(ch), ax_sleep_ms(10)));
+	ck_assert_int_eq(s.index, 0);
+	ck_assert_int_eq(s.err, -ENODATA);
+	ax_mpsc_free(ch);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+AX_ASYNC(taskset_next_twice, int, ax_taskset *ts; ax_res a; ax_res b;)
+{
+	AX_BEGIN;
+	self->ts = ax_taskset_new();
+	AX_TASKSET_OWN(self->ts);
+	AX_TASKSET_SPAWN(self->ts, probe(5, 11, 0));
+	AX_AWAIT_TO(self->a, AX_TIMEOUT_MS(100, ax_taskset_join_next(self->ts)));
+	AX_AWAIT_TO(self->b, AX_TIMEOUT_MS(100, ax_taskset_join_next(self->ts)));
+	AX_RETURN(self->a.err == 0 && self->a.val == 11 && self->b.err == -ENODATA &&
+		  self->b.val == 0);
+	AX_END;
+}
+
+START_TEST(test_taskset_next_is_carried)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(taskset_next_twice)), 1);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 static Suite *combinators_suite(void)
 {
 	Suite *s = suite_create("combinators");
@@ -418,6 +573,13 @@ static Suite *combinators_suite(void)
 	tcase_add_test(tc, test_select_bad_input);
 	tcase_add_test(tc, test_select_abort_drops_children);
 	tcase_add_test(tc, test_losers_gone_at_ready);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("outputs");
+	tcase_add_test(tc, test_timeout_of_join_is_eoverflow);
+	tcase_add_test(tc, test_uncarried_in_join_select_try_join);
+	tcase_add_test(tc, test_join_handle_of_struct_is_eoverflow);
+	tcase_add_test(tc, test_opt_outputs_are_carried);
+	tcase_add_test(tc, test_taskset_next_is_carried);
 	suite_add_tcase(s, tc);
 	return s;
 }
