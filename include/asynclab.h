@@ -40,7 +40,9 @@ typedef enum ax_poll { AX_PENDING = 0, AX_READY = 1, AX_DONE = 2 } ax_poll_t;
  * when it is an integer of 1, 2, 4 or 8 bytes (sign-extended), a pointer,
  * an ax_res (its val and err), an ax_opt (its val; err -ENODATA when
  * none) or an ax_unit (0).  Any other output (a join's ax_vals, a struct,
- * a double) cannot be carried: the combinators report err -EOVERFLOW. */
+ * a double) cannot be carried: AX_JOIN, AX_TRY_JOIN, AX_SELECT and
+ * AX_TIMEOUT_MS refuse such a child at compile time, and the function
+ * forms (a child boxed by hand) report err -EOVERFLOW. */
 typedef int64_t ax_val;
 
 /* The output of a fallible future, Rust's Result<i64, Error>: err is 0 for
@@ -169,12 +171,24 @@ static inline __attribute__((always_inline)) ax_poll_t ax_poll(ax_future *f, ax_
  * ax_future_free.  Returns NULL on allocation failure. */
 ax_future *ax__box(const ax_future *f, size_t size);
 /* Each expansion names its temporary uniquely, so that boxes nest without
- * shadowing (AX_TIMEOUT_MS(ms, AX_JOIN(...)) boxes inside a box). */
-#define AX_BOX(expr) AX__BOX1(expr, __COUNTER__)
-#define AX__BOX1(expr, n) AX__BOX(expr, AX__CAT(ax__bv, n))
-#define AX__BOX(expr, bv)                                                   \
+ * shadowing (ax_timeout_ms(ms, AX_BOX(AX_JOIN(...))) boxes inside a box). */
+#define AX_BOX(expr) AX__BOX1(expr, __COUNTER__, AX__NOCHECK, , )
+#define AX__BOX1(expr, n, chk, who, fix)                                    \
+	AX__BOX(expr, AX__CAT(ax__bv, n), chk, who, fix)
+#define AX__NOCHECK(bv, who, fix)
+/* The boxes of AX_JOIN, AX_TRY_JOIN, AX_SELECT and AX_TIMEOUT_MS: the
+ * child's output must be one the combinator can carry (see ax_val). */
+#define AX__BOX_CARRIED(expr, who, fix)                                     \
+	AX__BOX1(expr, __COUNTER__, AX__CARRY_CHECK, who, fix)
+#define AX__CARRY_CHECK(bv, who, fix)                                       \
+	_Static_assert(AX__CARRIED_T(__typeof__((bv).out)),                  \
+		       who ": the output of this child cannot be carried (only an " \
+		       "integer or pointer of at most 8 bytes, ax_res, ax_opt " \
+		       "or ax_unit); " fix)
+#define AX__BOX(expr, bv, chk, who, fix)                                    \
 	({                                                                  \
 		__auto_type bv = (expr);                                    \
+		chk(bv, who, fix);                                          \
 		ax_future *ax__bp = ax__box((ax_future *)(void *)&bv,       \
 					    sizeof bv);                     \
 		if (__builtin_expect(AX__HOOKS() != NULL, 0) && ax__bp &&   \
@@ -592,7 +606,17 @@ typedef struct ax_timeout_t {
 } ax_timeout_t;
 ax_timeout_t ax_timeout_ms(uint64_t ms, ax_future *child)
 	__attribute__((warn_unused_result));
-#define AX_TIMEOUT_MS(ms, expr) ax_timeout_ms((ms), AX_BOX(expr))
+/* AX_TIMEOUT_MS(ms, future-expression) boxes the child; its output must
+ * be carried (see ax_val).  To time out a future whose output cannot be
+ * carried (a join, a collect, a struct), box it yourself:
+ * ax_timeout_ms(ms, AX_BOX(...)) gives err -ETIMEDOUT, or -EOVERFLOW when
+ * the child completed in time (its output is lost with it). */
+#define AX_TIMEOUT_MS(ms, expr)                                             \
+	ax_timeout_ms((ms), AX__BOX_CARRIED(expr, "AX_TIMEOUT_MS",         \
+		"to time out a join, a collect or a struct-valued future, " \
+		"box it yourself: ax_timeout_ms(ms, AX_BOX(...)) (err "      \
+		"-ETIMEDOUT, or -EOVERFLOW once it completed) or await it "  \
+		"in an async fn that returns what you need"))
 
 /* A periodic timer; also a stream of tick numbers 1, 2, ... */
 typedef struct ax_interval ax_interval;
@@ -920,30 +944,34 @@ ax_select_t ax_select(int n, ax_future *const *children)
 /* Variadic forms: AX_JOIN(f1, f2, ...) boxes each future expression. */
 #define AX__NARG(...) AX__NARG_(__VA_ARGS__, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)
 #define AX__NARG_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, N, ...) N
-#define AX__B1(a) AX_BOX(a)
-#define AX__B2(a, ...) AX_BOX(a), AX__B1(__VA_ARGS__)
-#define AX__B3(a, ...) AX_BOX(a), AX__B2(__VA_ARGS__)
-#define AX__B4(a, ...) AX_BOX(a), AX__B3(__VA_ARGS__)
-#define AX__B5(a, ...) AX_BOX(a), AX__B4(__VA_ARGS__)
-#define AX__B6(a, ...) AX_BOX(a), AX__B5(__VA_ARGS__)
-#define AX__B7(a, ...) AX_BOX(a), AX__B6(__VA_ARGS__)
-#define AX__B8(a, ...) AX_BOX(a), AX__B7(__VA_ARGS__)
-#define AX__B9(a, ...) AX_BOX(a), AX__B8(__VA_ARGS__)
-#define AX__B10(a, ...) AX_BOX(a), AX__B9(__VA_ARGS__)
-#define AX__B11(a, ...) AX_BOX(a), AX__B10(__VA_ARGS__)
-#define AX__B12(a, ...) AX_BOX(a), AX__B11(__VA_ARGS__)
-#define AX__B13(a, ...) AX_BOX(a), AX__B12(__VA_ARGS__)
-#define AX__B14(a, ...) AX_BOX(a), AX__B13(__VA_ARGS__)
-#define AX__B15(a, ...) AX_BOX(a), AX__B14(__VA_ARGS__)
-#define AX__B16(a, ...) AX_BOX(a), AX__B15(__VA_ARGS__)
-#define AX__BOXALL(n, ...) AX__CAT(AX__B, n)(__VA_ARGS__)
-#define AX__LIST(...)                                                       \
+#define AX__B1(w, f, a) AX__BOX_CARRIED(a, w, f)
+#define AX__B2(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B1(w, f, __VA_ARGS__)
+#define AX__B3(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B2(w, f, __VA_ARGS__)
+#define AX__B4(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B3(w, f, __VA_ARGS__)
+#define AX__B5(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B4(w, f, __VA_ARGS__)
+#define AX__B6(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B5(w, f, __VA_ARGS__)
+#define AX__B7(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B6(w, f, __VA_ARGS__)
+#define AX__B8(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B7(w, f, __VA_ARGS__)
+#define AX__B9(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B8(w, f, __VA_ARGS__)
+#define AX__B10(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B9(w, f, __VA_ARGS__)
+#define AX__B11(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B10(w, f, __VA_ARGS__)
+#define AX__B12(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B11(w, f, __VA_ARGS__)
+#define AX__B13(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B12(w, f, __VA_ARGS__)
+#define AX__B14(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B13(w, f, __VA_ARGS__)
+#define AX__B15(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B14(w, f, __VA_ARGS__)
+#define AX__B16(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B15(w, f, __VA_ARGS__)
+#define AX__BOXALL(n, w, f, ...) AX__CAT(AX__B, n)(w, f, __VA_ARGS__)
+#define AX__LIST(w, f, ...)                                                 \
 	AX__NARG(__VA_ARGS__),                                              \
-		(ax_future *const[]){ AX__BOXALL(AX__NARG(__VA_ARGS__),     \
+		(ax_future *const[]){ AX__BOXALL(AX__NARG(__VA_ARGS__), w, f, \
 						 __VA_ARGS__) }
-#define AX_JOIN(...) ax_join_all(AX__LIST(__VA_ARGS__))
-#define AX_TRY_JOIN(...) ax_try_join(AX__LIST(__VA_ARGS__))
-#define AX_SELECT(...) ax_select(AX__LIST(__VA_ARGS__))
+#define AX__LIST_FIX                                                        \
+	"await it in an async fn that returns an integer, a pointer or an " \
+	"ax_res made from it, and pass that"
+#define AX_JOIN(...) ax_join_all(AX__LIST("AX_JOIN", AX__LIST_FIX, __VA_ARGS__))
+#define AX_TRY_JOIN(...)                                                    \
+	ax_try_join(AX__LIST("AX_TRY_JOIN", AX__LIST_FIX, __VA_ARGS__))
+#define AX_SELECT(...) ax_select(AX__LIST("AX_SELECT", AX__LIST_FIX, __VA_ARGS__))
 
 /* Retry: make(attempt, ud) returns a fresh boxed future whose output is an
  * ax_res, for attempt = 1, 2, ...  After a failure it sleeps

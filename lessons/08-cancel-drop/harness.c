@@ -103,16 +103,16 @@ static void judge(void)
 AX_ASYNC(lesson_main, int, ax_res r;)
 {
 	AX_BEGIN;
-	AX_AWAIT_TO(self->r, AX_TIMEOUT_MS(2000, axh_call("session",
-							  axl_entry_session("a", 120))));
+	AX_AWAIT_TO(self->r, ax_timeout_ms(2000, AX_BOX(axh_call("session",
+							  axl_entry_session("a", 120)))));
 	ended_at[0] = axh_seq();
 	returned[0] = self->r.err != -ETIMEDOUT;
 	results[0] = self->r;
 	printf("[%lld ms] session a: %s\n", (long long)axh_ms(),
 	       returned[0] ? "returned" : "did not return in 2 s; dropped");
 
-	AX_AWAIT_TO(self->r, AX_TIMEOUT_MS(130, axh_call("session",
-							 axl_entry_session("b", 1000))));
+	AX_AWAIT_TO(self->r, ax_timeout_ms(130, AX_BOX(axh_call("session",
+							 axl_entry_session("b", 1000)))));
 	ended_at[1] = axh_seq();
 	results[1] = self->r;
 	if (self->r.err == -ETIMEDOUT)

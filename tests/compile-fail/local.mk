@@ -9,4 +9,8 @@ EXTRA_DIST += tests/compile-fail/run tests/compile-fail/fail_await_boxed.c \
 	tests/compile-fail/fail_call_positional.c \
 	tests/compile-fail/fail_call_positional_zero.c \
 	tests/compile-fail/fail_no_begin.c \
+	tests/compile-fail/fail_timeout_join.c \
+	tests/compile-fail/fail_join_struct.c \
+	tests/compile-fail/fail_select_double.c \
+	tests/compile-fail/fail_try_join_collect.c \
 	tests/compile-fail/ok_uses.c

@@ -49,10 +49,38 @@ AX_ASYNC(suspends, int, ax_waker *w;)
 	AX_END;
 }
 
-AX_ASYNC(uses, int, int n; point p; ax_res r; ax_vals v; ax_selected s;
-	 ax_future *boxed; ax_task *h; ax_opt o; char c;)
+AX_ASYNC(flag, bool, )
 {
 	AX_BEGIN;
+	AX_RETURN(true);
+	AX_END;
+}
+
+AX_ASYNC(name, const char *, )
+{
+	AX_BEGIN;
+	AX_RETURN("x");
+	AX_END;
+}
+
+AX_ASYNC(uses, int, int n; point p; ax_res r; ax_vals v; ax_selected s;
+	 ax_future *boxed; ax_task *h; ax_opt o; char c; ax_stream *st;
+	 ax_try_vals tv;)
+{
+	AX_BEGIN;
+	/* Every output the combinators carry: integers of any size, bool,
+	 * pointers, ax_res, ax_opt (a stream's next), ax_unit. */
+	self->st = ax_stream_range(0, 3);
+	AX_AWAIT_TO(self->v, AX_JOIN(AX_CALL(flag), AX_CALL(name), ax_next(self->st),
+				     AX_CALL(suspends), ax_yield()));
+	AX_AWAIT_TO(self->tv, AX_TRY_JOIN(AX_CALL(fallible), ax_next(self->st)));
+	AX_AWAIT_TO(self->r, AX_TIMEOUT_MS(10, ax_next(self->st)));
+	ax_stream_free(self->st);
+	/* An output that cannot be carried, boxed by hand: only the timeout
+	 * matters (err -ETIMEDOUT, or -EOVERFLOW once the join completed). */
+	AX_AWAIT_TO(self->r, ax_timeout_ms(10, AX_BOX(AX_JOIN(AX_CALL(no_args),
+							      ax_sleep_ms(1)))));
+	AX_AWAIT_TO(self->r, ax_timeout_ms(10, AX_BOX(AX_CALL(make_point))));
 	AX_AWAIT(ax_sleep_ms(1));
 	AX_AWAIT(AX_CALL(no_args));
 	AX_AWAIT_TO(self->n, AX_CALL(no_args));

@@ -148,9 +148,9 @@ START_TEST(test_join_drop_frees_children)
 {
 	reset_probes();
 	ax_rt *rt = test_rt(0);
-	ax_res r = AX_BLOCK_ON(rt, AX_TIMEOUT_MS(50, AX_JOIN(probe(10, 1, 0),
-							     probe(100, 2, 0),
-							     probe(200, 3, 0))));
+	ax_res r = AX_BLOCK_ON(rt, ax_timeout_ms(50, AX_BOX(AX_JOIN(probe(10, 1, 0),
+								    probe(100, 2, 0),
+								    probe(200, 3, 0)))));
 	ck_assert_int_eq(r.err, -ETIMEDOUT);
 	ck_assert_uint_eq(ax_now(), MS(50));
 	ck_assert_int_eq(probes_dropped, 3);

@@ -332,14 +332,14 @@ START_TEST(test_drop_in_flight)
 	uint64_t ms = 10;
 	ax_stream *s = ax_stream_buffer_unordered(
 		ax_stream_map_future(ax_stream_range(0, 100), fixed_work, &ms), 4);
-	ax_res r = AX_BLOCK_ON(rt, AX_TIMEOUT_MS(25, ax_stream_collect(s)));
+	ax_res r = AX_BLOCK_ON(rt, ax_timeout_ms(25, AX_BOX(ax_stream_collect(s))));
 	ck_assert_int_eq(r.err, -ETIMEDOUT);
 	ck_assert_int_eq(live, 0);
 	ck_assert_int_eq(dropped, 12); /* 8 finished, 4 cancelled at 25 ms */
 
 	reset_work();
 	s = ax_stream_buffered(ax_stream_map_future(ax_stream_range(0, 100), fixed_work, &ms), 3);
-	r = AX_BLOCK_ON(rt, AX_TIMEOUT_MS(15, ax_stream_collect(s)));
+	r = AX_BLOCK_ON(rt, ax_timeout_ms(15, AX_BOX(ax_stream_collect(s))));
 	ck_assert_int_eq(r.err, -ETIMEDOUT);
 	ck_assert_int_eq(live, 0);
 	ck_assert_int_eq(dropped, 6);
