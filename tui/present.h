@@ -35,6 +35,7 @@ typedef struct pres_task {
 	int wait_line;
 	uint64_t blocked_on;		/* BLOCKED: the lock */
 	uint64_t polls;			/* polls so far */
+	uint64_t ready_since;		/* READY: when it joined the queue */
 	int wakers;			/* wakers of it held now */
 } pres_task;
 
@@ -80,6 +81,8 @@ typedef struct pres_state {
 	bool deadlock;			/* the runtime found every task asleep */
 	uint64_t stalled_until;		/* a blocking call holds the thread until then; 0 */
 	int64_t stall_task;
+	bool stall_from_known;		/* the clock moved inside the poll: from when */
+	uint64_t stall_from;
 } pres_state;
 
 /* The state after events 0..k of r's trace (k < r->trace.nevents).

@@ -120,6 +120,8 @@ static void waker_remove(pres_state *s, int64_t t)
 static void apply(grow *g, pres_state *s, const axc_event *e)
 {
 	pres_task *T = e->task ? task(s, e->task) : NULL;
+	uint64_t before = s->now;
+	bool stall_began = false;
 	if (e->t > s->now)
 		s->now = e->t;
 	if (e->out_len > s->out_len)
@@ -150,6 +152,8 @@ static void apply(grow *g, pres_state *s, const axc_event *e)
 				return;
 			s->ready = nr;
 			s->ready[s->nready++] = e->task;
+			if (T)
+				T->ready_since = s->now;
 		}
 		if (T && T->state != PRES_RUNNING)
 			T->state = PRES_READY;
@@ -252,8 +256,21 @@ static void apply(grow *g, pres_state *s, const axc_event *e)
 	case AXC_EV_CLOCK:
 		if (e->deadline > s->now)
 			s->now = e->deadline;
+		/* The clock moved while a task was being polled: a blocking
+		 * call (a sleep on the virtual clock) held the thread from the
+		 * time before. */
+		if (s->running && s->now > before) {
+			s->stalled_until = s->now;
+			s->stall_task = s->running;
+			s->stall_from = before;
+			s->stall_from_known = true;
+			stall_began = true;
+		}
 		break;
 	case AXC_EV_STALL:
+		if (!s->stall_from_known || s->stall_task != e->task ||
+		    s->stalled_until != e->deadline)
+			s->stall_from_known = false; /* not the stall the clock showed */
 		s->stalled_until = e->deadline;
 		s->stall_task = e->task;
 		break;
@@ -263,9 +280,13 @@ static void apply(grow *g, pres_state *s, const axc_event *e)
 	default:
 		break;
 	}
-	/* A stall is over once the clock has passed it. */
-	if (e->kind != AXC_EV_STALL && s->stalled_until && s->now >= s->stalled_until)
+	/* A stall is over once the clock has passed it (the event after the
+	 * one that showed it). */
+	if (e->kind != AXC_EV_STALL && !stall_began && s->stalled_until &&
+	    s->now >= s->stalled_until) {
 		s->stalled_until = 0;
+		s->stall_from_known = false;
+	}
 }
 
 void pres_state_free(pres_state *s)
@@ -352,6 +373,20 @@ static const char *base(const char *f)
 	return s ? s + 1 : f ? f : "";
 }
 
+/* The task being polled when event k happened (its poll began before k
+ * and had not ended), or 0 when the executor was between polls. */
+static int64_t polled_at(const axc_report *r, size_t k)
+{
+	for (size_t i = k; i-- > 0;) {
+		const axc_event *e = &r->trace.events[i];
+		if (e->kind == AXC_EV_POLL)
+			return e->task;
+		if (e->kind == AXC_EV_POLL_END || e->kind == AXC_EV_EXIT)
+			return 0;
+	}
+	return 0;
+}
+
 void pres_describe(const axc_report *r, size_t k, char *buf, size_t n)
 {
 	if (k >= r->trace.nevents) {
@@ -433,9 +468,18 @@ void pres_describe(const axc_report *r, size_t k, char *buf, size_t n)
 	case AXC_EV_STREAM_NEXT:
 		snprintf(buf, n, "%s asks %s for its next item", t, e->name ? e->name : "a stream");
 		break;
-	case AXC_EV_CLOCK:
-		snprintf(buf, n, "every task waits: the clock jumps to t = %.3f ms", ms);
+	case AXC_EV_CLOCK: {
+		int64_t in = polled_at(r, k);
+		if (in) {
+			char who[64];
+			pres_task_label(r, in, who, sizeof who);
+			snprintf(buf, n, "the clock moves to t = %.3f ms inside the poll of %s: "
+				 "a blocking call holds the thread, nothing else can run", ms, who);
+		} else {
+			snprintf(buf, n, "every task waits: the clock jumps to t = %.3f ms", ms);
+		}
 		break;
+	}
 	case AXC_EV_STALL:
 		snprintf(buf, n, "%s blocks the thread until t = %.3f ms%s: nothing else can run",
 			 t, ms, at);

@@ -122,6 +122,11 @@ static void task_text(const axc_report *r, const pres_state *s, const pres_task 
 			 (unsigned long long)t->blocked_on, holder ? h : "nobody");
 		break;
 	}
+	case PRES_READY:
+		/* Queued a while: something kept the executor from it. */
+		if (s->now > t->ready_since)
+			snprintf(what, sizeof what, "since t = %.3f ms", (double)t->ready_since / 1e6);
+		break;
 	default:
 		break;
 	}
@@ -204,8 +209,13 @@ static int view_once(const axc_report *r, const pres_state *s, const pres_view_o
 		L(MD_BAD, "DEADLOCK: every task is asleep and nothing can wake one");
 	} else if (s->stalled_until) {
 		pres_task_label(r, s->stall_task, lbl, sizeof lbl);
-		L(MD_BAD, "THREAD BLOCKED by %s until t = %.3f ms: no other task can run", lbl,
-		  (double)s->stalled_until / 1e6);
+		char from[48] = "";
+		if (s->stall_from_known)
+			snprintf(from, sizeof from, " from t = %.3f ms", (double)s->stall_from / 1e6);
+		snprintf(buf, sizeof buf, "THREAD BLOCKED by %s%s %s %.3f ms: no other task can run",
+			 lbl, from, s->stall_from_known ? "to" : "until t =",
+			 (double)s->stalled_until / 1e6);
+		dash_wrap(out, o->cols, &nomem, MD_BAD, "", "  ", buf);
 	} else if (s->running) {
 		const pres_task *t = pres_task_of(s, s->running);
 		pres_task_label(r, s->running, lbl, sizeof lbl);
@@ -264,24 +274,33 @@ static int view_once(const axc_report *r, const pres_state *s, const pres_view_o
 	free(ord);
 
 	/* Timers and wakers, then locks. */
-	used = (size_t)snprintf(buf, sizeof buf, "timers:");
-	if (!s->ntimers)
-		used += (size_t)snprintf(buf + used, sizeof buf - used, " none");
+	/* A list longer than the line says how many it holds first. */
+	used = 0;
+	buf[0] = '\0';
 	for (size_t i = 0; i < s->ntimers && used < sizeof buf - 80; i++) {
 		pres_task_label(r, s->timers[i].task, lbl, sizeof lbl);
 		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s t=%.3fms wakes %s",
 					 i ? "," : "", (double)s->timers[i].deadline / 1e6, lbl);
 	}
-	L(MD_TEXT, "%s", buf);
-	used = (size_t)snprintf(buf, sizeof buf, "wakers held:");
-	if (!s->nwakers)
-		used += (size_t)snprintf(buf + used, sizeof buf - used, " none");
+	if (!s->ntimers)
+		L(MD_TEXT, "timers: none");
+	else if (used + 7 > (size_t)o->cols)
+		L(MD_TEXT, "timers (%zu):%s", s->ntimers, buf);
+	else
+		L(MD_TEXT, "timers:%s", buf);
+	used = 0;
+	buf[0] = '\0';
 	for (size_t i = 0; i < s->nwakers && used < sizeof buf - 80; i++) {
 		pres_task_label(r, s->wakers[i].task, lbl, sizeof lbl);
 		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s %s's by %s", i ? "," : "",
 					 lbl, s->wakers[i].holder ? s->wakers[i].holder : "?");
 	}
-	L(MD_TEXT, "%s", buf);
+	if (!s->nwakers)
+		L(MD_TEXT, "wakers held: none");
+	else if (used + 12 > (size_t)o->cols)
+		L(MD_TEXT, "wakers held (%zu):%s", s->nwakers, buf);
+	else
+		L(MD_TEXT, "wakers held:%s", buf);
 	bool any_lock = false;
 	for (size_t i = 0; i < s->nlocks; i++) {
 		const pres_lock *k = &s->locks[i];

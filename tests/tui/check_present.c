@@ -367,6 +367,113 @@ START_TEST(output_without_records)
 }
 END_TEST
 
+/* Lesson 14's starter on the virtual clock: a blocking sleep inside
+ * main's poll moves the clock (clock, then the probe's stall) while the
+ * heartbeat waits in the queue; later, on the real clock, a stall with no
+ * clock event before it. */
+static const char stall_json[] =
+	"{\"version\":2,\"outcome\":{\"end\":\"exited\",\"status\":0},"
+	"\"tasks\":[{\"id\":1,\"name\":\"main\",\"future\":\"lesson_main\",\"state\":\"done\"},"
+	"{\"id\":2,\"future\":\"heartbeat\",\"state\":\"done\"}],"
+	"\"trace\":{\"on\":true,\"events\":["
+	EV("\"kind\":\"rt_start\",\"t\":0,\"flag\":true") ","				/* 0 */
+	EV("\"kind\":\"spawn\",\"t\":0,\"task\":1") ","					/* 1 */
+	EV("\"kind\":\"ready\",\"t\":0,\"task\":1") ","					/* 2 */
+	EV("\"kind\":\"poll\",\"t\":0,\"task\":1") ","					/* 3 */
+	EV("\"kind\":\"spawn\",\"t\":0,\"task\":2,\"by\":1") ","			/* 4 */
+	EV("\"kind\":\"ready\",\"t\":0,\"task\":2") ","					/* 5 */
+	EV("\"kind\":\"clock\",\"t\":20000000,\"deadline\":20000000") ","		/* 6 */
+	EV("\"kind\":\"stall\",\"t\":20000000,\"task\":1,\"deadline\":20000000") ","	/* 7 */
+	EV("\"kind\":\"poll_end\",\"t\":20000000,\"task\":1,\"result\":\"pending\","
+	   "\"name\":\"join_handle\"") ","							/* 8 */
+	EV("\"kind\":\"poll\",\"t\":20000000,\"task\":2") ","				/* 9 */
+	EV("\"kind\":\"stall\",\"t\":30000000,\"task\":2,\"deadline\":30000000") ","	/* 10 */
+	EV("\"kind\":\"poll_end\",\"t\":30000000,\"task\":2,\"result\":\"ready\"") ","	/* 11 */
+	EV("\"kind\":\"ready\",\"t\":30000000,\"task\":1") ","				/* 12 */
+	EV("\"kind\":\"clock\",\"t\":50000000,\"deadline\":50000000") "]}}";		/* 13 */
+
+START_TEST(a_stall_from_its_start)
+{
+	axc_report *r = load(stall_json);
+	pres_state s;
+	char buf[300];
+	/* The clock moves inside main's poll: the thread is held from 0. */
+	ck_assert_int_eq(pres_state_at(r, 6, &s), 0);
+	ck_assert_uint_eq(s.stalled_until, 20000000);
+	ck_assert(s.stall_from_known);
+	ck_assert_uint_eq(s.stall_from, 0);
+	ck_assert_int_eq(s.stall_task, 1);
+	ck_assert_int_eq(pres_task_of(&s, 2)->state, PRES_READY);
+	ck_assert_uint_eq(pres_task_of(&s, 2)->ready_since, 0);
+	pres_src src = { 0 };
+	md_doc d;
+	pres_view_opts o = { .cols = 77, .rows = 21, .finding = (size_t)-1 };
+	ck_assert_int_eq(pres_view(r, &s, &o, &src, &d), 0);
+	ck_assert_int_ge(has(&d, "THREAD BLOCKED by #1 main from t = 0.000 ms to 20.000 ms"), 0);
+	ck_assert_int_ge(has(&d, "#2 heartbeat       ready    since t = 0.000 ms"), 0);
+	md_free(&d);
+	pres_state_free(&s);
+	pres_describe(r, 6, buf, sizeof buf);
+	ck_assert_str_eq(buf, "the clock moves to t = 20.000 ms inside the poll of #1 main: a "
+			      "blocking call holds the thread, nothing else can run");
+	/* The probe's stall event is the same stall. */
+	ck_assert_int_eq(pres_state_at(r, 7, &s), 0);
+	ck_assert(s.stall_from_known);
+	ck_assert_uint_eq(s.stall_from, 0);
+	pres_state_free(&s);
+	/* Over once the thread goes on. */
+	ck_assert_int_eq(pres_state_at(r, 8, &s), 0);
+	ck_assert_uint_eq(s.stalled_until, 0);
+	ck_assert(!s.stall_from_known);
+	pres_state_free(&s);
+	/* A stall with no clock event before it: its end only. */
+	ck_assert_int_eq(pres_state_at(r, 10, &s), 0);
+	ck_assert_uint_eq(s.stalled_until, 30000000);
+	ck_assert(!s.stall_from_known);
+	ck_assert_int_eq(pres_view(r, &s, &o, &src, &d), 0);
+	ck_assert_int_ge(has(&d, "THREAD BLOCKED by #2 heartbeat until t = 30.000 ms"), 0);
+	md_free(&d);
+	pres_state_free(&s);
+	/* Between polls the clock jumps because every task waits; a task
+	 * queued just now shows no "since". */
+	ck_assert_int_eq(pres_state_at(r, 13, &s), 0);
+	ck_assert_uint_eq(s.stalled_until, 0);
+	ck_assert_uint_eq(pres_task_of(&s, 1)->ready_since, 30000000);
+	pres_state_free(&s);
+	ck_assert_int_eq(pres_state_at(r, 12, &s), 0);
+	ck_assert_int_eq(pres_view(r, &s, &o, &src, &d), 0);
+	ck_assert_int_lt(has(&d, "since"), 0);
+	md_free(&d);
+	pres_state_free(&s);
+	pres_describe(r, 13, buf, sizeof buf);
+	ck_assert_str_eq(buf, "every task waits: the clock jumps to t = 50.000 ms");
+	pres_src_free(&src);
+	axc_report_free(r);
+}
+END_TEST
+
+/* A list of timers or wakers longer than the line starts with its count. */
+START_TEST(long_lists_are_counted)
+{
+	axc_report *r = load(join_json);
+	pres_state s;
+	ck_assert_int_eq(pres_state_at(r, 6, &s), 0);
+	pres_src src = { 0 };
+	md_doc d;
+	pres_view_opts o = { .cols = 77, .rows = 21, .finding = (size_t)-1 };
+	ck_assert_int_eq(pres_view(r, &s, &o, &src, &d), 0);
+	ck_assert_int_ge(has(&d, "timers (3): t=100.000ms wakes #1 main, t=200.000ms"), 0);
+	md_free(&d);
+	o.cols = 120;
+	ck_assert_int_eq(pres_view(r, &s, &o, &src, &d), 0);
+	ck_assert_int_ge(has(&d, "timers: t=100.000ms wakes #1 main, t=200.000ms"), 0);
+	md_free(&d);
+	pres_state_free(&s);
+	pres_src_free(&src);
+	axc_report_free(r);
+}
+END_TEST
+
 static Suite *present_suite(void)
 {
 	Suite *s = suite_create("present");
@@ -379,6 +486,8 @@ static Suite *present_suite(void)
 	tcase_add_test(tc, source_with_tabs_and_finding_fit);
 	tcase_add_test(tc, events_before_the_runtime_are_at_zero);
 	tcase_add_test(tc, output_without_records);
+	tcase_add_test(tc, a_stall_from_its_start);
+	tcase_add_test(tc, long_lists_are_counted);
 	suite_add_tcase(s, tc);
 	return s;
 }
