@@ -36,6 +36,9 @@ tests_tui_check_dash_LDADD = libaxworkshop.la libaxlessons.la libaxcheck.la $(TE
 # Presenter mode in tmux over a recorded run (tests/tui/data).
 TESTS += tests/tui/e2e_present.sh
 EXTRA_DIST += tests/tui/e2e_present.sh tests/tui/data/present-15-starter.json
+# Presenter mode in tmux over real runs of lessons 4, 14, 15 and 16.
+TESTS += tests/tui/e2e_present_live.sh
+EXTRA_DIST += tests/tui/e2e_present_live.sh
 # A workshop on the loopback: server, three learners, the live dashboard.
 TESTS += tests/tui/e2e_class.sh
 EXTRA_DIST += tests/tui/e2e_class.sh
