@@ -229,6 +229,44 @@ static int count_tasks(pid_t pgid, uid_t uid, bool live_only)
 	return total;
 }
 
+/* The resident memory of every process in process group pgid (the
+ * program, its children and, in the sandbox, bubblewrap and its init),
+ * in KB.  Sanitizer runtimes reserve far more address space than
+ * RLIMIT_AS could allow, so in those builds memory is bounded by this. */
+static uint64_t group_rss_kb(pid_t pgid)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return 0;
+	uint64_t pages = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		char path[300], buf[1024];
+		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		const char *rp = strrchr(buf, ')');
+		int pgrp = 0;
+		unsigned long long rss = 0;
+		/* After "pid (comm)": state ppid pgrp ... field 24 is rss. */
+		if (!rp || sscanf(rp + 2, "%*c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %*u %*u %llu",
+				  &pgrp, &rss) != 2)
+			continue;
+		if (pgrp == pgid)
+			pages += rss;
+	}
+	closedir(d);
+	return pages * (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
+}
+
 static uint64_t vm_peak_kb(pid_t pid)
 {
 	char path[64], buf[4096];
@@ -715,6 +753,17 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 					if (n > r->peak_tasks)
 						r->peak_tasks = n;
 					last_count = now;
+					/* No RLIMIT_AS under sanitizers: watch the
+					 * group's resident memory instead. */
+					uint64_t rss = o->mem_mb && axc__sanitized() ? group_rss_kb(pid) : 0;
+					if (rss > r->peak_vm_kb)
+						r->peak_vm_kb = rss;
+					if (rss > o->mem_mb * 1024 && !killed) {
+						r->limit = "memory";
+						r->killed = true;
+						killpg(pid, SIGKILL);
+						killed = true;
+					}
 				}
 				if (now >= deadline && !killed) {
 					r->timed_out = true;

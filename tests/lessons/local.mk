@@ -6,9 +6,6 @@ LESSON_TEST_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS) \
 	-DAXL_TEST_LESSONS='"$(abs_top_srcdir)/lessons"' \
 	-DAXL_TEST_VARIANTS='"$(abs_top_srcdir)/tests/lessons/variants"' \
 	-DAXL_TEST_ASYNCLAB='"$(abs_top_builddir)/asynclab"'
-if SANITIZED
-LESSON_TEST_CFLAGS += -DAXL_TEST_SANITIZED
-endif
 LESSON_TEST_LIBS = libaxlessons.la libaxcheck.la $(TEST_LIBS) $(JANSSON_LIBS)
 LESSON_TESTS = \
 	tests/lessons/check_engine \
