@@ -462,7 +462,8 @@ void ax_rt_stats_get(ax_rt *rt, ax_rt_stats *st);
 /* Run fut (a future by value) as the root task until it completes and
  * return its output.  If the runtime deadlocks (virtual clock: every task
  * waits and no timer, descriptor or blocking job can wake one) it returns
- * with the output zeroed and ax_rt_stats.deadlocked set. */
+ * with the output zeroed and ax_rt_stats.deadlocked set; AX_BLOCK_ON_TO
+ * below also says why a run ended without an output. */
 int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site);
 #define AX_BLOCK_ON(rt, expr)                                                 \
 	({                                                                    \
@@ -470,6 +471,23 @@ int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site);
 		ax__block_on((rt), (ax_future *)(void *)&ax__root,            \
 			     sizeof ax__root, AX_HERE);                       \
 		ax__root.out;                                                 \
+	})
+
+/* The same, without losing how it ended: stores fut's output in dst and
+ * evaluates to 0 when it completed; else to -EDEADLK (nothing can ever
+ * wake a task; ax_rt_stats.deadlocked is set too), -EOVERFLOW (its
+ * futures nest deeper than the stack allows) or -ENOMEM (the root task
+ * could not be made), with dst zeroed.
+ *   int n;
+ *   int err = AX_BLOCK_ON_TO(rt, n, AX_CALL(count_all));
+ *   if (err) fprintf(stderr, "count_all: %s\n", strerror(-err)); */
+#define AX_BLOCK_ON_TO(rt, dst, expr)                                         \
+	({                                                                    \
+		__auto_type ax__root = (expr);                                \
+		int ax__err = ax__block_on((rt), (ax_future *)(void *)&ax__root, \
+					   sizeof ax__root, AX_HERE);         \
+		(dst) = ax__root.out;                                         \
+		ax__err;                                                      \
 	})
 
 /* Create a runtime from the environment, run expr on it, free it. */

@@ -448,6 +448,23 @@ START_TEST(test_deadlock_detected)
 }
 END_TEST
 
+/* AX_BLOCK_ON_TO says how the run ended: 0 with the output, -EDEADLK with
+ * the output zeroed. */
+START_TEST(test_block_on_to_says_why)
+{
+	ax_rt *rt = test_rt(0);
+	int out = -1;
+	ck_assert_int_eq(AX_BLOCK_ON_TO(rt, out, AX_CALL(waits_forever)), -EDEADLK);
+	ck_assert_int_eq(out, 0);
+	ck_assert_int_eq(ax_rt_free(rt), 1);
+	rt = test_rt(0);
+	int v = 0;
+	ck_assert_int_eq(AX_BLOCK_ON_TO(rt, v, AX_CALL(count_to, .n = 6)), 0);
+	ck_assert_int_eq(v, 222);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 /* The first-poll address is recorded; a poll at another address is
  * reported once. */
 static int moved;
@@ -518,6 +535,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_taskset_scope);
 	tcase_add_test(tc, test_frame_drop_cascades);
 	tcase_add_test(tc, test_deadlock_detected);
+	tcase_add_test(tc, test_block_on_to_says_why);
 	tcase_add_test(tc, test_moved_future_recorded);
 	tcase_add_test(tc, test_free_with_kept_handle);
 	suite_add_tcase(s, tc);

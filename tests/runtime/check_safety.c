@@ -140,6 +140,22 @@ START_TEST(test_join_oom)
 }
 END_TEST
 
+/* A root task that cannot be made: AX_BLOCK_ON_TO says -ENOMEM (the
+ * root's record is the allocation that fails). */
+START_TEST(test_block_on_oom)
+{
+	ax_rt *rt = test_rt(0);
+	int v = -1;
+	atomic_store(&ax__fail_allocs, 1);
+	ck_assert_int_eq(AX_BLOCK_ON_TO(rt, v, AX_CALL(five)), -ENOMEM);
+	ck_assert_int_eq(v, 0);
+	ck_assert_uint_eq(atomic_load(&ax__fail_allocs), 0);
+	ck_assert_int_eq(AX_BLOCK_ON_TO(rt, v, AX_CALL(five)), 0);
+	ck_assert_int_eq(v, 5);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 /* A task that finishes while its output cannot be kept: the await of its
  * handle says -ENOMEM instead of a silent zero. */
 AX_ASYNC(output_oom, ax_res, ax_task *h; ax_res r;)
@@ -298,6 +314,7 @@ static Suite *safety_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("oom");
 	tcase_add_test(tc, test_join_oom);
+	tcase_add_test(tc, test_block_on_oom);
 	tcase_add_test(tc, test_output_oom);
 	tcase_add_test(tc, test_remote_wake_oom);
 	suite_add_tcase(s, tc);
