@@ -36,3 +36,5 @@ int main(void)
 {
 	return AX_RUN(AX_CALL(main_async)) == 42 ? 0 : 1;
 }
+
+/* timing: yes (a real 50 ms sleep in a poll, beside the stall watchdog) */

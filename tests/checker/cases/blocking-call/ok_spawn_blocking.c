@@ -22,3 +22,5 @@ int main(void)
 {
 	return AX_RUN(AX_CALL(main_async)) == 5 ? 0 : 1;
 }
+
+/* timing: yes (a pool thread sleeps while the executor waits) */

@@ -37,3 +37,5 @@ int main(void)
 	ax_token_free(stop);
 	return r;
 }
+
+/* timing: yes (polls after a cancel made at a real-clock time) */

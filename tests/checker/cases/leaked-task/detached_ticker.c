@@ -26,3 +26,5 @@ int main(void)
 {
 	return AX_RUN(AX_CALL(main_async));
 }
+
+/* timing: yes (real-clock sleeps of different tasks race each other) */

@@ -40,3 +40,5 @@ int main(void)
 	ax_token_free(stop);
 	return r;
 }
+
+/* timing: yes (real-clock sleeps of different tasks race each other) */

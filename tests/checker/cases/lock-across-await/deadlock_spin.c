@@ -48,3 +48,5 @@ int main(void)
 	int r = AX_RUN(AX_CALL(main_async));
 	return r == 2 ? 0 : 1;
 }
+
+/* timing: yes (real-clock sleeps of different tasks race each other) */

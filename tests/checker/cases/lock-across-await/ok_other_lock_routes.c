@@ -84,3 +84,5 @@ int main(void)
 	pthread_spin_destroy(&spin);
 	return r == 3 ? 0 : 1;
 }
+
+/* timing: yes (real-clock sleeps of different tasks race each other) */

@@ -49,3 +49,5 @@ int main(void)
 	ax_bmutex_free(mu);
 	return r > 0 ? 0 : 1;
 }
+
+/* timing: yes (real-clock sleeps of different tasks race each other) */

@@ -49,3 +49,5 @@ int main(void)
 	pthread_spin_destroy(&spin);
 	return r == 3 ? 0 : 1;
 }
+
+/* timing: yes (timed lock routes with a deadline) */

@@ -52,3 +52,5 @@ int main(void)
 {
 	return AX_RUN(AX_CALL(main_async));
 }
+
+/* timing: yes (another thread wakes the task) */

@@ -26,3 +26,5 @@ int main(void)
 	AX_RUN(AX_CALL(crunch));
 	return 0;
 }
+
+/* timing: yes (the stall watchdog: CPU or blocked time against its threshold) */

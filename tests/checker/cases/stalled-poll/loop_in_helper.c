@@ -37,3 +37,5 @@ int main(void)
 	setitimer(ITIMER_VIRTUAL, &it, NULL);
 	return AX_RUN(AX_CALL(main_async)) == 1 ? 0 : 1;
 }
+
+/* timing: yes (the stall watchdog: CPU or blocked time against its threshold) */

@@ -32,3 +32,5 @@ int main(void)
 	ax_rt_free(rt);
 	return r == 4 ? 0 : 1;
 }
+
+/* timing: yes (the stall watchdog: CPU or blocked time against its threshold) */

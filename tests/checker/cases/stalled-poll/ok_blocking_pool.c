@@ -33,3 +33,5 @@ int main(void)
 {
 	return AX_RUN(AX_CALL(main_async)) == 1 ? 0 : 1;
 }
+
+/* timing: yes (the stall watchdog: CPU or blocked time against its threshold, with a pool thread) */

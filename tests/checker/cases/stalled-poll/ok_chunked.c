@@ -30,3 +30,5 @@ int main(void)
 {
 	return AX_RUN(AX_CALL(crunch)) == 1 ? 0 : 1;
 }
+
+/* timing: yes (the stall watchdog: CPU or blocked time against its threshold) */

@@ -56,3 +56,5 @@ int main(void)
 		pthread_join(th[i], NULL);
 	return r;
 }
+
+/* timing: yes (the stall watchdog: CPU or blocked time against its threshold, beside three busy threads) */

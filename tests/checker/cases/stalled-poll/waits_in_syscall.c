@@ -31,3 +31,5 @@ int main(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 	return AX_RUN(AX_CALL(waiter)) == 2 ? 0 : 1;
 }
+
+/* timing: yes (the stall watchdog: CPU or blocked time against its threshold) */

@@ -27,3 +27,5 @@ int main(void)
 {
 	return AX_RUN(AX_CALL(main_async));
 }
+
+/* timing: yes (100 spawns in one poll, live tasks counted while sleeps finish them) */

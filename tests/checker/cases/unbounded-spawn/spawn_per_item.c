@@ -25,3 +25,5 @@ int main(void)
 {
 	return AX_RUN(AX_CALL(main_async));
 }
+
+/* timing: yes (3000 spawns in one poll, watched by the stall watchdog) */
