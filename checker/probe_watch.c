@@ -141,17 +141,21 @@ static void report_stall(pthread_t tid, ax_task *t, uint64_t ms, bool cpu)
 	atomic_store(&cap_done, 0);
 	cap_pt = NULL;
 	cap_expect = t;
+	bool answered = false;
 	if (pthread_kill(tid, capture_sig) == 0) {
 		for (int i = 0; i < 200 && !atomic_load(&cap_done); i++)
 			usleep(1000);
 		if (atomic_load(&cap_done)) {
+			answered = true;
 			n = stuck_stack(pcs);
 			pt = cap_pt;
 		}
 	}
 	/* No answer (the thread blocks the signal): the task the watchdog
-	 * saw running, located at its spawn site. */
-	if (!pt)
+	 * saw running, located at its spawn site.  An answer without the
+	 * task means its poll ended meanwhile, and the task may be gone:
+	 * it is not read then. */
+	if (!pt && !answered)
 		pt = pr_task_of(t);
 	uintptr_t loc = 0;
 	for (int i = 0; i < n && !loc; i++) {
@@ -214,6 +218,7 @@ static void *watch_main(void *arg)
 			uint64_t polls = ax_rt_polls(p->rt);
 			int tid = atomic_load_explicit(&p->tid, memory_order_relaxed);
 			if (!run || polls != p->seen_polls) {
+				uint64_t prev_polls = p->seen_polls;
 				p->seen_polls = polls;
 				p->seen_since_ns = now;
 				p->last_ns = now;
@@ -228,10 +233,13 @@ static void *watch_main(void *arg)
 				/* The executor was idle at the last sample and only
 				 * this poll began since: all the CPU time since then
 				 * is its own, however late this sample came. */
-				if (run && p->seen_idle && polls == p->seen_polls + 1 &&
+				if (run && p->seen_idle && polls == prev_polls + 1 &&
 				    p->last_cpu_ns <= cpu)
 					from = p->last_cpu_ns;
-				p->seen_idle = !run;
+				/* Idle means parked (asleep in the kernel), not
+				 * running the program's code between two
+				 * block_on calls, whose CPU time is no poll's. */
+				p->seen_idle = !run && thread_blocked(tid);
 				p->seen_cpu_ns = run ? from : cpu;
 				p->last_cpu_ns = cpu;
 				p->blocked_ns = 0;

@@ -1,5 +1,7 @@
-/* Short polls (50 ms of CPU each) on a CPU shared with three busy
- * threads: each poll takes about 200 ms of wall time, but only because the
+/* Short polls (30 ms of CPU each, well under the threshold: a watchdog
+ * sample on a loaded machine may charge one poll a slice of its
+ * neighbour's) on a CPU shared with three busy threads: each poll takes
+ * about 120 ms of wall time, but only because the
  * thread waits for the CPU.  Waiting for a CPU is not a stalled poll (nor
  * is a slow machine, valgrind or a sanitizer build).
  * env: ASYNCLAB_CHECK_STALL_MS=100
@@ -30,9 +32,9 @@ static void *spin(void *arg)
 AX_ASYNC(crunch, int, int i; long start;)
 {
 	AX_BEGIN;
-	for (self->i = 0; self->i < 6; self->i++) {
+	for (self->i = 0; self->i < 10; self->i++) {
 		self->start = cpu_ms();
-		while (cpu_ms() - self->start < 50) {
+		while (cpu_ms() - self->start < 30) {
 		}
 		AX_AWAIT(ax_yield());
 	}
