@@ -589,6 +589,175 @@ void axc__stage_sweep(void)
 	closedir(d);
 }
 
+/* bubblewrap's command line for exe (run by init, with probe), with what
+ * the run needs visible inside even when it is in /tmp (which the sandbox
+ * replaces): the staging folder, the program, the library and the probe. */
+static char **box_command(const axc_opts *o, const axc__paths *p, const char *stage,
+			  const char *exe, const char *probe, const char *init,
+			  char **argv, unsigned drop_uid)
+{
+	char abs_exe[4096];
+	const char *the_exe = exe;
+	if (the_exe[0] != '/' && realpath(the_exe, abs_exe))
+		the_exe = abs_exe;
+	const char *visible[] = { stage ? stage : p->libdir, the_exe, p->libdir, probe, init };
+	axc__sandbox_spec spec = {
+		.init = init,
+		.exe = exe,
+		.argv = argv,
+		.workdir = o->workdir,
+		.visible = visible,
+		.nvisible = 5,
+		.drop_uid = drop_uid,
+	};
+	return axc__sandbox_argv(&spec);
+}
+
+/* What the inspector keeps while it watches the program run. */
+struct watch {
+	const axc_opts *o;
+	axc__result *r;
+	pid_t pid;	/* the child: its process group holds the whole run */
+	uint64_t t0;	/* when it was started */
+	bool boxed;	/* in the sandbox (its init samples the address space) */
+	bool drop;	/* as root, under the spare uid */
+	uid_t uid;
+	rlim_t extra;	/* tasks of the sandbox itself, not counted */
+	struct sink so, se; /* its stdout and stderr */
+};
+
+/* Watch the program until it has exited and its pipes are drained: its
+ * output and events read as they come; the time, output and (in sanitizer
+ * builds) memory limits applied; its address space and tasks sampled.
+ * fds are its stdout, stderr and event pipes, closed here.  Returns its
+ * wait status (0 when it was not reaped). */
+static int watch_child(struct watch *w, int fds[3])
+{
+	const axc_opts *o = w->o;
+	axc__result *r = w->r;
+	pid_t pid = w->pid;
+	for (int i = 0; i < 3; i++)
+		fcntl(fds[i], F_SETFL, O_NONBLOCK);
+	uint64_t deadline = o->time_ms ? w->t0 + o->time_ms * 1000000u : UINT64_MAX;
+	uint64_t drain_until = 0, last_count = 0;
+	size_t keep = o->output_bytes;
+	bool exited = false, killed = false;
+	int status = 0;
+
+	while (fds[0] >= 0 || fds[1] >= 0 || fds[2] >= 0 || !exited) {
+		uint64_t now = now_ns();
+		if (!exited) {
+			siginfo_t si = { 0 };
+			if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+			    si.si_pid == pid) {
+				/* Stop what it left behind while its pid still
+				 * names the group, then reap it. */
+				killpg(pid, SIGKILL);
+				struct rusage ru;
+				while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+					;
+				/* Touched memory, for a program that died between
+				 * two samples of its address space. */
+				if ((uint64_t)ru.ru_maxrss > r->peak_vm_kb)
+					r->peak_vm_kb = (uint64_t)ru.ru_maxrss;
+				exited = true;
+				drain_until = now + DRAIN_MS * 1000000u;
+			} else {
+				/* (Inside the sandbox, its init watches this.) */
+				uint64_t vm = w->boxed ? 0 : vm_peak_kb(pid);
+				if (vm > r->peak_vm_kb)
+					r->peak_vm_kb = vm;
+				if (now - last_count >= 100000000u) {
+					int n = w->drop ? count_tasks(0, w->uid, false) : count_tasks(pid, 0, false);
+					n = n > (int)w->extra ? n - (int)w->extra : 0;
+					if (n > r->peak_tasks)
+						r->peak_tasks = n;
+					last_count = now;
+					/* No RLIMIT_AS under sanitizers: watch the
+					 * group's resident memory instead. */
+					uint64_t rss = o->mem_mb && axc__sanitized() ? group_rss_kb(pid) : 0;
+					if (rss > r->peak_vm_kb)
+						r->peak_vm_kb = rss;
+					if (rss > o->mem_mb * 1024 && !killed) {
+						r->limit = "memory";
+						r->killed = true;
+						killpg(pid, SIGKILL);
+						killed = true;
+					}
+				}
+				if (now >= deadline && !killed) {
+					r->timed_out = true;
+					r->limit = "time";
+					r->killed = true;
+					killpg(pid, SIGKILL);
+					killed = true;
+				}
+			}
+		} else if (now >= drain_until) {
+			break;
+		}
+		struct pollfd pf[3];
+		for (int i = 0; i < 3; i++)
+			pf[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		if (poll(pf, 3, TICK_MS) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 3; i++) {
+			if (fds[i] < 0 || !pf[i].revents)
+				continue;
+			char chunk[16384];
+			ssize_t n = read(fds[i], chunk, sizeof chunk);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (n <= 0) {
+				close(fds[i]);
+				fds[i] = -1;
+				continue;
+			}
+			if (i == 2)
+				axc__ev_feed(&r->ev, chunk, (size_t)n);
+			else
+				sink_add(i == 0 ? &w->so : &w->se, chunk, (size_t)n, keep);
+		}
+		if (!killed && w->so.total + w->se.total > (uint64_t)FLOOD_FACTOR * keep + keep) {
+			r->limit = "output";
+			r->killed = true;
+			killpg(pid, SIGKILL);
+			killed = true;
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return status;
+}
+
+/* The run's result from its wait status and what was seen while it ran:
+ * exit status or signal, its output, and the limit that stopped it when
+ * the kernel enforced one (which leaves no mark of its own). */
+static void settle_result(struct watch *w, int status)
+{
+	const axc_opts *o = w->o;
+	axc__result *r = w->r;
+	r->wall_ns = now_ns() - w->t0;
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	r->sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	r->out = w->so.buf ? w->so.buf : strdup("");
+	r->err = w->se.buf ? w->se.buf : strdup("");
+	r->out_len = w->so.len;
+	r->err_len = w->se.len;
+	r->truncated = w->so.total > w->so.len || w->se.total > w->se.len;
+	bool abnormal = r->sig != 0 || r->status != 0;
+	/* The limits the kernel enforces leave no mark of their own; infer
+	 * them from what we saw while the program ran. */
+	if (!r->limit || r->timed_out) {
+		if (o->nproc > 0 && r->peak_tasks >= o->nproc && (abnormal || r->timed_out))
+			r->limit = "processes";
+		else if (!r->timed_out && abnormal && o->mem_mb && !axc__sanitized() &&
+			 r->peak_vm_kb >= o->mem_mb * 1024 * 3 / 4)
+			r->limit = "memory";
+	}
+}
+
 int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc__result *r)
 {
 	static int swept;
@@ -623,25 +792,10 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 			rc = filter;
 	}
 	if (!rc && boxed) {
-		/* What the run needs, visible inside even when it is in /tmp
-		 * (which the sandbox replaces). */
-		char abs_exe[4096];
-		const char *the_exe = staged_exe ? staged_exe : exe;
-		if (the_exe[0] != '/' && realpath(the_exe, abs_exe))
-			the_exe = abs_exe;
-		const char *visible[] = { r->stage ? r->stage : p->libdir, the_exe, p->libdir,
-					  staged_probe ? staged_probe : p->probe,
-					  staged_init ? staged_init : p->sandbox_init };
-		axc__sandbox_spec spec = {
-			.init = staged_init ? staged_init : p->sandbox_init,
-			.exe = staged_exe ? staged_exe : exe,
-			.argv = argv.v,
-			.workdir = o->workdir,
-			.visible = visible,
-			.nvisible = 5,
-			.drop_uid = drop ? (unsigned)uid : 0,
-		};
-		box_argv = axc__sandbox_argv(&spec);
+		box_argv = box_command(o, p, r->stage, staged_exe ? staged_exe : exe,
+				       staged_probe ? staged_probe : p->probe,
+				       staged_init ? staged_init : p->sandbox_init, argv.v,
+				       drop ? (unsigned)uid : 0);
 		if (!box_argv)
 			rc = -ENOMEM;
 	}
@@ -714,100 +868,10 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 		goto out;
 	}
 
-	struct sink so = { 0 }, se = { 0 };
+	struct watch w = { .o = o, .r = r, .pid = pid, .t0 = t0, .boxed = boxed,
+			   .drop = c.drop, .uid = c.uid, .extra = extra };
 	int fds[3] = { po[0], pe[0], pv[0] };
-	for (int i = 0; i < 3; i++)
-		fcntl(fds[i], F_SETFL, O_NONBLOCK);
-	uint64_t deadline = o->time_ms ? t0 + o->time_ms * 1000000u : UINT64_MAX;
-	uint64_t drain_until = 0, last_count = 0;
-	size_t keep = o->output_bytes;
-	bool exited = false, killed = false;
-	int status = 0;
-
-	while (fds[0] >= 0 || fds[1] >= 0 || fds[2] >= 0 || !exited) {
-		uint64_t now = now_ns();
-		if (!exited) {
-			siginfo_t si = { 0 };
-			if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-			    si.si_pid == pid) {
-				/* Stop what it left behind while its pid still
-				 * names the group, then reap it. */
-				killpg(pid, SIGKILL);
-				struct rusage ru;
-				while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
-					;
-				/* Touched memory, for a program that died between
-				 * two samples of its address space. */
-				if ((uint64_t)ru.ru_maxrss > r->peak_vm_kb)
-					r->peak_vm_kb = (uint64_t)ru.ru_maxrss;
-				exited = true;
-				drain_until = now + DRAIN_MS * 1000000u;
-			} else {
-				/* (Inside the sandbox, its init watches this.) */
-				uint64_t vm = boxed ? 0 : vm_peak_kb(pid);
-				if (vm > r->peak_vm_kb)
-					r->peak_vm_kb = vm;
-				if (now - last_count >= 100000000u) {
-					int n = c.drop ? count_tasks(0, c.uid, false) : count_tasks(pid, 0, false);
-					n = n > (int)extra ? n - (int)extra : 0;
-					if (n > r->peak_tasks)
-						r->peak_tasks = n;
-					last_count = now;
-					/* No RLIMIT_AS under sanitizers: watch the
-					 * group's resident memory instead. */
-					uint64_t rss = o->mem_mb && axc__sanitized() ? group_rss_kb(pid) : 0;
-					if (rss > r->peak_vm_kb)
-						r->peak_vm_kb = rss;
-					if (rss > o->mem_mb * 1024 && !killed) {
-						r->limit = "memory";
-						r->killed = true;
-						killpg(pid, SIGKILL);
-						killed = true;
-					}
-				}
-				if (now >= deadline && !killed) {
-					r->timed_out = true;
-					r->limit = "time";
-					r->killed = true;
-					killpg(pid, SIGKILL);
-					killed = true;
-				}
-			}
-		} else if (now >= drain_until) {
-			break;
-		}
-		struct pollfd pf[3];
-		for (int i = 0; i < 3; i++)
-			pf[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
-		if (poll(pf, 3, TICK_MS) < 0 && errno != EINTR)
-			break;
-		for (int i = 0; i < 3; i++) {
-			if (fds[i] < 0 || !pf[i].revents)
-				continue;
-			char chunk[16384];
-			ssize_t n = read(fds[i], chunk, sizeof chunk);
-			if (n < 0 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			if (n <= 0) {
-				close(fds[i]);
-				fds[i] = -1;
-				continue;
-			}
-			if (i == 2)
-				axc__ev_feed(&r->ev, chunk, (size_t)n);
-			else
-				sink_add(i == 0 ? &so : &se, chunk, (size_t)n, keep);
-		}
-		if (!killed && so.total + se.total > (uint64_t)FLOOD_FACTOR * keep + keep) {
-			r->limit = "output";
-			r->killed = true;
-			killpg(pid, SIGKILL);
-			killed = true;
-		}
-	}
-	for (int i = 0; i < 3; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	int status = watch_child(&w, fds);
 	po[0] = pe[0] = pv[0] = -1;
 	/* Whatever is left of the program, wherever it went. */
 	killpg(pid, SIGKILL);
@@ -829,24 +893,7 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 		}
 	}
 
-	r->wall_ns = now_ns() - t0;
-	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	r->sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	r->out = so.buf ? so.buf : strdup("");
-	r->err = se.buf ? se.buf : strdup("");
-	r->out_len = so.len;
-	r->err_len = se.len;
-	r->truncated = so.total > so.len || se.total > se.len;
-	bool abnormal = r->sig != 0 || r->status != 0;
-	/* The limits the kernel enforces leave no mark of their own; infer
-	 * them from what we saw while the program ran. */
-	if (!r->limit || r->timed_out) {
-		if (o->nproc > 0 && r->peak_tasks >= o->nproc && (abnormal || r->timed_out))
-			r->limit = "processes";
-		else if (!r->timed_out && abnormal && o->mem_mb && !axc__sanitized() &&
-			 r->peak_vm_kb >= o->mem_mb * 1024 * 3 / 4)
-			r->limit = "memory";
-	}
+	settle_result(&w, status);
 out:
 	for (int i = 0; i < 2; i++) {
 		if (po[i] >= 0)
