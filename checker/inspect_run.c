@@ -182,13 +182,16 @@ static int box_env(struct strv *env)
 /* ---- process accounting through /proc -------------------------------- */
 
 /* Sum the threads of processes in group pgid (pgid > 0) or owned by uid
- * (pgid == 0), zombies too unless live_only. */
-static int count_tasks(pid_t pgid, uid_t uid, bool live_only)
+ * (pgid == 0), zombies too unless live_only; with rss_kb, their resident
+ * memory too (sanitizer runtimes reserve far more address space than
+ * RLIMIT_AS could allow, so in those builds memory is bounded by this). */
+static int count_tasks(pid_t pgid, uid_t uid, bool live_only, uint64_t *rss_kb)
 {
 	DIR *d = opendir("/proc");
 	if (!d)
 		return 0;
 	int total = 0;
+	uint64_t pages = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
@@ -215,56 +218,24 @@ static int count_tasks(pid_t pgid, uid_t uid, bool live_only)
 		const char *rp = strrchr(buf, ')');
 		int pgrp = 0;
 		long threads = 1;
+		unsigned long long rss = 0;
 		char state = '?';
-		/* After "pid (comm)": state ppid pgrp ... field 20 is num_threads. */
-		if (!rp || sscanf(rp + 2, "%c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld",
-				  &state, &pgrp, &threads) != 3)
+		/* After "pid (comm)": state ppid pgrp ... field 20 is num_threads,
+		 * field 24 rss (pages). */
+		if (!rp || sscanf(rp + 2, "%c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld %*d %*u %*u %llu",
+				  &state, &pgrp, &threads, &rss) != 4)
 			continue;
 		if (live_only && (state == 'Z' || state == 'X'))
 			continue;
-		if (pgid == 0 || pgrp == pgid)
+		if (pgid == 0 || pgrp == pgid) {
 			total += (int)threads;
-	}
-	closedir(d);
-	return total;
-}
-
-/* The resident memory of every process in process group pgid (the
- * program, its children and, in the sandbox, bubblewrap and its init),
- * in KB.  Sanitizer runtimes reserve far more address space than
- * RLIMIT_AS could allow, so in those builds memory is bounded by this. */
-static uint64_t group_rss_kb(pid_t pgid)
-{
-	DIR *d = opendir("/proc");
-	if (!d)
-		return 0;
-	uint64_t pages = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		char path[300], buf[1024];
-		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		ssize_t n = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		const char *rp = strrchr(buf, ')');
-		int pgrp = 0;
-		unsigned long long rss = 0;
-		/* After "pid (comm)": state ppid pgrp ... field 24 is rss. */
-		if (!rp || sscanf(rp + 2, "%*c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %*u %*u %llu",
-				  &pgrp, &rss) != 2)
-			continue;
-		if (pgrp == pgid)
 			pages += rss;
+		}
 	}
 	closedir(d);
-	return pages * (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
+	if (rss_kb)
+		*rss_kb = pages * (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
+	return total;
 }
 
 static uint64_t vm_peak_kb(pid_t pid)
@@ -291,7 +262,7 @@ static void sweep_uid(uid_t uid)
 {
 	/* The helper only makes async-signal-safe calls, as the caller may
 	 * have threads; the counting happens here. */
-	for (int i = 0; i < 250 && count_tasks(0, uid, true) > 0; i++) {
+	for (int i = 0; i < 250 && count_tasks(0, uid, true, NULL) > 0; i++) {
 		pid_t h = fork();
 		if (h == 0) {
 			if (setgroups(0, NULL) < 0 || setgid(SANDBOX_GID) < 0 || setuid(uid) < 0)
@@ -668,17 +639,19 @@ static int watch_child(struct watch *w, int fds[3])
 				if (vm > r->peak_vm_kb)
 					r->peak_vm_kb = vm;
 				if (now - last_count >= 100000000u) {
-					int n = w->drop ? count_tasks(0, w->uid, false) : count_tasks(pid, 0, false);
+					uint64_t rss = 0;
+					int n = w->drop ? count_tasks(0, w->uid, false, &rss)
+							: count_tasks(pid, 0, false, &rss);
 					n = n > (int)w->extra ? n - (int)w->extra : 0;
 					if (n > r->peak_tasks)
 						r->peak_tasks = n;
 					last_count = now;
 					/* No RLIMIT_AS under sanitizers: watch the
 					 * group's resident memory instead. */
-					uint64_t rss = o->mem_mb && axc__sanitized() ? group_rss_kb(pid) : 0;
-					if (rss > r->peak_vm_kb)
+					bool by_rss = o->mem_mb && axc__sanitized();
+					if (by_rss && rss > r->peak_vm_kb)
 						r->peak_vm_kb = rss;
-					if (rss > o->mem_mb * 1024 && !killed) {
+					if (by_rss && rss > o->mem_mb * 1024 && !killed) {
 						r->limit = "memory";
 						r->killed = true;
 						killpg(pid, SIGKILL);
@@ -832,7 +805,7 @@ int axc__run_child(const axc_opts *o, const axc__paths *p, const char *exe, axc_
 	if (c.drop)
 		c.nproc = (rlim_t)o->nproc + extra;
 	else
-		c.nproc = (rlim_t)(count_tasks(0, c.uid, false) + o->nproc) + extra;
+		c.nproc = (rlim_t)(count_tasks(0, c.uid, false, NULL) + o->nproc) + extra;
 
 	struct tty_save tty;
 	tty_save(&tty);
