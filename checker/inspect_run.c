@@ -238,22 +238,6 @@ static int count_tasks(pid_t pgid, uid_t uid, bool live_only, uint64_t *rss_kb)
 	return total;
 }
 
-static uint64_t vm_peak_kb(pid_t pid)
-{
-	char path[64], buf[4096];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	const char *v = strstr(buf, "VmPeak:");
-	return v ? strtoull(v + 7, NULL, 10) : 0;
-}
-
 /* As root: kill every process of the sandbox uid, from a helper that
  * takes that uid, so kill(-1) reaches exactly those processes.  (kill(-1)
  * reports success whenever any process exists, so /proc says when the
@@ -635,7 +619,7 @@ static int watch_child(struct watch *w, int fds[3])
 				drain_until = now + DRAIN_MS * 1000000u;
 			} else {
 				/* (Inside the sandbox, its init watches this.) */
-				uint64_t vm = w->boxed ? 0 : vm_peak_kb(pid);
+				uint64_t vm = w->boxed ? 0 : axc__vm_peak_kb(pid);
 				if (vm > r->peak_vm_kb)
 					r->peak_vm_kb = vm;
 				if (now - last_count >= 100000000u) {

@@ -7,9 +7,14 @@
 #ifndef AXC_SANDBOX_H
 #define AXC_SANDBOX_H
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 /* Descriptors the sandbox's first process (asynclab-sandbox-init) gets. */
 #define AXC_SANDBOX_EXEC_FD 4	/* errno when the program could not start */
@@ -23,6 +28,24 @@
 /* Processes of the sandbox itself (bubblewrap and the init) that count
  * towards the process limit. */
 #define AXC_SANDBOX_TASKS 2
+
+/* The peak address space of process pid in KB (0 when unknown), sampled
+ * by the inspector outside the sandbox and by the init inside it. */
+static inline uint64_t axc__vm_peak_kb(int pid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *v = strstr(buf, "VmPeak:");
+	return v ? strtoull(v + 7, NULL, 10) : 0;
+}
 
 typedef struct axc_sandbox_status {
 	uint32_t magic;

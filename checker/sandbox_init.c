@@ -28,22 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t vm_peak_kb(pid_t pid)
-{
-	char path[64], buf[4096];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	const char *v = strstr(buf, "VmPeak:");
-	return v ? strtoull(v + 7, NULL, 10) : 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "-C")) {
@@ -92,7 +76,7 @@ int main(int argc, char **argv)
 
 	axc_sandbox_status st = { .magic = AXC_SANDBOX_MAGIC };
 	for (;;) {
-		uint64_t vm = vm_peak_kb(pid);
+		uint64_t vm = axc__vm_peak_kb(pid);
 		if (vm > st.peak_vm_kb)
 			st.peak_vm_kb = vm;
 		/* Reap whatever ends: the program, or orphans left to us. */
