@@ -41,7 +41,7 @@ static _Atomic uint64_t next_gid;
 static _Atomic uint64_t spans_out, spans_dropped, tasks_out, tasks_dropped;
 static _Atomic int64_t live_now, live_peak;
 static uint64_t stat_spawned, stat_polls, stat_vns, start_ns;
-static int clock_virtual;
+int pr_clock_virtual;
 
 /* --- runtimes and tasks ------------------------------------------------ */
 
@@ -552,7 +552,7 @@ void pr_want_wakes(ax_task *t)
 	pr_tls.fp_last = ax_rt_first_polls(ax_task_rt(t));
 	/* The trace's table has the wake hook already. */
 	if (pr_active && !pr_trace_on && !atomic_flag_test_and_set(&wakes_wanted))
-		ax_hooks_install(clock_virtual ? &hooks_virtual_wakes : &hooks_wakes);
+		ax_hooks_install(pr_clock_virtual ? &hooks_virtual_wakes : &hooks_wakes);
 }
 
 /* --- set-up ----------------------------------------------------------------- */
@@ -609,7 +609,7 @@ __attribute__((constructor)) static void probe_init(void)
 	start_ns = pr_mono_ns();
 	atomic_store(&pr_coarse_ns, start_ns);
 	const char *c = getenv("ASYNCLAB_CLOCK");
-	clock_virtual = c && !strcmp(c, "virtual");
+	pr_clock_virtual = c && !strcmp(c, "virtual");
 	pr_emit_init((int)fd);
 	pr_active = 1;
 	pr_trace_init();
@@ -624,17 +624,17 @@ __attribute__((constructor)) static void probe_init(void)
 	/* t0: where the run's real-clock times start (the report counts from
 	 * there). */
 	pr_bprintf(&b, "{\"ev\":\"hello\",\"v\":1,\"pid\":%d,\"clock\":\"%s\",\"t0\":%llu,\"exe\":",
-		   (int)getpid(), clock_virtual ? "virtual" : "real", (unsigned long long)start_ns);
+		   (int)getpid(), pr_clock_virtual ? "virtual" : "real", (unsigned long long)start_ns);
 	pr_bstr(&b, exe);
 	pr_bputs(&b, pr_trace_on ? ",\"trace\":true}" : "}");
 	emit_buf(&b);
 	pr_flush();
 	pthread_atfork(NULL, NULL, at_fork_child);
 	if (pr_trace_on)
-		ax_hooks_install(pr_trace_table(clock_virtual ? &hooks_virtual_wakes
+		ax_hooks_install(pr_trace_table(pr_clock_virtual ? &hooks_virtual_wakes
 							      : &hooks_wakes));
 	else
-		ax_hooks_install(clock_virtual ? &hooks_virtual : &hooks);
+		ax_hooks_install(pr_clock_virtual ? &hooks_virtual : &hooks);
 	pr_watch_start();
 }
 

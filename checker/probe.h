@@ -47,6 +47,9 @@ void pr_config_init(void); /* probe_config.c */
 
 /* Non-zero once the probe writes events (ASYNCLAB_PROBE_FD was set). */
 extern int pr_active;
+/* Non-zero when the run starts on the virtual clock (ASYNCLAB_CLOCK), as
+ * the hello event says. */
+extern int pr_clock_virtual;
 
 /* A blocking lock a task holds (or a task that finished left held: then
  * holder is NULL and the fields after it say who that was). */

@@ -53,7 +53,6 @@ static _Atomic uint64_t out_bytes; /* the program's stdout so far */
 static _Atomic uint64_t last_virtual; /* the virtual clock at the last event */
 static int any_virtual;
 static _Atomic int any_rt;	/* a runtime has started */
-static int hello_virtual;	/* the run starts on the virtual clock */
 static ax_hooks base;	/* the probe's usual table, wrapped */
 
 /* --- ids for timers, locks, streams, tokens ---------------------------- */
@@ -198,7 +197,7 @@ static uint64_t tr_now(void)
 	/* Before any runtime (a future made in main() before block_on) the
 	 * run is at its start: 0 on the virtual clock, whose times count
 	 * from there, not the system's clock. */
-	if (hello_virtual && !atomic_load_explicit(&any_rt, memory_order_relaxed))
+	if (pr_clock_virtual && !atomic_load_explicit(&any_rt, memory_order_relaxed))
 		return 0;
 	return pr_mono_ns();
 }
@@ -630,8 +629,6 @@ bool pr_trace_init(void)
 	const char *want = getenv("ASYNCLAB_TRACE");
 	if (!want || strcmp(want, "1"))
 		return false;
-	const char *clock = getenv("ASYNCLAB_CLOCK");
-	hello_virtual = clock && !strcmp(clock, "virtual");
 	const char *max = getenv("ASYNCLAB_TRACE_MAX");
 	if (max && *max) {
 		char *end;
