@@ -892,7 +892,8 @@ void ax__brwlock_unlock(ax_brwlock *l, const ax_site *site);
 
 /* ------------------------------------------------------------------------
  * Combinators.  Children are boxed futures (AX_BOX) owned by the
- * combinator; at most AX_JOIN_MAX of them.
+ * combinator; at most AX_JOIN_MAX of them, except for the join into
+ * destinations (ax_join_into), which has no limit.
  * ------------------------------------------------------------------------ */
 
 #define AX_JOIN_MAX 16
@@ -960,8 +961,10 @@ ax_select_t ax_select(int n, ax_future *const *children)
 	__attribute__((warn_unused_result));
 
 /* Variadic forms: AX_JOIN(f1, f2, ...) boxes each future expression. */
-#define AX__NARG(...) AX__NARG_(__VA_ARGS__, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)
-#define AX__NARG_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, N, ...) N
+/* The number of arguments, up to 64 (AX__NARG_MAX). */
+#define AX__NARG_MAX 64
+#define AX__NARG(...) AX__NARG_(__VA_ARGS__, 64, 63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)
+#define AX__NARG_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, _33, _34, _35, _36, _37, _38, _39, _40, _41, _42, _43, _44, _45, _46, _47, _48, _49, _50, _51, _52, _53, _54, _55, _56, _57, _58, _59, _60, _61, _62, _63, _64, N, ...) N
 #define AX__B1(w, f, a) AX__BOX_CARRIED(a, w, f)
 #define AX__B2(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B1(w, f, __VA_ARGS__)
 #define AX__B3(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B2(w, f, __VA_ARGS__)
@@ -978,9 +981,65 @@ ax_select_t ax_select(int n, ax_future *const *children)
 #define AX__B14(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B13(w, f, __VA_ARGS__)
 #define AX__B15(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B14(w, f, __VA_ARGS__)
 #define AX__B16(w, f, a, ...) AX__BOX_CARRIED(a, w, f), AX__B15(w, f, __VA_ARGS__)
+/* Beyond AX_JOIN_MAX children the list is left empty: AX__LIST's static
+ * assertion is the one error. */
+#define AX__B17(w, f, ...)
+#define AX__B18(w, f, ...)
+#define AX__B19(w, f, ...)
+#define AX__B20(w, f, ...)
+#define AX__B21(w, f, ...)
+#define AX__B22(w, f, ...)
+#define AX__B23(w, f, ...)
+#define AX__B24(w, f, ...)
+#define AX__B25(w, f, ...)
+#define AX__B26(w, f, ...)
+#define AX__B27(w, f, ...)
+#define AX__B28(w, f, ...)
+#define AX__B29(w, f, ...)
+#define AX__B30(w, f, ...)
+#define AX__B31(w, f, ...)
+#define AX__B32(w, f, ...)
+#define AX__B33(w, f, ...)
+#define AX__B34(w, f, ...)
+#define AX__B35(w, f, ...)
+#define AX__B36(w, f, ...)
+#define AX__B37(w, f, ...)
+#define AX__B38(w, f, ...)
+#define AX__B39(w, f, ...)
+#define AX__B40(w, f, ...)
+#define AX__B41(w, f, ...)
+#define AX__B42(w, f, ...)
+#define AX__B43(w, f, ...)
+#define AX__B44(w, f, ...)
+#define AX__B45(w, f, ...)
+#define AX__B46(w, f, ...)
+#define AX__B47(w, f, ...)
+#define AX__B48(w, f, ...)
+#define AX__B49(w, f, ...)
+#define AX__B50(w, f, ...)
+#define AX__B51(w, f, ...)
+#define AX__B52(w, f, ...)
+#define AX__B53(w, f, ...)
+#define AX__B54(w, f, ...)
+#define AX__B55(w, f, ...)
+#define AX__B56(w, f, ...)
+#define AX__B57(w, f, ...)
+#define AX__B58(w, f, ...)
+#define AX__B59(w, f, ...)
+#define AX__B60(w, f, ...)
+#define AX__B61(w, f, ...)
+#define AX__B62(w, f, ...)
+#define AX__B63(w, f, ...)
+#define AX__B64(w, f, ...)
 #define AX__BOXALL(n, w, f, ...) AX__CAT(AX__B, n)(w, f, __VA_ARGS__)
 #define AX__LIST(w, f, ...)                                                 \
-	AX__NARG(__VA_ARGS__),                                              \
+	({                                                                  \
+		_Static_assert(AX__NARG(__VA_ARGS__) <= AX_JOIN_MAX,        \
+			       w ": at most AX_JOIN_MAX (16) children; for " \
+			       "more, join into destinations with "         \
+			       "AX_JOIN_INTO or ax_join_into (no limit)");  \
+		AX__NARG(__VA_ARGS__);                                      \
+	}),                                                                 \
 		(ax_future *const[]){ AX__BOXALL(AX__NARG(__VA_ARGS__), w, f, \
 						 __VA_ARGS__) }
 #define AX__LIST_FIX                                                        \
@@ -990,6 +1049,122 @@ ax_select_t ax_select(int n, ax_future *const *children)
 #define AX_TRY_JOIN(...)                                                    \
 	ax_try_join(AX__LIST("AX_TRY_JOIN", AX__LIST_FIX, __VA_ARGS__))
 #define AX_SELECT(...) ax_select(AX__LIST("AX_SELECT", AX__LIST_FIX, __VA_ARGS__))
+
+/* Join into destinations: every child runs to completion and its output
+ * (vt->out_size bytes) is copied to its destination the moment it
+ * finishes, so outputs keep their own types (structs included) and there
+ * is no limit on the number of children.  out is 0, or -ENOMEM when a
+ * child is NULL or the join's own arrays could not be allocated (every
+ * child has then been dropped and no destination written), -EINVAL for
+ * n < 0.  A NULL destination discards that child's output.  Destinations
+ * must stay valid while the join runs (fields of the awaiting frame do:
+ * the frame is pinned); when the join is dropped before it completes, the
+ * children that finished have written theirs and the others are dropped. */
+typedef struct ax_into {
+	ax_future *child; /* boxed, owned by the join */
+	void *dst;	  /* child->vt->out_size bytes, or NULL */
+} ax_into;
+typedef struct ax_join_into_t {
+	ax_future base;
+	int out;
+	int n;
+	int left;     /* children not yet finished */
+	ax_into *ent; /* n entries, owned (a child is NULL once finished) */
+} ax_join_into_t;
+ax_join_into_t ax_join_into(int n, const ax_into *pairs)
+	__attribute__((warn_unused_result));
+/* AX_JOIN_INTO(&dst1, fut1, &dst2, fut2, ...): each future expression is
+ * boxed, and each destination must point to the type of that future's
+ * output (a compile error otherwise).  Up to AX_JOIN_INTO_MAX pairs; for
+ * more, build the ax_into array and call ax_join_into.
+ *   AX_AWAIT(AX_JOIN_INTO(&self->a, AX_CALL(fetch, .id = 1),
+ *                         &self->b, AX_CALL(fetch, .id = 2)));          */
+#define AX_JOIN_INTO_MAX (AX__NARG_MAX / 2)
+#define AX__INTO_CHECK(bv, d, fix)                                          \
+	_Static_assert(__builtin_types_compatible_p(__typeof__(d),           \
+						    __typeof__((bv).out) *), \
+		       "AX_JOIN_INTO: this destination does not point to the " \
+		       "type of the future after it; pass &x where x has " \
+		       "the output type of that future (T of "            \
+		       "AX_ASYNC(f, T, ...))")
+#define AX__INTO1(d, f) { AX__BOX1(f, __COUNTER__, AX__INTO_CHECK, d, ), (d) }
+#define AX__IP2(d, f) AX__INTO1(d, f)
+#define AX__IP4(d, f, ...) AX__INTO1(d, f), AX__IP2(__VA_ARGS__)
+#define AX__IP6(d, f, ...) AX__INTO1(d, f), AX__IP4(__VA_ARGS__)
+#define AX__IP8(d, f, ...) AX__INTO1(d, f), AX__IP6(__VA_ARGS__)
+#define AX__IP10(d, f, ...) AX__INTO1(d, f), AX__IP8(__VA_ARGS__)
+#define AX__IP12(d, f, ...) AX__INTO1(d, f), AX__IP10(__VA_ARGS__)
+#define AX__IP14(d, f, ...) AX__INTO1(d, f), AX__IP12(__VA_ARGS__)
+#define AX__IP16(d, f, ...) AX__INTO1(d, f), AX__IP14(__VA_ARGS__)
+#define AX__IP18(d, f, ...) AX__INTO1(d, f), AX__IP16(__VA_ARGS__)
+#define AX__IP20(d, f, ...) AX__INTO1(d, f), AX__IP18(__VA_ARGS__)
+#define AX__IP22(d, f, ...) AX__INTO1(d, f), AX__IP20(__VA_ARGS__)
+#define AX__IP24(d, f, ...) AX__INTO1(d, f), AX__IP22(__VA_ARGS__)
+#define AX__IP26(d, f, ...) AX__INTO1(d, f), AX__IP24(__VA_ARGS__)
+#define AX__IP28(d, f, ...) AX__INTO1(d, f), AX__IP26(__VA_ARGS__)
+#define AX__IP30(d, f, ...) AX__INTO1(d, f), AX__IP28(__VA_ARGS__)
+#define AX__IP32(d, f, ...) AX__INTO1(d, f), AX__IP30(__VA_ARGS__)
+#define AX__IP34(d, f, ...) AX__INTO1(d, f), AX__IP32(__VA_ARGS__)
+#define AX__IP36(d, f, ...) AX__INTO1(d, f), AX__IP34(__VA_ARGS__)
+#define AX__IP38(d, f, ...) AX__INTO1(d, f), AX__IP36(__VA_ARGS__)
+#define AX__IP40(d, f, ...) AX__INTO1(d, f), AX__IP38(__VA_ARGS__)
+#define AX__IP42(d, f, ...) AX__INTO1(d, f), AX__IP40(__VA_ARGS__)
+#define AX__IP44(d, f, ...) AX__INTO1(d, f), AX__IP42(__VA_ARGS__)
+#define AX__IP46(d, f, ...) AX__INTO1(d, f), AX__IP44(__VA_ARGS__)
+#define AX__IP48(d, f, ...) AX__INTO1(d, f), AX__IP46(__VA_ARGS__)
+#define AX__IP50(d, f, ...) AX__INTO1(d, f), AX__IP48(__VA_ARGS__)
+#define AX__IP52(d, f, ...) AX__INTO1(d, f), AX__IP50(__VA_ARGS__)
+#define AX__IP54(d, f, ...) AX__INTO1(d, f), AX__IP52(__VA_ARGS__)
+#define AX__IP56(d, f, ...) AX__INTO1(d, f), AX__IP54(__VA_ARGS__)
+#define AX__IP58(d, f, ...) AX__INTO1(d, f), AX__IP56(__VA_ARGS__)
+#define AX__IP60(d, f, ...) AX__INTO1(d, f), AX__IP58(__VA_ARGS__)
+#define AX__IP62(d, f, ...) AX__INTO1(d, f), AX__IP60(__VA_ARGS__)
+#define AX__IP64(d, f, ...) AX__INTO1(d, f), AX__IP62(__VA_ARGS__)
+/* An odd count has no pairing: its list is left empty and the static
+ * assertion below is the one error. */
+#define AX__IP1(...)
+#define AX__IP3(...)
+#define AX__IP5(...)
+#define AX__IP7(...)
+#define AX__IP9(...)
+#define AX__IP11(...)
+#define AX__IP13(...)
+#define AX__IP15(...)
+#define AX__IP17(...)
+#define AX__IP19(...)
+#define AX__IP21(...)
+#define AX__IP23(...)
+#define AX__IP25(...)
+#define AX__IP27(...)
+#define AX__IP29(...)
+#define AX__IP31(...)
+#define AX__IP33(...)
+#define AX__IP35(...)
+#define AX__IP37(...)
+#define AX__IP39(...)
+#define AX__IP41(...)
+#define AX__IP43(...)
+#define AX__IP45(...)
+#define AX__IP47(...)
+#define AX__IP49(...)
+#define AX__IP51(...)
+#define AX__IP53(...)
+#define AX__IP55(...)
+#define AX__IP57(...)
+#define AX__IP59(...)
+#define AX__IP61(...)
+#define AX__IP63(...)
+#define AX_JOIN_INTO(...)                                                   \
+	ax_join_into(                                                       \
+		({                                                          \
+			_Static_assert(AX__NARG(__VA_ARGS__) % 2 == 0,      \
+				       "AX_JOIN_INTO takes pairs: &dst, " \
+				       "future, &dst, future, ...");        \
+			AX__NARG(__VA_ARGS__) / 2;                          \
+		}),                                                         \
+		(const ax_into[]){ AX__INTO_ALL(AX__NARG(__VA_ARGS__),     \
+						__VA_ARGS__) })
+#define AX__INTO_ALL(n, ...) AX__CAT(AX__IP, n)(__VA_ARGS__)
 
 /* Retry: make(attempt, ud) returns a fresh boxed future whose output is an
  * ax_res, for attempt = 1, 2, ...  After a failure it sleeps

@@ -1,7 +1,8 @@
-/* combinators.c - join (all complete), try_join (first error wins) and
- * select (first completion wins).  Each owns up to AX_JOIN_MAX boxed
- * children, polls the unfinished ones in index order on every wake, and
- * frees a child the moment it is finished or no longer wanted. */
+/* combinators.c - join (all complete), try_join (first error wins),
+ * select (first completion wins) and the join into destinations.  Each
+ * owns its boxed children (up to AX_JOIN_MAX, any number for the join into
+ * destinations), polls the unfinished ones in index order on every wake,
+ * and frees a child the moment it is finished or no longer wanted. */
 #include "internal.h"
 
 #include <string.h>
@@ -195,4 +196,67 @@ ax_select_t ax_select(int n, ax_future *const *children)
 	if (!s.out.err)
 		s.n = n;
 	return s;
+}
+
+/* join into destinations ------------------------------------------------- */
+
+static ax_poll_t join_into_poll(ax_future *f, ax_cx *cx)
+{
+	ax_join_into_t *j = (ax_join_into_t *)(void *)f;
+	for (int i = 0; i < j->n && j->left; i++) {
+		ax_into *e = &j->ent[i];
+		if (!e->child || ax_poll(e->child, cx) == AX_PENDING)
+			continue;
+		if (e->dst)
+			ax_future_take(e->child, e->dst);
+		ax_future *c = e->child;
+		e->child = NULL;
+		ax_future_free(c);
+		j->left--;
+	}
+	return j->left ? AX_PENDING : AX_READY;
+}
+
+static void join_into_drop(ax_future *f)
+{
+	ax_join_into_t *j = (ax_join_into_t *)(void *)f;
+	for (int i = 0; i < j->n; i++) {
+		ax_future *c = j->ent[i].child;
+		j->ent[i].child = NULL;
+		ax_future_free(c);
+	}
+	free(j->ent);
+	j->ent = NULL;
+	j->n = j->left = 0;
+}
+
+static const ax_future_vt join_into_vt =
+	AX_VT_OF(ax_join_into_t, "join_into", join_into_poll, join_into_drop, 0);
+
+ax_join_into_t ax_join_into(int n, const ax_into *pairs)
+{
+	ax_join_into_t j = { .base.vt = &join_into_vt };
+	if (n < 0) {
+		j.out = -EINVAL;
+		return j;
+	}
+	int err = 0;
+	for (int i = 0; i < n; i++)
+		if (!pairs[i].child)
+			err = -ENOMEM;
+	if (!err && n) {
+		j.ent = malloc((size_t)n * sizeof *j.ent);
+		if (!j.ent)
+			err = -ENOMEM;
+	}
+	if (err) {
+		for (int i = 0; i < n; i++)
+			ax_future_free(pairs[i].child);
+		j.out = err;
+		return j;
+	}
+	if (n)
+		memcpy(j.ent, pairs, (size_t)n * sizeof *j.ent);
+	j.n = j.left = n;
+	return j;
 }

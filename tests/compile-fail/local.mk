@@ -13,4 +13,8 @@ EXTRA_DIST += tests/compile-fail/run tests/compile-fail/fail_await_boxed.c \
 	tests/compile-fail/fail_join_struct.c \
 	tests/compile-fail/fail_select_double.c \
 	tests/compile-fail/fail_try_join_collect.c \
+	tests/compile-fail/fail_join_17.c \
+	tests/compile-fail/fail_join_into_type.c \
+	tests/compile-fail/fail_join_into_struct.c \
+	tests/compile-fail/fail_join_into_odd.c \
 	tests/compile-fail/ok_uses.c

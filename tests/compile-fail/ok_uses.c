@@ -81,6 +81,9 @@ AX_ASYNC(uses, int, int n; point p; ax_res r; ax_vals v; ax_selected s;
 	AX_AWAIT_TO(self->r, ax_timeout_ms(10, AX_BOX(AX_JOIN(AX_CALL(no_args),
 							      ax_sleep_ms(1)))));
 	AX_AWAIT_TO(self->r, ax_timeout_ms(10, AX_BOX(AX_CALL(make_point))));
+	AX_AWAIT(AX_JOIN_INTO(&self->p, AX_CALL(make_point, .x = 1), &self->n,
+			      AX_CALL(no_args), &self->r, AX_CALL(fallible),
+			      &self->v, AX_JOIN(ax_sleep_ms(1))));
 	AX_AWAIT(ax_sleep_ms(1));
 	AX_AWAIT(AX_CALL(no_args));
 	AX_AWAIT_TO(self->n, AX_CALL(no_args));

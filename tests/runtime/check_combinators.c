@@ -551,6 +551,107 @@ START_TEST(test_taskset_next_is_carried)
 }
 END_TEST
 
+/* join into destinations ------------------------------------------------- */
+
+AX_ASYNC(join_into_typed, int, int a; pair p; double d; ax_res r; ax_vals v;
+	 ax_unit u; int err;)
+{
+	AX_BEGIN;
+	self->a = -1;
+	AX_AWAIT_TO(self->err,
+		    AX_JOIN_INTO(&self->a, AX_CALL(nap, .ms = 30), &self->p,
+				 AX_CALL(make_pair, .a = 9), &self->d, AX_CALL(half),
+				 &self->r, probe(10, 4, -EIO), &self->v,
+				 AX_JOIN(AX_CALL(nap, .ms = 20), probe(1, 8, 0)),
+				 &self->u, ax_sleep_ms(40)));
+	ck_assert_int_eq(self->err, 0);
+	ck_assert_uint_eq(ax_now(), MS(40)); /* the slowest, not the sum */
+	ck_assert_int_eq(self->a, 30);
+	ck_assert_int_eq(self->p.a, 9);
+	ck_assert_int_eq(self->p.b, 2);
+	ck_assert(self->d == 0.5);
+	ck_assert_int_eq(self->r.val, 4);
+	ck_assert_int_eq(self->r.err, -EIO);
+	ck_assert_int_eq(self->v.n, 2);
+	ck_assert_int_eq(self->v.val[0], 20);
+	ck_assert_int_eq(self->v.val[1], 8);
+	AX_RETURN(1);
+	AX_END;
+}
+
+START_TEST(test_join_into_typed_outputs)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(join_into_typed)), 1);
+	ck_assert_int_eq(probes_live, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* Each output lands when its child finishes: a join dropped half-way has
+ * written the finished children's destinations and dropped the rest. */
+START_TEST(test_join_into_writes_at_completion)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ax_res a = { -1, -1 }, b = { -1, -1 };
+	ax_selected s = AX_BLOCK_ON(rt, AX_SELECT(AX_JOIN_INTO(&a, probe(10, 1, 0), &b,
+							      probe(50, 2, 0)),
+						 ax_sleep_ms(20)));
+	ck_assert_int_eq(s.index, 1);
+	ck_assert_int_eq(a.val, 1);
+	ck_assert_int_eq(a.err, 0);
+	ck_assert_int_eq(b.val, -1); /* dropped before it finished */
+	ck_assert_int_eq(probes_live, 0);
+	ck_assert_int_eq(probes_dropped, 2);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* The function form has no AX_JOIN_MAX: 40 children, each into its own
+ * destination, a NULL destination discarding its output. */
+START_TEST(test_join_into_many)
+{
+	enum { N = 40 };
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ax_res out[N];
+	ax_into pairs[N];
+	for (int i = 0; i < N; i++) {
+		out[i] = (ax_res){ -1, 0 };
+		pairs[i] = (ax_into){ AX_BOX(probe((uint64_t)(N - i), i * 10, 0)),
+				      i == 7 ? NULL : &out[i] };
+	}
+	ck_assert_int_eq(AX_BLOCK_ON(rt, ax_join_into(N, pairs)), 0);
+	ck_assert_uint_eq(ax_now(), MS(N));
+	for (int i = 0; i < N; i++)
+		ck_assert_int_eq(out[i].val, i == 7 ? -1 : i * 10);
+	ck_assert_int_eq(probes_live, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+START_TEST(test_join_into_bad_input)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ax_res a = { -1, -1 };
+	ax_into pairs[] = { { AX_BOX(probe(10, 1, 0)), &a }, { NULL, NULL } };
+	ck_assert_int_eq(AX_BLOCK_ON(rt, ax_join_into(2, pairs)), -ENOMEM);
+	ck_assert_int_eq(a.val, -1);
+	ck_assert_int_eq(probes_live, 0);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, ax_join_into(-1, pairs)), -EINVAL);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, ax_join_into(0, NULL)), 0);
+	/* Dropped without a poll: the children go with it. */
+	ax_join_into_t j = AX_JOIN_INTO(&a, probe(10, 1, 0));
+	ax_future_drop(&j.base);
+	ck_assert_int_eq(probes_live, 0);
+	ck_assert_int_eq(a.val, -1);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 static Suite *combinators_suite(void)
 {
 	Suite *s = suite_create("combinators");
@@ -580,6 +681,12 @@ static Suite *combinators_suite(void)
 	tcase_add_test(tc, test_join_handle_of_struct_is_eoverflow);
 	tcase_add_test(tc, test_opt_outputs_are_carried);
 	tcase_add_test(tc, test_taskset_next_is_carried);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("join_into");
+	tcase_add_test(tc, test_join_into_typed_outputs);
+	tcase_add_test(tc, test_join_into_writes_at_completion);
+	tcase_add_test(tc, test_join_into_many);
+	tcase_add_test(tc, test_join_into_bad_input);
 	suite_add_tcase(s, tc);
 	return s;
 }

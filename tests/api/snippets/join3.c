@@ -8,12 +8,12 @@ AX_ASYNC(fetch, int, int id;)
 	AX_END;
 }
 
-AX_ASYNC(fetch3, int, ax_vals v;)
+AX_ASYNC(fetch3, int, int a, b, c;)
 {
 	AX_BEGIN;
-	AX_AWAIT_TO(self->v, AX_JOIN(AX_CALL(fetch, .id = 1), AX_CALL(fetch, .id = 2),
-				     AX_CALL(fetch, .id = 3)));
-	AX_RETURN((int)(self->v.val[0] + self->v.val[1] + self->v.val[2]));
+	AX_AWAIT(AX_JOIN_INTO(&self->a, AX_CALL(fetch, .id = 1), &self->b, AX_CALL(fetch, .id = 2),
+			      &self->c, AX_CALL(fetch, .id = 3)));
+	AX_RETURN(self->a + self->b + self->c);
 	AX_END;
 }
 
