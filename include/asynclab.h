@@ -1219,13 +1219,60 @@ ax_stream *ax_stream_map(ax_stream *s, ax_val (*fn)(ax_val v, void *ud), void *u
 ax_stream *ax_stream_filter(ax_stream *s, bool (*fn)(ax_val v, void *ud), void *ud);
 ax_stream *ax_stream_take(ax_stream *s, size_t n);
 /* Items of s are boxed futures (ax_future * as ax_val), e.g. made by
- * ax_stream_map_future; run up to n at a time and yield their outputs in
- * the order of s (buffered) or as they complete (buffer_unordered). */
+ * ax_stream_map_call or ax_stream_map_future; run up to n at a time and
+ * yield their outputs in the order of s (buffered) or as they complete
+ * (buffer_unordered), each as combinators carry it (see ax_val).  A
+ * future whose output cannot be carried ends the stream there: the
+ * futures still running are dropped, and ax_stream_error (and the err of
+ * a collect) says -EOVERFLOW. */
 ax_stream *ax_stream_buffered(ax_stream *s, size_t n);
 ax_stream *ax_stream_buffer_unordered(ax_stream *s, size_t n);
 /* Turn each item into a future: make(item, ud) returns a boxed future. */
 ax_stream *ax_stream_map_future(ax_stream *s,
 				ax_future *(*make)(ax_val v, void *ud), void *ud);
+/* Turn each item into a call of the async function fn_ with the item as
+ * its argument `field` (Rust's .map(fetch)):
+ *   ax_stream_buffer_unordered(ax_stream_map_call(ids, fetch, id), 2)
+ * runs fetch(.id = item) for each item.  The frame is allocated zeroed
+ * (every other field 0, as AX_CALL leaves it), the item stored into
+ * field converted to its type, and the boxed call is the new item.  The
+ * field must be an integer, bool, enum or pointer of at most 8 bytes and
+ * fn_'s output one a stream carries (see ax_val): compile errors
+ * otherwise.  A call that cannot be allocated is a NULL item
+ * (buffered/buffer_unordered yield -ENOMEM for it). */
+ax_stream *ax__stream_map_call(ax_stream *s, const ax_future_vt *vt,
+			       size_t size, size_t off, size_t fsize,
+			       bool is_bool, const ax_site *site);
+#define AX__SCALAR_T(T)                                                     \
+	(sizeof(T) <= 8 && __builtin_classify_type(*(T *)0) >= 1 &&         \
+	 __builtin_classify_type(*(T *)0) <= 5)
+#define ax_stream_map_call(s, fn_, field)                                   \
+	({                                                                  \
+		_Static_assert(AX__SCALAR_T(__typeof__(((fn_##_t *)0)->field)), \
+			       "ax_stream_map_call: the item goes into a "  \
+			       "field that is not an integer or pointer of " \
+			       "at most 8 bytes; name an integer or pointer " \
+			       "argument of the async function");           \
+		_Static_assert(AX__CARRIED_T(__typeof__(((fn_##_t *)0)->out)), \
+			       "ax_stream_map_call: the output of this async " \
+			       "function cannot be carried as a stream item " \
+			       "(only an integer or pointer of at most 8 "  \
+			       "bytes, ax_res, ax_opt or ax_unit); return " \
+			       "one (a pointer to the struct, an ax_res)"); \
+		ax__stream_map_call(                                        \
+			(s), &fn_##__vt, sizeof(fn_##_t),                   \
+			offsetof(fn_##_t, field),                           \
+			sizeof(((fn_##_t *)0)->field),                      \
+			__builtin_types_compatible_p(                       \
+				__typeof__(((fn_##_t *)0)->field), bool),   \
+			AX_HERE);                                           \
+	})
+
+/* Why a stream ended: 0 when it ran out of items, -EOVERFLOW when a
+ * buffered / buffer_unordered in it (s itself or an adapter s wraps) met
+ * a future whose output cannot be carried as an item.  A stream of
+ * ax_next is the caller's: ask it once next gives none. */
+int ax_stream_error(const ax_stream *s);
 
 /* stream.next().await */
 typedef struct ax_stream_next_t {
@@ -1251,10 +1298,13 @@ ax_for_each_t ax_stream_for_each(ax_stream *s,
 	__attribute__((warn_unused_result));
 
 /* Collect every item (owning the stream).  out.v is malloc'd and owned by
- * the caller (free it); out.n items. */
+ * the caller (free it); out.n items.  out.err is 0, or the stream's
+ * ax_stream_error (-EOVERFLOW: it ended at a future whose output could
+ * not be carried; v holds the items before it), or -ENOMEM (v NULL, n 0). */
 typedef struct ax_collected {
 	ax_val *v;
 	size_t n;
+	int err;
 } ax_collected;
 typedef struct ax_collect_t {
 	ax_future base;

@@ -1,5 +1,6 @@
 /* stream.c - async iterators: sources (array, iterator, range), adapters
- * (map, filter, take, map_future, buffered, buffer_unordered) and the
+ * (map, filter, take, map_future, map_call, buffered, buffer_unordered)
+ * and the
  * futures that consume a stream (next, for_each, collect).  An adapter
  * owns the stream it wraps; an adapter that cannot be allocated frees its
  * inner stream and returns NULL, so a chain never leaks on failure. */
@@ -130,6 +131,11 @@ typedef struct {
 	} fn;
 	void *ud;
 	size_t left; /* take: items still to yield */
+	/* map_call: the async function's frame and where the item goes */
+	const ax_future_vt *vt;
+	size_t size, off, fsize;
+	bool is_bool;
+	const ax_site *site;
 } adapter;
 
 static void adapter_drop(ax_stream *s)
@@ -235,6 +241,71 @@ ax_stream *ax_stream_map_future(ax_stream *s,
 	return r;
 }
 
+/* A boxed call of an async function, its frame zeroed but for the vtable
+ * and the item in the field at off (fsize bytes; a bool field gets
+ * item != 0, any other the item converted to the field's width). */
+static ax_future *make_call(const adapter *a, ax_val item)
+{
+	ax_future *f = calloc(1, a->size);
+	if (!f)
+		return NULL;
+	atomic_fetch_add_explicit(&ax__boxed_live, 1, memory_order_relaxed);
+	f->vt = a->vt;
+	char *p = (char *)f + a->off;
+	if (a->is_bool) {
+		bool b = item != 0;
+		memcpy(p, &b, sizeof b);
+	} else if (a->fsize == 1) {
+		int8_t v = (int8_t)item;
+		memcpy(p, &v, 1);
+	} else if (a->fsize == 2) {
+		int16_t v = (int16_t)item;
+		memcpy(p, &v, 2);
+	} else if (a->fsize == 4) {
+		int32_t v = (int32_t)item;
+		memcpy(p, &v, 4);
+	} else {
+		memcpy(p, &item, 8);
+	}
+	if (__builtin_expect(AX__HOOKS() != NULL, 0))
+		ax__future_created(f, a->site);
+	return f;
+}
+
+static ax_poll_t map_call_next(ax_stream *s, ax_cx *cx, ax_val *item)
+{
+	adapter *a = (adapter *)(void *)s;
+	ax_poll_t r = stream_next(a->in, cx, item);
+	if (r == AX_READY)
+		*item = (ax_val)(intptr_t)make_call(a, *item);
+	return r;
+}
+
+static const ax_stream_vt map_call_vt = { "map_call", map_call_next,
+					  adapter_drop };
+
+ax_stream *ax__stream_map_call(ax_stream *s, const ax_future_vt *vt,
+			       size_t size, size_t off, size_t fsize,
+			       bool is_bool, const ax_site *site)
+{
+	if (s && (!vt || size < sizeof(ax_future) || fsize == 0 || fsize > 8 ||
+		  (fsize & (fsize - 1)) || off + fsize > size)) {
+		ax_stream_free(s);
+		return NULL;
+	}
+	ax_stream *r = adapter_new(&map_call_vt, s, NULL);
+	if (r) {
+		adapter *a = (adapter *)(void *)r;
+		a->vt = vt;
+		a->size = size;
+		a->off = off;
+		a->fsize = fsize;
+		a->is_bool = is_bool;
+		a->site = site;
+	}
+	return r;
+}
+
 /* buffered, buffer_unordered --------------------------------------------- */
 
 /* Up to cap futures in flight.  Ordered: a ring in input order (head is
@@ -257,21 +328,44 @@ typedef struct {
 	bool in_done;
 	size_t cap, head, len;
 	uint64_t finished; /* unordered: futures finished so far */
+	int err;	   /* why it ended early: -EOVERFLOW (see ax_stream_error) */
 	slot slots[];
 } buffer_stream;
 
 /* Poll the future of a busy slot; true once it has finished (its output
- * is in val and the future is freed). */
-static bool poll_slot(slot *sl, ax_cx *cx)
+ * is in val and the future is freed).  An output that cannot be carried
+ * as an item (see ax_val) sets b->err to -EOVERFLOW. */
+static bool poll_slot(buffer_stream *b, slot *sl, ax_cx *cx)
 {
 	if (!sl->f)
 		return true;
 	if (ax_poll(sl->f, cx) == AX_PENDING)
 		return false;
-	sl->val = ax_future_val(sl->f);
+	ax_res r = ax_future_res(sl->f);
+	sl->val = r.val;
+	if (r.err == -EOVERFLOW &&
+	    !(sl->f->vt->flags & (AX_VT_RES | AX_VT_OPT)) && !b->err)
+		b->err = -EOVERFLOW;
 	ax_future_free(sl->f);
 	sl->f = NULL;
 	return true;
+}
+
+/* A lost output ends the stream: the futures still in flight are dropped
+ * now and nothing more is pulled from the inner stream. */
+static ax_poll_t buffer_fail(buffer_stream *b)
+{
+	for (size_t i = 0; i < b->cap; i++) {
+		slot *sl = &b->slots[i];
+		if (!sl->busy)
+			continue;
+		ax_future *f = sl->f;
+		*sl = (slot){ 0 };
+		ax_future_free(f);
+	}
+	b->len = 0;
+	b->in_done = true;
+	return AX_DONE;
 }
 
 /* Pull items from the inner stream while there is room. */
@@ -306,9 +400,13 @@ static void buffer_fill(buffer_stream *b, ax_cx *cx)
 static ax_poll_t buffered_next(ax_stream *s, ax_cx *cx, ax_val *item)
 {
 	buffer_stream *b = (buffer_stream *)(void *)s;
+	if (b->err)
+		return AX_DONE;
 	buffer_fill(b, cx);
 	for (size_t k = 0; k < b->len; k++)
-		poll_slot(&b->slots[(b->head + k) % b->cap], cx);
+		poll_slot(b, &b->slots[(b->head + k) % b->cap], cx);
+	if (b->err)
+		return buffer_fail(b);
 	if (b->len && !b->slots[b->head].f) {
 		slot *sl = &b->slots[b->head];
 		*item = sl->val;
@@ -325,17 +423,21 @@ static ax_poll_t buffered_next(ax_stream *s, ax_cx *cx, ax_val *item)
 static ax_poll_t unordered_next(ax_stream *s, ax_cx *cx, ax_val *item)
 {
 	buffer_stream *b = (buffer_stream *)(void *)s;
+	if (b->err)
+		return AX_DONE;
 	buffer_fill(b, cx);
 	slot *first = NULL;
 	for (size_t i = 0; i < b->cap; i++) {
 		slot *sl = &b->slots[i];
 		if (!sl->busy)
 			continue;
-		if (sl->f && poll_slot(sl, cx))
+		if (sl->f && poll_slot(b, sl, cx))
 			sl->done_seq = ++b->finished;
 		if (!sl->f && (!first || sl->done_seq < first->done_seq))
 			first = sl;
 	}
+	if (b->err)
+		return buffer_fail(b);
 	if (first) {
 		*item = first->val;
 		first->busy = false;
@@ -387,6 +489,27 @@ ax_stream *ax_stream_buffered(ax_stream *s, size_t n)
 ax_stream *ax_stream_buffer_unordered(ax_stream *s, size_t n)
 {
 	return buffer_new(s, n, false);
+}
+
+/* The error a chain of the runtime's adapters ended with: the first
+ * buffered / buffer_unordered down the chain that lost an output. */
+int ax_stream_error(const ax_stream *s)
+{
+	while (s) {
+		const ax_stream_vt *vt = s->vt;
+		if (vt == &buffered_vt || vt == &unordered_vt) {
+			const buffer_stream *b = (const buffer_stream *)(const void *)s;
+			if (b->err)
+				return b->err;
+			s = b->in;
+		} else if (vt == &map_vt || vt == &filter_vt || vt == &take_vt ||
+			   vt == &map_future_vt || vt == &map_call_vt) {
+			s = ((const adapter *)(const void *)s)->in;
+		} else {
+			return 0;
+		}
+	}
+	return 0;
 }
 
 /* next, for_each, collect ------------------------------------------------ */
@@ -468,8 +591,10 @@ static ax_poll_t collect_poll(ax_future *f, ax_cx *cx)
 		ax_poll_t r = stream_next(c->s, cx, &v);
 		if (r == AX_PENDING)
 			return AX_PENDING;
-		if (r == AX_DONE)
+		if (r == AX_DONE) {
+			c->out.err = ax_stream_error(c->s);
 			break;
+		}
 		if (c->out.n == c->cap) {
 			size_t cap = c->cap ? c->cap * 2 : 16;
 			ax_val *nv = realloc(c->out.v, cap * sizeof *nv);
@@ -477,7 +602,7 @@ static ax_poll_t collect_poll(ax_future *f, ax_cx *cx)
 				/* Out of memory: report nothing rather than a
 				 * silently truncated result. */
 				free(c->out.v);
-				c->out = (ax_collected){ NULL, 0 };
+				c->out = (ax_collected){ NULL, 0, -ENOMEM };
 				break;
 			}
 			c->out.v = nv;
@@ -498,7 +623,7 @@ static void collect_drop(ax_future *f)
 	c->s = NULL;
 	if (c->base.state != C_DONE) {
 		free(c->out.v);
-		c->out = (ax_collected){ NULL, 0 };
+		c->out = (ax_collected){ NULL, 0, 0 };
 	}
 }
 

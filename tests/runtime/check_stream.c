@@ -375,6 +375,171 @@ START_TEST(test_buffered_null_future)
 }
 END_TEST
 
+/* map_call ---------------------------------------------------------------- */
+
+AX_ASYNC(fetch, int, int id; int calls;)
+{
+	AX_BEGIN;
+	ck_assert_int_eq(self->calls, 0); /* the rest of the frame is zero */
+	AX_AWAIT(ax_sleep_ms((uint64_t)(10 * self->id)));
+	AX_RETURN(self->id * 100);
+	AX_END;
+}
+
+AX_ASYNC(neg, int8_t, int8_t b;)
+{
+	AX_BEGIN;
+	AX_RETURN(self->b);
+	AX_END;
+}
+
+AX_ASYNC(flip, bool, bool on;)
+{
+	AX_BEGIN;
+	AX_RETURN(!self->on);
+	AX_END;
+}
+
+AX_ASYNC(deref, ax_res, const ax_val *p;)
+{
+	AX_BEGIN;
+	AX_RETURN(((ax_res){ .val = *self->p, .err = self->p ? 0 : -EINVAL }));
+	AX_END;
+}
+
+/* Each item becomes a call of an async function with the item in the
+ * named field, without a maker function: completion order, the bound and
+ * virtual time as with map_future. */
+START_TEST(test_map_call)
+{
+	ax_rt *rt = test_rt(0);
+	const ax_val ids[] = { 3, 1, 2 };
+	ax_collected c = AX_BLOCK_ON(rt, ax_stream_collect(ax_stream_buffer_unordered(
+		ax_stream_map_call(ax_stream_from_array(ids, 3), fetch, id), 2)));
+	ck_assert_int_eq(c.err, 0);
+	ck_assert_uint_eq(c.n, 3);
+	ck_assert_int_eq(c.v[0], 100); /* id 1 at 10 ms */
+	ck_assert_int_eq(c.v[1], 300); /* id 3 at 30 ms */
+	ck_assert_int_eq(c.v[2], 200); /* id 2 at 10 + 20 ms */
+	ck_assert_uint_eq(ax_now(), MS(30));
+	free(c.v);
+
+	/* Each field type gets the item converted to it. */
+	const ax_val b[] = { -3, 200 };
+	c = AX_BLOCK_ON(rt, ax_stream_collect(ax_stream_buffered(
+		ax_stream_map_call(ax_stream_from_array(b, 2), neg, b), 2)));
+	ck_assert_uint_eq(c.n, 2);
+	ck_assert_int_eq(c.v[0], -3);
+	ck_assert_int_eq(c.v[1], (int8_t)200);
+	free(c.v);
+	const ax_val on[] = { 0, 5 };
+	c = AX_BLOCK_ON(rt, ax_stream_collect(ax_stream_buffered(
+		ax_stream_map_call(ax_stream_from_array(on, 2), flip, on), 2)));
+	ck_assert_uint_eq(c.n, 2);
+	ck_assert_int_eq(c.v[0], 1);
+	ck_assert_int_eq(c.v[1], 0);
+	free(c.v);
+	static const ax_val x = 42;
+	const ax_val ptrs[] = { (ax_val)(intptr_t)&x };
+	c = AX_BLOCK_ON(rt, ax_stream_collect(ax_stream_buffered(
+		ax_stream_map_call(ax_stream_from_array(ptrs, 1), deref, p), 1)));
+	ck_assert_uint_eq(c.n, 1);
+	ck_assert_int_eq(c.v[0], 42);
+	free(c.v);
+	ck_assert_ptr_null(ax_stream_map_call(NULL, fetch, id));
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* Outputs a stream cannot carry end it with -EOVERFLOW instead of
+ * yielding 0: in a collect's err, in ax_stream_error after ax_next. */
+typedef struct pair {
+	int a, b;
+} pair;
+
+AX_ASYNC(make_pair, pair, int a;)
+{
+	AX_BEGIN;
+	AX_AWAIT(ax_sleep_ms((uint64_t)self->a));
+	AX_RETURN(((pair){ self->a, 2 }));
+	AX_END;
+}
+
+static ax_future *pair_or_work(ax_val v, void *ud)
+{
+	(void)ud;
+	return v == 20 ? AX_BOX(AX_CALL(make_pair, .a = (int)v)) : make_work((uint64_t)v, v);
+}
+
+AX_ASYNC(next_all, int, ax_stream *s; ax_opt o; int n;)
+{
+	AX_BEGIN;
+	for (;;) {
+		AX_AWAIT_TO(self->o, ax_next(self->s));
+		if (!self->o.some)
+			break;
+		self->n++;
+	}
+	AX_RETURN(ax_stream_error(self->s) == -EOVERFLOW ? self->n : -1);
+	AX_END;
+}
+
+START_TEST(test_uncarried_item_ends_stream)
+{
+	reset_work();
+	ax_rt *rt = test_rt(0);
+	const ax_val ms[] = { 10, 20, 30, 40 };
+	ax_collected c = AX_BLOCK_ON(rt, ax_stream_collect(ax_stream_buffer_unordered(
+		ax_stream_map_future(ax_stream_from_array(ms, 4), pair_or_work, NULL), 3)));
+	ck_assert_int_eq(c.err, -EOVERFLOW);
+	ck_assert_uint_eq(c.n, 1); /* the item before it */
+	ck_assert_int_eq(c.v[0], 10);
+	free(c.v);
+	ck_assert_uint_eq(ax_now(), MS(20)); /* ended there */
+	ck_assert_int_eq(live, 0);	      /* those in flight were dropped */
+	ck_assert_int_eq(dropped, 3);	      /* 10 finished; 30, 40 cancelled */
+
+	/* ordered, behind a take and a map: the error still reaches the end */
+	ax_stream *s = ax_stream_take(ax_stream_buffered(
+		ax_stream_map_future(ax_stream_from_array(ms, 4), pair_or_work, NULL), 2), 10);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(next_all, .s = s)), 1);
+	ax_stream_free(s);
+
+	/* without a lost output, no error */
+	s = ax_stream_buffered(ax_stream_map_future(ax_stream_range(1, 3), timed_work, NULL), 2);
+	c = AX_BLOCK_ON(rt, ax_stream_collect(s));
+	ck_assert_int_eq(c.err, 0);
+	ck_assert_uint_eq(c.n, 2);
+	free(c.v);
+	ck_assert_int_eq(ax_stream_error(NULL), 0);
+	ck_assert_int_eq(live, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* An ax_opt output is carried as its val (it was 0). */
+AX_ASYNC(some_of, ax_opt, int v;)
+{
+	AX_BEGIN;
+	AX_RETURN(((ax_opt){ .val = self->v, .some = true }));
+	AX_END;
+}
+
+START_TEST(test_opt_items_are_carried)
+{
+	ax_rt *rt = test_rt(0);
+	const ax_val v[] = { 5, 6 };
+	ax_collected c = AX_BLOCK_ON(rt, ax_stream_collect(ax_stream_buffered(
+		ax_stream_map_call(ax_stream_from_array(v, 2), some_of, v), 2)));
+	ck_assert_int_eq(c.err, 0);
+	ck_assert_uint_eq(c.n, 2);
+	ck_assert_int_eq(c.v[0], 5);
+	ck_assert_int_eq(c.v[1], 6);
+	free(c.v);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 static Suite *stream_suite(void)
 {
 	Suite *s = suite_create("stream");
@@ -396,6 +561,11 @@ static Suite *stream_suite(void)
 	tcase_add_test(tc, test_buffer_unordered_bound);
 	tcase_add_test(tc, test_drop_in_flight);
 	tcase_add_test(tc, test_buffered_null_future);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("map_call");
+	tcase_add_test(tc, test_map_call);
+	tcase_add_test(tc, test_uncarried_item_ends_stream);
+	tcase_add_test(tc, test_opt_items_are_carried);
 	suite_add_tcase(s, tc);
 	return s;
 }

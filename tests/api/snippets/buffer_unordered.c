@@ -9,20 +9,12 @@ AX_ASYNC(fetch, int, int id;)
 	AX_END;
 }
 
-static ax_future *start_fetch(ax_val id, void *ud)
-{
-	(void)ud;
-	return AX_BOX(AX_CALL(fetch, .id = (int)id));
-}
-
 AX_ASYNC(fetch_all, int, ax_collected c; ax_val sum;)
 {
 	AX_BEGIN;
 	static const ax_val ids[] = { 3, 1, 2 };
 	AX_AWAIT_TO(self->c, ax_stream_collect(ax_stream_buffer_unordered(
-				     ax_stream_map_future(ax_stream_from_array(ids, 3),
-							  start_fetch, NULL),
-				     2)));
+				     ax_stream_map_call(ax_stream_from_array(ids, 3), fetch, id), 2)));
 	for (size_t i = 0; i < self->c.n; i++)
 		self->sum += self->c.v[i];
 	free(self->c.v);
