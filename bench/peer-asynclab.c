@@ -284,18 +284,10 @@ static ax_poll_t chain_poll(ax_future *f, ax_cx *cx)
 static const ax_future_vt chain_vt =
 	AX_VT_NOOUT(chain_task, "chain_task", chain_poll, NULL);
 
-static int spawn_detached(ax_task *t)
-{
-	if (!t)
-		return -ENOMEM;
-	ax_task_detach(t);
-	return 0;
-}
-
 static void chain(shared *s, size_t r)
 {
-	if (spawn_detached(AX_SPAWN(((chain_task){ .base.vt = &chain_vt, .s = s,
-						     .r = r }))) < 0)
+	if (!AX_SPAWN_DETACHED(((chain_task){ .base.vt = &chain_vt, .s = s,
+						     .r = r })))
 		abort();
 }
 
@@ -355,8 +347,8 @@ static int spawn_all(shared *s, uint64_t *t0)
 		res.n = n;
 		start_clock(t0);
 		for (size_t i = 0; i < n; i++)
-			if (spawn_detached(AX_SPAWN(((count_task){
-				    .base.vt = &count_vt, .s = s }))) < 0)
+			if (!AX_SPAWN_DETACHED(((count_task){
+				    .base.vt = &count_vt, .s = s })))
 				return -ENOMEM;
 		return 0;
 	case W_YIELD_MANY:
@@ -365,9 +357,9 @@ static int spawn_all(shared *s, uint64_t *t0)
 		res.n = s->yields * YIELD_TASKS;
 		start_clock(t0);
 		for (size_t i = 0; i < YIELD_TASKS; i++)
-			if (spawn_detached(AX_SPAWN(((yield_task){
+			if (!AX_SPAWN_DETACHED(((yield_task){
 				    .base.vt = &yield_task_vt, .s = s,
-				    .left = s->yields }))) < 0)
+				    .left = s->yields })))
 				return -ENOMEM;
 		return 0;
 	case W_PING_PONG:
@@ -382,12 +374,12 @@ static int spawn_all(shared *s, uint64_t *t0)
 		if (!ping_rx || !pong_rx)
 			return -ENOMEM;
 		start_clock(t0);
-		if (spawn_detached(AX_SPAWN(((pp_task){ .base.vt = &echoer_vt,
+		if (!AX_SPAWN_DETACHED(((pp_task){ .base.vt = &echoer_vt,
 							 .s = s, .rx = ping_rx,
-							 .tx = s->pong }))) < 0 ||
-		    spawn_detached(AX_SPAWN(((pp_task){ .base.vt = &pinger_vt,
+							 .tx = s->pong })) ||
+		    !AX_SPAWN_DETACHED(((pp_task){ .base.vt = &pinger_vt,
 							 .s = s, .rx = pong_rx,
-							 .tx = s->ping }))) < 0)
+							 .tx = s->ping })))
 			return -ENOMEM;
 		return 0;
 	case W_CHAINED_SPAWN:
@@ -404,9 +396,9 @@ static int spawn_all(shared *s, uint64_t *t0)
 		res.rss_before_kb = proc_status_kb("VmRSS");
 		start_clock(t0);
 		for (size_t i = 0; i < n; i++)
-			if (spawn_detached(AX_SPAWN(((idle_task){
+			if (!AX_SPAWN_DETACHED(((idle_task){
 				    .start.base.vt = &idle_vt,
-				    .start.s = s }))) < 0)
+				    .start.s = s })))
 				return -ENOMEM;
 		return 0;
 	}

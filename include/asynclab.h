@@ -501,16 +501,55 @@ int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site);
 
 /* Spawn a future (by value) as a task on the current runtime.  Returns
  * its JoinHandle, owned by the caller: await it with ax_join, or give it
- * up with ax_task_detach.  NULL on allocation failure. */
+ * up with ax_task_detach.  NULL on allocation failure.  The handle hands
+ * on the output as combinators carry it (see ax_val), so a future whose
+ * output cannot be carried (a struct, a double, a join's ax_vals) is a
+ * compile error here; a task whose output nobody needs is spawned with
+ * AX_SPAWN_DISCARD (a handle that says how it ended) or AX_SPAWN_DETACHED
+ * (no handle), which take any output. */
 ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
 		   const ax_site *site);
-#define AX_SPAWN_NAMED(name, expr)                                          \
+#define AX__SPAWN(name, expr, chk)                                          \
 	({                                                                  \
 		__typeof__(expr) ax__sv = (expr);                           \
+		chk(ax__sv);                                                \
 		ax__spawn((ax_future *)(void *)&ax__sv, sizeof ax__sv,      \
 			  (name), AX_HERE);                                 \
 	})
+#define AX__SPAWN_CHECK(sv)                                                 \
+	_Static_assert(AX__CARRIED_T(__typeof__((sv).out)),                  \
+		       "AX_SPAWN: the output of this future cannot be carried " \
+		       "by its JoinHandle (only an integer or pointer of at " \
+		       "most 8 bytes, ax_res, ax_opt or ax_unit); return "  \
+		       "one (a pointer to the struct, an ax_res), or spawn " \
+		       "it with AX_SPAWN_DISCARD or AX_SPAWN_DETACHED if " \
+		       "its output is not needed")
+#define AX__SPAWN_NOCHECK(sv)
+#define AX_SPAWN_NAMED(name, expr) AX__SPAWN(name, expr, AX__SPAWN_CHECK)
 #define AX_SPAWN(expr) AX_SPAWN_NAMED(NULL, expr)
+/* Spawn a future of any output and keep a handle that says only how the
+ * task ended: awaiting it gives val 0 and err 0 once it completed (its
+ * output discarded), -ECANCELED when it was aborted.  For a task kept to
+ * be aborted or waited for, whose output is not needed (a spawned join
+ * or select). */
+void ax__task_discard_output(ax_task *h);
+#define AX_SPAWN_DISCARD(expr)                                              \
+	({                                                                  \
+		ax_task *ax__dh = AX__SPAWN(NULL, expr, AX__SPAWN_NOCHECK); \
+		ax__task_discard_output(ax__dh);                            \
+		ax__dh;                                                     \
+	})
+/* Spawn and give up the handle at once (tokio::spawn with the JoinHandle
+ * dropped): the task runs on, its output (of any type) is discarded.
+ * Evaluates to true, or false when the task could not be made (out of
+ * memory). */
+#define AX_SPAWN_DETACHED(expr)                                             \
+	({                                                                  \
+		ax_task *ax__dh = AX__SPAWN(NULL, expr, AX__SPAWN_NOCHECK); \
+		if (ax__dh)                                                 \
+			ax_task_detach(ax__dh);                             \
+		ax__dh != NULL;                                             \
+	})
 
 /* Give up a JoinHandle: the task runs on, its output is discarded. */
 void ax_task_detach(ax_task *h);

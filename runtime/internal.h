@@ -56,6 +56,7 @@ enum {
 	T_NOMEM = 1u << 8,     /* done, its output lost for want of memory */
 	T_OVERFLOW = 1u << 9,  /* its futures nest deeper than the stack allows */
 	T_JOINED = 1u << 10,   /* its handle was given to ax_join */
+	T_DISCARD = 1u << 11,  /* its output is discarded (AX_SPAWN_DISCARD) */
 };
 
 /* Allocation-failure injection for tests: the next N allocations at the

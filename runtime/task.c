@@ -188,6 +188,8 @@ static void task_finish(ax_rt *rt, ax_task *t, int err)
 			if (err) {
 				e->out.err = err;
 				e->out.val = 0;
+			} else if (t->state & T_DISCARD) {
+				e->out = (ax_res){ 0, 0 };
 			} else {
 				e->out = ax_future_res(t->fut);
 			}
@@ -265,6 +267,12 @@ void ax__task_overflow(ax_rt *rt, ax_task *t)
 {
 	t->state |= T_OVERFLOW | T_ABORT;
 	ax__wake_local(rt, t);
+}
+
+void ax__task_discard_output(ax_task *h)
+{
+	if (h)
+		h->state |= T_DISCARD;
 }
 
 void ax_task_detach(ax_task *h)

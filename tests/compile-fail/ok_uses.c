@@ -98,8 +98,13 @@ AX_ASYNC(uses, int, int n; point p; ax_res r; ax_vals v; ax_selected s;
 	AX_AWAIT_BOX_TO(self->n, self->boxed);
 	self->boxed = AX_BOX(ax_sleep_ms(1));
 	AX_AWAIT_BOX(self->boxed);
-	self->h = AX_SPAWN(AX_CALL(make_point, .y = 4));
+	self->h = AX_SPAWN(AX_CALL(fallible));
 	AX_AWAIT_TO(self->r, ax_join(self->h));
+	self->h = AX_SPAWN_NAMED("waits", AX_CALL(waits));
+	AX_AWAIT_TO(self->r, ax_join(self->h));
+	/* Nobody awaits a detached task: any output. */
+	if (!AX_SPAWN_DETACHED(AX_CALL(make_point, .y = 4)))
+		AX_RETURN(-1);
 	AX_AWAIT_TO(self->c, AX_CALL(no_args));
 	for (self->n = 0; self->n < 2; self->n++)
 		AX_AWAIT(ax_yield());

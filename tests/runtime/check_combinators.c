@@ -123,11 +123,14 @@ END_TEST
 AX_ASYNC(watch_join, int, ax_task *h; ax_res r;)
 {
 	AX_BEGIN;
-	self->h = AX_SPAWN(AX_JOIN(probe(100, 1, 0), probe(300, 2, 0)));
+	self->h = AX_SPAWN_DISCARD(AX_JOIN(probe(100, 1, 0), probe(300, 2, 0)));
 	AX_AWAIT(ax_sleep_ms(150));
 	ck_assert_int_eq(probes_dropped, 1);
 	ck_assert_int_eq(probes_live, 1);
 	AX_AWAIT_TO(self->r, ax_join(self->h));
+	/* AX_SPAWN_DISCARD: completed, the ax_vals discarded (not -EOVERFLOW) */
+	ck_assert_int_eq(self->r.err, 0);
+	ck_assert_int_eq(self->r.val, 0);
 	ck_assert_uint_eq(ax_now(), MS(300));
 	AX_RETURN(probes_dropped);
 	AX_END;
@@ -360,7 +363,7 @@ END_TEST
 AX_ASYNC(abort_select, int, ax_task *h; ax_res r;)
 {
 	AX_BEGIN;
-	self->h = AX_SPAWN(AX_SELECT(probe(100, 1, 0), probe(200, 2, 0)));
+	self->h = AX_SPAWN_DISCARD(AX_SELECT(probe(100, 1, 0), probe(200, 2, 0)));
 	AX_AWAIT(ax_sleep_ms(50));
 	ax_task_abort(self->h);
 	AX_AWAIT_TO(self->r, ax_join(self->h));
@@ -476,7 +479,9 @@ END_TEST
 AX_ASYNC(join_struct_task, ax_res, ax_task *h; ax_res r;)
 {
 	AX_BEGIN;
-	self->h = AX_SPAWN(AX_CALL(make_pair, .a = 3));
+	/* AX_SPAWN refuses a struct output at compile time; the run-time
+	 * check stays for futures spawned without the macro's check. */
+	self->h = AX__SPAWN(NULL, AX_CALL(make_pair, .a = 3), AX__SPAWN_NOCHECK);
 	AX_AWAIT_TO(self->r, ax_join(self->h));
 	AX_RETURN(self->r);
 	AX_END;
@@ -488,6 +493,41 @@ START_TEST(test_join_handle_of_struct_is_eoverflow)
 	ax_res r = AX_BLOCK_ON(rt, AX_CALL(join_struct_task));
 	ck_assert_int_eq(r.err, -EOVERFLOW);
 	ck_assert_int_eq(r.val, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
+/* A detached task of any output runs to its end, its output discarded. */
+static int pairs_made;
+
+AX_ASYNC(count_pair, pair, int a;)
+{
+	AX_BEGIN;
+	AX_AWAIT(ax_sleep_ms(5));
+	pairs_made++;
+	AX_RETURN(((pair){ self->a, 1 }));
+	AX_END;
+}
+
+AX_ASYNC(spawn_detached_pairs, int, )
+{
+	AX_BEGIN;
+	for (int i = 0; i < 3; i++)
+		if (!AX_SPAWN_DETACHED(AX_CALL(count_pair, .a = i)))
+			AX_RETURN(-1);
+	AX_AWAIT(ax_sleep_ms(10));
+	AX_RETURN(pairs_made);
+	AX_END;
+}
+
+START_TEST(test_spawn_detached_any_output)
+{
+	pairs_made = 0;
+	ax_rt *rt = test_rt(0);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(spawn_detached_pairs)), 3);
+	ax_rt_stats st;
+	ax_rt_stats_get(rt, &st);
+	ck_assert_uint_eq(st.spawned, 4); /* the root and the three */
 	TEST_RT_END(rt);
 }
 END_TEST
@@ -679,6 +719,7 @@ static Suite *combinators_suite(void)
 	tcase_add_test(tc, test_timeout_of_join_is_eoverflow);
 	tcase_add_test(tc, test_uncarried_in_join_select_try_join);
 	tcase_add_test(tc, test_join_handle_of_struct_is_eoverflow);
+	tcase_add_test(tc, test_spawn_detached_any_output);
 	tcase_add_test(tc, test_opt_outputs_are_carried);
 	tcase_add_test(tc, test_taskset_next_is_carried);
 	suite_add_tcase(s, tc);
