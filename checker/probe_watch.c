@@ -300,6 +300,8 @@ void pr_watch_start(void)
 	watch_running = 1;
 	if (pthread_create(&watch_tid, NULL, watch_main, NULL) != 0)
 		watch_running = 0;
+	else
+		ax_instrument_quiet_threads(1); /* it never wakes a task */
 }
 
 void pr_watch_stop(void)
@@ -308,5 +310,6 @@ void pr_watch_stop(void)
 		return;
 	atomic_store(&watch_stop, 1);
 	pthread_join(watch_tid, NULL);
+	ax_instrument_quiet_threads(-1);
 	watch_running = 0;
 }

@@ -266,7 +266,7 @@ static ax_poll_t blocking_poll(ax_future *f, ax_cx *cx)
 			b->out = r;
 			return AX_READY;
 		}
-		j->waker = ax_waker_clone(cx->waker);
+		j->waker = ax__waker_clone(cx->waker);
 		break;
 	}
 	case J_WAIT:
@@ -275,7 +275,7 @@ static ax_poll_t blocking_poll(ax_future *f, ax_cx *cx)
 		/* Polled again before the job ended: keep the newest waker. */
 		if (!j->waker || !ax_waker_will_wake(j->waker, cx->waker)) {
 			old = j->waker;
-			j->waker = ax_waker_clone(cx->waker);
+			j->waker = ax__waker_clone(cx->waker);
 		}
 		break;
 	case J_DONE:
@@ -391,4 +391,10 @@ void ax__pool_destroy(ax_rt *rt)
 	pthread_mutex_unlock(&p->lock);
 	if (last)
 		pool_free(p);
+}
+
+int ax__pool_threads(ax_rt *rt)
+{
+	/* Only the executor's thread starts workers (grow_locked). */
+	return rt->pool ? rt->pool->nthreads : 0;
 }

@@ -85,7 +85,7 @@ static ax_poll_t oneshot_recv_poll(ax_future *f, ax_cx *cx)
 	if (!r->waker || !ax_waker_will_wake(r->waker, cx->waker)) {
 		if (r->waker)
 			ax_waker_drop(r->waker);
-		r->waker = ax_waker_clone(cx->waker);
+		r->waker = ax__waker_clone(cx->waker);
 	}
 	/* One receiver: a second receive future takes over the slot and the
 	 * first keeps its waker until it is dropped. */
@@ -164,7 +164,7 @@ static void rx_wait(ax_mpsc *ch, const ax_cx *cx)
 		return;
 	if (ch->rx_waker)
 		ax_waker_drop(ch->rx_waker);
-	ch->rx_waker = ax_waker_clone(cx->waker);
+	ch->rx_waker = ax__waker_clone(cx->waker);
 }
 
 static void rx_forget(ax_mpsc *ch)

@@ -147,8 +147,10 @@ static inline ax_rt *ax__task_rt(const ax_task *t)
 	return ((const ax__chunk *)((uintptr_t)t & ~(uintptr_t)(AX_SLAB_CHUNK - 1)))->rt;
 }
 
-/* Remote operations posted by other threads. */
-enum { AX_REMOTE_WAKE = 0, AX_REMOTE_DROP = 1 };
+/* Remote operations posted by other threads.  AX_REMOTE_USER with a wake:
+ * the waker consumed was one the program held (user_wakers drops by one
+ * once the wake is queued). */
+enum { AX_REMOTE_WAKE = 0, AX_REMOTE_DROP = 1, AX_REMOTE_USER = 2 };
 typedef struct ax__remote {
 	ax_task *task;
 	int op;
@@ -222,6 +224,13 @@ struct ax_rt {
 	int blocking_threads;
 	int blocking_queue;
 
+	/* Wakers the program holds: made by ax_waker_clone and not yet woken
+	 * or dropped (the runtime's own clones are not counted).  While
+	 * some are held and a thread besides this runtime's could hold
+	 * them, an idle executor waits instead of declaring a deadlock
+	 * (rt_idle). */
+	atomic_long user_wakers;
+
 	int deadlocked;
 	/* The lowest stack address at which a future's first poll is made on
 	 * the executor's thread (future.c); 0 outside block_on. */
@@ -239,6 +248,28 @@ struct ax_rt {
 extern AX_TLS ax_rt *ax__cur_rt;
 extern AX_TLS ax_task *ax__cur_task;
 extern atomic_uint_fast64_t ax__boxed_live;
+
+/* Wakers.  A waker is its task's address.  One the program holds (made
+ * by ax_waker_clone) has AX__WAKER_USER set in its low bit (tasks are
+ * 16-byte aligned) and is counted in its runtime's user_wakers; the
+ * runtime's own structures (waiter lists, timers, join handles, the
+ * reactor, the blocking pool) keep untagged clones made with
+ * ax__waker_clone, which are not counted.  Everything that turns a waker
+ * back into its task masks the bit (ax__waker_task). */
+#define AX__WAKER_USER ((uintptr_t)1)
+static inline ax_task *ax__waker_task(const ax_waker *w)
+{
+	return (ax_task *)(void *)((uintptr_t)w & ~AX__WAKER_USER);
+}
+static inline int ax__waker_is_user(const ax_waker *w)
+{
+	return ((uintptr_t)w & AX__WAKER_USER) != 0;
+}
+/* A clone of w for the runtime's own structures (untagged, uncounted). */
+AX_HIDDEN ax_waker *ax__waker_clone(ax_waker *w);
+/* Take over w (which the runtime keeps from now on) as one of its own:
+ * a waker the program held stops being counted.  Executor thread. */
+AX_HIDDEN ax_waker *ax__waker_adopt(ax_waker *w);
 
 /* task.c */
 AX_HIDDEN void ax__task_run(ax_rt *rt, ax_task *t);
@@ -260,6 +291,9 @@ void ax__taskset_child_done(ax_taskset *ts, ax_task *t);
 
 /* rt.c */
 void ax__remote_post(ax_rt *rt, ax_task *t, int op);
+/* Another thread dropped a waker the program held: count it out and
+ * unpark the executor should that leave none held. */
+void ax__rt_user_waker_dropped(ax_rt *rt);
 /* rt was freed and lives on only for the wakers that keep its tasks. */
 static inline int ax__rt_gone(ax_rt *rt)
 {
@@ -284,6 +318,8 @@ void ax__io_destroy(ax_rt *rt);
 
 /* blocking.c */
 void ax__pool_destroy(ax_rt *rt);
+/* Threads rt's blocking pool has started (executor thread). */
+int ax__pool_threads(ax_rt *rt);
 
 /* Append t to the run queue (inline: every wake and requeue goes here). */
 static inline void ax__rq_push(ax_rt *rt, ax_task *t)

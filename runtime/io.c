@@ -79,7 +79,9 @@ int ax_io_wait_start(ax_io_wait *wt, int fd, uint32_t events, ax_waker *w)
 		return -ENOMEM;
 	wt->fd = fd;
 	wt->events = events;
-	wt->waker = w;
+	/* Registered, the waker is the reactor's (io_waiters counts it):
+	 * one the program cloned stops counting as held by the program. */
+	wt->waker = ax__waker_adopt(w);
 	wt->next = s->waiters;
 	s->waiters = wt;
 	int r = rearm(rt, fd, s);
@@ -170,9 +172,10 @@ static ax_poll_t io_wait(ax_future *f, ax_io_wait *wt, int fd, uint32_t ev,
 	(void)f;
 	if (wt->waker)
 		return AX_PENDING; /* still registered: a spurious poll */
-	int r = ax_io_wait_start(wt, fd, ev, ax_waker_clone(cx->waker));
+	ax_waker *w = ax__waker_clone(cx->waker);
+	int r = ax_io_wait_start(wt, fd, ev, w);
 	if (r < 0) {
-		ax_waker_drop(cx->waker); /* the clone */
+		ax_waker_drop(w);
 		*out = r;
 		return AX_READY;
 	}

@@ -3,6 +3,7 @@
  * and shutdown. */
 #include "internal.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -74,6 +75,8 @@ static int zombie_release(ax_rt *rt, ax_task *t)
  * is never lost. */
 void ax__remote_post(ax_rt *rt, ax_task *t, int op)
 {
+	int user = op & AX_REMOTE_USER;
+	op &= ~AX_REMOTE_USER;
 	for (;;) {
 		pthread_mutex_lock(&rt->remote_lock);
 		if (AX_UNLIKELY(ax__rt_gone(rt))) {
@@ -108,6 +111,20 @@ posted:
 	/* Unpark under the lock: ax_rt_free closes the eventfd only after
 	 * taking it. */
 	if (!atomic_exchange(&rt->remote_pending, 1))
+		ax__rt_unpark(rt);
+	/* The wake is queued and announced: the waker it consumed may stop
+	 * counting as held (rt_idle reads the count before draining). */
+	if (user)
+		atomic_fetch_sub(&rt->user_wakers, 1);
+	pthread_mutex_unlock(&rt->remote_lock);
+}
+
+void ax__rt_user_waker_dropped(ax_rt *rt)
+{
+	pthread_mutex_lock(&rt->remote_lock);
+	/* The last one held: an executor waiting for it must look again.
+	 * Unparked under the lock, like a post. */
+	if (!ax__rt_gone(rt) && atomic_fetch_sub(&rt->user_wakers, 1) == 1)
 		ax__rt_unpark(rt);
 	pthread_mutex_unlock(&rt->remote_lock);
 }
@@ -223,6 +240,110 @@ static int has_external(ax_rt *rt)
 	       atomic_load(&rt->blocking_inflight) > 0;
 }
 
+/* Threads of instrumentation that never hold a waker (a watchdog). */
+static atomic_int quiet_threads;
+
+void ax_instrument_quiet_threads(int delta)
+{
+	atomic_fetch_add(&quiet_threads, delta);
+}
+
+/* The threads of this process (/proc/self/stat, field 20), or 0 when
+ * that cannot be read. */
+static long process_threads(void)
+{
+	char buf[1024];
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* After "pid (comm)", whose comm may hold spaces and parentheses:
+	 * field 3 (state) onwards; num_threads is the 18th of those. */
+	char *p = strrchr(buf, ')');
+	if (!p)
+		return 0;
+	p++;
+	for (int field = 2; field < 19 && p; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtol(p + 1, NULL, 10) : 0;
+}
+
+#if defined(__SANITIZE_THREAD__)
+#define AX_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define AX_TSAN 1
+#endif
+#endif
+#ifndef AX_TSAN
+#define AX_TSAN 0
+#endif
+
+#if AX_TSAN
+#include <dirent.h>
+/* ThreadSanitizer starts threads of its own (one, and one more in a
+ * forked child), which block every signal, as the blocking workers do:
+ * in such a build the threads that block every catchable signal are
+ * counted as the runtime's (a program thread that does so is missed). */
+static long masked_threads(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	if (!d)
+		return 0;
+	long n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[64], buf[2048];
+		snprintf(path, sizeof path, "/proc/self/task/%.20s/status", e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t len = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = '\0';
+		const char *p = strstr(buf, "\nSigBlk:");
+		/* Signals 1 to 31 but SIGKILL and SIGSTOP, one bit each. */
+		if (p && (strtoull(p + 8, NULL, 16) & 0x7ffbfeffull) == 0x7ffbfeffull)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+#endif
+
+/* Whether a waker the program cloned may still come back from another
+ * thread: some are held, and the process has a thread besides this one
+ * (the executor's), the runtime's blocking workers and the threads
+ * instrumentation declared (ax_instrument_quiet_threads).  Read only
+ * when the executor has nothing else to wait for.  Read the count
+ * before draining the remote queue: a wake from another thread is
+ * queued before its waker stops being counted. */
+static int wakers_abroad(ax_rt *rt)
+{
+	if (atomic_load(&rt->user_wakers) <= 0)
+		return 0;
+	long own = 1 + atomic_load(&quiet_threads);
+#if AX_TSAN
+	own += masked_threads(); /* the blocking workers among them */
+#else
+	own += ax__pool_threads(rt);
+#endif
+	return process_threads() > own;
+}
+
+/* While wakers held by another thread are all that can wake a task, the
+ * executor parks this long at a time and then looks again: a thread that
+ * ends still holding one (it leaked it) is seen within this time. */
+#define ABROAD_RECHECK_MS 200
+
 /* Nothing is runnable: wait for something to become so.  Returns 0, or
  * -EDEADLK when nothing can ever wake a task. */
 static int rt_idle(ax_rt *rt)
@@ -234,6 +355,7 @@ static int rt_idle(ax_rt *rt)
 		/* First take what is ready without waiting. */
 		if (rt_park(rt, 0) > 0 || rt->rq_head)
 			return 0;
+		int abroad = wakers_abroad(rt);
 		remote_drain(rt);
 		if (rt->rq_head)
 			return 0;
@@ -241,6 +363,13 @@ static int rt_idle(ax_rt *rt)
 			/* Real work is under way: let it finish before time
 			 * jumps (tokio inhibits auto-advance the same way). */
 			rt_park(rt, -1);
+			return 0;
+		}
+		if (abroad) {
+			/* Another thread may wake a task after real work of
+			 * its own: time stands until it has (or has let its
+			 * wakers go), as for a blocking job. */
+			rt_park(rt, ABROAD_RECHECK_MS);
 			return 0;
 		}
 		if (next != UINT64_MAX) {
@@ -264,12 +393,16 @@ static int rt_idle(ax_rt *rt)
 		timeout = (int)((d + 999999) / 1000000);
 	} else if (!has_external(rt)) {
 		/* Nothing registered: only another thread holding a waker
-		 * could wake a task.  Give it a moment, then call it a
+		 * could wake a task.  Give it a moment; while wakers the
+		 * program cloned are held and another thread may hold them,
+		 * wait on (a moment at a time); otherwise call it a
 		 * deadlock. */
-		if (rt_park(rt, 200) > 0 || rt->rq_head)
+		if (rt_park(rt, ABROAD_RECHECK_MS) > 0 || rt->rq_head)
 			return 0;
+		int abroad = wakers_abroad(rt);
 		remote_drain(rt);
-		if (rt->rq_head || ax__timers_next(rt) != UINT64_MAX || has_external(rt))
+		if (rt->rq_head || ax__timers_next(rt) != UINT64_MAX || has_external(rt) ||
+		    abroad)
 			return 0;
 		return -EDEADLK;
 	}

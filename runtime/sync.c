@@ -54,7 +54,7 @@ void ax__waiter_set_waker(ax__waiter *w, const ax_cx *cx)
 		return;
 	if (w->waker)
 		ax_waker_drop(w->waker);
-	w->waker = ax_waker_clone(cx->waker);
+	w->waker = ax__waker_clone(cx->waker);
 }
 
 void ax__waiter_wake(ax__waiter *w)

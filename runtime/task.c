@@ -98,21 +98,26 @@ ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
 	return t;
 }
 
-/* A wake from another thread: the executor's thread does it. */
+/* A wake from another thread: the executor's thread does it.  A waker
+ * the program held stops being counted only once its wake is queued
+ * (ax__remote_post), so that the executor never finds it gone before
+ * the wake is there to be seen. */
 static __attribute__((noinline)) void wake_remote(ax_rt *rt, ax_task *t,
-						  int consume)
+						  int consume, int user)
 {
 	if (!consume)
 		atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
 	else if (!ax__rt_gone(rt))
 		AX_HOOK(waker_drop, t);
-	ax__remote_post(rt, t, AX_REMOTE_WAKE);
+	ax__remote_post(rt, t, AX_REMOTE_WAKE | (user ? AX_REMOTE_USER : 0));
 }
 
 /* Inlined into each caller with consume constant: the local wake, the
  * common case, is a few tests and stores. */
-static inline __attribute__((always_inline)) void wake(ax_task *t, int consume)
+static inline __attribute__((always_inline)) void wake(ax_waker *w, int consume)
 {
+	ax_task *t = ax__waker_task(w);
+	int user = consume && ax__waker_is_user(w);
 	ax_rt *rt = ax__task_rt(t);
 	int local = AX_LIKELY(ax__cur_rt == rt);
 	if (AX__HOOKED(AX__HBIT(wake)) && (local || !ax__rt_gone(rt))) {
@@ -120,40 +125,71 @@ static inline __attribute__((always_inline)) void wake(ax_task *t, int consume)
 		AX_HOOK(wake, t, by, by == t);
 	}
 	if (AX_UNLIKELY(!local)) {
-		wake_remote(rt, t, consume);
+		wake_remote(rt, t, consume, user);
 		return;
 	}
 	ax__wake_local(rt, t);
 	if (consume) {
+		if (AX_UNLIKELY(user))
+			atomic_fetch_sub_explicit(&rt->user_wakers, 1, memory_order_relaxed);
 		AX_HOOK(waker_drop, t);
 		ax__task_release_on_rt(rt, t);
 	}
 }
 
-ax_waker *ax_waker_clone(ax_waker *w)
+ax_waker *ax__waker_clone(ax_waker *w)
 {
-	ax_task *t = (ax_task *)(void *)w;
+	ax_task *t = ax__waker_task(w);
 	atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
 	if (AX__HOOKED(AX__HBIT(waker_clone)) && !ax__rt_gone(ax__task_rt(t)))
 		AX_HOOK(waker_clone, t);
-	return w;
+	return (ax_waker *)(void *)t;
+}
+
+ax_waker *ax__waker_adopt(ax_waker *w)
+{
+	if (ax__waker_is_user(w))
+		atomic_fetch_sub_explicit(&ax__task_rt(ax__waker_task(w))->user_wakers, 1,
+					  memory_order_relaxed);
+	return (ax_waker *)(void *)ax__waker_task(w);
+}
+
+/* The program's clone: tagged and counted (see internal.h).  The count
+ * goes up before the clone exists, so that the executor cannot see none
+ * held while one is; a clone made on another thread is made from a
+ * waker already counted. */
+ax_waker *ax_waker_clone(ax_waker *w)
+{
+	ax_task *t = ax__waker_task(w);
+	atomic_fetch_add_explicit(&ax__task_rt(t)->user_wakers, 1, memory_order_relaxed);
+	ax__waker_clone(w);
+	return (ax_waker *)(void *)((uintptr_t)t | AX__WAKER_USER);
 }
 
 void ax_waker_wake(ax_waker *w)
 {
-	wake((ax_task *)(void *)w, 1);
+	wake(w, 1);
 }
 
 void ax_waker_wake_by_ref(ax_waker *w)
 {
-	wake((ax_task *)(void *)w, 0);
+	wake(w, 0);
 }
 
 void ax_waker_drop(ax_waker *w)
 {
-	ax_task *t = (ax_task *)(void *)w;
-	if (AX__HOOKED(AX__HBIT(waker_drop)) && !ax__rt_gone(ax__task_rt(t)))
+	ax_task *t = ax__waker_task(w);
+	ax_rt *rt = ax__task_rt(t);
+	if (AX__HOOKED(AX__HBIT(waker_drop)) && !ax__rt_gone(rt))
 		AX_HOOK(waker_drop, t);
+	if (ax__waker_is_user(w)) {
+		/* Counted out before the reference goes: that may be the
+		 * last one keeping a freed runtime's memory. */
+		if (ax__cur_rt == rt)
+			atomic_fetch_sub_explicit(&rt->user_wakers, 1, memory_order_relaxed);
+		else
+			ax__rt_user_waker_dropped(rt);
+	}
 	ax__task_unref(t);
 }
 
@@ -380,7 +416,7 @@ static ax_poll_t join_poll(ax_future *f, ax_cx *cx)
 	if (!e->join_waker || !ax_waker_will_wake(e->join_waker, cx->waker)) {
 		if (e->join_waker)
 			ax_waker_drop(e->join_waker);
-		e->join_waker = ax_waker_clone(cx->waker);
+		e->join_waker = ax__waker_clone(cx->waker);
 	}
 	return AX_PENDING;
 }
@@ -438,7 +474,7 @@ static ax_poll_t yield_poll(ax_future *f, ax_cx *cx)
 	if (f->state)
 		return AX_READY;
 	f->state = 1;
-	wake((ax_task *)(void *)cx->waker, 0);
+	wake(cx->waker, 0);
 	return AX_PENDING;
 }
 

@@ -105,7 +105,7 @@ static ax_poll_t next_poll(ax_future *f, ax_cx *cx)
 	if (!ts->waiter || !ax_waker_will_wake(ts->waiter, cx->waker)) {
 		if (ts->waiter)
 			ax_waker_drop(ts->waiter);
-		ts->waiter = ax_waker_clone(cx->waker);
+		ts->waiter = ax__waker_clone(cx->waker);
 	}
 	return AX_PENDING;
 }

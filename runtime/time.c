@@ -109,7 +109,7 @@ void ax__timer_add(ax_rt *rt, ax__timer *tm, uint64_t deadline, ax_waker *w)
 	rt->heap[rt->heap_len] = tm;
 	tm->heap_idx = rt->heap_len++;
 	sift_up(rt, tm->heap_idx);
-	AX_HOOK(timer, AX_TIMER_ARM, (const void *)tm, deadline, (ax_task *)(void *)w);
+	AX_HOOK(timer, AX_TIMER_ARM, (const void *)tm, deadline, ax__waker_task(w));
 }
 
 void ax__timer_remove(ax_rt *rt, ax__timer *tm)
@@ -119,7 +119,7 @@ void ax__timer_remove(ax_rt *rt, ax__timer *tm)
 		return;
 	tm->heap_idx = NO_IDX;
 	AX_HOOK(timer, AX_TIMER_CANCEL, (const void *)tm, tm->deadline,
-		(ax_task *)(void *)tm->waker);
+		ax__waker_task(tm->waker));
 	ax__timer *last = rt->heap[--rt->heap_len];
 	if (last != tm) {
 		heap_set(rt, i, last);
@@ -153,7 +153,7 @@ int ax__timers_fire(ax_rt *rt)
 		}
 		AX_HOOK(timer_fire, tm->deadline);
 		AX_HOOK(timer, AX_TIMER_FIRE, (const void *)tm, tm->deadline,
-			(ax_task *)(void *)tm->waker);
+			ax__waker_task(tm->waker));
 		ax_waker *w = tm->waker;
 		tm->waker = NULL;
 		if (w)
@@ -178,7 +178,7 @@ static ax_poll_t sleep_poll(ax_future *f, ax_cx *cx)
 			return AX_PENDING;
 		ax__timer_remove(rt, &s->timer);
 	}
-	ax__timer_add(rt, &s->timer, s->deadline, ax_waker_clone(cx->waker));
+	ax__timer_add(rt, &s->timer, s->deadline, ax__waker_clone(cx->waker));
 	return AX_PENDING;
 }
 
@@ -302,7 +302,7 @@ static uint64_t interval_poll(ax_interval *iv, ax_cx *cx)
 			return 0;
 		ax__timer_remove(rt, &iv->timer);
 	}
-	ax__timer_add(rt, &iv->timer, iv->next, ax_waker_clone(cx->waker));
+	ax__timer_add(rt, &iv->timer, iv->next, ax__waker_clone(cx->waker));
 	return 0;
 }
 

@@ -6,7 +6,8 @@ RUNTIME_TESTS += \
 	tests/runtime/check_core \
 	tests/runtime/check_hooks \
 	tests/runtime/check_safety \
-	tests/runtime/check_time
+	tests/runtime/check_time \
+	tests/runtime/check_waker
 check_PROGRAMS += $(RUNTIME_TESTS)
 TESTS += $(RUNTIME_TESTS)
 
@@ -22,6 +23,9 @@ tests_runtime_check_safety_LDADD = $(TEST_LIBS)
 tests_runtime_check_time_SOURCES = tests/runtime/check_time.c tests/testutil.h
 tests_runtime_check_time_CFLAGS = $(TEST_CFLAGS)
 tests_runtime_check_time_LDADD = $(TEST_LIBS)
+tests_runtime_check_waker_SOURCES = tests/runtime/check_waker.c tests/testutil.h
+tests_runtime_check_waker_CFLAGS = $(TEST_CFLAGS)
+tests_runtime_check_waker_LDADD = $(TEST_LIBS)
 
 # The runtime suites alone (ThreadSanitizer build) and under valgrind.
 check-runtime: $(RUNTIME_TESTS)

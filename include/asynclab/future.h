@@ -74,10 +74,12 @@ static inline ax_waker *ax_cx_waker(ax_cx *cx)
 {
 	return cx->waker;
 }
-/* True when a and b wake the same task (Rust's Waker::will_wake). */
+/* True when a and b wake the same task (Rust's Waker::will_wake).  A
+ * clone is not always the same pointer as its original: compare wakers
+ * with this, never with ==. */
 static inline bool ax_waker_will_wake(const ax_waker *a, const ax_waker *b)
 {
-	return a == b;
+	return ((uintptr_t)a & ~(uintptr_t)1) == ((uintptr_t)b & ~(uintptr_t)1);
 }
 
 /* Inside an async function: suspend the frame until it is polled again,

@@ -200,6 +200,20 @@ void ax_clock_advance(uint64_t ns);
 /* Whether the current runtime runs on the virtual clock. */
 bool ax_clock_is_virtual(void);
 
+/* ------------------------------------------------------------------------
+ * Threads
+ * ------------------------------------------------------------------------ */
+
+/* Count delta more (or, negative, fewer) threads of the tool's own that
+ * never hold, wake or drop a waker (a watchdog, a sampler): +1 once one
+ * is started, -1 once it has ended.  When every task sleeps with nothing
+ * registered to wake one, but wakers the program cloned are still held,
+ * the runtime waits for them only if the process has a thread besides
+ * the executor's, its blocking workers and the threads counted here (see
+ * docs/runtime.md, "Threads"): an uncounted watchdog would turn each
+ * deadlock into a wait.  Any thread. */
+void ax_instrument_quiet_threads(int delta);
+
 #ifdef __cplusplus
 }
 #endif

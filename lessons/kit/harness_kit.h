@@ -422,8 +422,10 @@ static void axh_init(void)
 	unsetenv("ASYNCLAB_HARNESS_KEY");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pthread_t wd;
-	if (pthread_create(&wd, NULL, axh__watchdog, NULL) == 0)
+	if (pthread_create(&wd, NULL, axh__watchdog, NULL) == 0) {
 		pthread_detach(wd);
+		ax_instrument_quiet_threads(1); /* it never wakes a task */
+	}
 }
 
 /* Run the harness's main future on a runtime made from the environment
