@@ -39,12 +39,31 @@ static int watch_running;
 static atomic_int watch_stop;
 static int capture_sig;
 
-/* Filled by the signal handler on the stuck thread. */
-static void *cap_pcs[CAP_MAX];
-static uintptr_t cap_pc;
-static ax_task *cap_expect; /* the task the watchdog saw stuck */
-static pr_task *cap_pt;	     /* its state, when the signalled thread polls it */
-static atomic_int cap_n, cap_done;
+/* What the signal handler on the stuck thread saw: its stack and a copy
+ * of the task it was polling (the task may be freed by the time the
+ * report is written, so nothing of it is read later). */
+typedef struct capture {
+	void *pcs[CAP_MAX];
+	uintptr_t pc;	   /* the interrupted instruction */
+	int n;
+	uint64_t polls;	   /* the runtime's poll count it belongs to */
+	bool has_task;	   /* the poll was still the stuck one */
+	pr_task task;	   /* then: a copy of its state ... */
+	char name[64];	   /* ... and of its name */
+} capture;
+
+/* Filled by the signal handler, for the watchdog waiting on it. */
+static capture cap;
+static ax_task *cap_expect;	 /* the task the watchdog saw stuck ... */
+static uint64_t cap_expect_polls; /* ... in the poll of this count */
+static atomic_int cap_done;
+
+/* The capture taken when a poll has used half the threshold, per runtime
+ * slot: the stack of a poll that is still stuck.  A report whose own
+ * signal is answered only after that poll ended (valgrind, a loaded
+ * machine) uses it instead of saying nothing of where the poll was. */
+static capture early[PR_MAX_RTS];
+static uint64_t early_polls[PR_MAX_RTS]; /* the poll asked for, plus one */
 
 /* A thread that drives a runtime gets a stack for the crash handler. */
 pr_thread *pr_thread_register(void)
@@ -61,42 +80,77 @@ static void on_capture(int sig, siginfo_t *si, void *uctx)
 	int saved = errno;
 	const ucontext_t *uc = uctx;
 #if defined(__x86_64__)
-	cap_pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	cap.pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 #elif defined(__aarch64__)
-	cap_pc = (uintptr_t)uc->uc_mcontext.pc;
+	cap.pc = (uintptr_t)uc->uc_mcontext.pc;
 #else
-	cap_pc = 0;
+	cap.pc = 0;
 	(void)uc;
 #endif
 	/* Looked up here, on the thread that owns the task's state; a thread
-	 * that is not polling the stuck task has no stack to give. */
+	 * that is no longer in the stuck poll has no stack to give. */
 	ax_task *t = pr_poll_task();
 	pr_tls.captured = 1; /* an interposed wait it cuts short resumes */
-	cap_pt = t && t == cap_expect ? pr_task_of(t) : NULL;
-	atomic_store(&cap_n, cap_pt ? backtrace(cap_pcs, CAP_MAX) : 0);
+	pr_rt *p = pr_tls.rt;
+	cap.polls = p && p->rt ? ax_rt_polls(p->rt) : 0;
+	pr_task *pt = t && t == cap_expect && cap.polls == cap_expect_polls
+			      ? pr_task_of(t)
+			      : NULL;
+	cap.has_task = pt != NULL;
+	cap.n = 0;
+	if (pt) {
+		cap.task = *pt;
+		/* The name may live in the task: copied, bounded. */
+		size_t i = 0;
+		if (pt->name)
+			for (; pt->name[i] && i < sizeof cap.name - 1; i++)
+				cap.name[i] = pt->name[i];
+		cap.name[i] = 0;
+		cap.task.name = pt->name ? cap.name : NULL;
+		cap.task.locks = NULL;
+		cap.task.ssite = NULL;
+		cap.n = backtrace(cap.pcs, CAP_MAX);
+	}
 	atomic_store(&cap_done, 1);
 	errno = saved;
 	(void)sig;
 	(void)si;
 }
 
-/* The stuck thread's stack, innermost first, starting at the interrupted
+/* A capture's stack, innermost first, starting at the interrupted
  * instruction (handler and signal frames removed).  Returns the count;
  * pcs[0] is an exact address, the rest return addresses. */
-static int stuck_stack(void **pcs)
+static int capture_stack(const capture *c, void **pcs)
 {
-	int n = atomic_load(&cap_n), start = -1;
-	for (int i = 0; i < n; i++)
-		if ((uintptr_t)cap_pcs[i] == cap_pc) {
+	int start = -1;
+	for (int i = 0; i < c->n; i++)
+		if ((uintptr_t)c->pcs[i] == c->pc) {
 			start = i;
 			break;
 		}
 	int k = 0;
-	if (cap_pc)
-		pcs[k++] = (void *)cap_pc;
-	for (int i = start < 0 ? 2 : start + 1; i < n && k < CAP_MAX; i++)
-		pcs[k++] = cap_pcs[i];
+	if (c->pc)
+		pcs[k++] = (void *)c->pc;
+	for (int i = start < 0 ? 2 : start + 1; i < c->n && k < CAP_MAX; i++)
+		pcs[k++] = c->pcs[i];
 	return k;
+}
+
+/* Signal thread tid, which the watchdog saw polling task t in the poll of
+ * count polls, and wait (up to 200 ms) for its handler.  Returns whether
+ * it answered; cap holds what it saw. */
+static bool capture_thread(pthread_t tid, ax_task *t, uint64_t polls)
+{
+	atomic_store(&cap_done, 0);
+	cap.has_task = false;
+	cap.n = 0;
+	cap_expect = t;
+	cap_expect_polls = polls;
+	if (pthread_kill(tid, capture_sig) != 0)
+		return false;
+	for (int i = 0; i < 200 && !atomic_load(&cap_done); i++)
+		usleep(1000);
+	return atomic_load(&cap_done);
 }
 
 /* The CPU time thread tid has used, in ns (0 when it cannot be read). */
@@ -131,32 +185,41 @@ static bool thread_blocked(int tid)
 	return e && e[1] == ' ' && (e[2] == 'S' || e[2] == 'D');
 }
 
-/* A poll of task t, on the runtime thread tid drives, has run for ms
- * (of CPU time when cpu, else blocked). */
-static void report_stall(pthread_t tid, ax_task *t, uint64_t ms, bool cpu)
+/* A poll of task t (the poll of count polls), on the runtime thread tid
+ * drives, has used half the stall threshold: capture where it is now,
+ * into slot's early capture. */
+static void capture_early(int slot, pthread_t tid, ax_task *t, uint64_t polls)
+{
+	early[slot].has_task = false;
+	if (capture_thread(tid, t, polls) && cap.has_task)
+		early[slot] = cap;
+}
+
+/* A poll of task t (count polls), on the runtime thread tid drives, in
+ * runtime slot, has run for ms (of CPU time when cpu, else blocked). */
+static void report_stall(int slot, pthread_t tid, ax_task *t, uint64_t polls,
+			 uint64_t ms, bool cpu)
 {
 	void *pcs[CAP_MAX];
 	int n = 0;
-	pr_task *pt = NULL;
-	atomic_store(&cap_done, 0);
-	cap_pt = NULL;
-	cap_expect = t;
-	bool answered = false;
-	if (pthread_kill(tid, capture_sig) == 0) {
-		for (int i = 0; i < 200 && !atomic_load(&cap_done); i++)
-			usleep(1000);
-		if (atomic_load(&cap_done)) {
-			answered = true;
-			n = stuck_stack(pcs);
-			pt = cap_pt;
-		}
-	}
-	/* No answer (the thread blocks the signal): the task the watchdog
-	 * saw running, located at its spawn site.  An answer without the
-	 * task means its poll ended meanwhile, and the task may be gone:
-	 * it is not read then. */
-	if (!pt && !answered)
+	const pr_task *pt = NULL;
+	bool answered = capture_thread(tid, t, polls);
+	const capture *c = NULL;
+	if (answered && cap.has_task)
+		c = &cap;
+	else if (early[slot].has_task && early[slot].polls == polls &&
+		 early[slot].task.t == t)
+		c = &early[slot]; /* the poll ended before the signal came */
+	if (c) {
+		n = capture_stack(c, pcs);
+		pt = &c->task;
+	} else if (!answered) {
+		/* No answer (the thread blocks the signal): the task the
+		 * watchdog saw running, located at its spawn site.  An answer
+		 * without the task means its poll ended meanwhile, and the
+		 * task may be gone: it is not read then. */
 		pt = pr_task_of(t);
+	}
 	uintptr_t loc = 0;
 	for (int i = 0; i < n && !loc; i++) {
 		uintptr_t pc = (uintptr_t)pcs[i] - (i ? 1 : 0);
@@ -203,10 +266,11 @@ static void *watch_main(void *arg)
 		/* Stalls are reported after the runtimes' lock is let go: a
 		 * report waits for the stuck thread's stack. */
 		struct {
+			int slot;
 			pthread_t tid;
 			ax_task *t;
-			uint64_t ms;
-			bool cpu;
+			uint64_t polls, ms;
+			bool cpu, report;
 		} stalls[PR_MAX_RTS];
 		int nstalls = 0;
 		pr_rts_lock();
@@ -268,17 +332,38 @@ static void *watch_main(void *arg)
 			if ((busy || p->blocked_ns >= stall_ns) &&
 			    p->reported_polls != polls + 1) {
 				p->reported_polls = polls + 1;
-				stalls[nstalls].tid = ax_rt_thread(p->rt);
-				stalls[nstalls].t = run;
-				stalls[nstalls].ms = (busy ? used : p->blocked_ns) / 1000000u;
-				stalls[nstalls].cpu = busy;
-				nstalls++;
+				stalls[nstalls].report = true;
+			} else if (used * 2 >= stall_ns * pr_cfg.slowdown &&
+				   early_polls[i] != polls + 1 &&
+				   p->reported_polls != polls + 1) {
+				/* Half way through computing: where the poll
+				 * is now, in case the report's own signal comes
+				 * too late.  (Not for a poll blocked in the
+				 * kernel: a signal would cut short a wait the
+				 * program made itself.) */
+				early_polls[i] = polls + 1;
+				stalls[nstalls].report = false;
+			} else {
+				continue;
 			}
+			stalls[nstalls].slot = i;
+			stalls[nstalls].tid = ax_rt_thread(p->rt);
+			stalls[nstalls].t = run;
+			stalls[nstalls].polls = polls;
+			stalls[nstalls].ms = (busy ? used : p->blocked_ns) / 1000000u;
+			stalls[nstalls].cpu = busy;
+			nstalls++;
 		}
 		pr_rts_unlock();
-		for (int i = 0; i < nstalls; i++)
-			report_stall(stalls[i].tid, stalls[i].t, stalls[i].ms,
-				     stalls[i].cpu);
+		for (int i = 0; i < nstalls; i++) {
+			if (stalls[i].report)
+				report_stall(stalls[i].slot, stalls[i].tid,
+					     stalls[i].t, stalls[i].polls,
+					     stalls[i].ms, stalls[i].cpu);
+			else
+				capture_early(stalls[i].slot, stalls[i].tid,
+					      stalls[i].t, stalls[i].polls);
+		}
 		if (now - last_flush >= 100000000u) {
 			pr_flush();
 			last_flush = now;
