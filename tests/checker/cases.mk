@@ -9,9 +9,8 @@ tests_checker_case_match_DEPENDENCIES = tests/checker/cases.env libasynclab-prob
 TESTS += tests/checker/run-cases
 # The cases marked "timing: yes", 10 runs each on both clocks: every run
 # must give the same findings (about 6 minutes of wall time, mostly the
-# real clock's sleeps, using little CPU).  Not part of `make check` yet:
-# three stalled-poll cases still flake on a loaded machine or under
-# valgrind (see docs/checker.md); run it with `make check-repeat`.
+# real clock's sleeps, using little CPU): `make check-repeat`, which
+# ./quickstart.sh test runs while its sanitizer builds load the machine.
 EXTRA_DIST += tests/checker/run-cases tests/checker/repeat-cases \
 	tests/checker/cases tests/checker/transparent
 CLEANFILES += tests/checker/cases.env tests/checker/valgrind-cases.log \
