@@ -593,20 +593,48 @@ ax_yield_t ax_yield(void) __attribute__((warn_unused_result));
 
 /* A set of tasks that ends with its owner: ax_taskset_free (or dropping
  * the frame that owns it, see AX_TASKSET_OWN) aborts every child still
- * running. */
+ * running.  AX_TASKSET_SPAWN returns the child (the set holds its
+ * handle: not one to join or detach), NULL on allocation failure.
+ * ax_taskset_join_next hands on a child's output as the ax_val of an
+ * ax_opt (see ax_val; an ax_res gives its val), so a future whose output
+ * cannot be carried (a struct, a double, a join's ax_vals) is a compile
+ * error here; a child whose output nobody needs is spawned with
+ * AX_TASKSET_SPAWN_DISCARD, which takes any output and yields val 0. */
 typedef struct ax_taskset ax_taskset;
 ax_taskset *ax_taskset_new(void);
 void ax_taskset_free(ax_taskset *ts);
 ax_task *ax__taskset_spawn(ax_taskset *ts, ax_future *fut, size_t size,
 			   const char *name, const ax_site *site);
-#define AX_TASKSET_SPAWN(ts, expr)                                          \
+#define AX__TASKSET_SPAWN(ts, expr, chk)                                    \
 	({                                                                  \
 		__typeof__(expr) ax__tv = (expr);                           \
+		chk(ax__tv);                                                \
 		ax__taskset_spawn((ts), (ax_future *)(void *)&ax__tv,       \
 				  sizeof ax__tv, NULL, AX_HERE);            \
 	})
+#define AX__TASKSET_SPAWN_CHECK(tv)                                         \
+	_Static_assert(AX__CARRIED_T(__typeof__((tv).out)),                  \
+		       "AX_TASKSET_SPAWN: the output of this future cannot " \
+		       "be carried by ax_taskset_join_next (an ax_opt: only " \
+		       "an integer or pointer of at most 8 bytes, ax_res, " \
+		       "ax_opt or ax_unit); return one (a pointer to the " \
+		       "struct, an int), or spawn it with "                 \
+		       "AX_TASKSET_SPAWN_DISCARD if its output is not needed")
+#define AX_TASKSET_SPAWN(ts, expr)                                          \
+	AX__TASKSET_SPAWN(ts, expr, AX__TASKSET_SPAWN_CHECK)
+/* A child of any output, discarded: ax_taskset_join_next yields it as
+ * some with val 0 once it finished.  For a child kept only to be waited
+ * for or aborted with the set (a spawned join or select). */
+#define AX_TASKSET_SPAWN_DISCARD(ts, expr)                                  \
+	({                                                                  \
+		ax_task *ax__tdh = AX__TASKSET_SPAWN(ts, expr,              \
+						     AX__SPAWN_NOCHECK);    \
+		ax__task_discard_output(ax__tdh);                           \
+		ax__tdh;                                                    \
+	})
 size_t ax_taskset_len(const ax_taskset *ts); /* children not yet joined */
-/* The next child to finish: some with its output, or !some when the set is
+/* The next child to finish: some with its output as an ax_val (an
+ * ax_res child's val; its err is not carried), or !some when the set is
  * empty.  An aborted child yields val 0. */
 typedef struct ax_taskset_next_t {
 	ax_future base;

@@ -21,4 +21,6 @@ EXTRA_DIST += tests/compile-fail/run tests/compile-fail/fail_await_boxed.c \
 	tests/compile-fail/fail_map_call_output.c \
 	tests/compile-fail/fail_spawn_struct.c \
 	tests/compile-fail/fail_spawn_named_double.c \
+	tests/compile-fail/fail_taskset_struct.c \
+	tests/compile-fail/fail_taskset_join.c \
 	tests/compile-fail/ok_uses.c

@@ -65,7 +65,7 @@ AX_ASYNC(name, const char *, )
 
 AX_ASYNC(uses, int, int n; point p; ax_res r; ax_vals v; ax_selected s;
 	 ax_future *boxed; ax_task *h; ax_opt o; char c; ax_stream *st;
-	 ax_try_vals tv;)
+	 ax_try_vals tv; ax_taskset *ts;)
 {
 	AX_BEGIN;
 	/* Every output the combinators carry: integers of any size, bool,
@@ -105,6 +105,21 @@ AX_ASYNC(uses, int, int n; point p; ax_res r; ax_vals v; ax_selected s;
 	/* Nobody awaits a detached task: any output. */
 	if (!AX_SPAWN_DETACHED(AX_CALL(make_point, .y = 4)))
 		AX_RETURN(-1);
+	/* A task set's children: outputs ax_taskset_join_next carries, and
+	 * any output discarded. */
+	self->ts = ax_taskset_new();
+	AX_TASKSET_OWN(self->ts);
+	AX_TASKSET_SPAWN(self->ts, AX_CALL(no_args));
+	AX_TASKSET_SPAWN(self->ts, AX_CALL(name));
+	AX_TASKSET_SPAWN(self->ts, AX_CALL(fallible));
+	AX_TASKSET_SPAWN(self->ts, AX_CALL(waits));
+	if (!AX_TASKSET_SPAWN_DISCARD(self->ts, AX_CALL(make_point, .x = 5)) ||
+	    !AX_TASKSET_SPAWN_DISCARD(self->ts, AX_JOIN(AX_CALL(no_args),
+							ax_sleep_ms(1))))
+		AX_RETURN(-1);
+	do
+		AX_AWAIT_TO(self->o, ax_taskset_join_next(self->ts));
+	while (self->o.some);
 	AX_AWAIT_TO(self->c, AX_CALL(no_args));
 	for (self->n = 0; self->n < 2; self->n++)
 		AX_AWAIT(ax_yield());

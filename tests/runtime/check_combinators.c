@@ -591,6 +591,47 @@ START_TEST(test_taskset_next_is_carried)
 }
 END_TEST
 
+/* AX_TASKSET_SPAWN refuses an output join_next cannot carry at compile
+ * time; AX_TASKSET_SPAWN_DISCARD takes any output: the child is yielded
+ * as some with val 0 once it finished, and one still running when the
+ * set is freed is aborted like any other. */
+AX_ASYNC(taskset_discard, int, ax_taskset *ts; ax_opt a; ax_opt b; ax_opt c;
+	 int i;)
+{
+	AX_BEGIN;
+	self->ts = ax_taskset_new();
+	if (!AX_TASKSET_SPAWN_DISCARD(self->ts, AX_CALL(make_pair, .a = 3)) ||
+	    !AX_TASKSET_SPAWN_DISCARD(self->ts, AX_JOIN(probe(10, 1, 0),
+							probe(20, 2, 0))) ||
+	    !AX_TASKSET_SPAWN(self->ts, probe(30, 7, 0)) ||
+	    !AX_TASKSET_SPAWN_DISCARD(self->ts, AX_JOIN(probe(100, 3, 0))))
+		AX_RETURN(-1);
+	ck_assert_uint_eq(ax_taskset_len(self->ts), 4);
+	AX_AWAIT_TO(self->a, ax_taskset_join_next(self->ts));
+	AX_AWAIT_TO(self->b, ax_taskset_join_next(self->ts));
+	AX_AWAIT_TO(self->c, ax_taskset_join_next(self->ts));
+	ck_assert_uint_eq(ax_now(), MS(30));
+	ck_assert(self->a.some && self->b.some && self->c.some);
+	ck_assert_int_eq(self->a.val, 0); /* the pair, discarded */
+	ck_assert_int_eq(self->b.val, 0); /* the join's ax_vals, discarded */
+	ck_assert_int_eq(self->c.val, 7); /* carried */
+	ck_assert_uint_eq(ax_taskset_len(self->ts), 1);
+	ax_taskset_free(self->ts); /* aborts the 100 ms join */
+	AX_AWAIT(ax_yield());
+	AX_RETURN(probes_live);
+	AX_END;
+}
+
+START_TEST(test_taskset_spawn_discard)
+{
+	reset_probes();
+	ax_rt *rt = test_rt(0);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(taskset_discard)), 0);
+	ck_assert_int_eq(probes_dropped, 4);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 /* join into destinations ------------------------------------------------- */
 
 AX_ASYNC(join_into_typed, int, int a; pair p; double d; ax_res r; ax_vals v;
@@ -722,6 +763,7 @@ static Suite *combinators_suite(void)
 	tcase_add_test(tc, test_spawn_detached_any_output);
 	tcase_add_test(tc, test_opt_outputs_are_carried);
 	tcase_add_test(tc, test_taskset_next_is_carried);
+	tcase_add_test(tc, test_taskset_spawn_discard);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("join_into");
 	tcase_add_test(tc, test_join_into_typed_outputs);
