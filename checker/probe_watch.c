@@ -91,8 +91,9 @@ static void on_capture(int sig, siginfo_t *si, void *uctx)
 	 * that is no longer in the stuck poll has no stack to give. */
 	ax_task *t = pr_poll_task();
 	pr_tls.captured = 1; /* an interposed wait it cuts short resumes */
-	pr_rt *p = pr_tls.rt;
-	cap.polls = p && p->rt ? ax_rt_polls(p->rt) : 0;
+	/* The runtime of the task being polled is alive; the thread's last
+	 * runtime may be freed already. */
+	cap.polls = t ? ax_rt_polls(ax_task_rt(t)) : 0;
 	pr_task *pt = t && t == cap_expect && cap.polls == cap_expect_polls
 			      ? pr_task_of(t)
 			      : NULL;
