@@ -34,11 +34,11 @@ static void unlock_out(void)
 	atomic_flag_clear_explicit(&out_lock, memory_order_release);
 }
 
+/* The runtime's own real clock (from the program's start), so that the
+ * probe's real times and ax_now's on a real-clock runtime are one clock. */
 uint64_t pr_mono_ns(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return ax_instrument_real_ns();
 }
 
 void pr_emit_init(int fd)

@@ -655,7 +655,9 @@ void ax__abort_cb(void *task);
  * Time
  * ------------------------------------------------------------------------ */
 
-/* The current runtime's clock in ns (virtual or monotonic real). */
+/* The current runtime's clock in ns: on the real clock, monotonic time
+ * since the program started; on the virtual clock, virtual time since the
+ * runtime was made (both begin near 0). */
 uint64_t ax_now(void);
 
 /* A timer entry embedded in the futures that wait (private fields; a

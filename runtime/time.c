@@ -4,15 +4,52 @@
  * idle, sleep, timeout and interval. */
 #include "internal.h"
 
+#include <stdatomic.h>
 #include <time.h>
 
 #define NO_IDX UINT32_MAX
 
-uint64_t ax__mono_ns(void)
+static uint64_t raw_mono_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The real clock counts from the program's start (when the library was
+ * loaded), so that printed times read as "ms into the run", as the
+ * virtual clock's do.  One less, so that it never reads 0.  Set by the
+ * constructor, or by the first reading if another library's constructor
+ * reads the clock first. */
+static _Atomic uint64_t mono_epoch;
+
+static uint64_t epoch(void)
+{
+	uint64_t e = atomic_load_explicit(&mono_epoch, memory_order_relaxed);
+	if (!e) {
+		uint64_t want = raw_mono_ns() - 1, none = 0;
+		if (atomic_compare_exchange_strong(&mono_epoch, &none, want))
+			e = want;
+		else
+			e = none;
+	}
+	return e;
+}
+
+__attribute__((constructor)) static void clock_epoch(void)
+{
+	(void)epoch();
+}
+
+uint64_t ax__mono_ns(void)
+{
+	uint64_t e = epoch();
+	return raw_mono_ns() - e;
+}
+
+uint64_t ax_instrument_real_ns(void)
+{
+	return ax__mono_ns();
 }
 
 uint64_t ax__rt_now(ax_rt *rt)

@@ -214,6 +214,11 @@ bool ax_clock_is_virtual(void);
  * deadlock into a wait.  Any thread. */
 void ax_instrument_quiet_threads(int delta);
 
+/* The runtime's real clock in ns: monotonic time since the program
+ * started, what ax_now reads on a real-clock runtime, whatever clock the
+ * calling thread's runtime runs on.  Any thread, async-signal-safe. */
+uint64_t ax_instrument_real_ns(void);
+
 #ifdef __cplusplus
 }
 #endif

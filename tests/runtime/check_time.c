@@ -4,6 +4,11 @@
 #include "../testutil.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 AX_ASYNC(nap, int, int ms;)
 {
@@ -136,6 +141,69 @@ START_TEST(test_real_clock_sleep)
 }
 END_TEST
 
+/* When process pid started, in ns of CLOCK_BOOTTIME (the clock the
+ * kernel's start times count in), or 0 when it cannot be read. */
+static uint64_t proc_start_ns(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')');
+	/* Field 22, starttime, counted from field 3 after the command. */
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p)
+		return 0;
+	unsigned long long ticks = strtoull(p + 1, NULL, 10);
+	return ticks * (1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK));
+}
+
+AX_ASYNC(read_now, uint64_t, int unused;)
+{
+	AX_BEGIN;
+	AX_RETURN(ax_now());
+	AX_END;
+}
+
+static uint64_t boot_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* On the real clock, ax_now counts from the program's start: the clock's
+ * zero lies after the start of the process that launched the program
+ * (the test itself when it forks), and before the runtime was made. */
+START_TEST(test_real_clock_counts_from_program_start)
+{
+	uint64_t before_rt = boot_ns();
+	usleep(20000);
+	ax_rt *rt = ax_rt_new(&(ax_rt_opts){ .clock = AX_CLOCK_REAL });
+	uint64_t now = AX_BLOCK_ON(rt, AX_CALL(read_now));
+	uint64_t zero = boot_ns() - now; /* the clock's zero, in boot time */
+	uint64_t parent = proc_start_ns(getppid());
+	ck_assert_msg(parent, "cannot read /proc/%d/stat", (int)getppid());
+	uint64_t tick = 1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK);
+	ck_assert_msg(zero + 2 * tick >= parent,
+		      "ax_now() = %llu ms: the clock started %llu ms before the "
+		      "program's launcher did",
+		      (unsigned long long)(now / 1000000),
+		      (unsigned long long)((parent - zero) / 1000000));
+	ck_assert_msg(zero <= before_rt,
+		      "ax_now() = %llu ns: the clock started with the runtime, "
+		      "not with the program",
+		      (unsigned long long)now);
+	ck_assert_uint_gt(now, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 static Suite *time_suite(void)
 {
 	Suite *s = suite_create("time");
@@ -146,6 +214,7 @@ static Suite *time_suite(void)
 	tcase_add_test(tc, test_timeout);
 	tcase_add_test(tc, test_interval);
 	tcase_add_test(tc, test_real_clock_sleep);
+	tcase_add_test(tc, test_real_clock_counts_from_program_start);
 	suite_add_tcase(s, tc);
 	return s;
 }
