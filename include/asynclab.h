@@ -551,8 +551,24 @@ void ax__task_discard_output(ax_task *h);
 		ax__dh != NULL;                                             \
 	})
 
+/* Spawn a daemon: a detached task (as AX_SPAWN_DETACHED) meant to run in
+ * the background until its runtime shuts down, such as a metrics loop.
+ * Evaluates to true, or false when the task could not be made. */
+#define AX_SPAWN_DAEMON(expr)                                               \
+	({                                                                  \
+		ax_task *ax__dh = AX__SPAWN(NULL, expr, AX__SPAWN_NOCHECK); \
+		if (ax__dh)                                                 \
+			ax_task_daemon(ax__dh);                             \
+		ax__dh != NULL;                                             \
+	})
+
 /* Give up a JoinHandle: the task runs on, its output is discarded. */
 void ax_task_detach(ax_task *h);
+/* Give up a JoinHandle as ax_task_detach does, and mark the task as a
+ * daemon: an intentional background task.  One still pending when its
+ * runtime shuts down is dropped like any pending task, and the checker
+ * reports its leaked-task finding as suppressed ("daemon"). */
+void ax_task_daemon(ax_task *h);
 /* Ask the task to stop: its future is dropped (not polled again) the next
  * time the executor reaches it, and awaiting the handle gives -ECANCELED.
  * Aborting a finished task does nothing. */

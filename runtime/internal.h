@@ -57,6 +57,7 @@ enum {
 	T_OVERFLOW = 1u << 9,  /* its futures nest deeper than the stack allows */
 	T_JOINED = 1u << 10,   /* its handle was given to ax_join */
 	T_DISCARD = 1u << 11,  /* its output is discarded (AX_SPAWN_DISCARD) */
+	T_DAEMON = AX__TASK_DAEMON, /* a daemon: meant to run until shutdown */
 };
 
 /* Allocation-failure injection for tests: the next N allocations at the

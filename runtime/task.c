@@ -333,6 +333,14 @@ void ax_task_detach(ax_task *h)
 	ax__task_unref(h);
 }
 
+void ax_task_daemon(ax_task *h)
+{
+	if (!h)
+		return;
+	h->state |= T_DAEMON;
+	ax_task_detach(h);
+}
+
 void ax_task_abort(ax_task *h)
 {
 	if (!h || (h->state & T_DONE))

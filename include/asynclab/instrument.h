@@ -122,7 +122,8 @@ enum {
 	AX__TASK_QUEUED = 1u << 0, /* queued, or to be requeued after its poll */
 	AX__TASK_DONE = 1u << 2,   /* finished: its future was dropped */
 	AX__TASK_HANDLE = 1u << 5, /* a JoinHandle is held */
-	AX__TASK_EXT = 1u << 7	   /* word points to the ext record */
+	AX__TASK_EXT = 1u << 7,	   /* word points to the ext record */
+	AX__TASK_DAEMON = 1u << 12 /* an intentional background task (ax_task_daemon) */
 };
 
 static inline uint32_t ax__task_state(const ax_task *t)
@@ -146,6 +147,15 @@ static inline void *ax_task_hook_data(const ax_task *t)
 static inline bool ax_task_is_queued(const ax_task *t)
 {
 	return (ax__task_state(t) & AX__TASK_QUEUED) != 0;
+}
+
+/* True when the program marked t as a daemon with ax_task_daemon (or
+ * spawned it with AX_SPAWN_DAEMON): a background task meant to run until
+ * its runtime shuts down, so one still pending then is no leak.  Executor
+ * thread. */
+static inline bool ax_task_is_daemon(const ax_task *t)
+{
+	return (ax__task_state(t) & AX__TASK_DAEMON) != 0;
 }
 
 /* The references on an unfinished task besides the executor's and the

@@ -1,7 +1,7 @@
 /* check_instrument.c - asynclab/instrument.h: the read-only accessors read
  * what the runtime did (queued by a wake during the poll, wakers held,
  * the task polling, the runtime's published poll count, running task,
- * root and thread), and the header serves a tool built outside the tree
+ * root and thread, a daemon's mark), and the header serves a tool built outside the tree
  * with nothing but -I include. */
 #include "../testutil.h"
 
@@ -165,6 +165,67 @@ START_TEST(test_hook_word)
 }
 END_TEST
 
+/* ax_task_is_daemon: AX_SPAWN_DAEMON and ax_task_daemon mark the task
+ * (and detach it: the runtime frees it with nothing joined), a plain
+ * detached task is not marked. */
+static int daemons_seen, plain_seen, wrong_seen;
+
+static void on_end_daemon(void *ud, ax_task *t, ax_poll_t r, uint32_t first_polls)
+{
+	(void)ud;
+	(void)r;
+	(void)first_polls;
+	const char *name = ax_task_future(t)->vt->name;
+	bool daemon = ax_task_is_daemon(t);
+	if (!strcmp(name, "bg_job"))
+		daemon ? daemons_seen++ : wrong_seen++;
+	else if (!strcmp(name, "bg_other"))
+		daemon ? wrong_seen++ : plain_seen++;
+	else if (daemon)
+		wrong_seen++; /* the driver */
+}
+
+AX_ASYNC(bg_job, int, int unused;)
+{
+	AX_BEGIN;
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(bg_other, int, int unused;)
+{
+	AX_BEGIN;
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(driver_daemon, int, int unused;)
+{
+	AX_BEGIN;
+	ck_assert(AX_SPAWN_DAEMON(AX_CALL(bg_job)));
+	ax_task_daemon(AX_SPAWN(AX_CALL(bg_job)));
+	ax_task_daemon(NULL);
+	ck_assert(AX_SPAWN_DETACHED(AX_CALL(bg_other)));
+	AX_AWAIT(ax_yield());
+	AX_AWAIT(ax_yield());
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_daemon_mark)
+{
+	static const ax_hooks h = { .poll_end = on_end_daemon };
+	ax_rt *rt = test_rt(0);
+	ax_hooks_install(&h);
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(driver_daemon)), 0);
+	ax_hooks_install(NULL);
+	ck_assert_int_eq(daemons_seen, 2);
+	ck_assert_int_eq(plain_seen, 1);
+	ck_assert_int_eq(wrong_seen, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 /* The installed headers alone are enough for a tool: compile
  * instrument_user.c with only -I include, outside the build tree, link
  * it against the library and run it. */
@@ -192,6 +253,7 @@ static Suite *instrument_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_accessors);
 	tcase_add_test(tc, test_hook_word);
+	tcase_add_test(tc, test_daemon_mark);
 	tcase_add_test(tc, test_standalone);
 	suite_add_tcase(s, tc);
 	return s;
