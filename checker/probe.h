@@ -276,6 +276,8 @@ bool pr_f_begin(pr_finding *f, int id, const pr_task *pt, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void pr_f_loc_site(pr_finding *f, const ax_site *site);
 void pr_f_loc_pc(pr_finding *f, uintptr_t pc);
+/* Why the finding is not reported ("daemon"): before any note. */
+void pr_f_suppressed(pr_finding *f, const char *why);
 void pr_f_stack(pr_finding *f, void *const *pcs, int n, int exact_first);
 void pr_f_note_site(pr_finding *f, const ax_site *site, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -357,6 +357,12 @@ void pr_f_loc_site(pr_finding *f, const ax_site *site)
 	pr_bsite(&f->b, site);
 }
 
+void pr_f_suppressed(pr_finding *f, const char *why)
+{
+	pr_bputs(&f->b, ",\"suppressed\":");
+	pr_bstr(&f->b, why);
+}
+
 void pr_f_loc_pc(pr_finding *f, uintptr_t pc)
 {
 	if (!pc)

@@ -274,6 +274,10 @@ static void census_one(pr_task *pt, void *ud)
 			pr_task_label(pt, lb, sizeof lb)))
 		return;
 	pr_f_loc_site(&f, pt->site);
+	/* A daemon (ax_task_daemon) is meant to run until the shutdown: its
+	 * finding stays in the report, suppressed. */
+	if (ax_task_is_daemon(pt->t))
+		pr_f_suppressed(&f, "daemon");
 	const ax_site *s = ax_task_await_site(pt->t);
 	if (s)
 		pr_f_note_site(&f, s, "it was waiting here");

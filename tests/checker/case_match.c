@@ -3,13 +3,21 @@
  * event stream, symbolises code-address locations with addr2line, and
  * fails unless the findings are exactly the expected (id, line) pairs,
  * each reported once.  Further comments:
+ *   expect: suppressed ID LINE WHY  that finding, kept but suppressed for
+ *                                   WHY: "daemon" (the probe marks it) or
+ *                                   "comment" (an asynclab: allow comment;
+ *                                   asynclab check decides it, the probe
+ *                                   reports the finding unmarked)
  *   expect-note: ID LINE NOTELINE   that finding has a note at NOTELINE
  *   expect-first-note: ID LINE NOTELINE   ... and it is the first note
  *                                   located in the case file
  *   expect-end: REASON              the probe ended the run ("end" event);
  *                                   without it an "end" event fails
  *
- * usage: case_match CASE.c EVENTS.jsonl PROGRAM */
+ * usage: case_match CASE.c EVENTS.jsonl PROGRAM
+ *        case_match --suppressed REPORT.json
+ * The second form prints "ID LINE WHY" for each suppressed finding of a
+ * run report (asynclab check --report), for run-cases to compare. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +29,7 @@ typedef struct expect {
 	char id[64];
 	int line;
 	int hits;
+	char why[32]; /* expected suppressed for this reason; "" for reported */
 } expect;
 
 typedef struct expect_note {
@@ -68,6 +77,13 @@ static int read_expectations(const char *path, expect *ex, int *none)
 		p += 8;
 		if (!strncmp(p, "none", 4)) {
 			*none = 1;
+			continue;
+		}
+		ex[n].why[0] = '\0';
+		if (n < MAX_EXP && !strncmp(p, "suppressed ", 11)) {
+			if (sscanf(p + 11, "%63[a-z-] %d %31[a-z]", ex[n].id, &ex[n].line,
+				   ex[n].why) == 3)
+				ex[n++].hits = 0;
 			continue;
 		}
 		if (n < MAX_EXP && sscanf(p, "%63[a-z-] %d", ex[n].id, &ex[n].line) == 2)
@@ -165,8 +181,41 @@ static int stall_of_call(json_t *calls, json_t *stall, int ln)
 	return 0;
 }
 
+/* Whether an event suppressed for sup (or NULL) is what e expects: a
+ * comment is the inspector's to see, so the probe's event is unmarked. */
+static int same_suppression(const expect *e, const char *sup)
+{
+	if (!e->why[0])
+		return sup == NULL;
+	if (!strcmp(e->why, "comment"))
+		return sup == NULL;
+	return sup && !strcmp(sup, e->why);
+}
+
+static int print_suppressed(const char *path)
+{
+	json_error_t err;
+	json_t *r = json_load_file(path, 0, &err);
+	if (!r) {
+		fprintf(stderr, "%s: %s\n", path, err.text);
+		return 2;
+	}
+	json_t *f;
+	size_t i;
+	json_array_foreach(json_object_get(r, "findings"), i, f) {
+		const char *sup = json_string_value(json_object_get(f, "suppressed"));
+		if (sup)
+			printf("%s %lld %s\n", json_string_value(json_object_get(f, "id")),
+			       (long long)json_integer_value(json_object_get(f, "line")), sup);
+	}
+	json_decref(r);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--suppressed"))
+		return print_suppressed(argv[2]);
 	if (argc != 4) {
 		fprintf(stderr, "usage: case_match CASE.c EVENTS.jsonl PROGRAM\n");
 		return 2;
@@ -228,9 +277,19 @@ int main(int argc, char **argv)
 					      progreal);
 			if (id && !strcmp(id, "stalled-poll") && stall_of_call(calls, o, ln))
 				continue;
+			const char *sup = json_string_value(json_object_get(o, "suppressed"));
 			int matched = 0;
 			for (int i = 0; i < nex; i++)
 				if (id && !strcmp(ex[i].id, id) && ex[i].line == ln) {
+					if (!same_suppression(&ex[i], sup)) {
+						fprintf(stderr,
+							"finding %s at line %d is %s%s, expected %s%s: %s",
+							id, ln, sup ? "suppressed: " : "reported",
+							sup ? sup : "",
+							ex[i].why[0] ? "suppressed: " : "reported",
+							ex[i].why, text);
+						bad++;
+					}
 					ex[i].hits++;
 					matched = 1;
 				}
