@@ -372,6 +372,33 @@ START_TEST(judge_each_failure)
 }
 END_TEST
 
+/* Lessons do not honour suppressions: a learner who silences a blocking
+ * call with an "asynclab: allow" comment, or marks a leaked task as a
+ * daemon, is judged on the finding all the same. */
+START_TEST(judge_suppressed_findings_count)
+{
+	axl_result *r = judge_json(REPORT("start\\ntotal: 2 ms\\n", 200000000, 1, 2,
+					  "{\"id\":\"blocking-call\",\"message\":\"sleep() blocks\","
+					  "\"file\":\"07-box.c\",\"line\":20,\"suppressed\":\"comment\"}",
+					  EXIT0));
+	ck_assert(!r->marks[4].passed);
+	ck_assert_str_eq(r->marks[4].message, "found blocking-call at 07-box.c:20");
+	ck_assert(!r->passed);
+	ck_assert_uint_eq(r->nfindings, 1);
+	ck_assert_str_eq(r->findings[0].id, "blocking-call");
+	axl_result_free(r);
+
+	r = judge_json(REPORT("start\\ntotal: 2 ms\\n", 200000000, 1, 2,
+			      "{\"id\":\"leaked-task\",\"message\":\"still pending\","
+			      "\"file\":\"07-box.c\",\"line\":9,\"suppressed\":\"daemon\"}",
+			      EXIT0));
+	ck_assert(!r->marks[4].passed);
+	ck_assert_str_eq(r->marks[4].message, "found leaked-task at 07-box.c:9");
+	ck_assert_uint_eq(r->nfindings, 1);
+	axl_result_free(r);
+}
+END_TEST
+
 START_TEST(judge_abnormal_ends)
 {
 	axl_result *r = judge_json(REPORT("start\\n", 0, 1, 1, "",
@@ -662,6 +689,7 @@ static Suite *engine_suite(void)
 	tcase_add_checked_fixture(tc, judge_setup, judge_teardown);
 	tcase_add_test(tc, judge_all_pass);
 	tcase_add_test(tc, judge_each_failure);
+	tcase_add_test(tc, judge_suppressed_findings_count);
 	tcase_add_test(tc, judge_abnormal_ends);
 	tcase_add_test(tc, judge_trace_checks);
 	suite_add_tcase(s, tc);
