@@ -124,6 +124,21 @@ void axc__sym_free(axc__sym *s);
 int axc__sym_lookup(axc__sym *s, const char *mod, uint64_t off, axc__where *w);
 void axc__where_free(axc__where *w);
 
+/* ---- suppression comments (inspect_suppress.c) ------------------------ */
+
+/* The source files read for "asynclab: allow(ID, ...)" comments, each
+ * read once.  Reading a file adds a warning to the report for every
+ * unknown id (or unreadable directive) in its comments. */
+typedef struct axc__srcs axc__srcs;
+
+axc__srcs *axc__srcs_new(void);
+void axc__srcs_free(axc__srcs *s);
+/* Read file now (for its warnings). */
+void axc__srcs_scan(axc__srcs *s, axc_report *r, const char *file);
+/* Whether line of file has an "asynclab: allow(...)" comment naming id. */
+bool axc__allowed_by_comment(axc__srcs *s, axc_report *r, const char *file, int line,
+			     const char *id);
+
 /* ---- the report (inspect_report.c) ------------------------------------ */
 
 /* What the report builder needs besides the events. */
@@ -137,6 +152,10 @@ typedef struct axc__inputs {
 
 /* Build the run report.  Never fails except for memory (NULL). */
 axc_report *axc__report_make(const axc_opts *o, axc__inputs *in);
+
+/* The report's warnings (about the source) as GCC-style lines
+ * (inspect_text.c; axc_render_text begins with them). */
+void axc__render_warnings(const axc_report *r, FILE *out);
 
 /* A finding as the JSON form writes it (report_json.c). */
 json_t *axc__finding_json(const axc_report *r, const axc_finding *f);

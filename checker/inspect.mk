@@ -33,6 +33,7 @@ libaxcheck_la_SOURCES = \
 	checker/inspect_events.c \
 	checker/inspect_symbol.c \
 	checker/inspect_report.c \
+	checker/inspect_suppress.c \
 	checker/inspect_check.c \
 	checker/inspect_text.c \
 	checker/inspect_json.c \

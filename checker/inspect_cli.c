@@ -270,6 +270,8 @@ static int finish(struct cli *c, const axc_report *rep)
 		axc_render_json(rep, stdout);
 		if (verdict == 2)
 			axc_render_text(rep, c->ro, stderr);
+		else
+			axc__render_warnings(rep, stderr);
 	}
 	fflush(stdout);
 	if (c->sarif) {

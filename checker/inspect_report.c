@@ -23,6 +23,7 @@ struct ctx {
 	char **real;	  /* realpath of each input file, or NULL */
 	char cwd[PATH_MAX];
 	const char *exe;  /* the program's path as the probe saw it */
+	axc__srcs *srcs;  /* the sources read for suppression comments */
 };
 
 /* A path as the user gave it to the compiler when it names one of the
@@ -164,7 +165,8 @@ static void dedup_last(axc_report *r)
 	for (size_t i = 0; i + 1 < r->nfindings; i++) {
 		axc_finding *g = &fs[i];
 		if (!strcmp(g->name, f->name) && !strcmp(g->file, f->file) && g->line == f->line &&
-		    g->column == f->column) {
+		    g->column == f->column && !g->suppressed == !f->suppressed &&
+		    (!g->suppressed || !strcmp(g->suppressed, f->suppressed))) {
 			g->count += f->count;
 			r->nfindings--;
 			return;
@@ -285,6 +287,9 @@ static void add_finding(struct ctx *c, const json_t *raw, bool synthesised)
 	f->synthesised = synthesised;
 	const char *sup = axc__jstr(raw, "suppressed");
 	f->suppressed = axc__rstr(c->rep, sup);
+	/* An "asynclab: allow(ID)" comment on the finding's line. */
+	if (!f->suppressed && axc__allowed_by_comment(c->srcs, c->rep, f->file, f->line, id))
+		f->suppressed = "comment";
 	dedup_last(c->rep);
 }
 
@@ -428,6 +433,11 @@ axc_report *axc__report_make(const axc_opts *o, axc__inputs *in)
 		c.real[i] = realpath(o->files[i], NULL);
 	c.sym = axc__sym_new();
 	c.exe = axc__jstr(c.ev->hello, "exe");
+	c.srcs = axc__srcs_new();
+	/* The inputs' suppression comments are checked (their unknown ids
+	 * warned about) whether or not a finding is at their line. */
+	for (size_t k = 0; rep->built && k < o->nfiles; k++)
+		axc__srcs_scan(c.srcs, rep, o->files[k]);
 
 	rep->program = axc__rstr(rep, in->program);
 	const char **args = o->nargs ? axc__ralloc(rep, o->nargs * sizeof *args) : NULL;
@@ -477,5 +487,6 @@ axc_report *axc__report_make(const axc_opts *o, axc__inputs *in)
 		free(c.real[k]);
 	free(c.real);
 	axc__sym_free(c.sym);
+	axc__srcs_free(c.srcs);
 	return rep;
 }

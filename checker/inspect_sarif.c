@@ -77,8 +77,9 @@ static json_t *result_json(const axc_report *r, const axc_finding *f)
 		json_decref(rel);
 	if (f->suppressed)
 		json_object_set_new(res, "suppressions",
-				    json_pack("[{s:s, s:s}]", "kind", "external", "justification",
-					      f->suppressed));
+				    json_pack("[{s:s, s:s}]", "kind",
+					      strcmp(f->suppressed, "comment") ? "external" : "inSource",
+					      "justification", f->suppressed));
 	json_t *props = json_pack("{s:i}", "count", f->count);
 	json_t *task = axc__finding_json(r, f);
 	if (task && json_is_object(json_object_get(task, "task")))

@@ -115,6 +115,14 @@ static const char *limit_text(const axc_outcome *o)
 	return "a limit";
 }
 
+void axc__render_warnings(const axc_report *r, FILE *out)
+{
+	for (size_t i = 0; i < r->nwarnings; i++) {
+		where(out, r->warnings[i].file, r->warnings[i].line, 0);
+		fprintf(out, "warning: %s\n", r->warnings[i].message);
+	}
+}
+
 int axc_render_text(const axc_report *r, const axc_render_opts *ro, FILE *out)
 {
 	const char *program = r->program ? r->program : "program";
@@ -123,6 +131,7 @@ int axc_render_text(const axc_report *r, const axc_render_opts *ro, FILE *out)
 		fprintf(out, "asynclab check: error: %s did not compile\n", program);
 		return ferror(out) ? -EIO : 0;
 	}
+	axc__render_warnings(r, out);
 	size_t n = 0, suppressed = 0;
 	for (size_t i = 0; i < r->nfindings; i++) {
 		if (r->findings[i].suppressed) {

@@ -85,8 +85,18 @@ typedef struct axc_finding {
 	const char *fix;     /* how to fix it, or NULL */
 	int count;	     /* identical findings merged into this one */
 	bool synthesised;    /* made by the inspector for a run stopped at the time limit */
-	const char *suppressed; /* why it is not reported ("comment", "allow", ...), or NULL */
+	const char *suppressed; /* why it is not reported, or NULL: "comment" (an
+				   asynclab: allow(ID) comment on its line),
+				   "daemon" (a leaked ax_task_daemon task) */
 } axc_finding;
+
+/* Something in the checked program's source the checker could not act
+ * on, such as an unknown id in an "asynclab: allow(...)" comment. */
+typedef struct axc_warning {
+	const char *file; /* never NULL */
+	int line;
+	const char *message;
+} axc_warning;
 
 /* ------------------------------------------------------------------------
  * Tasks, timeline, stats
@@ -253,6 +263,8 @@ typedef struct axc_report {
 	bool probe_found;
 	const axc_finding *findings; /* suppressed ones too: see axc_finding.suppressed */
 	size_t nfindings;
+	const axc_warning *warnings; /* about the source (suppression comments) */
+	size_t nwarnings;
 	const axc_task *tasks;	 /* in spawn order */
 	size_t ntasks;
 	const axc_span *spans;

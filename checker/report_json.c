@@ -165,6 +165,15 @@ static json_t *report_json(const axc_report *r)
 	for (size_t i = 0; i < r->nfindings; i++)
 		json_array_append_new(fs, axc__finding_json(r, &r->findings[i]));
 	json_object_set_new(rep, "findings", fs);
+	if (r->nwarnings) {
+		json_t *ws = json_array();
+		for (size_t i = 0; i < r->nwarnings; i++)
+			json_array_append_new(ws, json_pack("{s:s, s:i, s:s}", "file",
+							    r->warnings[i].file, "line",
+							    r->warnings[i].line, "message",
+							    r->warnings[i].message));
+		json_object_set_new(rep, "warnings", ws);
+	}
 	json_t *ts = json_array();
 	for (size_t i = 0; i < r->ntasks; i++) {
 		const axc_task *t = &r->tasks[i];
@@ -480,6 +489,21 @@ int axc_report_read(const char *json, size_t len, axc_report **out, char *err, s
 
 	read_tasks(&d, json_object_get(j, "tasks"));
 	read_findings(&d, json_object_get(j, "findings"));
+	const json_t *ws = json_object_get(j, "warnings");
+	size_t nw = json_array_size(ws);
+	axc_warning *w = nw ? axc__ralloc(r, nw * sizeof *w) : NULL;
+	for (size_t k = 0; w && k < nw; k++) {
+		const json_t *wj = json_array_get(ws, k);
+		w[k].file = rstr(&d, wj, "file");
+		if (!w[k].file)
+			w[k].file = "";
+		w[k].line = (int)rdint(wj, "line");
+		w[k].message = rstr(&d, wj, "message");
+		if (!w[k].message)
+			w[k].message = "";
+	}
+	r->warnings = w;
+	r->nwarnings = w ? nw : 0;
 	const json_t *s;
 	size_t i;
 	json_array_foreach(json_object_get(j, "timeline"), i, s) {

@@ -174,6 +174,88 @@ START_TEST(test_formats_and_report_file)
 }
 END_TEST
 
+/* The finding program with a suppression comment on the finding's line
+ * (5) for `allow`, a comment naming an unknown id on line 7, and prose
+ * that is no directive on line 8. */
+static void write_allow_prog(const char *allow)
+{
+	char text[2048];
+	snprintf(text, sizeof text,
+		 "#include <stdio.h>\n#include <stdlib.h>\n"
+		 "int main(void)\n{\n"
+		 "\tdprintf(atoi(getenv(\"ASYNCLAB_PROBE_FD\")), \"{\\\"ev\\\":\\\"finding\\\",\\\"id\\\":\\\"blocking-call\\\",\\\"message\\\":\\\"m\\\",\\\"loc\\\":{\\\"file\\\":\\\"prog.c\\\",\\\"line\\\":5}}\\n\"); /* asynclab: allow(%s) */\n"
+		 "\treturn 0;\n"
+		 "\t// asynclab: allow(blocking-cal)\n"
+		 "\t/* asynclab: allowing prose is no directive */\n"
+		 "}\n",
+		 allow);
+	write_file("prog.c", text);
+}
+
+/* An "asynclab: allow(ID)" comment on the finding's line keeps the
+ * finding in the report, suppressed: not printed, counted in the
+ * summary, left out of the JSON lines, marked in SARIF and the report,
+ * and the exit status is 0.  An unknown id in a comment is a warning at
+ * its line. */
+START_TEST(test_comment_suppresses_finding)
+{
+	char *out, *err;
+	write_allow_prog("leaked-task, blocking-call");
+	ck_assert_int_eq(cli(&out, &err, "--no-probe", "prog.c", NULL), 0);
+	ck_assert_msg(!strstr(err, "[blocking-call]"), "%s", err);
+	ck_assert_msg(strstr(err, "no findings (1 suppressed)"), "%s", err);
+	ck_assert_msg(strstr(err, "prog.c:7:1: warning: unknown finding id 'blocking-cal' in an "
+				  "'asynclab: allow' comment"), "%s", err);
+	free(out);
+	free(err);
+
+	ck_assert_int_eq(cli(&out, &err, "--no-probe", "--format", "json", "--sarif", "out.sarif",
+			     "--report", "report.json", "prog.c", NULL), 0);
+	ck_assert_str_eq(out, ""); /* JSON lines carry reported findings only */
+	ck_assert_msg(strstr(err, "prog.c:7:1: warning: unknown finding id"), "%s", err);
+	free(out);
+	free(err);
+	json_t *sarif = json_load_file("out.sarif", 0, NULL);
+	ck_assert_ptr_nonnull(sarif);
+	json_t *r0 = json_array_get(json_object_get(json_array_get(json_object_get(sarif, "runs"), 0), "results"), 0);
+	ck_assert_str_eq(axc__jstr(r0, "ruleId"), "blocking-call");
+	json_t *sup = json_array_get(json_object_get(r0, "suppressions"), 0);
+	ck_assert_str_eq(axc__jstr(sup, "kind"), "inSource");
+	ck_assert_str_eq(axc__jstr(sup, "justification"), "comment");
+	json_decref(sarif);
+	json_t *report = json_load_file("report.json", 0, NULL);
+	ck_assert_ptr_nonnull(report);
+	json_t *f0 = json_array_get(json_object_get(report, "findings"), 0);
+	ck_assert_str_eq(axc__jstr(f0, "suppressed"), "comment");
+	json_t *w0 = json_array_get(json_object_get(report, "warnings"), 0);
+	ck_assert_str_eq(axc__jstr(w0, "file"), "prog.c");
+	ck_assert_int_eq(axc__jint(w0, "line", 0), 7);
+	ck_assert_uint_eq(json_array_size(json_object_get(report, "warnings")), 1);
+	json_decref(report);
+	char *text = slurp("report.json");
+	axc_report *rep = NULL;
+	char rerr[256];
+	ck_assert_msg(axc_report_read(text, strlen(text), &rep, rerr, sizeof rerr) == 0, "%s", rerr);
+	assert_report_schema(rep);
+	ck_assert_uint_eq(rep->nfindings, 1);
+	ck_assert_str_eq(rep->findings[0].suppressed, "comment");
+	ck_assert_uint_eq(axc_report_nreported(rep), 0);
+	ck_assert_int_eq(axc_verdict(rep), 0);
+	ck_assert_uint_eq(rep->nwarnings, 1);
+	ck_assert_int_eq(rep->warnings[0].line, 7);
+	axc_report_free(rep);
+	free(text);
+
+	/* A comment for another id suppresses nothing. */
+	write_allow_prog("leaked-task");
+	ck_assert_int_eq(cli(&out, &err, "--no-probe", "prog.c", NULL), 1);
+	ck_assert_msg(strstr(err, "prog.c:5:1: warning: m [blocking-call]"), "%s", err);
+	ck_assert_msg(strstr(err, "1 finding;"), "%s", err);
+	free(out);
+	free(err);
+}
+END_TEST
+
 /* ---- with the real probe ----------------------------------------------- */
 
 static bool have_probe(void)
@@ -389,6 +471,7 @@ static Suite *inspect_cli_suite(void)
 	tcase_add_test(tc, test_exit_statuses);
 	tcase_add_test(tc, test_prebuilt_program_and_args);
 	tcase_add_test(tc, test_formats_and_report_file);
+	tcase_add_test(tc, test_comment_suppresses_finding);
 	suite_add_tcase(s, tc);
 	TCase *tp = tcase_create("probe");
 	tcase_add_checked_fixture(tp, workdir_enter, workdir_leave);
