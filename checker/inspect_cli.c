@@ -6,9 +6,11 @@
 #include "inspect.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SELF "asynclab check"
@@ -56,6 +58,7 @@ static void usage(FILE *out)
 		"  --no-probe           run in the sandbox without the probe (nothing is checked)\n"
 		"  --trace              record the scheduler trace in the report (--report FILE)\n"
 		"  --trace-max N        ... keeping at most N events (default 200000)\n"
+		"  --stdin FILE         the program's standard input (default /dev/null)\n"
 		"  -IDIR, -DNAME[=VAL]  passed to the compiler\n"
 		"  --help, --version\n"
 		"\nFinding ids:");
@@ -156,7 +159,7 @@ static int option(struct cli *c, int argc, char **argv, int *i)
 	}
 	static const char *const with_value[] = {
 		"--format", "--sarif", "--report", "--only", "--allow", "--time-limit", "--mem-limit",
-		"--nproc", "--output-limit", "--clock", "--seed", "--trace-max", NULL };
+		"--nproc", "--output-limit", "--clock", "--seed", "--trace-max", "--stdin", NULL };
 	bool takes = false;
 	for (int k = 0; with_value[k]; k++)
 		takes |= !strcmp(name, with_value[k]);
@@ -221,6 +224,24 @@ static int option(struct cli *c, int argc, char **argv, int *i)
 		if (errno || end == val || *end)
 			return bad("--seed needs an integer, not '%s'", val), -1;
 		c->o.seed_set = true;
+	} else if (!strcmp(name, "--stdin")) {
+		/* Said now, not as a failure to run the program. */
+		int fd = open(val, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		const char *why = NULL;
+		if (fd < 0)
+			why = strerror(errno);
+		else if (fstat(fd, &st) < 0)
+			why = strerror(errno);
+		else if (S_ISDIR(st.st_mode))
+			why = "it is a directory";
+		if (fd >= 0)
+			close(fd);
+		if (why) {
+			fprintf(stderr, SELF ": --stdin %s: cannot read the file: %s\n", val, why);
+			return -1;
+		}
+		c->o.stdin_path = val;
 	} else if (!strcmp(name, "--trace-max")) {
 		if (parse_num(name, val, 1, 1e12, &d) < 0)
 			return -1;

@@ -256,6 +256,39 @@ START_TEST(test_comment_suppresses_finding)
 }
 END_TEST
 
+/* --stdin FILE is the program's standard input (else /dev/null); a file
+ * that cannot be read is named with the option, status 2. */
+START_TEST(test_stdin_file)
+{
+	char *out, *err;
+	write_file("prog.c", "#include <stdio.h>\nint main(void)\n{\n\tchar b[64];\n"
+			     "\tsize_t n = fread(b, 1, sizeof b, stdin);\n"
+			     "\tprintf(\"read %zu: %.*s|\\n\", n, (int)n, b);\n\treturn 0;\n}\n");
+	write_file("in.txt", "two\nlines\n");
+	ck_assert_int_eq(cli(&out, &err, "--stdin", "in.txt", "prog.c", NULL), 0);
+	ck_assert_str_eq(out, "read 10: two\nlines\n|\n");
+	free(out);
+	free(err);
+	ck_assert_int_eq(cli(&out, &err, "prog.c", NULL), 0);
+	ck_assert_str_eq(out, "read 0: |\n");
+	free(out);
+	free(err);
+	ck_assert_int_eq(cli(&out, &err, "--stdin=missing.txt", "prog.c", NULL), 2);
+	ck_assert_msg(strstr(err, "--stdin missing.txt: cannot read the file"), "%s", err);
+	ck_assert_str_eq(out, "");
+	free(out);
+	free(err);
+	ck_assert_int_eq(cli(&out, &err, "--stdin", ".", "prog.c", NULL), 2);
+	ck_assert_msg(strstr(err, "--stdin .: cannot read the file: it is a directory"), "%s", err);
+	free(out);
+	free(err);
+	ck_assert_int_eq(cli(&out, &err, "--help", NULL), 0);
+	ck_assert_msg(strstr(out, "--stdin FILE"), "%s", out);
+	free(out);
+	free(err);
+}
+END_TEST
+
 /* ---- with the real probe ----------------------------------------------- */
 
 static bool have_probe(void)
@@ -472,6 +505,7 @@ static Suite *inspect_cli_suite(void)
 	tcase_add_test(tc, test_prebuilt_program_and_args);
 	tcase_add_test(tc, test_formats_and_report_file);
 	tcase_add_test(tc, test_comment_suppresses_finding);
+	tcase_add_test(tc, test_stdin_file);
 	suite_add_tcase(s, tc);
 	TCase *tp = tcase_create("probe");
 	tcase_add_checked_fixture(tp, workdir_enter, workdir_leave);
