@@ -798,6 +798,12 @@ ax_connect_t ax_connect(int fd, const struct sockaddr *addr, socklen_t len)
 
 typedef ax_val (*ax_blocking_fn)(void *arg);
 typedef struct ax__job ax__job;
+/* Start up to n workers of rt's blocking pool now (never more than its
+ * blocking_threads), instead of one at a time as spawn_blocking needs
+ * them: the poll that first hands a job to an idle pool then does not pay
+ * for starting a thread.  Call it outside any task.  Returns the number
+ * of workers running, or a negative errno. */
+int ax_blocking_prestart(ax_rt *rt, int n);
 /* Run fn(arg) on the runtime's blocking thread pool; the future's output
  * is fn's result.  Dropping the future before the job ran cancels it; a
  * job already running finishes and its result is discarded. */

@@ -185,6 +185,8 @@ static ax__pool *pool_get(ax_rt *rt)
 	return p;
 }
 
+static int start_worker_locked(ax__pool *p);
+
 /* Start one more worker if the queue holds more jobs than there are
  * workers outside a job, and the pool may grow.  Called with the pool
  * locked.  Workers start with every signal blocked, so that signals keep
@@ -194,6 +196,12 @@ static int grow_locked(ax__pool *p)
 	if ((size_t)(p->nthreads - p->running) >= p->queue.len ||
 	    p->nthreads >= p->max_threads)
 		return 0;
+	return start_worker_locked(p);
+}
+
+/* Start one worker.  Called with the pool locked, below max_threads. */
+static int start_worker_locked(ax__pool *p)
+{
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -203,6 +211,20 @@ static int grow_locked(ax__pool *p)
 		return -r;
 	p->nthreads++;
 	return 0;
+}
+
+int ax_blocking_prestart(ax_rt *rt, int n)
+{
+	ax__pool *p = rt ? pool_get(rt) : NULL;
+	if (!p)
+		return rt ? -ENOMEM : -EINVAL;
+	pthread_mutex_lock(&p->lock);
+	int r = 0;
+	while (r == 0 && p->nthreads < n && p->nthreads < p->max_threads && !p->stop)
+		r = start_worker_locked(p);
+	int have = p->nthreads;
+	pthread_mutex_unlock(&p->lock);
+	return r < 0 && !have ? r : have;
 }
 
 /* Hand a J_NEW job to the pool.  Returns 0 (queued or waiting for room) or

@@ -257,6 +257,35 @@ START_TEST(test_threads_start_lazily)
 }
 END_TEST
 
+/* The workers once they have named themselves (each does as it starts):
+ * waits, up to 5 s, for the count to reach want. */
+static int thread_count_reached(int want)
+{
+	int n = thread_count();
+	for (int i = 0; n < want && i < 5000; i++) {
+		sleep_real_ms(1);
+		n = thread_count();
+	}
+	return n;
+}
+
+/* ax_blocking_prestart starts the workers before any job, never beyond
+ * the pool's size; the jobs then run on them without starting more. */
+START_TEST(test_prestart)
+{
+	ax_rt *rt = real_rt(2, 0);
+	ck_assert_int_eq(thread_count_settled(0), 0);
+	ck_assert_int_eq(ax_blocking_prestart(rt, 5), 2);
+	ck_assert_int_eq(thread_count_reached(2), 2);
+	ck_assert_int_eq(ax_blocking_prestart(rt, 1), 2); /* already there */
+	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(sequential_jobs)), 4);
+	ck_assert_int_eq(thread_count_settled(2), 2);
+	TEST_RT_END(rt);
+	ck_assert_int_eq(thread_count_settled(0), 0);
+	ck_assert_int_eq(ax_blocking_prestart(NULL, 1), -EINVAL);
+}
+END_TEST
+
 /* Virtual time does not jump while real work runs. */
 static ax_val job_50ms(void *arg)
 {
@@ -548,6 +577,7 @@ static Suite *blocking_suite(void)
 	tcase_add_test(tc, test_pool_bound);
 	tcase_add_test(tc, test_full_queue_waits);
 	tcase_add_test(tc, test_threads_start_lazily);
+	tcase_add_test(tc, test_prestart);
 	tcase_add_test(tc, test_virtual_time_waits_for_job);
 	tcase_add_test(tc, test_virtual_time_race);
 	tcase_add_test(tc, test_drop_before_start_cancels);
