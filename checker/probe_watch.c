@@ -54,6 +54,7 @@ typedef struct capture {
 
 /* Filled by the signal handler, for the watchdog waiting on it. */
 static capture cap;
+static atomic_uint cap_seq; /* odd while a handler writes cap */
 static ax_task *cap_expect;	 /* the task the watchdog saw stuck ... */
 static uint64_t cap_expect_polls; /* ... in the poll of this count */
 static atomic_int cap_done;
@@ -79,6 +80,7 @@ static void on_capture(int sig, siginfo_t *si, void *uctx)
 {
 	int saved = errno;
 	const ucontext_t *uc = uctx;
+	atomic_fetch_add(&cap_seq, 1);
 #if defined(__x86_64__)
 	cap.pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 #elif defined(__aarch64__)
@@ -112,6 +114,7 @@ static void on_capture(int sig, siginfo_t *si, void *uctx)
 		cap.task.ssite = NULL;
 		cap.n = backtrace(cap.pcs, CAP_MAX);
 	}
+	atomic_fetch_add(&cap_seq, 1);
 	atomic_store(&cap_done, 1);
 	errno = saved;
 	(void)sig;
@@ -138,20 +141,47 @@ static int capture_stack(const capture *c, void **pcs)
 }
 
 /* Signal thread tid, which the watchdog saw polling task t in the poll of
- * count polls, and wait (up to 200 ms) for its handler.  Returns whether
- * it answered; cap holds what it saw. */
-static bool capture_thread(pthread_t tid, ax_task *t, uint64_t polls)
+ * count polls, and wait (up to wait_ms) for its handler.  Returns whether
+ * it answered; *out then holds what it saw.  A signal answered late (after
+ * the wait) may still run the handler during a later capture, even as
+ * that one's own handler: cap is copied only while no handler writes it. */
+static bool capture_send(pthread_t tid, ax_task *t, uint64_t polls)
 {
 	atomic_store(&cap_done, 0);
-	cap.has_task = false;
-	cap.n = 0;
 	cap_expect = t;
 	cap_expect_polls = polls;
-	if (pthread_kill(tid, capture_sig) != 0)
+	return pthread_kill(tid, capture_sig) == 0;
+}
+
+/* The handler's answer, copied while no handler writes it; false when
+ * there is none yet. */
+static bool capture_take(capture *out)
+{
+	if (!atomic_load(&cap_done))
 		return false;
-	for (int i = 0; i < 200 && !atomic_load(&cap_done); i++)
+	for (int i = 0; i < 200; i++) {
+		unsigned s1 = atomic_load(&cap_seq);
+		if (!(s1 & 1)) {
+			*out = cap;
+			if (atomic_load(&cap_seq) == s1) {
+				if (out->task.name)
+					out->task.name = out->name;
+				return true;
+			}
+		}
 		usleep(1000);
-	return atomic_load(&cap_done);
+	}
+	return false;
+}
+
+static bool capture_thread(pthread_t tid, ax_task *t, uint64_t polls,
+			   int wait_ms, capture *out)
+{
+	if (!capture_send(tid, t, polls))
+		return false;
+	for (int i = 0; i < wait_ms && !atomic_load(&cap_done); i++)
+		usleep(1000);
+	return capture_take(out);
 }
 
 /* The CPU time thread tid has used, in ns (0 when it cannot be read). */
@@ -187,13 +217,31 @@ static bool thread_blocked(int tid)
 }
 
 /* A poll of task t (the poll of count polls), on the runtime thread tid
- * drives, has used half the stall threshold: capture where it is now,
- * into slot's early capture. */
+ * drives, has used half the stall threshold: ask where it is now.  The
+ * answer is not waited for (under valgrind each wait hands the stuck
+ * thread a whole time slice, and the watchdog must go on sampling the
+ * poll it may soon report): early_take collects it into slot's early
+ * capture at the next sample, or before a report. */
+static int early_asked = -1; /* the slot asked, or -1 */
+
 static void capture_early(int slot, pthread_t tid, ax_task *t, uint64_t polls)
 {
 	early[slot].has_task = false;
-	if (capture_thread(tid, t, polls) && cap.has_task)
-		early[slot] = cap;
+	if (early_asked < 0 && capture_send(tid, t, polls))
+		early_asked = slot;
+}
+
+static void early_take(void)
+{
+	capture c;
+	if (early_asked < 0 || !capture_take(&c))
+		return;
+	if (c.has_task) {
+		early[early_asked] = c;
+		if (c.task.name)
+			early[early_asked].task.name = early[early_asked].name;
+	}
+	early_asked = -1;
 }
 
 /* A poll of task t (count polls), on the runtime thread tid drives, in
@@ -204,10 +252,13 @@ static void report_stall(int slot, pthread_t tid, ax_task *t, uint64_t polls,
 	void *pcs[CAP_MAX];
 	int n = 0;
 	const pr_task *pt = NULL;
-	bool answered = capture_thread(tid, t, polls);
+	static capture own;
+	early_take(); /* an early answer that came since the last sample */
+	early_asked = -1;
+	bool answered = capture_thread(tid, t, polls, 200, &own);
 	const capture *c = NULL;
-	if (answered && cap.has_task)
-		c = &cap;
+	if (answered && own.has_task)
+		c = &own;
 	else if (early[slot].has_task && early[slot].polls == polls &&
 		 early[slot].task.t == t)
 		c = &early[slot]; /* the poll ended before the signal came */
@@ -264,6 +315,7 @@ static void *watch_main(void *arg)
 		nanosleep(&ts, NULL);
 		uint64_t now = pr_mono_ns();
 		pr_coarse_advance(now);
+		early_take();
 		/* Stalls are reported after the runtimes' lock is let go: a
 		 * report waits for the stuck thread's stack. */
 		struct {
