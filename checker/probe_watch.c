@@ -140,11 +140,8 @@ static int capture_stack(const capture *c, void **pcs)
 	return k;
 }
 
-/* Signal thread tid, which the watchdog saw polling task t in the poll of
- * count polls, and wait (up to wait_ms) for its handler.  Returns whether
- * it answered; *out then holds what it saw.  A signal answered late (after
- * the wait) may still run the handler during a later capture, even as
- * that one's own handler: cap is copied only while no handler writes it. */
+/* Ask thread tid, which the watchdog saw polling task t in the poll of
+ * count polls, where it is: its handler answers in cap. */
 static bool capture_send(pthread_t tid, ax_task *t, uint64_t polls)
 {
 	atomic_store(&cap_done, 0);
@@ -174,6 +171,11 @@ static bool capture_take(capture *out)
 	return false;
 }
 
+/* Signal thread tid, which the watchdog saw polling task t in the poll of
+ * count polls, and wait (up to wait_ms) for its handler.  Returns whether
+ * it answered; *out then holds what it saw.  A signal answered late (after
+ * the wait) may still run the handler during a later capture, even as
+ * that one's own handler: cap is copied only while no handler writes it. */
 static bool capture_thread(pthread_t tid, ax_task *t, uint64_t polls,
 			   int wait_ms, capture *out)
 {
