@@ -40,9 +40,11 @@ typedef enum ax_poll { AX_PENDING = 0, AX_READY = 1, AX_DONE = 2 } ax_poll_t;
  * when it is an integer of 1, 2, 4 or 8 bytes (sign-extended), a pointer,
  * an ax_res (its val and err), an ax_opt (its val; err -ENODATA when
  * none) or an ax_unit (0).  Any other output (a join's ax_vals, a struct,
- * a double) cannot be carried: AX_JOIN, AX_TRY_JOIN, AX_SELECT and
- * AX_TIMEOUT_MS refuse such a child at compile time, and the function
- * forms (a child boxed by hand) report err -EOVERFLOW. */
+ * a double) cannot be carried: AX_JOIN, AX_TRY_JOIN, AX_SELECT,
+ * AX_TIMEOUT_MS, AX_SPAWN, AX_SPAWN_NAMED and AX_TASKSET_SPAWN refuse such
+ * a child at compile time (AX_JOIN_INTO copies any output; the _DISCARD
+ * and _DETACHED spawns drop it), and the function forms (a child boxed by
+ * hand) report err -EOVERFLOW. */
 typedef int64_t ax_val;
 
 /* The output of a fallible future, Rust's Result<i64, Error>: err is 0 for
