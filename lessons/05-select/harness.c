@@ -145,7 +145,8 @@ static void judge(void)
 	 * records its start: on the real clock (a loaded machine, a sanitizer
 	 * build) that moment can be a millisecond, so a drop up to 2 ms short
 	 * of 100 ms from that start is still the timeout's. */
-	int64_t ran = a && a->s1 ? (a->t1 - a->t0 + 2000000) / 1000000 : -1;
+	int64_t ran_ns = a && a->s1 ? a->t1 - a->t0 : -1;
+	int64_t ran = ran_ns < 0 ? -1 : ran_ns / 1000000;
 	ok = false;
 	at = a ? a->site : NULL;
 	if (!a)
@@ -157,7 +158,7 @@ static void judge(void)
 	else if (!a->dropped || a->s1 > settled_at[ARCHIVE_STEP])
 		snprintf(why, sizeof why, "the archive download was still running when "
 			 "fetch_archive returned");
-	else if (ran < 100)
+	else if (ran_ns < 98000000)
 		snprintf(why, sizeof why, "the archive download was dropped after %lld ms, before "
 			 "its 100 ms were up", (long long)ran);
 	else if (r->err != -ETIMEDOUT)
