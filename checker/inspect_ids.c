@@ -78,7 +78,7 @@ static const axc_threshold_info thresholds[AXC_TH_COUNT] = {
 	[AXC_TH_STALL_MS] = { "stall-ms", "ASYNCLAB_CHECK_STALL_MS",
 			      "stalled-poll: report a poll using N ms of CPU (or blocked N ms)" },
 	[AXC_TH_SPAWN_LIMIT] = { "spawn-limit", "ASYNCLAB_CHECK_SPAWN_LIMIT",
-				 "unbounded-spawn: live tasks from one spawn site" },
+				 "unbounded-spawn: spawns from one site, none waited for" },
 	[AXC_TH_SPAWN_BURST] = { "spawn-burst", "ASYNCLAB_CHECK_SPAWN_BURST",
 				 "unbounded-spawn: spawns within one poll" },
 	[AXC_TH_BUSY_WAKE] = { "busy-wake", "ASYNCLAB_CHECK_BUSY_WAKE",

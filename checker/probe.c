@@ -406,14 +406,27 @@ static void h_poll_end_armed(void *ud, ax_task *t, ax_poll_t r, uint32_t first_p
 	h_poll_end(ud, t, r, first_polls);
 }
 
-/* Installed only once the busy-wake detector is armed on some thread:
- * the armed task's next self-wake records the line that does it. */
+/* Installed only once the busy-wake detector is armed on some thread, or
+ * once tasks pile up at a spawn site: the armed task's next self-wake
+ * records the line that does it; a wake of a task that spawns tasks by
+ * one of the tasks it spawned is the unbounded-spawn rule's sign of a
+ * bound. */
 static void h_wake(void *ud, ax_task *target, ax_task *by, bool self_wake)
 {
 	(void)ud;
 	if (__builtin_expect(pr_tl_arm_busy == target, 0) && self_wake &&
 	    target == by && ax_rt_first_polls(ax_task_rt(target)) == pr_tls.fp_last)
 		pr_detect_self_wake(pr_task_of(target));
+	else if (by && !self_wake)
+		pr_detect_spawn_feedback(pr_task_of(by), pr_task_of(target));
+}
+
+/* A task took the output of finished task t. */
+static void h_join(void *ud, ax_task *t, ax_task *by)
+{
+	(void)ud;
+	if (by)
+		pr_detect_spawn_feedback(pr_task_of(t), pr_task_of(by));
 }
 
 static void h_task_exit(void *ud, ax_task *t, bool aborted)
@@ -527,7 +540,8 @@ static void h_cancel(void *ud, ax_cancel_ev ev, const void *obj, ax_task *t, boo
 	.future_moved = pr_h_future_moved,             \
 	.future_drop = pr_h_future_drop,               \
 	.cancel = h_cancel,                            \
-	.deadlock = h_deadlock
+	.deadlock = h_deadlock,                        \
+	.join = h_join
 
 /* Without the wake hook a wake costs the runtime one test more.  On the
  * virtual clock a poll's start is hooked too (h_poll_begin_virtual). */
@@ -549,7 +563,8 @@ static atomic_flag wakes_wanted = ATOMIC_FLAG_INIT;
  * table, is the caller. */
 void pr_want_wakes(ax_task *t)
 {
-	pr_tls.fp_last = ax_rt_first_polls(ax_task_rt(t));
+	if (t)
+		pr_tls.fp_last = ax_rt_first_polls(ax_task_rt(t));
 	/* The trace's table has the wake hook already. */
 	if (pr_active && !pr_trace_on && !atomic_flag_test_and_set(&wakes_wanted))
 		ax_hooks_install(pr_clock_virtual ? &hooks_virtual_wakes : &hooks_wakes);

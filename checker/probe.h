@@ -34,7 +34,7 @@ extern const char *const pr_finding_ids[F_COUNT];
 typedef struct pr_config {
 	uint64_t stall_ms;	/* STALL_MS: a poll longer than this stalls */
 	uint64_t slowdown;	/* SLOWDOWN: CPU threshold multiplier */
-	uint32_t spawn_limit;	/* SPAWN_LIMIT: live tasks per spawn site */
+	uint32_t spawn_limit;	/* SPAWN_LIMIT: spawns per site with no wait on them */
 	uint32_t spawn_burst;	/* SPAWN_BURST: spawns per site in one poll */
 	uint32_t busy_wakes;	/* BUSY_WAKES: consecutive self-wake polls */
 	uint32_t cancel_polls;	/* CANCEL_POLLS: polls after a cancel */
@@ -85,6 +85,12 @@ typedef struct pr_lock {
 typedef struct pr_site {
 	const ax_site *site;
 	uint32_t live, peak;
+	/* Tasks spawned here since a task from here last let a task that
+	 * spawns here go on (woke it, or gave it its output): the
+	 * unbounded-spawn rule's count, which depends on the program's
+	 * order of events and not on how fast the tasks end. */
+	_Atomic uint32_t run;
+	_Atomic uint64_t spawner; /* the gid of the task that last spawned here */
 	uint32_t burst;
 	uint64_t burst_poll; /* the poll the burst belongs to: its count ... */
 	const ax_rt *burst_rt; /* ... on this runtime */
@@ -101,7 +107,8 @@ enum {
 	PT_REP_CANCEL = 1u << 7,
 	PT_SPAN_OPEN = 1u << 8,
 	PT_EVENTED = 1u << 9,	/* its "task" event was written */
-	PT_NAMED = 1u << 10	/* name is the task's name, not its future's */
+	PT_NAMED = 1u << 10,	/* name is the task's name, not its future's */
+	PT_SITE_OUT = 1u << 11	/* no longer among its site's live tasks */
 };
 
 #define PR_MAX_TOKENS 4
@@ -124,7 +131,8 @@ typedef struct pr_task {
 	/* Cold. */
 	const ax_site *site;
 	const char *name; /* the task's name, else its future's (PT_NAMED) */
-	pr_site *ssite;
+	pr_site *ssite; /* its spawn site (it is counted out of the site's
+			   live tasks at its exit: PT_SITE_OUT) */
 	uintptr_t busy_pc;
 	const void *tokens[PR_MAX_TOKENS];
 } pr_task;

@@ -145,9 +145,9 @@ static pr_site *site_get(const ax_site *site)
 	return s;
 }
 
-static void report_spawn(pr_site *ss, pr_task *parent, uint32_t n, bool burst)
+static void report_spawn(pr_site *ss, pr_task *parent, uint32_t n, uint32_t peak,
+			 bool burst)
 {
-	ss->reported = true;
 	char lb[128];
 	pr_finding f;
 	bool ok = burst
@@ -156,9 +156,11 @@ static void report_spawn(pr_site *ss, pr_task *parent, uint32_t n, bool burst)
 			     "bounds how many this loop starts", n,
 			     pr_task_label(parent, lb, sizeof lb))
 		: pr_f_begin(&f, F_UNBOUNDED_SPAWN, parent,
-			     "%u tasks spawned here are alive at once (limit %u): "
-			     "nothing bounds how many this site starts", n,
-			     pr_cfg.spawn_limit);
+			     "%u tasks spawned here one after another (limit %u) and "
+			     "the spawning task never waited for one of them (a permit "
+			     "given back, a join, a result): nothing bounds how many "
+			     "run at once; %u were alive together at the most", n,
+			     pr_cfg.spawn_limit, peak);
 	if (!ok)
 		return;
 	pr_f_loc_site(&f, ss->site);
@@ -166,10 +168,29 @@ static void report_spawn(pr_site *ss, pr_task *parent, uint32_t n, bool burst)
 	pr_f_end(&f);
 }
 
+/* The run of spawns at which the wake hook is wanted, so that a wake by
+ * one of a site's tasks is seen before the run can reach the limit
+ * (joins are hooked all along).  A bound that lets the run grow past
+ * this before it waits for the first time is seen at its next wait. */
+static uint32_t spawn_arm_run(void)
+{
+	uint32_t a = pr_cfg.spawn_limit / 4;
+	return a > 64 ? 64 : a ? a : 1;
+}
+
+/* Unbounded spawning is decided from the order of events, not from how
+ * many tasks happen to be alive: a site's run counts the tasks spawned
+ * there since one of its tasks last woke, or gave its output to, a task
+ * that spawns there (the spawner waiting on a permit its tasks give back,
+ * on their join handles, or on their results).  A loop with such a wait
+ * in it keeps its run short whatever the tasks' timing; one without
+ * reaches the limit on every run, however fast its tasks end.  Spawns
+ * within one poll are bounded by the burst limit as well. */
 void pr_detect_spawn(pr_task *pt)
 {
 	if (!pt->site)
 		return;
+	pr_task *parent = pr_cur();
 	spin_lock(&sites_lock);
 	pr_site *ss = site_get(pt->site);
 	if (!ss) {
@@ -177,9 +198,12 @@ void pr_detect_spawn(pr_task *pt)
 		return;
 	}
 	pt->ssite = ss;
+	atomic_store_explicit(&ss->spawner, parent ? parent->gid : 0, memory_order_relaxed);
 	uint32_t live = ++ss->live;
 	if (live > ss->peak)
 		ss->peak = live;
+	uint32_t run = atomic_load_explicit(&ss->run, memory_order_relaxed) + 1;
+	atomic_store_explicit(&ss->run, run, memory_order_relaxed);
 	uint32_t burst = 0;
 	ax_task *cur = pr_tl_cur;
 	if (cur) {
@@ -193,15 +217,27 @@ void pr_detect_spawn(pr_task *pt)
 		}
 		burst = ++ss->burst;
 	}
-	bool over = !ss->reported && live > pr_cfg.spawn_limit;
 	bool burst_over = !ss->reported && burst > pr_cfg.spawn_burst;
+	bool over = !ss->reported && !burst_over && run > pr_cfg.spawn_limit;
 	if (over || burst_over)
 		ss->reported = true;
+	uint32_t peak = ss->peak;
 	spin_unlock(&sites_lock);
-	if (over)
-		report_spawn(ss, pr_cur(), live, false);
-	else if (burst_over)
-		report_spawn(ss, pr_cur(), burst, true);
+	if (run == spawn_arm_run())
+		pr_want_wakes(NULL);
+	if (burst_over)
+		report_spawn(ss, parent, burst, peak, true);
+	else if (over)
+		report_spawn(ss, parent, run, peak, false);
+}
+
+void pr_detect_spawn_feedback(const pr_task *child, const pr_task *other)
+{
+	pr_site *ss = child ? child->ssite : NULL;
+	if (ss && other &&
+	    atomic_load_explicit(&ss->spawner, memory_order_relaxed) == other->gid &&
+	    atomic_load_explicit(&ss->run, memory_order_relaxed))
+		atomic_store_explicit(&ss->run, 0, memory_order_relaxed);
 }
 
 /* --- poll results -------------------------------------------------------- */
@@ -341,11 +377,11 @@ void pr_detect_pending(pr_task *pt, bool self_woke)
 void pr_detect_exit(pr_task *pt)
 {
 	pr_locks_exit(pt, true);
-	if (pt->ssite) {
+	if (pt->ssite && !(pt->flags & PT_SITE_OUT)) {
 		spin_lock(&sites_lock);
 		pt->ssite->live--;
 		spin_unlock(&sites_lock);
-		pt->ssite = NULL;
+		pt->flags |= PT_SITE_OUT;
 	}
 }
 

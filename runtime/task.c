@@ -237,13 +237,21 @@ static void task_finish(ax_rt *rt, ax_task *t, int err)
 	t->state = (t->state & ~(T_QUEUED | T_RUNNING | (err ? 0u : T_OVERFLOW))) |
 		   T_DONE | (err == -ECANCELED ? T_CANCELLED : 0);
 	AX_HOOK(task_exit, t, cancelled != 0);
-	if (e && e->join_waker) {
-		ax_waker *jw = e->join_waker;
-		e->join_waker = NULL;
-		ax_waker_wake(jw);
+	/* Who awaits its handle or its set is woken by t, as its last act
+	 * (the hooks see who wakes whom: the checker's unbounded-spawn rule
+	 * takes such a wake as the spawner waiting for its tasks). */
+	if (e && (e->join_waker || e->set)) {
+		ax_task *saved = ax__cur_task;
+		ax__cur_task = t;
+		if (e->join_waker) {
+			ax_waker *jw = e->join_waker;
+			e->join_waker = NULL;
+			ax_waker_wake(jw);
+		}
+		if (e->set)
+			ax__taskset_child_done(e->set, t);
+		ax__cur_task = saved;
 	}
-	if (e && e->set)
-		ax__taskset_child_done(e->set, t);
 	ax__task_release_on_rt(rt, t); /* the executor's reference */
 }
 
@@ -411,6 +419,7 @@ static ax_poll_t join_poll(ax_future *f, ax_cx *cx)
 			j->out.err = -EOVERFLOW;
 		else
 			j->out.err = (t->state & T_CANCELLED) ? -ECANCELED : 0;
+		AX_HOOK(join, t, ax__cur_task);
 		return AX_READY;
 	}
 	ax__task_ext *e = ax__task_ext_get(t);

@@ -93,6 +93,7 @@ static ax_poll_t next_poll(ax_future *f, ax_cx *cx)
 		if (t->state & T_DONE) {
 			n->out.some = true;
 			n->out.val = t->ext->out.val;
+			AX_HOOK(join, t, ax__cur_task);
 			unlink_child(ts, t);
 			ax_task_detach(t);
 			return AX_READY;

@@ -89,6 +89,9 @@ struct ax_hooks {
 	/* A stream's poll_next returned r, called by one of the runtime's
 	 * stream combinators or consumers (next, for_each, collect, ...). */
 	void (*stream_next)(void *ud, ax_stream *s, ax_poll_t r);
+	/* The output of finished task t was taken by the task polling (by):
+	 * its JoinHandle was awaited, or a task set's join_next gave it. */
+	void (*join)(void *ud, ax_task *t, ax_task *by);
 };
 
 /* Install a hook table (NULL removes it).  A table replaced while tasks

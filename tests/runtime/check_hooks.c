@@ -1,9 +1,11 @@
 /* check_hooks.c - the hook table: a replacing table is used with its own
  * hooks and a table without hooks calls nothing, poll_end's count of first
- * polls, and the per-task hook word. */
+ * polls, the per-task hook word, and who wakes and joins whom as a task
+ * ends. */
 #include "../testutil.h"
 
 #include <asynclab/instrument.h>
+#include <string.h>
 
 /* poll_end says how many futures had their first poll in the poll; a
  * table that replaces another is used with its own hooks. */
@@ -136,12 +138,98 @@ START_TEST(test_hook_data)
 }
 END_TEST
 
+/* Who is woken by whom when a task ends, and whose output is taken: a
+ * task that awaits a child's JoinHandle, or its task set's join_next, is
+ * woken by the child (its last act); a child's output taken is the join
+ * hook, with the task that took it, whether the child had ended before
+ * or not. */
+/* Tasks by id: a freed task's memory is reused by the next spawned. */
+static uint64_t jn_root, jn_kids[4];
+static int jn_wakes_by_kid, jn_joins[4], jn_join_wrong;
+static int jn_kid_of(ax_task *t)
+{
+	for (int i = 0; t && i < 4; i++)
+		if (jn_kids[i] && ax_task_id(t) == jn_kids[i])
+			return i;
+	return -1;
+}
+static void jn_wake(void *ud, ax_task *t, ax_task *by, bool self_wake)
+{
+	(void)ud;
+	(void)self_wake;
+	if (jn_kid_of(by) >= 0 && ax_task_id(t) == jn_root)
+		jn_wakes_by_kid++;
+}
+static void jn_join(void *ud, ax_task *t, ax_task *by)
+{
+	(void)ud;
+	int i = jn_kid_of(t);
+	if (i >= 0)
+		jn_joins[i]++;
+	if (i < 0 || !by || ax_task_id(by) != jn_root)
+		jn_join_wrong++;
+}
+AX_ASYNC(jn_kid, int, int ms;)
+{
+	AX_BEGIN;
+	if (self->ms)
+		AX_AWAIT(ax_sleep_ms((uint64_t)self->ms));
+	AX_RETURN(self->ms + 1);
+	AX_END;
+}
+AX_ASYNC(jn_main, int, ax_task *h; ax_res r; ax_opt o; ax_taskset *set; int sum;)
+{
+	AX_BEGIN;
+	jn_root = ax_task_id(ax_task_current());
+	/* kid 0 sleeps: the join waits and is woken by it. */
+	self->h = AX_SPAWN(AX_CALL(jn_kid, .ms = 5));
+	jn_kids[0] = ax_task_id(self->h);
+	AX_AWAIT_TO(self->r, ax_join(self->h));
+	self->sum += (int)self->r.val;
+	/* kid 1 ends before its join: the output is taken, no wait. */
+	self->h = AX_SPAWN(AX_CALL(jn_kid, .ms = 0));
+	jn_kids[1] = ax_task_id(self->h);
+	AX_AWAIT(ax_sleep_ms(1));
+	AX_AWAIT_TO(self->r, ax_join(self->h));
+	self->sum += (int)self->r.val;
+	/* kid 2 in a set, waited for. */
+	self->set = ax_taskset_new();
+	AX_TASKSET_OWN(self->set);
+	jn_kids[2] = ax_task_id(AX_TASKSET_SPAWN(self->set, AX_CALL(jn_kid, .ms = 3)));
+	AX_AWAIT_TO(self->o, ax_taskset_join_next(self->set));
+	self->sum += (int)self->o.val;
+	AX_RETURN(self->sum);
+	AX_END;
+}
+
+START_TEST(test_join_hooks)
+{
+	static const ax_hooks h = { .wake = jn_wake, .join = jn_join };
+	ax_rt *rt = test_rt(0);
+	jn_wakes_by_kid = jn_join_wrong = 0;
+	memset(jn_joins, 0, sizeof jn_joins);
+	memset(jn_kids, 0, sizeof jn_kids);
+	ax_hooks_install(&h);
+	int sum = AX_BLOCK_ON(rt, AX_CALL(jn_main));
+	ax_hooks_install(NULL);
+	ck_assert_int_eq(sum, 6 + 1 + 4);
+	/* Woken by kid 0 (its handle) and by kid 2 (its set). */
+	ck_assert_int_eq(jn_wakes_by_kid, 2);
+	ck_assert_int_eq(jn_joins[0], 1);
+	ck_assert_int_eq(jn_joins[1], 1);
+	ck_assert_int_eq(jn_joins[2], 1);
+	ck_assert_int_eq(jn_join_wrong, 0);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 static Suite *hooks_suite(void)
 {
 	Suite *s = suite_create("hooks");
 	TCase *tc = tcase_create("hooks");
 	tcase_add_test(tc, test_hook_tables);
 	tcase_add_test(tc, test_hook_data);
+	tcase_add_test(tc, test_join_hooks);
 	suite_add_tcase(s, tc);
 	return s;
 }
