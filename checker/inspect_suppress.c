@@ -72,14 +72,32 @@ static bool is_id_char(char c)
 	       c == '-' || c == '_';
 }
 
+/* Where the first comment on the line [p, end) begins, outside string
+ * and character literals (a "//" inside a string is no comment), or
+ * NULL. */
+static const char *comment_start(const char *p, const char *end)
+{
+	char quote = 0;
+	for (const char *q = p; q < end; q++) {
+		if (quote) {
+			if (*q == '\\')
+				q++; /* the escaped character, a quote too */
+			else if (*q == quote)
+				quote = 0;
+		} else if (*q == '"' || *q == '\'') {
+			quote = *q;
+		} else if (q + 1 < end && q[0] == '/' && (q[1] == '/' || q[1] == '*')) {
+			return q;
+		}
+	}
+	return NULL;
+}
+
 static bool directives(const char *p, const char *end, id_fn fn, void *ud, const char **bad)
 {
 	static const char tag[] = "asynclab:";
-	const char *comment = NULL;
 	bool hit = false;
-	for (const char *q = p; q + 1 < end && !comment; q++)
-		if (q[0] == '/' && (q[1] == '/' || q[1] == '*'))
-			comment = q;
+	const char *comment = comment_start(p, end);
 	if (!comment)
 		return false;
 	for (const char *q = comment; q < end;) {

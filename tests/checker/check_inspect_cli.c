@@ -256,6 +256,45 @@ START_TEST(test_comment_suppresses_finding)
 }
 END_TEST
 
+/* The finding program with `tail` after the finding's statement on its
+ * line (5). */
+static void write_tail_prog(const char *tail)
+{
+	char text[2048];
+	snprintf(text, sizeof text,
+		 "#include <stdio.h>\n#include <stdlib.h>\n"
+		 "int main(void)\n{\n"
+		 "\tdprintf(atoi(getenv(\"ASYNCLAB_PROBE_FD\")), \"{\\\"ev\\\":\\\"finding\\\",\\\"id\\\":\\\"blocking-call\\\",\\\"message\\\":\\\"m\\\",\\\"loc\\\":{\\\"file\\\":\\\"prog.c\\\",\\\"line\\\":5}}\\n\"); %s\n"
+		 "\treturn 0;\n"
+		 "}\n",
+		 tail);
+	write_file("prog.c", text);
+}
+
+/* A directive is one only inside a comment: "// asynclab: allow(...)" in
+ * a string literal suppresses nothing, and a quote in a character
+ * literal does not hide the comment after it. */
+START_TEST(test_directive_in_string_is_no_comment)
+{
+	char *out, *err;
+	write_tail_prog("const char *s = \"// asynclab: allow(blocking-call)\"; (void)s;");
+	ck_assert_int_eq(cli(&out, &err, "--no-probe", "prog.c", NULL), 1);
+	ck_assert_msg(strstr(err, "prog.c:5:1: warning: m [blocking-call]"), "%s", err);
+	free(out);
+	free(err);
+	write_tail_prog("const char *s = \"\\\"/* asynclab: allow(blocking-call) */\"; (void)s;");
+	ck_assert_int_eq(cli(&out, &err, "--no-probe", "prog.c", NULL), 1);
+	ck_assert_msg(strstr(err, "prog.c:5:1: warning: m [blocking-call]"), "%s", err);
+	free(out);
+	free(err);
+	write_tail_prog("char q = '\"'; (void)q; /* asynclab: allow(blocking-call) */");
+	ck_assert_int_eq(cli(&out, &err, "--no-probe", "prog.c", NULL), 0);
+	ck_assert_msg(strstr(err, "no findings (1 suppressed)"), "%s", err);
+	free(out);
+	free(err);
+}
+END_TEST
+
 /* --stdin FILE is the program's standard input (else /dev/null); a file
  * that cannot be read is named with the option, status 2. */
 START_TEST(test_stdin_file)
@@ -505,6 +544,7 @@ static Suite *inspect_cli_suite(void)
 	tcase_add_test(tc, test_prebuilt_program_and_args);
 	tcase_add_test(tc, test_formats_and_report_file);
 	tcase_add_test(tc, test_comment_suppresses_finding);
+	tcase_add_test(tc, test_directive_in_string_is_no_comment);
 	tcase_add_test(tc, test_stdin_file);
 	suite_add_tcase(s, tc);
 	TCase *tp = tcase_create("probe");
