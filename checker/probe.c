@@ -406,19 +406,23 @@ static void h_poll_end_armed(void *ud, ax_task *t, ax_poll_t r, uint32_t first_p
 	h_poll_end(ud, t, r, first_polls);
 }
 
-/* Installed only once the busy-wake detector is armed on some thread, or
- * once tasks pile up at a spawn site: the armed task's next self-wake
- * records the line that does it; a wake of a task that spawns tasks by
- * one of the tasks it spawned is the unbounded-spawn rule's sign of a
- * bound. */
+/* Installed only once the busy-wake detector is armed on some thread:
+ * the armed task's next self-wake records the line that does it. */
 static void h_wake(void *ud, ax_task *target, ax_task *by, bool self_wake)
 {
 	(void)ud;
 	if (__builtin_expect(pr_tl_arm_busy == target, 0) && self_wake &&
 	    target == by && ax_rt_first_polls(ax_task_rt(target)) == pr_tls.fp_last)
 		pr_detect_self_wake(pr_task_of(target));
-	else if (by && !self_wake)
-		pr_detect_spawn_feedback(pr_task_of(by), pr_task_of(target));
+}
+
+/* Installed once tasks pile up at a spawn site: a task that spawns tasks
+ * woken by one of the tasks it spawned is the unbounded-spawn rule's sign
+ * of a bound. */
+static void h_wake_other(void *ud, ax_task *target, ax_task *by)
+{
+	(void)ud;
+	pr_detect_spawn_feedback(pr_task_of(by), pr_task_of(target));
 }
 
 /* A task took the output of finished task t. */
@@ -543,31 +547,63 @@ static void h_cancel(void *ud, ax_cancel_ev ev, const void *obj, ax_task *t, boo
 	.deadlock = h_deadlock,                        \
 	.join = h_join
 
-/* Without the wake hook a wake costs the runtime one test more.  On the
- * virtual clock a poll's start is hooked too (h_poll_begin_virtual). */
+/* Without the wake hooks a wake costs the runtime one test more.  On the
+ * virtual clock a poll's start is hooked too (h_poll_begin_virtual).
+ * The wake hooks come in two steps, each table adding to the one before:
+ * wakes by other tasks once a spawn site has a run of spawns to watch
+ * (h_wake_other), then every wake and the first-poll count once the
+ * busy-wake detector arms (h_wake, h_poll_end_armed). */
 static const ax_hooks hooks = { HOOKS_COMMON, .poll_end = h_poll_end };
+static const ax_hooks hooks_others = { HOOKS_COMMON, .poll_end = h_poll_end,
+				       .wake_other = h_wake_other };
 static const ax_hooks hooks_wakes = { HOOKS_COMMON, .poll_end = h_poll_end_armed,
-				      .wake = h_wake };
+				      .wake = h_wake, .wake_other = h_wake_other };
 static const ax_hooks hooks_virtual = { HOOKS_COMMON, .poll_end = h_poll_end,
 					.poll_begin = h_poll_begin_virtual };
+static const ax_hooks hooks_virtual_others = { HOOKS_COMMON, .poll_end = h_poll_end,
+					       .poll_begin = h_poll_begin_virtual,
+					       .wake_other = h_wake_other };
 static const ax_hooks hooks_virtual_wakes = { HOOKS_COMMON,
 					      .poll_end = h_poll_end_armed,
 					      .poll_begin = h_poll_begin_virtual,
-					      .wake = h_wake };
-static atomic_flag wakes_wanted = ATOMIC_FLAG_INIT;
+					      .wake = h_wake, .wake_other = h_wake_other };
+/* The wake hooks installed: 0 none, 1 wake_other, 2 both; raised and
+ * installed under a spin lock (a pthread lock here would be one of the
+ * program's own, to the interposers), so that tables go up in order. */
+static atomic_int wakes_level;
+static atomic_flag wakes_lock = ATOMIC_FLAG_INIT;
 
 /* The tables stay valid for good, so a thread that read the old pointer
  * may still call through it.  The switch is one way: a program that armed
  * the busy-wake detector once keeps paying for its wake hook.  The armed
  * poll_end keeps the first-poll count; this poll's end, under the old
- * table, is the caller. */
+ * table, is the caller.  The trace's table has both wake hooks already. */
+static void want_level(int level)
+{
+	if (!pr_active || pr_trace_on)
+		return;
+	if (atomic_load_explicit(&wakes_level, memory_order_relaxed) >= level)
+		return;
+	while (atomic_flag_test_and_set_explicit(&wakes_lock, memory_order_acquire))
+		;
+	if (atomic_load_explicit(&wakes_level, memory_order_relaxed) < level) {
+		atomic_store_explicit(&wakes_level, level, memory_order_relaxed);
+		ax_hooks_install(level == 2 ? (pr_clock_virtual ? &hooks_virtual_wakes : &hooks_wakes)
+					    : (pr_clock_virtual ? &hooks_virtual_others
+								: &hooks_others));
+	}
+	atomic_flag_clear_explicit(&wakes_lock, memory_order_release);
+}
+
 void pr_want_wakes(ax_task *t)
 {
-	if (t)
-		pr_tls.fp_last = ax_rt_first_polls(ax_task_rt(t));
-	/* The trace's table has the wake hook already. */
-	if (pr_active && !pr_trace_on && !atomic_flag_test_and_set(&wakes_wanted))
-		ax_hooks_install(pr_clock_virtual ? &hooks_virtual_wakes : &hooks_wakes);
+	pr_tls.fp_last = ax_rt_first_polls(ax_task_rt(t));
+	want_level(2);
+}
+
+void pr_want_other_wakes(void)
+{
+	want_level(1);
 }
 
 /* --- set-up ----------------------------------------------------------------- */

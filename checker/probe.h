@@ -244,6 +244,9 @@ static inline int32_t pr_wakers_held(const ax_task *t)
 /* Make the next wakes call the probe: the busy-wake detector is armed
  * on task t, in its poll_end, and wants the line of its next self-wake. */
 void pr_want_wakes(ax_task *t);
+/* Make the next wakes of a task by another call the probe: a spawn site
+ * has a run of spawns whose end (a wake by one of its tasks) matters. */
+void pr_want_other_wakes(void);
 /* End the run at once: the probe found that the program can never
  * finish (reason "deadlock").  Writes an "end" event and the stream's
  * closing events, then exits with PR_END_STATUS. */

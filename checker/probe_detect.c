@@ -224,7 +224,7 @@ void pr_detect_spawn(pr_task *pt)
 	uint32_t peak = ss->peak;
 	spin_unlock(&sites_lock);
 	if (run == spawn_arm_run())
-		pr_want_wakes(NULL);
+		pr_want_other_wakes();
 	if (burst_over)
 		report_spawn(ss, parent, burst, peak, true);
 	else if (over)

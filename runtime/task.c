@@ -120,9 +120,12 @@ static inline __attribute__((always_inline)) void wake(ax_waker *w, int consume)
 	int user = consume && ax__waker_is_user(w);
 	ax_rt *rt = ax__task_rt(t);
 	int local = AX_LIKELY(ax__cur_rt == rt);
-	if (AX__HOOKED(AX__HBIT(wake)) && (local || !ax__rt_gone(rt))) {
+	if (AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other)) &&
+	    (local || !ax__rt_gone(rt))) {
 		ax_task *by = local ? ax__cur_task : NULL;
 		AX_HOOK(wake, t, by, by == t);
+		if (by && by != t)
+			AX_HOOK(wake_other, t, by);
 	}
 	if (AX_UNLIKELY(!local)) {
 		wake_remote(rt, t, consume, user);

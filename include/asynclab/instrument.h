@@ -89,6 +89,11 @@ struct ax_hooks {
 	/* A stream's poll_next returned r, called by one of the runtime's
 	 * stream combinators or consumers (next, for_each, collect, ...). */
 	void (*stream_next)(void *ud, ax_stream *s, ax_poll_t r);
+	/* The wakes of `wake` that another task makes: by, polling on this
+	 * thread, woke target (by != target).  A tool that needs only these
+	 * leaves `wake` out and costs a task's wake of itself (a yield) no
+	 * call. */
+	void (*wake_other)(void *ud, ax_task *target, ax_task *by);
 	/* The output of finished task t was taken by the task polling (by):
 	 * its JoinHandle was awaited, or a task set's join_next gave it. */
 	void (*join)(void *ud, ax_task *t, ax_task *by);

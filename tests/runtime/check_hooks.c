@@ -140,9 +140,10 @@ END_TEST
 
 /* Who is woken by whom when a task ends, and whose output is taken: a
  * task that awaits a child's JoinHandle, or its task set's join_next, is
- * woken by the child (its last act); a child's output taken is the join
- * hook, with the task that took it, whether the child had ended before
- * or not. */
+ * woken by the child (its last act), in `wake` and in `wake_other`,
+ * which a task's wake of itself never reaches; a child's output taken is
+ * the join hook, with the task that took it, whether the child had ended
+ * before or not. */
 /* Tasks by id: a freed task's memory is reused by the next spawned. */
 static uint64_t jn_root, jn_kids[4];
 static int jn_wakes_by_kid, jn_joins[4], jn_join_wrong;
@@ -153,12 +154,20 @@ static int jn_kid_of(ax_task *t)
 			return i;
 	return -1;
 }
+static int jn_self_wakes, jn_others, jn_others_by_kid;
 static void jn_wake(void *ud, ax_task *t, ax_task *by, bool self_wake)
 {
 	(void)ud;
-	(void)self_wake;
 	if (jn_kid_of(by) >= 0 && ax_task_id(t) == jn_root)
 		jn_wakes_by_kid++;
+	jn_self_wakes += self_wake;
+}
+static void jn_wake_other(void *ud, ax_task *t, ax_task *by)
+{
+	(void)ud;
+	jn_others++;
+	if (jn_kid_of(by) >= 0 && ax_task_id(t) == jn_root)
+		jn_others_by_kid++;
 }
 static void jn_join(void *ud, ax_task *t, ax_task *by)
 {
@@ -181,6 +190,7 @@ AX_ASYNC(jn_main, int, ax_task *h; ax_res r; ax_opt o; ax_taskset *set; int sum;
 {
 	AX_BEGIN;
 	jn_root = ax_task_id(ax_task_current());
+	AX_AWAIT(ax_yield()); /* a wake of itself: not another's */
 	/* kid 0 sleeps: the join waits and is woken by it. */
 	self->h = AX_SPAWN(AX_CALL(jn_kid, .ms = 5));
 	jn_kids[0] = ax_task_id(self->h);
@@ -204,9 +214,10 @@ AX_ASYNC(jn_main, int, ax_task *h; ax_res r; ax_opt o; ax_taskset *set; int sum;
 
 START_TEST(test_join_hooks)
 {
-	static const ax_hooks h = { .wake = jn_wake, .join = jn_join };
+	static const ax_hooks h = { .wake = jn_wake, .wake_other = jn_wake_other,
+				    .join = jn_join };
 	ax_rt *rt = test_rt(0);
-	jn_wakes_by_kid = jn_join_wrong = 0;
+	jn_wakes_by_kid = jn_join_wrong = jn_self_wakes = jn_others = jn_others_by_kid = 0;
 	memset(jn_joins, 0, sizeof jn_joins);
 	memset(jn_kids, 0, sizeof jn_kids);
 	ax_hooks_install(&h);
@@ -215,6 +226,10 @@ START_TEST(test_join_hooks)
 	ck_assert_int_eq(sum, 6 + 1 + 4);
 	/* Woken by kid 0 (its handle) and by kid 2 (its set). */
 	ck_assert_int_eq(jn_wakes_by_kid, 2);
+	/* wake_other: the same two, and no wake of a task by itself. */
+	ck_assert_int_eq(jn_others_by_kid, 2);
+	ck_assert_int_eq(jn_others, 2);
+	ck_assert_int_ge(jn_self_wakes, 1);
 	ck_assert_int_eq(jn_joins[0], 1);
 	ck_assert_int_eq(jn_joins[1], 1);
 	ck_assert_int_eq(jn_joins[2], 1);
