@@ -218,6 +218,10 @@ static void on_line(axc__events *ev, const char *line, size_t n)
 		on_task(ev, o);
 	} else if (!strcmp(kind, "exit")) {
 		on_task_exit(ev, o);
+	} else if (!strcmp(kind, "daemon")) {
+		axc_task *t = axc__task_mut(ev->rep, axc__jint(o, "id", -1));
+		if (t)
+			t->daemon = true;
 	} else if (!strcmp(kind, "span")) {
 		on_span(ev, o);
 	} else if (!strcmp(kind, "tasks_dropped")) {

@@ -300,21 +300,30 @@ static json_t *synthesise_timeout(struct ctx *c)
 {
 	const axc_report *r = c->rep;
 	double secs = (double)c->o->time_ms / 1000.0;
-	size_t npending = 0;
+	size_t npending = 0, ndaemons = 0;
 	const axc_task *last = NULL;
 	for (size_t i = 0; i < r->ntasks; i++)
-		if (r->tasks[i].state == AXC_TASK_PENDING) {
+		if (r->tasks[i].state != AXC_TASK_PENDING) {
+			continue;
+		} else if (r->tasks[i].daemon) {
+			/* Meant to be pending until the shutdown: not the one
+			 * that kept the program from ending. */
+			ndaemons++;
+		} else {
 			npending++;
 			last = &r->tasks[i];
 		}
-	char msg[512];
+	char msg[512], besides[64] = "";
+	if (ndaemons)
+		snprintf(besides, sizeof besides, " besides %zu daemon%s", ndaemons,
+			 ndaemons == 1 ? "" : "s");
 	if (last) {
 		/* Point at the newest pending task: the outermost one (main) is
 		 * pending whenever anything is. */
 		const char *name = last->name ? last->name : last->future ? last->future : "a task";
 		snprintf(msg, sizeof msg,
-			 "the program was stopped at the %.3g s time limit with %zu task%s still pending (last spawned: %s): %s waiting for something that did not happen",
-			 secs, npending, npending == 1 ? "" : "s", name,
+			 "the program was stopped at the %.3g s time limit with %zu task%s still pending%s (last spawned: %s): %s waiting for something that did not happen",
+			 secs, npending, npending == 1 ? "" : "s", besides, name,
 			 npending == 1 ? "it was" : "they were");
 		json_t *loc = json_pack("{s:s?, s:i}", "file", last->spawn_file, "line", last->spawn_line);
 		return json_pack("{s:s, s:s, s:I, s:o}", "id", "leaked-task", "message", msg, "task",
@@ -323,8 +332,8 @@ static json_t *synthesise_timeout(struct ctx *c)
 	if (!r->ntasks)
 		return NULL;
 	snprintf(msg, sizeof msg,
-		 "the program was stopped at the %.3g s time limit: it was busy or blocked after its tasks finished",
-		 secs);
+		 "the program was stopped at the %.3g s time limit: it was busy or blocked after its tasks finished%s",
+		 secs, ndaemons ? " (only daemons were pending)" : "");
 	return json_pack("{s:s, s:s, s:{s:s, s:i}}", "id", "stalled-poll", "message", msg, "loc",
 			 "file", c->in->program, "line", 0);
 }

@@ -373,6 +373,18 @@ static __attribute__((noinline)) void poll_end_slow(pr_task *pt, ax_task *t,
 			span_start(pt, t0);
 	}
 	pt->span_t1 = now;
+	/* A daemon is marked after its spawn (ax_task_daemon on the handle),
+	 * so its mark is written at a poll: the report then knows, if the
+	 * run is stopped at the time limit, that this task was meant to be
+	 * still pending. */
+	if (__builtin_expect(ax_task_is_daemon(t), 0) &&
+	    !(pt->flags & PT_DAEMON_OUT)) {
+		pt->flags |= PT_DAEMON_OUT;
+		char line[64];
+		int n = snprintf(line, sizeof line, "{\"ev\":\"daemon\",\"id\":%llu}",
+				 (unsigned long long)pt->gid);
+		pr_emit_line(line, (size_t)n);
+	}
 	/* On the real clock the next poll in this tick of the coarse clock
 	 * has nothing to do for the span. */
 	pt->span_tick = p && !p->virt ? now : ~(uint64_t)0;

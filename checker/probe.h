@@ -108,7 +108,8 @@ enum {
 	PT_SPAN_OPEN = 1u << 8,
 	PT_EVENTED = 1u << 9,	/* its "task" event was written */
 	PT_NAMED = 1u << 10,	/* name is the task's name, not its future's */
-	PT_SITE_OUT = 1u << 11	/* no longer among its site's live tasks */
+	PT_SITE_OUT = 1u << 11,	/* no longer among its site's live tasks */
+	PT_DAEMON_OUT = 1u << 12 /* its "daemon" event was written */
 };
 
 #define PR_MAX_TOKENS 4

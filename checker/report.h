@@ -120,6 +120,7 @@ typedef struct axc_task {
 	uint64_t spawn_ns;
 	int64_t exit_ns;      /* -1 while pending */
 	bool root;	      /* a block_on root */
+	bool daemon;	      /* marked as meant to run until the shutdown (ax_task_daemon) */
 } axc_task;
 
 typedef enum axc_span_kind {

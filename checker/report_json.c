@@ -178,14 +178,14 @@ static json_t *report_json(const axc_report *r)
 	for (size_t i = 0; i < r->ntasks; i++) {
 		const axc_task *t = &r->tasks[i];
 		json_array_append_new(ts,
-			json_pack("{s:I, s:I, s:o, s:o, s:o, s:i, s:o, s:s, s:I, s:o, s:b}", "id",
+			json_pack("{s:I, s:I, s:o, s:o, s:o, s:i, s:o, s:s, s:I, s:o, s:b, s:b}", "id",
 				  (json_int_t)t->id, "parent", (json_int_t)t->parent, "name",
 				  jstr(t->name), "future", jstr(t->future), "spawn_file",
 				  jstr(t->spawn_file), "spawn_line", t->spawn_line, "spawn_func",
 				  jstr(t->spawn_func), "state", axc_task_state_name(t->state),
 				  "spawn_ns", (json_int_t)t->spawn_ns, "exit_ns",
 				  t->exit_ns >= 0 ? json_integer(t->exit_ns) : json_null(), "root",
-				  t->root));
+				  t->root, "daemon", t->daemon));
 	}
 	json_object_set_new(rep, "tasks", ts);
 	json_t *tl = json_array();
@@ -370,6 +370,7 @@ static void read_tasks(struct rd *d, const json_t *ts)
 		const json_t *ex = json_object_get(j, "exit_ns");
 		t->exit_ns = json_is_integer(ex) ? json_integer_value(ex) : -1;
 		t->root = rbool(j, "root");
+		t->daemon = rbool(j, "daemon");
 	}
 }
 

@@ -417,6 +417,43 @@ START_TEST(test_probe_hang_is_a_finding)
 }
 END_TEST
 
+/* Stopped at the time limit with a daemon still running beside the task
+ * that hangs: the finding names the hanging task, not the daemon spawned
+ * after it (a daemon is meant to be pending), and the report marks it. */
+START_TEST(test_probe_hang_beside_daemon)
+{
+	if (!have_probe())
+		return;
+	axc_report *rep = run_probed("#include <asynclab.h>\n"
+				 "AX_ASYNC(forever, int, int unused;)\n{\n\tAX_BEGIN;\n"
+				 "\tAX_AWAIT(ax_sleep_ms(3600 * 1000));\n\tAX_RETURN(1);\n\tAX_END;\n}\n"
+				 "AX_ASYNC(metrics, int, int n;)\n{\n\tAX_BEGIN;\n"
+				 "\tfor (;;) {\n\t\tAX_AWAIT(ax_sleep_ms(20));\n\t\tself->n++;\n\t}\n"
+				 "\tAX_END;\n}\n"
+				 "AX_ASYNC(outer, int, ax_task *h;)\n{\n\tAX_BEGIN;\n"
+				 "\tself->h = AX_SPAWN_NAMED(\"stuck\", AX_CALL(forever));\n" /* line 21 */
+				 "\tAX_SPAWN_DAEMON(AX_CALL(metrics));\n" /* line 22 */
+				 "\tAX_AWAIT(ax_join(self->h));\n\tAX_RETURN(0);\n\tAX_END;\n}\n"
+				 "int main(void) { return AX_RUN(AX_CALL(outer)); }\n",
+				 1000, AXC_CLOCK_REAL);
+	ck_assert_int_eq(rep->outcome.limit, AXC_LIMIT_TIME);
+	ck_assert_uint_eq(rep->nfindings, 1);
+	const axc_finding *f = &rep->findings[0];
+	ck_assert_str_eq(f->name, "leaked-task");
+	ck_assert_msg(f->line == 21, "line %d: %s", f->line, f->message);
+	ck_assert_str_eq(axc_report_task(rep, f->task)->name, "stuck");
+	ck_assert_msg(strstr(f->message, "besides 1 daemon"), "%s", f->message);
+	size_t daemons = 0;
+	for (size_t i = 0; i < rep->ntasks; i++)
+		if (rep->tasks[i].daemon) {
+			daemons++;
+			ck_assert_int_eq(rep->tasks[i].spawn_line, 22);
+		}
+	ck_assert_uint_eq(daemons, 1);
+	axc_report_free(rep);
+}
+END_TEST
+
 START_TEST(test_probe_crash_reported)
 {
 	if (!have_probe())
@@ -553,6 +590,7 @@ static Suite *inspect_cli_suite(void)
 	tcase_add_test(tp, test_probe_clean_runtime_program);
 	tcase_add_test(tp, test_probe_blocking_call_line);
 	tcase_add_test(tp, test_probe_hang_is_a_finding);
+	tcase_add_test(tp, test_probe_hang_beside_daemon);
 	tcase_add_test(tp, test_probe_crash_reported);
 	tcase_add_test(tp, test_probe_crash_stack_at_line);
 	tcase_add_test(tp, test_probe_stall_names_task);

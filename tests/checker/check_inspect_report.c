@@ -353,6 +353,41 @@ START_TEST(test_timeout_pending_tasks_become_leaked_task)
 }
 END_TEST
 
+/* A daemon still pending at the time limit is not the task the finding
+ * names, even when it was spawned last; the JSON report keeps the mark. */
+START_TEST(test_timeout_finding_skips_daemon)
+{
+	axc_opts o = opts();
+	struct canned c = {
+		.events = "{\"ev\":\"hello\",\"v\":1,\"clock\":\"real\"}\n"
+			  "{\"ev\":\"task\",\"id\":1,\"name\":\"main\",\"parent\":0,\"file\":\"a.c\",\"line\":40,\"t\":0}\n"
+			  "{\"ev\":\"task\",\"id\":2,\"name\":\"waiter\",\"parent\":1,\"file\":\"a.c\",\"line\":31,\"t\":5}\n"
+			  "{\"ev\":\"task\",\"id\":3,\"name\":\"metrics\",\"parent\":1,\"file\":\"a.c\",\"line\":32,\"t\":6}\n"
+			  "{\"ev\":\"daemon\",\"id\":3}\n",
+		.timed_out = true,
+	};
+	axc_report *rep = report_of(&o, &c);
+	ck_assert_uint_eq(rep->nfindings, 1);
+	const axc_finding *f = &rep->findings[0];
+	ck_assert_str_eq(f->name, "leaked-task");
+	ck_assert_int_eq(f->line, 31);
+	ck_assert_str_eq(axc_report_task(rep, f->task)->name, "waiter");
+	ck_assert_msg(strstr(f->message, "2 tasks still pending besides 1 daemon"), "%s",
+		      f->message);
+	ck_assert(axc_report_task(rep, 3)->daemon);
+	ck_assert(!axc_report_task(rep, 2)->daemon);
+	char *t = render(axc_report_write, rep);
+	axc_report *back = NULL;
+	char err[256];
+	ck_assert_msg(axc_report_read(t, strlen(t), &back, err, sizeof err) == 0, "%s", err);
+	ck_assert(axc_report_task(back, 3)->daemon);
+	ck_assert(!axc_report_task(back, 2)->daemon);
+	axc_report_free(back);
+	free(t);
+	axc_report_free(rep);
+}
+END_TEST
+
 /* Stopped at the time limit before any task ran: nothing the checker
  * could judge.  No made-up finding; the outcome says so; verdict 2. */
 START_TEST(test_timeout_before_any_task)
@@ -609,6 +644,7 @@ static Suite *inspect_report_suite(void)
 	tcase_add_test(tc, test_only_and_allow);
 	tcase_add_test(tc, test_suppressed_finding);
 	tcase_add_test(tc, test_timeout_pending_tasks_become_leaked_task);
+	tcase_add_test(tc, test_timeout_finding_skips_daemon);
 	tcase_add_test(tc, test_timeout_before_any_task);
 	tcase_add_test(tc, test_deadlock_outcomes);
 	tcase_add_test(tc, test_read_rejects);
