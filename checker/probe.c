@@ -445,6 +445,15 @@ static void h_join(void *ud, ax_task *t, ax_task *by)
 		pr_detect_spawn_feedback(pr_task_of(t), pr_task_of(by));
 }
 
+/* A permit of a semaphore taken or given back by the task polling. */
+static void h_sem(void *ud, const void *s, size_t permits, bool acquire)
+{
+	(void)ud;
+	pr_task *pt = pr_cur();
+	if (pt)
+		pr_detect_spawn_permit(pt, s, permits, acquire);
+}
+
 static void h_task_exit(void *ud, ax_task *t, bool aborted)
 {
 	pr_task *pt = pr_task_of(t);
@@ -557,7 +566,8 @@ static void h_cancel(void *ud, ax_cancel_ev ev, const void *obj, ax_task *t, boo
 	.future_drop = pr_h_future_drop,               \
 	.cancel = h_cancel,                            \
 	.deadlock = h_deadlock,                        \
-	.join = h_join
+	.join = h_join,                                \
+	.sem = h_sem
 
 /* Without the wake hooks a wake costs the runtime one test more.  On the
  * virtual clock a poll's start is hooked too (h_poll_begin_virtual).

@@ -91,6 +91,9 @@ typedef struct pr_site {
 	 * order of events and not on how fast the tasks end. */
 	_Atomic uint32_t run;
 	_Atomic uint64_t spawner; /* the gid of the task that last spawned here */
+	/* The semaphore whose permits the tasks spawned here last gave back:
+	 * the spawner taking one of its permits is a wait for them. */
+	const void *_Atomic sem;
 	uint32_t burst;
 	uint64_t burst_poll; /* the poll the burst belongs to: its count ... */
 	const ax_rt *burst_rt; /* ... on this runtime */

@@ -159,8 +159,8 @@ static void report_spawn(pr_site *ss, pr_task *parent, uint32_t n, uint32_t peak
 			     "%u tasks spawned here one after another (limit %u) and "
 			     "the spawning task never waited for one of them (a permit "
 			     "given back, a join, a result): nothing bounds how many "
-			     "run at once; %u were alive together at the most", n,
-			     pr_cfg.spawn_limit, peak);
+			     "run at once; %u %s alive together at the most", n,
+			     pr_cfg.spawn_limit, peak, peak == 1 ? "was" : "were");
 	if (!ok)
 		return;
 	pr_f_loc_site(&f, ss->site);
@@ -236,6 +236,47 @@ void pr_detect_spawn_feedback(const pr_task *child, const pr_task *other)
 	pr_site *ss = child ? child->ssite : NULL;
 	if (ss && other &&
 	    atomic_load_explicit(&ss->spawner, memory_order_relaxed) == other->gid &&
+	    atomic_load_explicit(&ss->run, memory_order_relaxed))
+		atomic_store_explicit(&ss->run, 0, memory_order_relaxed);
+}
+
+/* A bound kept with a semaphore: the spawner takes a permit before each
+ * spawn and the site's tasks give it back.  Once one of them gave back a
+ * permit of a semaphore, the spawner taking a permit of it is a wait for
+ * them, whether or not it had to wait: the semaphore bounds the loop
+ * however fast the tasks end (a bound that is never reached wakes no one,
+ * and a rule on wakes alone counted its spawns as unbounded).  A
+ * semaphore made with the limit's worth of permits or more is no bound. */
+#define SEM_SITES 256
+static pr_site *_Atomic sem_sites[SEM_SITES]; /* by semaphore address */
+
+static pr_site *_Atomic *sem_slot(const void *sem)
+{
+	uintptr_t h = (uintptr_t)sem;
+	h ^= h >> 17;
+	h *= 0x9e3779b97f4a7c15u;
+	return &sem_sites[(h >> 56) % SEM_SITES];
+}
+
+void pr_detect_spawn_permit(pr_task *pt, const void *sem, size_t permits, bool acquire)
+{
+	pr_site *_Atomic *slot = sem_slot(sem);
+	if (!acquire) {
+		pr_site *ss = pt->ssite;
+		if (!ss)
+			return;
+		if (atomic_load_explicit(&ss->sem, memory_order_relaxed) != sem)
+			atomic_store_explicit(&ss->sem, sem, memory_order_relaxed);
+		if (atomic_load_explicit(slot, memory_order_relaxed) != ss)
+			atomic_store_explicit(slot, ss, memory_order_relaxed);
+		return;
+	}
+	/* The site whose tasks last gave back a permit of a semaphore at this
+	 * slot, if that semaphore is this one and this task spawns there. */
+	pr_site *ss = atomic_load_explicit(slot, memory_order_relaxed);
+	if (ss && permits < pr_cfg.spawn_limit &&
+	    atomic_load_explicit(&ss->sem, memory_order_relaxed) == sem &&
+	    atomic_load_explicit(&ss->spawner, memory_order_relaxed) == pt->gid &&
 	    atomic_load_explicit(&ss->run, memory_order_relaxed))
 		atomic_store_explicit(&ss->run, 0, memory_order_relaxed);
 }

@@ -13,6 +13,7 @@ void pr_detect_spawn(pr_task *pt);
 /* child, a task spawned at some site, woke or gave its output to other:
  * when other is the task that spawns there, it waits for them. */
 void pr_detect_spawn_feedback(const pr_task *child, const pr_task *other);
+void pr_detect_spawn_permit(pr_task *pt, const void *sem, size_t permits, bool acquire);
 void pr_detect_pending(pr_task *pt, bool self_woke);
 void pr_detect_self_wake(pr_task *pt);
 /* Every PR_YIELD_SAMPLE-th self-woken poll in a row that started a

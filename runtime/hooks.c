@@ -14,7 +14,7 @@ unsigned ax__hook_mask;
 	X(timer_fire) X(io_wait) X(lock) X(future_create)                  \
 	X(future_first_poll) X(future_moved) X(future_drop) X(cancel)      \
 	X(deadlock) X(clock) X(ready) X(timer) X(lock_wait) X(stream_next)      \
-	X(wake_other) X(join)
+	X(wake_other) X(join) X(sem)
 #define AX__ONE(name) +1
 _Static_assert(sizeof(ax_hooks) == (1 AX__HOOK_LIST(AX__ONE)) * sizeof(void *),
 	       "every hook is in AX__HOOK_LIST");

@@ -185,6 +185,7 @@ void ax__mutex_unlock_cb(void *m)
 
 struct ax_sem {
 	size_t permits;	   /* free permits; 0 while anyone waits */
+	size_t made_with;  /* the permits it was made with (for the hook) */
 	ax__wlist waiters; /* acquire futures, oldest first */
 };
 
@@ -192,7 +193,7 @@ ax_sem *ax_sem_new(size_t permits)
 {
 	ax_sem *s = calloc(1, sizeof *s);
 	if (s)
-		s->permits = permits;
+		s->permits = s->made_with = permits;
 	return s;
 }
 
@@ -203,6 +204,7 @@ void ax_sem_free(ax_sem *s)
 
 void ax_sem_release(ax_sem *s)
 {
+	AX_HOOK(sem, s, s->made_with, false);
 	ax__waiter *w = ax__wlist_pop(&s->waiters);
 	if (!w) {
 		s->permits++;
@@ -217,6 +219,7 @@ bool ax_sem_try_acquire(ax_sem *s)
 	if (s->permits == 0 || s->waiters.head)
 		return false;
 	s->permits--;
+	AX_HOOK(sem, s, s->made_with, true);
 	return true;
 }
 
@@ -242,6 +245,8 @@ static ax_poll_t acquire_poll(ax_future *f, ax_cx *cx)
 		ax__waiter_set_waker(&a->w, cx);
 		return AX_PENDING;
 	default:
+		if (f->state == W_GRANTED)
+			AX_HOOK(sem, a->s, a->s->made_with, true);
 		f->state = W_DONE;
 		return AX_READY;
 	}

@@ -97,6 +97,10 @@ struct ax_hooks {
 	/* The output of finished task t was taken by the task polling (by):
 	 * its JoinHandle was awaited, or a task set's join_next gave it. */
 	void (*join)(void *ud, ax_task *t, ax_task *by);
+	/* The task polling took a permit of semaphore s (acquire: its
+	 * acquire future completed or try_acquire succeeded) or gave one
+	 * back (ax_sem_release).  permits: how many s was made with. */
+	void (*sem)(void *ud, const void *s, size_t permits, bool acquire);
 };
 
 /* Install a hook table (NULL removes it).  A table replaced while tasks

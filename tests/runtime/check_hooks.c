@@ -1,7 +1,7 @@
 /* check_hooks.c - the hook table: a replacing table is used with its own
  * hooks and a table without hooks calls nothing, poll_end's count of first
- * polls, the per-task hook word, and who wakes and joins whom as a task
- * ends. */
+ * polls, the per-task hook word, who wakes and joins whom as a task
+ * ends, and a semaphore's permits taken and given back. */
 #include "../testutil.h"
 
 #include <asynclab/instrument.h>
@@ -238,6 +238,62 @@ START_TEST(test_join_hooks)
 }
 END_TEST
 
+/* The sem hook: each permit taken (at once, after a wait, by try) and
+ * given back, by the task polling, with the permits the semaphore was
+ * made with; a failed try and an acquire dropped while queued are none. */
+static ax_sem *sm_sem;
+static int sm_taken, sm_back, sm_wrong;
+static void sm_hook(void *ud, const void *s, size_t permits, bool acquire)
+{
+	(void)ud;
+	ax_task *cur = ax_task_current();
+	if (s != sm_sem || permits != 2 || !cur)
+		sm_wrong++;
+	if (acquire)
+		sm_taken++;
+	else
+		sm_back++;
+}
+AX_ASYNC(sm_holder, int, int unused;)
+{
+	AX_BEGIN;
+	AX_AWAIT(ax_sleep_ms(2));
+	ax_sem_release(sm_sem);
+	AX_RETURN(0);
+	AX_END;
+}
+AX_ASYNC(sm_main, int, ax_task *h;)
+{
+	AX_BEGIN;
+	AX_AWAIT(ax_sem_acquire(sm_sem));	   /* taken at once: 1 */
+	ck_assert(ax_sem_try_acquire(sm_sem));	   /* by try: 2 */
+	ck_assert(!ax_sem_try_acquire(sm_sem));	   /* none left: no event */
+	self->h = AX_SPAWN(AX_CALL(sm_holder));	   /* gives one back: back 1 */
+	AX_AWAIT(ax_sem_acquire(sm_sem));	   /* after a wait: 3 */
+	ax_sem_release(sm_sem);			   /* back 2 */
+	ax_sem_release(sm_sem);			   /* back 3 */
+	AX_AWAIT(ax_join(self->h));
+	AX_RETURN(0);
+	AX_END;
+}
+START_TEST(test_sem_hook)
+{
+	static const ax_hooks h = { .sem = sm_hook };
+	ax_rt *rt = test_rt(0);
+	sm_sem = ax_sem_new(2);
+	sm_taken = sm_back = sm_wrong = 0;
+	ax_hooks_install(&h);
+	AX_BLOCK_ON(rt, AX_CALL(sm_main));
+	ax_hooks_install(NULL);
+	ck_assert_int_eq(sm_taken, 3);
+	ck_assert_int_eq(sm_back, 3);
+	ck_assert_int_eq(sm_wrong, 0);
+	ck_assert_uint_eq(ax_sem_available(sm_sem), 2);
+	ax_sem_free(sm_sem);
+	TEST_RT_END(rt);
+}
+END_TEST
+
 static Suite *hooks_suite(void)
 {
 	Suite *s = suite_create("hooks");
@@ -245,6 +301,7 @@ static Suite *hooks_suite(void)
 	tcase_add_test(tc, test_hook_tables);
 	tcase_add_test(tc, test_hook_data);
 	tcase_add_test(tc, test_join_hooks);
+	tcase_add_test(tc, test_sem_hook);
 	suite_add_tcase(s, tc);
 	return s;
 }
