@@ -60,3 +60,11 @@ valgrind-check: $(RUNTIME_TESTS) tests/checker/case_match$(EXEEXT) libasynclab-p
 	fi; \
 	echo "valgrind-check: clean"
 .PHONY: check-runtime valgrind-check
+
+# The multi-worker scheduler's queues: internal (hidden) functions, so
+# the suite builds runtime/wsq.c in.
+RUNTIME_TESTS += tests/runtime/check_wsq
+tests_runtime_check_wsq_SOURCES = tests/runtime/check_wsq.c runtime/wsq.c runtime/wsq.h
+tests_runtime_check_wsq_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime
+tests_runtime_check_wsq_CFLAGS = $(TEST_CFLAGS)
+tests_runtime_check_wsq_LDADD = $(CHECK_LIBS) $(AX_PTHREAD_LIBS)

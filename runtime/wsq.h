@@ -1,0 +1,154 @@
+/* wsq.h - the queues of a multi-worker scheduler: a per-worker run
+ * queue that other workers steal from, a LIFO slot, a shared injection
+ * queue for tasks queued from outside the workers, and the parking of
+ * idle workers without lost wake-ups.
+ *
+ * The executor runs one worker today (rt.c keeps its own FIFO); these
+ * are the parts a scheduler with N workers is built from, with their
+ * own tests (tests/runtime/check_wsq.c).  They only move task pointers:
+ * nothing here reads a task but its `next` link (the injection queue's
+ * list).  See docs/architecture.md, "Scheduler queues".
+ *
+ * The local queue is a ring of AX_WSQ_CAP slots with two counters:
+ * `tail`, written only by the owner, and `head`, advanced by compare-
+ * and-swap by whoever takes from it (the owner popping, a thief stealing
+ * half, the owner moving half to the injection queue when the ring is
+ * full).  A taker first reads the slots it wants and then claims them
+ * with one CAS on head; slots in [head, tail) are never written while
+ * head has not moved, so a successful CAS proves what it read was
+ * current.  Both steps are exposed (ax__wsq_take_begin/_commit) so that
+ * a test can run the owner between them. */
+#ifndef ASYNCLAB_WSQ_H
+#define ASYNCLAB_WSQ_H
+
+#include "internal.h"
+
+#include <stdint.h>
+
+#define AX_WSQ_CAP 256u /* slots of a local queue (a power of two) */
+#define AX_WSQ_MASK (AX_WSQ_CAP - 1)
+/* Polls between looks at the injection queue ahead of the local one, so
+ * that tasks woken from outside are not starved by a busy worker. */
+#define AX_WSQ_INJECT_INTERVAL 61u
+/* Polls in a row from the LIFO slot before it yields to the queue. */
+#define AX_WSQ_LIFO_MAX 3u
+
+typedef struct ax__wsq {
+	_Alignas(64) _Atomic uint32_t head; /* next slot to take */
+	_Alignas(64) _Atomic uint32_t tail; /* next slot to fill (owner only) */
+	_Atomic(ax_task *) buf[AX_WSQ_CAP];
+} ax__wsq;
+
+/* Tasks queued from outside the workers, or moved out of a full local
+ * queue: a list through ax_task.next under a mutex.  `len` is readable
+ * without the lock (an idle worker's first look). */
+typedef struct ax__inject {
+	pthread_mutex_t lock;
+	ax_task *head, *tail;
+	_Atomic size_t len;
+	int closed; /* after shutdown: pushes are refused */
+} ax__inject;
+
+/* A claim on slots of a local queue, read but not yet taken. */
+typedef struct ax__wsq_take {
+	uint32_t head; /* head when read */
+	uint32_t n;    /* slots read */
+	ax_task *t[AX_WSQ_CAP / 2 + 1];
+} ax__wsq_take;
+
+/* One worker: its queue, its LIFO slot (the task it woke last, run
+ * next, never stolen) and the state of its search for work. */
+typedef struct ax__worker {
+	ax__wsq q;
+	ax_task *lifo;
+	unsigned lifo_run; /* polls in a row taken from the slot */
+	unsigned ticks;	   /* tasks taken, for AX_WSQ_INJECT_INTERVAL */
+	unsigned idx;
+	uint64_t rng; /* which worker to try to steal from first */
+	/* Counts, for tests and statistics (owner only). */
+	uint64_t stolen, steals, overflows;
+} ax__worker;
+
+/* Idle workers wait here.  `sleepers` is read by every push that could
+ * give an idle worker something to do; `tokens` counts notifications
+ * not yet taken, so that one sent while the worker looks a last time
+ * for work is not lost. */
+typedef struct ax__idle {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	_Atomic int sleepers;
+	int tokens;
+	int shutdown;
+} ax__idle;
+
+typedef struct ax__sched {
+	ax__worker *w;
+	unsigned n;
+	ax__inject inj;
+	ax__idle idle;
+} ax__sched;
+
+/* Local queue, owner side. */
+void ax__wsq_init(ax__wsq *q);
+static inline uint32_t ax__wsq_len(const ax__wsq *q)
+{
+	uint32_t t = atomic_load_explicit(&q->tail, memory_order_acquire);
+	uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
+	return t - h <= AX_WSQ_CAP ? t - h : 0;
+}
+/* Append t; when the ring is full, move its older half with t to inj.
+ * Returns how many tasks went to inj (0 in the common case). */
+uint32_t ax__wsq_push(ax__wsq *q, ax_task *t, ax__inject *inj);
+/* The oldest task, or NULL. */
+ax_task *ax__wsq_pop(ax__wsq *q);
+
+/* Taking several slots, any thread: read up to `want` of the oldest
+ * slots (0: half of them, rounded up) (begin), then claim them (commit: 1, or 0 when another taker
+ * moved head in between and nothing was taken). */
+void ax__wsq_take_begin(ax__wsq *q, uint32_t want, ax__wsq_take *tk);
+int ax__wsq_take_commit(ax__wsq *q, const ax__wsq_take *tk);
+/* Steal half (rounded up) of src's tasks into dst, whose owner calls
+ * this: returns one of them to run now and queues the others in dst, or
+ * NULL when src had none. */
+ax_task *ax__wsq_steal(ax__wsq *dst, ax__wsq *src);
+
+/* Injection queue, any thread. */
+int ax__inject_init(ax__inject *inj);
+void ax__inject_destroy(ax__inject *inj);
+/* Append the list first..last (n tasks, linked through next); returns
+ * 0, or -ESHUTDOWN once closed (nothing is appended).  A full local
+ * queue's overflow is appended even then: those tasks are the
+ * scheduler's already. */
+int ax__inject_push_list(ax__inject *inj, ax_task *first, ax_task *last, size_t n);
+/* The oldest task, or NULL. */
+ax_task *ax__inject_pop(ax__inject *inj);
+/* Refuse pushes from now on; returns the tasks still queued (a list). */
+ax_task *ax__inject_close(ax__inject *inj);
+
+/* The scheduler: n workers, an injection queue and the idle list. */
+int ax__sched_init(ax__sched *s, unsigned n, uint64_t seed);
+void ax__sched_destroy(ax__sched *s);
+/* Worker w's thread: queue t to run on w; lifo puts it in w's LIFO slot
+ * (its former task goes to the queue).  Tells an idle worker when w has
+ * more than it can run next. */
+void ax__sched_push_local(ax__sched *s, ax__worker *w, ax_task *t, int lifo);
+/* Any thread: queue t for whichever worker is free, and unpark one.
+ * Returns 0 or -ESHUTDOWN. */
+int ax__sched_push_remote(ax__sched *s, ax_task *t);
+/* Worker w's thread: the next task for w (LIFO slot, then its queue,
+ * with the injection queue first every AX_WSQ_INJECT_INTERVAL takes;
+ * then the injection queue; then half of another worker's queue), or
+ * NULL when there is none anywhere. */
+ax_task *ax__sched_next(ax__sched *s, ax__worker *w);
+/* Whether any queue holds a task (a worker's last look before parking;
+ * LIFO slots are their owner's own). */
+int ax__sched_has_work(ax__sched *s);
+/* Worker w's thread, having found nothing: wait until notified (a push
+ * that another worker could take), shutdown, or timeout_ms (-1:
+ * forever).  Returns 1 when it should look for work, 2 when the time ran
+ * out, 0 at shutdown. */
+int ax__sched_park(ax__sched *s, ax__worker *w, int timeout_ms);
+/* Wake every parked worker for good: parks return 0 from now on. */
+void ax__sched_shutdown(ax__sched *s);
+
+#endif /* ASYNCLAB_WSQ_H */
