@@ -165,6 +165,7 @@ typedef struct ax__fdslot {
 } ax__fdslot;
 
 typedef struct ax__pool ax__pool;
+typedef struct ax__mt ax__mt; /* a multi-worker runtime's workers (mt.c) */
 
 struct ax_rt {
 	/* Run queue: intrusive FIFO through ax_task.next. */
@@ -240,6 +241,13 @@ struct ax_rt {
 	 * block_on.  Readable from any thread with a relaxed load. */
 	_Atomic pthread_t thread;
 	ax_task *root;
+
+	/* Workers (ax_rt_opts.workers): 1, or N worker threads (mt.c).
+	 * With N, `mt` is set and every structure more than one task can
+	 * reach is guarded by mt_lock (AX_MT_SCOPE). */
+	int workers;
+	ax__mt *mt;
+	pthread_mutex_t mt_lock; /* recursive; initialised only with mt */
 };
 
 /* initial-exec: a plain %fs-relative access instead of a __tls_get_addr
@@ -249,6 +257,34 @@ struct ax_rt {
 extern AX_TLS ax_rt *ax__cur_rt;
 extern AX_TLS ax_task *ax__cur_task;
 extern atomic_uint_fast64_t ax__boxed_live;
+
+/* The runtime lock of a multi-worker runtime.  Several workers poll
+ * tasks at once; what more than one task can reach (a primitive's fields
+ * and waiter lists, a waiter node a primitive links or grants, timers,
+ * descriptors, task sets, channels, tokens, task state, the slab and the
+ * runtime's counters) is read and written only under rt->mt_lock, which
+ * is recursive.  A function that touches such state starts with
+ * AX_MT_SCOPE() (the calling thread's runtime) or AX_MT_SCOPE_RT(rt):
+ * the lock is held until the function returns, on every path.  On a
+ * single-worker runtime (rt->mt NULL) it is one load and a branch. */
+static inline ax_rt *ax__mt_enter(ax_rt *rt)
+{
+	if (AX_LIKELY(!rt || !rt->mt))
+		return NULL;
+	pthread_mutex_lock(&rt->mt_lock);
+	return rt;
+}
+static inline void ax__mt_leave(ax_rt **rt)
+{
+	if (AX_UNLIKELY(*rt != NULL))
+		pthread_mutex_unlock(&(*rt)->mt_lock);
+}
+#define AX__MT_CAT2(a, b) a##b
+#define AX__MT_CAT(a, b) AX__MT_CAT2(a, b)
+#define AX_MT_SCOPE_RT(rt)                                                    \
+	ax_rt *AX__MT_CAT(ax__mt_scope_, __LINE__)                            \
+		__attribute__((cleanup(ax__mt_leave), unused)) = ax__mt_enter(rt)
+#define AX_MT_SCOPE() AX_MT_SCOPE_RT(ax__cur_rt)
 
 /* Wakers.  A waker is its task's address.  One the program holds (made
  * by ax_waker_clone) has AX__WAKER_USER set in its low bit (tasks are
