@@ -1,10 +1,13 @@
 /* peer-asynclab.c - the five scheduler workloads of ../shared/peers
  * (spawn_many, yield_many, ping_pong, chained_spawn, idle_tasks) on
- * libasynclab's single-threaded executor, with the same command line and
+ * libasynclab's executor, with one worker or N, with the same command line and
  * JSON output as peer-tokio and peer-go, so that run-peers can measure all
  * three side by side.  The workload rules are in ../shared/peers/README.md.
  *
- * usage: peer-asynclab WORKLOAD [N] [FLAVOR]    FLAVOR: single (default)
+ * usage: peer-asynclab WORKLOAD [N] [FLAVOR]
+ *   FLAVOR: single (default: one worker, block_on's thread) or workers_K
+ *   (K worker threads of the runtime; the root is a task on a worker and
+ *   block_on's thread only waits, as in tokio's multi_thread_K).
  *
  * The workload tasks are hand-written futures (a struct, a poll function
  * and a vtable), the C counterpart of the state machines rustc compiles
@@ -437,7 +440,7 @@ AX_ASYNC(bench_main, int, ax_task *root; ax_res r;)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: peer-asynclab WORKLOAD [N] [single]\n"
+		"usage: peer-asynclab WORKLOAD [N] [single|workers_K]\n"
 		"  WORKLOAD: spawn_many yield_many ping_pong chained_spawn idle_tasks\n");
 	exit(2);
 }
@@ -464,10 +467,18 @@ int main(int argc, char **argv)
 	if (workload == W_YIELD_MANY && opt_n < YIELD_TASKS)
 		usage();
 	const char *flavor = argc >= 4 ? argv[3] : "single";
-	if (strcmp(flavor, "single"))
+	int workers = 1;
+	if (!strncmp(flavor, "workers_", 8)) {
+		char *end;
+		long k = strtol(flavor + 8, &end, 10);
+		if (*end || k < 1 || k > AX_MAX_WORKERS)
+			usage();
+		workers = (int)k;
+	} else if (strcmp(flavor, "single")) {
 		usage();
+	}
 
-	ax_rt *rt = ax_rt_new(&(ax_rt_opts){ .clock = AX_CLOCK_REAL });
+	ax_rt *rt = ax_rt_new(&(ax_rt_opts){ .clock = AX_CLOCK_REAL, .workers = workers });
 	if (!rt) {
 		perror("peer-asynclab: ax_rt_new");
 		return 1;

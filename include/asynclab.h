@@ -436,7 +436,15 @@ typedef struct ax_rt_opts {
 				   pseudo-randomly from this seed (ASYNCLAB_SEED) */
 	int blocking_threads;	/* spawn_blocking pool size (ASYNCLAB_BLOCKING_THREADS, default 4) */
 	int blocking_queue;	/* pending jobs before spawn_blocking waits (default 1024) */
+	int workers;		/* worker threads that run tasks: 0 or 1, the
+				   calling thread (in block_on); N > 1, N threads
+				   of the runtime's own that steal work from each
+				   other, while block_on's caller only waits
+				   (ASYNCLAB_WORKERS when opts is NULL; at most
+				   AX_MAX_WORKERS).  See docs/runtime.md. */
 } ax_rt_opts;
+
+#define AX_MAX_WORKERS 64
 
 /* Create a runtime on the calling thread.  opts may be NULL: defaults and
  * the environment.  Returns NULL on failure (errno set). */
@@ -458,6 +466,9 @@ typedef struct ax_rt_stats {
 	uint64_t boxed_futures;	  /* ax__box allocations not yet freed (all runtimes) */
 	uint64_t now_ns;	  /* the runtime's clock */
 	int deadlocked;		  /* block_on found every task asleep with nothing to wake one */
+	uint32_t workers;	  /* worker threads (1: the calling thread) */
+	uint64_t steals;	  /* with N workers: times a worker stole from another */
+	uint64_t stolen;	  /* tasks moved by those steals */
 } ax_rt_stats;
 void ax_rt_stats_get(ax_rt *rt, ax_rt_stats *st);
 

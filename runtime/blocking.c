@@ -1,7 +1,12 @@
 /* blocking.c - the blocking-work pool behind ax_spawn_blocking: a bounded
  * set of threads, started on first use, that run jobs from a bounded FIFO
  * queue and wake the awaiting task from their own thread when a job ends.
- * Everything a job shares with the executor is guarded by the pool mutex. */
+ * Everything a job shares with the executor is guarded by the pool mutex.
+ * On a multi-worker runtime the runtime's side (the polls and drops of
+ * the futures, the pool's creation) also holds the runtime lock: taken
+ * before the pool mutex, never the other way round.  The pool's threads
+ * are not the runtime's: they never take the runtime lock, and wake
+ * tasks only once the pool mutex is released. */
 #include "internal.h"
 
 #include <sched.h>
@@ -77,6 +82,8 @@ static void list_remove(job_list *l, ax__job *j)
  * checker reports as a blocking call, which the pool must never cause. */
 static void lock_in_poll(ax__pool *p)
 {
+	/* Under the runtime lock, which no pool thread ever waits for: the
+	 * spin ends as soon as the worker's list operation does. */
 	while (pthread_mutex_trylock(&p->lock) != 0)
 		sched_yield();
 }
@@ -215,9 +222,12 @@ static int start_worker_locked(ax__pool *p)
 
 int ax_blocking_prestart(ax_rt *rt, int n)
 {
-	ax__pool *p = rt ? pool_get(rt) : NULL;
+	if (!rt)
+		return -EINVAL;
+	AX_MT_SCOPE_RT(rt); /* pool_get: two workers could create the pool */
+	ax__pool *p = pool_get(rt);
 	if (!p)
-		return rt ? -ENOMEM : -EINVAL;
+		return -ENOMEM;
 	pthread_mutex_lock(&p->lock);
 	int r = 0;
 	while (r == 0 && p->nthreads < n && p->nthreads < p->max_threads && !p->stop)
@@ -252,8 +262,11 @@ static int submit_locked(ax__pool *p, ax__job *j)
 	return 0;
 }
 
+/* Never waits for room in the queue (a job that finds it full goes to the
+ * overflow list), so the runtime lock can be held throughout. */
 static ax_poll_t blocking_poll(ax_future *f, ax_cx *cx)
 {
+	AX_MT_SCOPE();
 	ax_blocking_t *b = (ax_blocking_t *)(void *)f;
 	ax__job *j = b->job;
 	if (!j) {
@@ -323,6 +336,7 @@ static ax_poll_t blocking_poll(ax_future *f, ax_cx *cx)
  * finish, and its worker frees it. */
 static void blocking_drop(ax_future *f)
 {
+	AX_MT_SCOPE();
 	ax_blocking_t *b = (ax_blocking_t *)(void *)f;
 	ax__job *j = b->job;
 	if (!j)
@@ -371,16 +385,15 @@ ax_blocking_t ax_spawn_blocking(ax_blocking_fn fn, void *arg)
 	return (ax_blocking_t){ .base.vt = &blocking_vt, .fn = fn, .arg = arg };
 }
 
-/* Cancel every job not yet started, let running ones finish, join the
- * workers.  Jobs still referenced by futures keep the pool's memory until
- * the last of them is dropped.  Runs on the executor's thread. */
-void ax__pool_destroy(ax_rt *rt)
+/* ax__pool_destroy before the join, under the runtime lock: detach the
+ * pool from rt and take the jobs not yet started out of it (cancelled). */
+static ax__pool *pool_detach(ax_rt *rt, job_list lists[2])
 {
+	AX_MT_SCOPE_RT(rt);
 	ax__pool *p = rt->pool;
 	if (!p)
-		return;
+		return NULL;
 	rt->pool = NULL;
-	job_list lists[2];
 	pthread_mutex_lock(&p->lock);
 	p->stop = 1;
 	lists[0] = p->queue;
@@ -393,9 +406,16 @@ void ax__pool_destroy(ax_rt *rt)
 			j->state = J_CANCELLED;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
-	for (int i = 0; i < p->nthreads; i++)
-		pthread_join(p->threads[i], NULL);
-	/* Workers are gone: the only other party is this thread. */
+	return p;
+}
+
+/* ax__pool_destroy after the join, under the runtime lock: the cancelled
+ * jobs' wakers go, and the pool too if no future references a job. */
+static void pool_release(ax_rt *rt, ax__pool *p, job_list lists[2])
+{
+	AX_MT_SCOPE_RT(rt);
+	/* The pool's threads are gone, and the runtime lock keeps the
+	 * runtime's other workers out: the only other party is this thread. */
 	for (int i = 0; i < 2; i++) {
 		ax__job *j = lists[i].head;
 		while (j) {
@@ -415,8 +435,25 @@ void ax__pool_destroy(ax_rt *rt)
 		pool_free(p);
 }
 
+/* Cancel every job not yet started, let running ones finish, join the
+ * workers.  Jobs still referenced by futures keep the pool's memory until
+ * the last of them is dropped.  Runs on the executor's thread.  The join
+ * waits for jobs the program wrote: not under the runtime lock. */
+void ax__pool_destroy(ax_rt *rt)
+{
+	job_list lists[2];
+	ax__pool *p = pool_detach(rt, lists);
+	if (!p)
+		return;
+	for (int i = 0; i < p->nthreads; i++)
+		pthread_join(p->threads[i], NULL);
+	pool_release(rt, p, lists);
+}
+
 int ax__pool_threads(ax_rt *rt)
 {
-	/* Only the executor's thread starts workers (grow_locked). */
+	AX_MT_SCOPE_RT(rt); /* rt->pool is created by whichever worker first needs it */
+	/* Only the runtime's threads start workers (grow_locked), under the
+	 * runtime lock. */
 	return rt->pool ? rt->pool->nthreads : 0;
 }

@@ -1,7 +1,13 @@
 /* channel.c - the oneshot channel and the bounded mpsc channel, whose
  * receiver is also a stream.  Backpressure is FIFO: a slot freed by the
  * receiver is reserved for the oldest waiting sender, so a later send
- * cannot overtake it. */
+ * cannot overtake it.
+ *
+ * A channel is shared by the tasks on both ends, which a multi-worker
+ * runtime may poll at once: every entry point, and the poll and drop of
+ * every future or stream that waits on a channel (the channel links,
+ * grants and wakes their waiter from other tasks), holds the runtime lock
+ * (AX_MT_SCOPE).  The static helpers below are called only under it. */
 #include "internal.h"
 
 /* What a send future's base.state records. */
@@ -24,11 +30,13 @@ struct ax_oneshot {
 
 ax_oneshot *ax_oneshot_new(void)
 {
+	AX_MT_SCOPE();
 	return calloc(1, sizeof(ax_oneshot));
 }
 
 void ax_oneshot_free(ax_oneshot *o)
 {
+	AX_MT_SCOPE();
 	free(o);
 }
 
@@ -46,6 +54,7 @@ static void oneshot_wake(ax_oneshot *o)
 
 int ax_oneshot_send(ax_oneshot *o, ax_val v)
 {
+	AX_MT_SCOPE();
 	if (o->sent || o->closed)
 		return -EPIPE;
 	o->v = v;
@@ -56,6 +65,7 @@ int ax_oneshot_send(ax_oneshot *o, ax_val v)
 
 void ax_oneshot_close(ax_oneshot *o)
 {
+	AX_MT_SCOPE();
 	if (o->sent || o->closed)
 		return;
 	o->closed = true;
@@ -74,6 +84,7 @@ static void oneshot_recv_release(ax_oneshot_recv_t *r)
 
 static ax_poll_t oneshot_recv_poll(ax_future *f, ax_cx *cx)
 {
+	AX_MT_SCOPE();
 	ax_oneshot_recv_t *r = (ax_oneshot_recv_t *)(void *)f;
 	ax_oneshot *o = r->o;
 	if (o->sent || o->closed) {
@@ -95,6 +106,7 @@ static ax_poll_t oneshot_recv_poll(ax_future *f, ax_cx *cx)
 
 static void oneshot_recv_drop(ax_future *f)
 {
+	AX_MT_SCOPE();
 	oneshot_recv_release((ax_oneshot_recv_t *)(void *)f);
 }
 
@@ -121,6 +133,7 @@ struct ax_mpsc {
 /* A capacity of 0 would block every send for good: it is taken as 1. */
 ax_mpsc *ax_mpsc_new(size_t cap)
 {
+	AX_MT_SCOPE();
 	if (cap == 0)
 		cap = 1;
 	ax_mpsc *ch = calloc(1, sizeof *ch);
@@ -137,6 +150,7 @@ ax_mpsc *ax_mpsc_new(size_t cap)
 
 void ax_mpsc_free(ax_mpsc *ch)
 {
+	AX_MT_SCOPE();
 	if (!ch)
 		return;
 	if (ch->rx_waker)
@@ -147,6 +161,7 @@ void ax_mpsc_free(ax_mpsc *ch)
 
 size_t ax_mpsc_len(const ax_mpsc *ch)
 {
+	AX_MT_SCOPE();
 	return ch->len;
 }
 
@@ -199,6 +214,7 @@ static void grant_senders(ax_mpsc *ch)
 
 void ax_mpsc_close(ax_mpsc *ch)
 {
+	AX_MT_SCOPE();
 	if (ch->closed)
 		return;
 	ch->closed = true;
@@ -212,6 +228,7 @@ void ax_mpsc_close(ax_mpsc *ch)
 
 int ax_mpsc_try_send(ax_mpsc *ch, ax_val v)
 {
+	AX_MT_SCOPE();
 	if (ch->closed)
 		return -EPIPE;
 	/* Reserved slots and queued senders come first. */
@@ -223,6 +240,7 @@ int ax_mpsc_try_send(ax_mpsc *ch, ax_val v)
 
 static ax_poll_t send_poll(ax_future *f, ax_cx *cx)
 {
+	AX_MT_SCOPE();
 	ax_send_t *s = (ax_send_t *)(void *)f;
 	ax_mpsc *ch = s->ch;
 	switch (f->state) {
@@ -259,6 +277,7 @@ static ax_poll_t send_poll(ax_future *f, ax_cx *cx)
 
 static void send_drop(ax_future *f)
 {
+	AX_MT_SCOPE();
 	ax_send_t *s = (ax_send_t *)(void *)f;
 	if (f->state == S_QUEUED) {
 		ax__wlist_remove(&s->ch->senders, &s->w);
@@ -304,6 +323,7 @@ static ax_poll_t mpsc_poll_recv(ax_mpsc *ch, ax_cx *cx, ax_val *item)
 
 static ax_poll_t recv_poll(ax_future *f, ax_cx *cx)
 {
+	AX_MT_SCOPE();
 	ax_recv_t *r = (ax_recv_t *)(void *)f;
 	ax_val v = 0;
 	ax_poll_t p = mpsc_poll_recv(r->ch, cx, &v);
@@ -319,6 +339,7 @@ static ax_poll_t recv_poll(ax_future *f, ax_cx *cx)
 
 static void recv_drop(ax_future *f)
 {
+	AX_MT_SCOPE();
 	/* A receive dropped while waiting (lost a select, timed out) must not
 	 * leave its task's waker in the channel. */
 	if (f->state == 1)
@@ -342,6 +363,7 @@ typedef struct mpsc_stream {
 
 static ax_poll_t mstream_next(ax_stream *s, ax_cx *cx, ax_val *item)
 {
+	AX_MT_SCOPE();
 	mpsc_stream *ms = (mpsc_stream *)(void *)s;
 	ax_poll_t p = mpsc_poll_recv(ms->ch, cx, item);
 	ms->waiting = p == AX_PENDING;
@@ -350,6 +372,7 @@ static ax_poll_t mstream_next(ax_stream *s, ax_cx *cx, ax_val *item)
 
 static void mstream_drop(ax_stream *s)
 {
+	AX_MT_SCOPE();
 	mpsc_stream *ms = (mpsc_stream *)(void *)s;
 	if (ms->waiting)
 		rx_forget(ms->ch);

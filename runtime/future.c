@@ -132,11 +132,19 @@ void ax__first_poll(ax_future *f)
 		f->pinned_at = f;
 		ax_rt *rt = ax__cur_rt;
 		if (rt) {
-			rt->first_polls++;
 			/* rt's floor is its executor thread's (block_on sets
-			 * it); 0 outside block_on. */
+			 * it); 0 outside block_on.  With N workers each
+			 * polls on its own stack, and several count at once. */
+			char *floor;
+			if (AX_UNLIKELY(rt->mt != NULL)) {
+				__atomic_fetch_add(&rt->first_polls, 1, __ATOMIC_RELAXED);
+				floor = ax__cur_task ? ax__stack_floor() : NULL;
+			} else {
+				rt->first_polls++;
+				floor = rt->stack_floor;
+			}
 			char *sp = stack_pointer();
-			if (AX_UNLIKELY(sp < rt->stack_floor) && ax__cur_task)
+			if (AX_UNLIKELY(sp < floor) && ax__cur_task)
 				nest_overflow(f, sp);
 		}
 		/* Only futures the checker tracks (made while hooks were

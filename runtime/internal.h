@@ -35,6 +35,7 @@ extern unsigned ax__hook_mask AX_HIDDEN;
 #define AX_HOOK(name, ...)                                                  \
 	do {                                                                \
 		if (AX__HOOKED(AX__HBIT(name))) {                           \
+			AX_MT_SCOPE();                                      \
 			const ax_hooks *ax__h = AX__HOOKS();                \
 			if (ax__h && ax__h->name)                           \
 				ax__h->name(ax__h->ud, __VA_ARGS__);        \
@@ -269,10 +270,16 @@ extern atomic_uint_fast64_t ax__boxed_live;
  * single-worker runtime (rt->mt NULL) it is one load and a branch. */
 static inline ax_rt *ax__mt_enter(ax_rt *rt)
 {
-	if (AX_LIKELY(!rt || !rt->mt))
+	if (AX_LIKELY(!rt->mt))
 		return NULL;
 	pthread_mutex_lock(&rt->mt_lock);
 	return rt;
+}
+/* AX_MT_SCOPE(): the calling thread's runtime, if it has one. */
+static inline ax_rt *ax__mt_enter_cur(void)
+{
+	ax_rt *rt = ax__cur_rt;
+	return rt ? ax__mt_enter(rt) : NULL;
 }
 static inline void ax__mt_leave(ax_rt **rt)
 {
@@ -284,7 +291,9 @@ static inline void ax__mt_leave(ax_rt **rt)
 #define AX_MT_SCOPE_RT(rt)                                                    \
 	ax_rt *AX__MT_CAT(ax__mt_scope_, __LINE__)                            \
 		__attribute__((cleanup(ax__mt_leave), unused)) = ax__mt_enter(rt)
-#define AX_MT_SCOPE() AX_MT_SCOPE_RT(ax__cur_rt)
+#define AX_MT_SCOPE()                                                         \
+	ax_rt *AX__MT_CAT(ax__mt_scope_, __LINE__)                            \
+		__attribute__((cleanup(ax__mt_leave), unused)) = ax__mt_enter_cur()
 
 /* Wakers.  A waker is its task's address.  One the program holds (made
  * by ax_waker_clone) has AX__WAKER_USER set in its low bit (tasks are
@@ -358,9 +367,39 @@ void ax__pool_destroy(ax_rt *rt);
 /* Threads rt's blocking pool has started (executor thread). */
 int ax__pool_threads(ax_rt *rt);
 
-/* Append t to the run queue (inline: every wake and requeue goes here). */
+/* mt.c: a runtime with N workers. */
+AX_HIDDEN int ax__mt_start(ax_rt *rt, int workers);
+AX_HIDDEN void ax__mt_stop(ax_rt *rt);
+AX_HIDDEN void ax__mt_free(ax_rt *rt);
+/* Queue t on the calling worker (lifo: in its LIFO slot), or from
+ * outside the workers on the injection queue.  Runtime lock held. */
+AX_HIDDEN void ax__mt_push(ax_rt *rt, ax_task *t, int lifo);
+AX_HIDDEN int ax__mt_has_ready(ax_rt *rt);
+AX_HIDDEN int ax__mt_others_busy(ax_rt *rt);
+AX_HIDDEN void ax__mt_driver_parking(ax_rt *rt, int parked);
+AX_HIDDEN void ax__mt_root_done(ax_rt *rt);
+AX_HIDDEN int ax__mt_wait(ax_rt *rt, ax_task *root);
+AX_HIDDEN void ax__mt_stats(ax_rt *rt, uint64_t *steals, uint64_t *stolen);
+/* rt.c, for the workers: drain the remote queue; the idle step of the
+ * loop (0, or -EDEADLK); wait in epoll (ms, -1 forever). */
+AX_HIDDEN void ax__remote_drain(ax_rt *rt);
+AX_HIDDEN int ax__rt_idle(ax_rt *rt);
+AX_HIDDEN int ax__rt_park(ax_rt *rt, int timeout_ms);
+
+/* Append t to the run queue (inline: every wake and requeue goes here).
+ * With N workers: to the calling worker's queue; a wake of one task by
+ * another goes to the LIFO slot (ax__rq_push_woken). */
+static inline void ax__rq_push_mt(ax_rt *rt, ax_task *t, int lifo)
+{
+	AX_HOOK(ready, t);
+	ax__mt_push(rt, t, lifo);
+}
 static inline void ax__rq_push(ax_rt *rt, ax_task *t)
 {
+	if (AX_UNLIKELY(rt->mt != NULL)) {
+		ax__rq_push_mt(rt, t, 0);
+		return;
+	}
 	t->next = NULL;
 	if (rt->rq_tail)
 		rt->rq_tail->next = t;
@@ -379,7 +418,11 @@ static inline void ax__wake_local(ax_rt *rt, ax_task *t)
 	if (t->state & (T_QUEUED | T_DONE))
 		return;
 	t->state |= T_QUEUED;
-	if (!(t->state & T_RUNNING))
+	if (t->state & T_RUNNING)
+		return;
+	if (AX_UNLIKELY(rt->mt != NULL))
+		ax__rq_push_mt(rt, t, ax__cur_task != NULL && ax__cur_task != t);
+	else
 		ax__rq_push(rt, t);
 }
 

@@ -69,6 +69,7 @@ static int rearm(ax_rt *rt, int fd, ax__fdslot *s)
 
 int ax_io_wait_start(ax_io_wait *wt, int fd, uint32_t events, ax_waker *w)
 {
+	AX_MT_SCOPE();
 	ax_rt *rt = ax__cur_rt;
 	if (!rt)
 		return -EINVAL;
@@ -98,6 +99,7 @@ int ax_io_wait_start(ax_io_wait *wt, int fd, uint32_t events, ax_waker *w)
 /* Remove wt if it is still registered (its waker is dropped). */
 void ax_io_unwait(ax_io_wait *wt)
 {
+	AX_MT_SCOPE();
 	ax_rt *rt = ax__cur_rt;
 	if (!wt->waker || !rt || wt->fd >= rt->nfds)
 		return;
@@ -117,6 +119,7 @@ void ax_io_unwait(ax_io_wait *wt)
 
 void ax__io_dispatch(ax_rt *rt, int fd, uint32_t events)
 {
+	AX_MT_SCOPE_RT(rt);
 	if (fd < 0 || fd >= rt->nfds)
 		return;
 	ax__fdslot *s = &rt->fds[fd];
@@ -141,6 +144,7 @@ void ax__io_dispatch(ax_rt *rt, int fd, uint32_t events)
 
 void ax__io_destroy(ax_rt *rt)
 {
+	AX_MT_SCOPE_RT(rt);
 	free(rt->fds);
 	rt->fds = NULL;
 	rt->nfds = 0;
@@ -169,6 +173,9 @@ static ssize_t io_write(ax_future *f, int fd, const void *buf, size_t len)
 static ax_poll_t io_wait(ax_future *f, ax_io_wait *wt, int fd, uint32_t ev,
 			 ax_cx *cx, ssize_t *out)
 {
+	/* wt->waker is cleared by ax__io_dispatch, on any worker.  The
+	 * polls' own read, write and accept calls stay outside the lock. */
+	AX_MT_SCOPE();
 	(void)f;
 	if (wt->waker)
 		return AX_PENDING; /* still registered: a spurious poll */
@@ -291,6 +298,9 @@ ax_accept_t ax_accept(int listen_fd)
 
 static ax_poll_t connect_poll(ax_future *f, ax_cx *cx)
 {
+	/* Reads c->wait.waker, which ax__io_dispatch clears on any worker.
+	 * connect() on a non-blocking socket does not wait. */
+	AX_MT_SCOPE();
 	ax_connect_t *c = (ax_connect_t *)(void *)f;
 	if (!c->started) {
 		c->started = 1;

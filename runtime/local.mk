@@ -8,6 +8,9 @@ libasynclab_la_SOURCES = \
 	runtime/task.c \
 	runtime/taskset.c \
 	runtime/rt.c \
+	runtime/wsq.h \
+	runtime/wsq.c \
+	runtime/mt.c \
 	runtime/time.c \
 	runtime/io.c \
 	runtime/blocking.c \

@@ -34,6 +34,7 @@ uint64_t ax_retry_delay_ms(const ax_retry_opts *o, int attempt, uint64_t *rng)
  * the order in which retries started, identical from run to run. */
 static uint64_t jitter_seed(void)
 {
+	AX_MT_SCOPE(); /* jitter_seq is the runtime's, shared by every task */
 	ax_rt *rt = ax__cur_rt;
 	if (!rt)
 		return 0;

@@ -138,7 +138,7 @@ static void remote_run(ax_rt *rt, const ax__remote *items, size_t n)
 	}
 }
 
-static void remote_drain(ax_rt *rt)
+void ax__remote_drain(ax_rt *rt)
 {
 	if (!atomic_load_explicit(&rt->remote_pending, memory_order_acquire))
 		return;
@@ -179,11 +179,20 @@ ax_rt *ax_rt_new(const ax_rt_opts *opts)
 		rt->seed = opts->seed;
 		rt->blocking_threads = opts->blocking_threads;
 		rt->blocking_queue = opts->blocking_queue;
+		rt->workers = opts->workers;
 	} else {
 		const char *c = getenv("ASYNCLAB_CLOCK");
 		rt->clock = c && !strcmp(c, "virtual") ? AX_CLOCK_VIRTUAL : AX_CLOCK_REAL;
 		rt->seed = env_u64("ASYNCLAB_SEED", 0);
 		rt->blocking_threads = (int)env_u64("ASYNCLAB_BLOCKING_THREADS", 0);
+		rt->workers = (int)env_u64("ASYNCLAB_WORKERS", 1);
+	}
+	if (rt->workers <= 0)
+		rt->workers = 1;
+	if (rt->workers > AX_MAX_WORKERS) {
+		errno = EINVAL;
+		free(rt);
+		return NULL;
 	}
 	if (rt->blocking_threads <= 0)
 		rt->blocking_threads = 4;
@@ -201,6 +210,18 @@ ax_rt *ax_rt_new(const ax_rt_opts *opts)
 	atomic_store_explicit(&rt->thread, pthread_self(), memory_order_relaxed);
 	ax__cur_rt = rt;
 	AX_HOOK(rt_start, rt);
+	if (rt->workers > 1) {
+		int e = ax__mt_start(rt, rt->workers);
+		if (e < 0) {
+			ax__cur_rt = NULL;
+			close(rt->epfd);
+			close(rt->evfd);
+			pthread_mutex_destroy(&rt->remote_lock);
+			free(rt);
+			errno = -e;
+			return NULL;
+		}
+	}
 	return rt;
 fail:
 	if (rt->epfd >= 0)
@@ -211,16 +232,30 @@ fail:
 	return NULL;
 }
 
-/* Wait for descriptors, the eventfd or a timeout (ms, -1 forever). */
-static int rt_park(ax_rt *rt, int timeout_ms)
+/* Wait for descriptors, the eventfd or a timeout (ms, -1 forever).
+ * With N workers the driver waits without the runtime lock (held once),
+ * marked as parked so that work for it unparks it. */
+int ax__rt_park(ax_rt *rt, int timeout_ms)
 {
 	struct epoll_event evs[64];
+	int unlocked = 0;
 	if (timeout_ms != 0) {
 		atomic_store(&rt->parked, 1);
 		if (atomic_load(&rt->remote_pending))
 			timeout_ms = 0;
+		if (rt->mt) {
+			ax__mt_driver_parking(rt, 1);
+			if (ax__mt_has_ready(rt))
+				timeout_ms = 0;
+			pthread_mutex_unlock(&rt->mt_lock);
+			unlocked = 1;
+		}
 	}
 	int n = epoll_wait(rt->epfd, evs, 64, timeout_ms);
+	if (unlocked) {
+		pthread_mutex_lock(&rt->mt_lock);
+		ax__mt_driver_parking(rt, 0);
+	}
 	atomic_store(&rt->parked, 0);
 	for (int i = 0; i < n; i++) {
 		if (evs[i].data.fd == -1) {
@@ -232,6 +267,19 @@ static int rt_park(ax_rt *rt, int timeout_ms)
 		}
 	}
 	return n;
+}
+
+/* A task is ready to run (with N workers: in any queue). */
+static int rt_ready(ax_rt *rt)
+{
+	return rt->mt ? ax__mt_has_ready(rt) : rt->rq_head != NULL;
+}
+
+/* With N workers, another worker is still running tasks: the clock may
+ * not move and a deadlock cannot be told yet. */
+static int others_busy(ax_rt *rt)
+{
+	return rt->mt && ax__mt_others_busy(rt);
 }
 
 static int has_external(ax_rt *rt)
@@ -331,6 +379,8 @@ static int wakers_abroad(ax_rt *rt)
 	if (atomic_load(&rt->user_wakers) <= 0)
 		return 0;
 	long own = 1 + atomic_load(&quiet_threads);
+	if (rt->mt)
+		own += rt->workers; /* the workers; the 1 is block_on's thread */
 #if AX_TSAN
 	own += masked_threads(); /* the blocking workers among them */
 #else
@@ -346,30 +396,36 @@ static int wakers_abroad(ax_rt *rt)
 
 /* Nothing is runnable: wait for something to become so.  Returns 0, or
  * -EDEADLK when nothing can ever wake a task. */
-static int rt_idle(ax_rt *rt)
+int ax__rt_idle(ax_rt *rt)
 {
 	if (ax__timers_fire(rt) > 0)
 		return 0;
 	uint64_t next = ax__timers_next(rt);
 	if (rt->clock == AX_CLOCK_VIRTUAL) {
 		/* First take what is ready without waiting. */
-		if (rt_park(rt, 0) > 0 || rt->rq_head)
+		if (ax__rt_park(rt, 0) > 0 || rt_ready(rt))
 			return 0;
 		int abroad = wakers_abroad(rt);
-		remote_drain(rt);
-		if (rt->rq_head)
+		ax__remote_drain(rt);
+		if (rt_ready(rt))
 			return 0;
 		if (atomic_load(&rt->blocking_inflight) > 0) {
 			/* Real work is under way: let it finish before time
 			 * jumps (tokio inhibits auto-advance the same way). */
-			rt_park(rt, -1);
+			ax__rt_park(rt, -1);
+			return 0;
+		}
+		if (others_busy(rt)) {
+			/* Another worker runs tasks: wait for it to run out
+			 * (it unparks this one) before time moves. */
+			ax__rt_park(rt, -1);
 			return 0;
 		}
 		if (abroad) {
 			/* Another thread may wake a task after real work of
 			 * its own: time stands until it has (or has let its
 			 * wakers go), as for a blocking job. */
-			rt_park(rt, ABROAD_RECHECK_MS);
+			ax__rt_park(rt, ABROAD_RECHECK_MS);
 			return 0;
 		}
 		if (next != UINT64_MAX) {
@@ -381,7 +437,7 @@ static int rt_idle(ax_rt *rt)
 			return 0;
 		}
 		if (rt->io_waiters > 0) {
-			rt_park(rt, -1);
+			ax__rt_park(rt, -1);
 			return 0;
 		}
 		return -EDEADLK;
@@ -391,22 +447,27 @@ static int rt_idle(ax_rt *rt)
 		uint64_t now = ax__mono_ns();
 		uint64_t d = next > now ? next - now : 0;
 		timeout = (int)((d + 999999) / 1000000);
+	} else if (!has_external(rt) && others_busy(rt)) {
+		/* Another worker runs tasks: nothing to decide before it
+		 * runs out (it unparks this one). */
+		ax__rt_park(rt, -1);
+		return 0;
 	} else if (!has_external(rt)) {
 		/* Nothing registered: only another thread holding a waker
 		 * could wake a task.  Give it a moment; while wakers the
 		 * program cloned are held and another thread may hold them,
 		 * wait on (a moment at a time); otherwise call it a
 		 * deadlock. */
-		if (rt_park(rt, ABROAD_RECHECK_MS) > 0 || rt->rq_head)
+		if (ax__rt_park(rt, ABROAD_RECHECK_MS) > 0 || rt_ready(rt))
 			return 0;
 		int abroad = wakers_abroad(rt);
-		remote_drain(rt);
-		if (rt->rq_head || ax__timers_next(rt) != UINT64_MAX || has_external(rt) ||
-		    abroad)
+		ax__remote_drain(rt);
+		if (rt_ready(rt) || ax__timers_next(rt) != UINT64_MAX || has_external(rt) ||
+		    abroad || others_busy(rt))
 			return 0;
 		return -EDEADLK;
 	}
-	rt_park(rt, timeout);
+	ax__rt_park(rt, timeout);
 	ax__timers_fire(rt);
 	return 0;
 }
@@ -423,22 +484,22 @@ static int rt_run(ax_rt *rt, ax_task *until)
 				return 0;
 			if (++n == EVENT_INTERVAL) {
 				n = 0;
-				remote_drain(rt);
+				ax__remote_drain(rt);
 				if (rt->heap_len)
 					ax__timers_fire(rt);
 				if (rt->io_waiters)
-					rt_park(rt, 0);
+					ax__rt_park(rt, 0);
 			}
 		}
 		if (until->state & T_DONE)
 			return 0;
-		remote_drain(rt);
+		ax__remote_drain(rt);
 		if (rt->rq_head)
 			continue;
-		int r = rt_idle(rt);
+		int r = ax__rt_idle(rt);
 		if (r < 0)
 			return r;
-		remote_drain(rt);
+		ax__remote_drain(rt);
 	}
 }
 
@@ -446,6 +507,10 @@ int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site)
 {
 	ax_rt *saved = ax__cur_rt;
 	ax__cur_rt = rt;
+	/* With N workers: held from before the root is queued until the
+	 * wait, so that no worker sees the root before block_on waits
+	 * for it (and released while it does). */
+	AX_MT_SCOPE_RT(rt);
 	atomic_store_explicit(&rt->thread, pthread_self(), memory_order_relaxed);
 	char *saved_floor = rt->stack_floor;
 	rt->stack_floor = ax__stack_floor();
@@ -458,7 +523,7 @@ int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site)
 	}
 	rt->root = root;
 	/* Keep the root's future until its output is copied out. */
-	int r = rt_run(rt, root);
+	int r = rt->mt ? ax__mt_wait(rt, root) : rt_run(rt, root);
 	if (r == 0 && AX_UNLIKELY(root->state & T_OVERFLOW))
 		r = -EOVERFLOW; /* its futures nest too deep (said on stderr) */
 	if (r == 0) {
@@ -482,6 +547,7 @@ int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site)
 
 void ax_rt_stats_get(ax_rt *rt, ax_rt_stats *st)
 {
+	AX_MT_SCOPE_RT(rt);
 	memset(st, 0, sizeof *st);
 	st->live_tasks = rt->live_tasks;
 	st->spawned = rt->spawned;
@@ -492,6 +558,8 @@ void ax_rt_stats_get(ax_rt *rt, ax_rt_stats *st)
 	st->boxed_futures = atomic_load(&ax__boxed_live);
 	st->now_ns = ax__rt_now(rt);
 	st->deadlocked = rt->deadlocked;
+	st->workers = (uint32_t)rt->workers;
+	ax__mt_stats(rt, &st->steals, &st->stolen);
 }
 
 static void collect_live(ax_task *t, void *ud)
@@ -549,13 +617,23 @@ int ax_rt_free(ax_rt *rt)
 		return -EINVAL;
 	ax_rt *saved = ax__cur_rt;
 	ax__cur_rt = rt;
+	/* With N workers: stop them (each ends the poll it is in), then
+	 * tear down under the runtime lock, as one thread. */
+	if (rt->mt) {
+		ax__mt_stop(rt);
+		pthread_mutex_lock(&rt->mt_lock);
+	}
 	AX_HOOK(rt_stop, rt);
 	ax__pool_destroy(rt);
-	remote_drain(rt);
+	ax__remote_drain(rt);
 	int alive = rt_drop_all(rt);
-	remote_drain(rt);
+	ax__remote_drain(rt);
 	ax__io_destroy(rt);
 	free(rt->heap);
+	if (rt->mt) {
+		pthread_mutex_unlock(&rt->mt_lock);
+		ax__mt_free(rt);
+	}
 	/* Wakers may outlive the runtime (held by other threads, kept by the
 	 * program): their tasks stay, with the slab, until the last goes.
 	 * From here on a wake from any thread finds the runtime gone. */

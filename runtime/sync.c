@@ -2,7 +2,10 @@
  * the async mutex, semaphore, notify, and the blocking mutex and
  * reader-writer lock.  Fairness comes from hand-off: a released lock or
  * permit goes straight to the oldest waiter, so a newcomer can never take
- * it first. */
+ * it first.  With N workers the async primitives and their waiting
+ * futures' polls and drops run under the runtime lock (AX_MT_SCOPE); the
+ * blocking mutex and reader-writer lock never hold it while they wait
+ * (only their hooks take it). */
 #include "internal.h"
 
 /* What a waiting future's base.state records. */
@@ -88,6 +91,7 @@ ax_mutex *ax_mutex_new(void)
 
 void ax_mutex_free(ax_mutex *m)
 {
+	AX_MT_SCOPE();
 	free(m);
 }
 
@@ -107,6 +111,7 @@ static void mutex_pass(ax_mutex *m)
 
 static ax_poll_t lock_poll(ax_future *f, ax_cx *cx)
 {
+	AX_MT_SCOPE();
 	ax_lock_t *l = (ax_lock_t *)(void *)f;
 	ax_mutex *m = l->m;
 	switch (f->state) {
@@ -136,6 +141,7 @@ static ax_poll_t lock_poll(ax_future *f, ax_cx *cx)
 
 static void lock_drop(ax_future *f)
 {
+	AX_MT_SCOPE();
 	ax_lock_t *l = (ax_lock_t *)(void *)f;
 	if (f->state == W_QUEUED) {
 		ax__wlist_remove(&l->m->waiters, &l->w);
@@ -158,6 +164,7 @@ ax_lock_t ax__mutex_lock(ax_mutex *m, const ax_site *site)
 
 bool ax_mutex_try_lock(ax_mutex *m)
 {
+	AX_MT_SCOPE();
 	if (m->locked)
 		return false;
 	m->locked = true;
@@ -170,6 +177,7 @@ bool ax_mutex_try_lock(ax_mutex *m)
  * unlock itself takes no site. */
 void ax_mutex_unlock(ax_mutex *m)
 {
+	AX_MT_SCOPE();
 	if (!m->locked)
 		return;
 	AX_HOOK(lock, m, AX_LOCK_ASYNC, false, m->site);
@@ -199,11 +207,13 @@ ax_sem *ax_sem_new(size_t permits)
 
 void ax_sem_free(ax_sem *s)
 {
+	AX_MT_SCOPE();
 	free(s);
 }
 
 void ax_sem_release(ax_sem *s)
 {
+	AX_MT_SCOPE();
 	AX_HOOK(sem, s, s->made_with, false);
 	ax__waiter *w = ax__wlist_pop(&s->waiters);
 	if (!w) {
@@ -216,6 +226,7 @@ void ax_sem_release(ax_sem *s)
 
 bool ax_sem_try_acquire(ax_sem *s)
 {
+	AX_MT_SCOPE();
 	if (s->permits == 0 || s->waiters.head)
 		return false;
 	s->permits--;
@@ -225,11 +236,13 @@ bool ax_sem_try_acquire(ax_sem *s)
 
 size_t ax_sem_available(const ax_sem *s)
 {
+	AX_MT_SCOPE();
 	return s->permits;
 }
 
 static ax_poll_t acquire_poll(ax_future *f, ax_cx *cx)
 {
+	AX_MT_SCOPE();
 	ax_acquire_t *a = (ax_acquire_t *)(void *)f;
 	switch (f->state) {
 	case W_IDLE:
@@ -254,6 +267,7 @@ static ax_poll_t acquire_poll(ax_future *f, ax_cx *cx)
 
 static void acquire_drop(ax_future *f)
 {
+	AX_MT_SCOPE();
 	ax_acquire_t *a = (ax_acquire_t *)(void *)f;
 	if (f->state == W_QUEUED)
 		ax__wlist_remove(&a->s->waiters, &a->w);
@@ -285,11 +299,13 @@ ax_notify *ax_notify_new(void)
 
 void ax_notify_free(ax_notify *n)
 {
+	AX_MT_SCOPE();
 	free(n);
 }
 
 void ax_notify_one(ax_notify *n)
 {
+	AX_MT_SCOPE();
 	ax__waiter *w = ax__wlist_pop(&n->waiters);
 	if (!w) {
 		n->permit = true;
@@ -301,6 +317,7 @@ void ax_notify_one(ax_notify *n)
 
 void ax_notify_waiters(ax_notify *n)
 {
+	AX_MT_SCOPE();
 	/* Detach the current list first: a waiter that registers while
 	 * these are woken is not part of this notification. */
 	ax__wlist cur = n->waiters;
@@ -314,6 +331,7 @@ void ax_notify_waiters(ax_notify *n)
 
 static ax_poll_t notified_poll(ax_future *f, ax_cx *cx)
 {
+	AX_MT_SCOPE();
 	ax_notified_t *nf = (ax_notified_t *)(void *)f;
 	switch (f->state) {
 	case W_IDLE:
@@ -337,6 +355,7 @@ static ax_poll_t notified_poll(ax_future *f, ax_cx *cx)
 
 static void notified_drop(ax_future *f)
 {
+	AX_MT_SCOPE();
 	ax_notified_t *nf = (ax_notified_t *)(void *)f;
 	if (f->state == W_QUEUED)
 		ax__wlist_remove(&nf->n->waiters, &nf->w);

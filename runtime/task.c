@@ -35,6 +35,7 @@ void ax__task_ext_free(ax_task *t)
 
 static void task_free(ax_rt *rt, ax_task *t)
 {
+	AX_MT_SCOPE_RT(rt);
 	AX_HOOK(task_free, t);
 	ax__task_ext_free(t);
 	rt->live_tasks--;
@@ -73,6 +74,7 @@ ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
 	ax_rt *rt = ax__cur_rt;
 	if (!rt)
 		return NULL;
+	AX_MT_SCOPE_RT(rt);
 	ax_task *t = ax__slab_alloc(rt, sizeof(ax_task) + size);
 	if (!t)
 		return NULL;
@@ -112,6 +114,8 @@ static __attribute__((noinline)) void wake_remote(ax_rt *rt, ax_task *t,
 	ax__remote_post(rt, t, AX_REMOTE_WAKE | (user ? AX_REMOTE_USER : 0));
 }
 
+static void wake_mt(ax_waker *w, int consume);
+
 /* Inlined into each caller with consume constant: the local wake, the
  * common case, is a few tests and stores. */
 static inline __attribute__((always_inline)) void wake(ax_waker *w, int consume)
@@ -120,6 +124,10 @@ static inline __attribute__((always_inline)) void wake(ax_waker *w, int consume)
 	int user = consume && ax__waker_is_user(w);
 	ax_rt *rt = ax__task_rt(t);
 	int local = AX_LIKELY(ax__cur_rt == rt);
+	if (AX_UNLIKELY(rt->mt != NULL) && local) {
+		wake_mt(w, consume);
+		return;
+	}
 	if (AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other)) &&
 	    (local || !ax__rt_gone(rt))) {
 		ax_task *by = local ? ax__cur_task : NULL;
@@ -130,6 +138,29 @@ static inline __attribute__((always_inline)) void wake(ax_waker *w, int consume)
 	if (AX_UNLIKELY(!local)) {
 		wake_remote(rt, t, consume, user);
 		return;
+	}
+	ax__wake_local(rt, t);
+	if (consume) {
+		if (AX_UNLIKELY(user))
+			atomic_fetch_sub_explicit(&rt->user_wakers, 1, memory_order_relaxed);
+		AX_HOOK(waker_drop, t);
+		ax__task_release_on_rt(rt, t);
+	}
+}
+
+/* A wake on a worker (or block_on's thread) of a runtime with N
+ * workers: the same, under the runtime lock. */
+static __attribute__((noinline)) void wake_mt(ax_waker *w, int consume)
+{
+	ax_task *t = ax__waker_task(w);
+	int user = consume && ax__waker_is_user(w);
+	ax_rt *rt = ax__task_rt(t);
+	AX_MT_SCOPE_RT(rt);
+	if (AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other))) {
+		ax_task *by = ax__cur_task;
+		AX_HOOK(wake, t, by, by == t);
+		if (by && by != t)
+			AX_HOOK(wake_other, t, by);
 	}
 	ax__wake_local(rt, t);
 	if (consume) {
@@ -255,7 +286,21 @@ static void task_finish(ax_rt *rt, ax_task *t, int err)
 			ax__taskset_child_done(e->set, t);
 		ax__cur_task = saved;
 	}
+	if (AX_UNLIKELY(rt->mt != NULL) && t == rt->root)
+		ax__mt_root_done(rt); /* block_on waits for it */
 	ax__task_release_on_rt(rt, t); /* the executor's reference */
+}
+
+/* The future's poll itself.  With N workers it runs without the
+ * runtime lock, which the worker holds (once) around it. */
+static inline ax_poll_t poll_future(ax_rt *rt, ax_task *t, ax_cx *cx)
+{
+	if (AX_LIKELY(rt->mt == NULL))
+		return ax_poll(t->fut, cx);
+	pthread_mutex_unlock(&rt->mt_lock);
+	ax_poll_t r = ax_poll(t->fut, cx);
+	pthread_mutex_lock(&rt->mt_lock);
+	return r;
 }
 
 /* A poll between the poll hooks.  The table is read once: a poll that
@@ -268,12 +313,13 @@ static ax_poll_t poll_hooked(ax_rt *rt, ax_task *t, ax_cx *cx)
 		return ax_poll(t->fut, cx);
 	void (*end)(void *, ax_task *, ax_poll_t, uint32_t) = h->poll_end;
 	void *ud = h->ud;
-	uint64_t fp = rt->first_polls;
+	uint64_t fp = __atomic_load_n(&rt->first_polls, __ATOMIC_RELAXED);
 	if (h->poll_begin)
 		h->poll_begin(ud, t);
-	ax_poll_t r = ax_poll(t->fut, cx);
+	ax_poll_t r = poll_future(rt, t, cx);
 	if (end)
-		end(ud, t, r, (uint32_t)(rt->first_polls - fp));
+		end(ud, t, r,
+		    (uint32_t)(__atomic_load_n(&rt->first_polls, __ATOMIC_RELAXED) - fp));
 	return r;
 }
 
@@ -295,7 +341,7 @@ void ax__task_run(ax_rt *rt, ax_task *t)
 	if (AX__HOOKED(AX__HBIT(poll_begin) | AX__HBIT(poll_end)))
 		r = poll_hooked(rt, t, &cx);
 	else
-		r = ax_poll(t->fut, &cx);
+		r = poll_future(rt, t, &cx);
 	ax__cur_task = NULL;
 	atomic_store_explicit(&rt->running, NULL, memory_order_relaxed);
 	if (r != AX_PENDING) {
@@ -312,12 +358,14 @@ void ax__task_run(ax_rt *rt, ax_task *t)
  * that is ready all the same keeps its output. */
 void ax__task_overflow(ax_rt *rt, ax_task *t)
 {
+	AX_MT_SCOPE_RT(rt);
 	t->state |= T_OVERFLOW | T_ABORT;
 	ax__wake_local(rt, t);
 }
 
 void ax__task_discard_output(ax_task *h)
 {
+	AX_MT_SCOPE();
 	if (h)
 		h->state |= T_DISCARD;
 }
@@ -326,6 +374,7 @@ void ax_task_detach(ax_task *h)
 {
 	if (!h)
 		return;
+	AX_MT_SCOPE_RT(ax__task_rt(h));
 	h->state &= ~T_HANDLE;
 	ax__task_ext *e = ax__task_ext_peek(h);
 	if (e && e->join_waker) {
@@ -335,8 +384,10 @@ void ax_task_detach(ax_task *h)
 	}
 	/* Typically right after the spawn: only the executor (the task is not
 	 * done) and this handle hold the task, so no other thread can touch
-	 * the count and a plain store replaces the locked decrement. */
-	if (AX_LIKELY(ax__cur_rt == ax__task_rt(h)) && !(h->state & T_DONE) &&
+	 * the count and a plain store replaces the locked decrement.  (With
+	 * N workers the task may be running and cloning its waker.) */
+	if (AX_LIKELY(ax__cur_rt == ax__task_rt(h)) && !ax__task_rt(h)->mt &&
+	    !(h->state & T_DONE) &&
 	    atomic_load_explicit(&h->refs, memory_order_relaxed) == 2) {
 		atomic_store_explicit(&h->refs, 1, memory_order_relaxed);
 		return;
@@ -348,13 +399,17 @@ void ax_task_daemon(ax_task *h)
 {
 	if (!h)
 		return;
+	AX_MT_SCOPE_RT(ax__task_rt(h));
 	h->state |= T_DAEMON;
 	ax_task_detach(h);
 }
 
 void ax_task_abort(ax_task *h)
 {
-	if (!h || (h->state & T_DONE))
+	if (!h)
+		return;
+	AX_MT_SCOPE_RT(ax__task_rt(h));
+	if (h->state & T_DONE)
 		return;
 	AX_HOOK(cancel, AX_CANCEL_ABORT, h, h, true);
 	h->state |= T_ABORT;
@@ -369,17 +424,20 @@ void ax__abort_cb(void *task)
 
 bool ax_task_is_finished(const ax_task *h)
 {
+	AX_MT_SCOPE_RT(ax__task_rt(h));
 	return (h->state & T_DONE) != 0;
 }
 
 const char *ax_task_name(const ax_task *t)
 {
+	AX_MT_SCOPE_RT(ax__task_rt(t));
 	const ax__task_ext *e = ax__task_ext_peek(t);
 	return e ? e->name : NULL;
 }
 
 uint64_t ax_task_id(const ax_task *t)
 {
+	AX_MT_SCOPE_RT(ax__task_rt(t));
 	const ax__task_ext *e = ax__task_ext_peek(t);
 	return e ? e->id : t->id;
 }
@@ -391,6 +449,7 @@ ax_task *ax_task_current(void)
 
 const ax_site *ax_task_await_site(const ax_task *t)
 {
+	AX_MT_SCOPE_RT(ax__task_rt(t));
 	if (t->state & T_DONE)
 		return NULL;
 	const ax_site *site = NULL;
@@ -409,6 +468,7 @@ static ax_poll_t join_poll(ax_future *f, ax_cx *cx)
 {
 	ax_join_t *j = (ax_join_t *)(void *)f;
 	ax_task *t = j->task;
+	AX_MT_SCOPE();
 	if (!t) {
 		j->out.err = -EINVAL;
 		return AX_READY;
@@ -475,6 +535,7 @@ static void join_misuse(const ax_task *h, const ax_site *site)
 
 ax_join_t ax__join(ax_task *h, const ax_site *site)
 {
+	AX_MT_SCOPE();
 	if (h) {
 		if (h->state & (T_FREE | T_JOINED))
 			join_misuse(h, site);

@@ -1,6 +1,9 @@
 /* taskset.c - a set of tasks that ends with its owner (a scope): freeing
  * the set aborts every child still running, and join_next yields the
- * children's outputs as they finish. */
+ * children's outputs as they finish.  A set, its member list and its
+ * children's set links are shared with the workers that finish those
+ * children: everything here runs under the runtime lock (AX_MT_SCOPE;
+ * unlink_child only from functions that hold it). */
 #include "internal.h"
 
 struct ax_taskset {
@@ -11,6 +14,7 @@ struct ax_taskset {
 
 ax_taskset *ax_taskset_new(void)
 {
+	AX_MT_SCOPE();
 	return calloc(1, sizeof(ax_taskset));
 }
 
@@ -31,6 +35,9 @@ static void unlink_child(ax_taskset *ts, ax_task *t)
 ax_task *ax__taskset_spawn(ax_taskset *ts, ax_future *fut, size_t size,
 			   const char *name, const ax_site *site)
 {
+	/* Held across the spawn too: the child is linked into the set before
+	 * another worker can finish it and look for its set. */
+	AX_MT_SCOPE();
 	ax_task *t = ax__spawn(fut, size, name, site);
 	if (!t)
 		return NULL;
@@ -52,6 +59,7 @@ ax_task *ax__taskset_spawn(ax_taskset *ts, ax_future *fut, size_t size,
 
 void ax__taskset_child_done(ax_taskset *ts, ax_task *t)
 {
+	AX_MT_SCOPE();
 	(void)t;
 	if (ts->waiter) {
 		ax_waker *w = ts->waiter;
@@ -62,11 +70,13 @@ void ax__taskset_child_done(ax_taskset *ts, ax_task *t)
 
 size_t ax_taskset_len(const ax_taskset *ts)
 {
+	AX_MT_SCOPE();
 	return ts->len;
 }
 
 void ax_taskset_free(ax_taskset *ts)
 {
+	AX_MT_SCOPE();
 	if (!ts)
 		return;
 	while (ts->head) {
@@ -87,6 +97,7 @@ void ax__taskset_free_cb(void *ts)
 
 static ax_poll_t next_poll(ax_future *f, ax_cx *cx)
 {
+	AX_MT_SCOPE();
 	ax_taskset_next_t *n = (ax_taskset_next_t *)(void *)f;
 	ax_taskset *ts = n->ts;
 	for (ax_task *t = ts->head; t; t = t->ext->set_next) {
@@ -113,6 +124,7 @@ static ax_poll_t next_poll(ax_future *f, ax_cx *cx)
 
 static void next_drop(ax_future *f)
 {
+	AX_MT_SCOPE();
 	ax_taskset_next_t *n = (ax_taskset_next_t *)(void *)f;
 	if (n->ts && n->ts->waiter) {
 		ax_waker_drop(n->ts->waiter);

@@ -54,6 +54,7 @@ uint64_t ax_instrument_real_ns(void)
 
 uint64_t ax__rt_now(ax_rt *rt)
 {
+	AX_MT_SCOPE_RT(rt); /* rt->vnow: ax_clock_advance and the executor move it */
 	return rt->clock == AX_CLOCK_VIRTUAL ? rt->vnow : ax__mono_ns();
 }
 
@@ -71,6 +72,7 @@ bool ax_clock_is_virtual(void)
 
 void ax_clock_advance(uint64_t ns)
 {
+	AX_MT_SCOPE();
 	ax_rt *rt = ax__cur_rt;
 	if (!rt || rt->clock != AX_CLOCK_VIRTUAL)
 		return;
@@ -129,6 +131,7 @@ static void sift_down(ax_rt *rt, uint32_t i)
  * timer from now on, at deadline. */
 void ax__timer_add(ax_rt *rt, ax__timer *tm, uint64_t deadline, ax_waker *w)
 {
+	AX_MT_SCOPE_RT(rt);
 	if (rt->heap_len == rt->heap_cap) {
 		uint32_t cap = rt->heap_cap ? rt->heap_cap * 2 : 64;
 		ax__timer **h = realloc(rt->heap, cap * sizeof *h);
@@ -151,6 +154,7 @@ void ax__timer_add(ax_rt *rt, ax__timer *tm, uint64_t deadline, ax_waker *w)
 
 void ax__timer_remove(ax_rt *rt, ax__timer *tm)
 {
+	AX_MT_SCOPE_RT(rt);
 	uint32_t i = tm->heap_idx;
 	if (i == NO_IDX || i >= rt->heap_len || rt->heap[i] != tm)
 		return;
@@ -171,11 +175,13 @@ void ax__timer_remove(ax_rt *rt, ax__timer *tm)
 
 uint64_t ax__timers_next(ax_rt *rt)
 {
+	AX_MT_SCOPE_RT(rt);
 	return rt->heap_len ? rt->heap[0]->deadline : UINT64_MAX;
 }
 
 int ax__timers_fire(ax_rt *rt)
 {
+	AX_MT_SCOPE_RT(rt);
 	if (!rt->heap_len)
 		return 0;
 	uint64_t now = ax__rt_now(rt);
@@ -204,6 +210,9 @@ int ax__timers_fire(ax_rt *rt)
 
 static ax_poll_t sleep_poll(ax_future *f, ax_cx *cx)
 {
+	/* The timer node is in the runtime's heap: ax__timers_fire, on any
+	 * worker, unlinks it and takes its waker. */
+	AX_MT_SCOPE();
 	ax_sleep_t *s = (ax_sleep_t *)(void *)f;
 	ax_rt *rt = ax__cur_rt;
 	if (ax__rt_now(rt) >= s->deadline) {
@@ -221,6 +230,7 @@ static ax_poll_t sleep_poll(ax_future *f, ax_cx *cx)
 
 static void sleep_drop(ax_future *f)
 {
+	AX_MT_SCOPE();
 	ax_sleep_t *s = (ax_sleep_t *)(void *)f;
 	if (s->timer.heap_idx != NO_IDX && ax__cur_rt)
 		ax__timer_remove(ax__cur_rt, &s->timer);
@@ -248,6 +258,8 @@ ax_sleep_t ax_sleep_ms(uint64_t ms)
 
 /* timeout ---------------------------------------------------------------- */
 
+/* Not under the runtime lock: the child is the program's future, and it
+ * runs unlocked.  The sleep's poll and drop take the lock themselves. */
 static ax_poll_t timeout_poll(ax_future *f, ax_cx *cx)
 {
 	ax_timeout_t *t = (ax_timeout_t *)(void *)f;
@@ -314,6 +326,7 @@ ax_interval *ax_interval_new(uint64_t period_ms)
 
 void ax_interval_free(ax_interval *iv)
 {
+	AX_MT_SCOPE();
 	if (!iv)
 		return;
 	if (iv->timer.heap_idx != NO_IDX && ax__cur_rt)
@@ -324,6 +337,7 @@ void ax_interval_free(ax_interval *iv)
 /* Returns the tick number, or 0 when the caller must wait. */
 static uint64_t interval_poll(ax_interval *iv, ax_cx *cx)
 {
+	AX_MT_SCOPE(); /* for tick_poll and istream_next: iv's timer is in the heap */
 	ax_rt *rt = ax__cur_rt;
 	uint64_t now = ax__rt_now(rt);
 	if (now >= iv->next) {

@@ -24,6 +24,7 @@ ax_token *ax_token_new(void)
 
 ax_token *ax_token_child(ax_token *parent)
 {
+	AX_MT_SCOPE();
 	ax_token *t = calloc(1, sizeof *t);
 	if (!t || !parent)
 		return t;
@@ -38,6 +39,7 @@ ax_token *ax_token_child(ax_token *parent)
 
 void ax_token_free(ax_token *t)
 {
+	AX_MT_SCOPE();
 	if (!t)
 		return;
 	if (t->parent) {
@@ -72,6 +74,7 @@ static void cancel_one(ax_token *t)
  * trees may be deep).  A subtree already cancelled is skipped whole. */
 void ax_token_cancel(ax_token *t)
 {
+	AX_MT_SCOPE();
 	if (!t || t->cancelled)
 		return;
 	ax_token *cur = t;
@@ -93,6 +96,7 @@ void ax_token_cancel(ax_token *t)
 
 bool ax_token_is_cancelled(const ax_token *t)
 {
+	AX_MT_SCOPE();
 	bool r = t->cancelled;
 	AX_HOOK(cancel, AX_CANCEL_CHECK, t, ax_task_current(), r);
 	return r;
@@ -100,6 +104,7 @@ bool ax_token_is_cancelled(const ax_token *t)
 
 static ax_poll_t cancelled_poll(ax_future *f, ax_cx *cx)
 {
+	AX_MT_SCOPE();
 	ax_cancelled_t *c = (ax_cancelled_t *)(void *)f;
 	if (!(f->state & C_POLLED)) {
 		f->state |= C_POLLED;
@@ -119,6 +124,7 @@ static ax_poll_t cancelled_poll(ax_future *f, ax_cx *cx)
 
 static void cancelled_drop(ax_future *f)
 {
+	AX_MT_SCOPE();
 	ax_cancelled_t *c = (ax_cancelled_t *)(void *)f;
 	if (f->state & C_QUEUED) {
 		ax__wlist_remove(&c->t->waiters, &c->w);

@@ -208,11 +208,13 @@ int ax__sched_init(ax__sched *s, unsigned n, uint64_t seed)
 	for (unsigned i = 0; i < n; i++) {
 		ax__wsq_init(&s->w[i].q);
 		s->w[i].idx = i;
+		atomic_init(&s->w[i].lifo, NULL);
 		s->w[i].rng = ax__rand(&r);
 	}
 	if (ax__inject_init(&s->inj) < 0)
 		goto fail;
 	atomic_init(&s->idle.sleepers, 0);
+	atomic_init(&s->driver_parked, 0);
 	if (pthread_mutex_init(&s->idle.lock, NULL)) {
 		ax__inject_destroy(&s->inj);
 		goto fail;
@@ -246,8 +248,11 @@ void ax__sched_destroy(ax__sched *s)
 static void notify_one(ax__sched *s)
 {
 	atomic_thread_fence(memory_order_seq_cst);
-	if (atomic_load_explicit(&s->idle.sleepers, memory_order_relaxed) == 0)
+	if (atomic_load_explicit(&s->idle.sleepers, memory_order_relaxed) == 0) {
+		if (s->unpark_driver && atomic_load_explicit(&s->driver_parked, memory_order_relaxed))
+			s->unpark_driver(s->ud);
 		return;
+	}
 	pthread_mutex_lock(&s->idle.lock);
 	if (s->idle.tokens < atomic_load_explicit(&s->idle.sleepers, memory_order_relaxed)) {
 		s->idle.tokens++;
@@ -259,17 +264,16 @@ static void notify_one(ax__sched *s)
 void ax__sched_push_local(ax__sched *s, ax__worker *w, ax_task *t, int lifo)
 {
 	if (lifo) {
-		ax_task *old = w->lifo;
-		w->lifo = t;
-		if (!old)
-			return; /* w runs it next: nothing for anyone else */
-		t = old;
+		t = atomic_exchange_explicit(&w->lifo, t, memory_order_acq_rel);
+		if (t)
+			ax__wsq_push(&w->q, t, &s->inj);
+	} else {
+		ax__wsq_push(&w->q, t, &s->inj);
 	}
-	ax__wsq_push(&w->q, t, &s->inj);
-	/* Work for another worker: wake one only if one sleeps (a relaxed
-	 * look first: this is every spawn and wake on a busy worker). */
-	if (atomic_load_explicit(&s->idle.sleepers, memory_order_relaxed) > 0)
-		notify_one(s);
+	/* Work for another worker: wake one if one sleeps.  The look is
+	 * fenced (notify_one) even here: w may go on to block its thread in
+	 * the task it runs next, and then only another worker can run t. */
+	notify_one(s);
 }
 
 int ax__sched_push_remote(ax__sched *s, ax_task *t)
@@ -291,6 +295,8 @@ static ax_task *steal_any(ax__sched *s, ax__worker *w)
 		if (v == w)
 			continue;
 		ax_task *t = ax__wsq_steal(&w->q, &v->q);
+		if (!t && atomic_load_explicit(&v->lifo, memory_order_relaxed))
+			t = atomic_exchange_explicit(&v->lifo, NULL, memory_order_acq_rel);
 		if (t) {
 			w->steals++;
 			w->stolen += 1 + ax__wsq_len(&w->q);
@@ -303,27 +309,19 @@ static ax_task *steal_any(ax__sched *s, ax__worker *w)
 ax_task *ax__sched_next(ax__sched *s, ax__worker *w)
 {
 	ax_task *t;
-	if (++w->ticks % AX_WSQ_INJECT_INTERVAL == 0) {
-		/* Now and then: what came from outside first, and a fenced
-		 * look for an idle worker to share a long queue with (the
-		 * pushes look without the fence and may miss one). */
-		if (ax__wsq_len(&w->q) > 1)
-			notify_one(s);
-		if ((t = ax__inject_pop(&s->inj)) != NULL)
+	if (++w->ticks % AX_WSQ_INJECT_INTERVAL == 0 && (t = ax__inject_pop(&s->inj)) != NULL)
+		return t; /* now and then, what came from outside first */
+	if (atomic_load_explicit(&w->lifo, memory_order_relaxed)) {
+		t = atomic_exchange_explicit(&w->lifo, NULL, memory_order_acq_rel);
+		if (t && w->lifo_run < AX_WSQ_LIFO_MAX) {
+			w->lifo_run++;
 			return t;
-	}
-	if (w->lifo && w->lifo_run < AX_WSQ_LIFO_MAX) {
-		t = w->lifo;
-		w->lifo = NULL;
-		w->lifo_run++;
-		return t;
+		}
+		/* The slot has had its turns: to the back of the queue. */
+		if (t)
+			ax__wsq_push(&w->q, t, &s->inj);
 	}
 	w->lifo_run = 0;
-	if (w->lifo) {
-		/* The slot has had its turns: to the back of the queue. */
-		ax__wsq_push(&w->q, w->lifo, &s->inj);
-		w->lifo = NULL;
-	}
 	if ((t = ax__wsq_pop(&w->q)) != NULL)
 		return t;
 	if ((t = ax__inject_pop(&s->inj)) != NULL)
@@ -336,7 +334,8 @@ int ax__sched_has_work(ax__sched *s)
 	if (atomic_load_explicit(&s->inj.len, memory_order_acquire) > 0)
 		return 1;
 	for (unsigned i = 0; i < s->n; i++)
-		if (ax__wsq_len(&s->w[i].q) > 0)
+		if (ax__wsq_len(&s->w[i].q) > 0 ||
+		    atomic_load_explicit(&s->w[i].lifo, memory_order_acquire))
 			return 1;
 	return 0;
 }

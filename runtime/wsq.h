@@ -57,10 +57,12 @@ typedef struct ax__wsq_take {
 } ax__wsq_take;
 
 /* One worker: its queue, its LIFO slot (the task it woke last, run
- * next, never stolen) and the state of its search for work. */
+ * next; stolen like the queue when the worker is busy with something
+ * else, such as a task that blocks its thread) and the state of its
+ * search for work. */
 typedef struct ax__worker {
 	ax__wsq q;
-	ax_task *lifo;
+	_Atomic(ax_task *) lifo;
 	unsigned lifo_run; /* polls in a row taken from the slot */
 	unsigned ticks;	   /* tasks taken, for AX_WSQ_INJECT_INTERVAL */
 	unsigned idx;
@@ -86,6 +88,12 @@ typedef struct ax__sched {
 	unsigned n;
 	ax__inject inj;
 	ax__idle idle;
+	/* A worker that waits elsewhere than on the idle list (the one
+	 * that waits for timers and descriptors in epoll): told of work
+	 * when no worker sleeps on the list. */
+	_Atomic int driver_parked;
+	void (*unpark_driver)(void *ud);
+	void *ud;
 } ax__sched;
 
 /* Local queue, owner side. */
@@ -130,18 +138,18 @@ int ax__sched_init(ax__sched *s, unsigned n, uint64_t seed);
 void ax__sched_destroy(ax__sched *s);
 /* Worker w's thread: queue t to run on w; lifo puts it in w's LIFO slot
  * (its former task goes to the queue).  Tells an idle worker when w has
- * more than it can run next. */
+ * more than it runs next. */
 void ax__sched_push_local(ax__sched *s, ax__worker *w, ax_task *t, int lifo);
 /* Any thread: queue t for whichever worker is free, and unpark one.
  * Returns 0 or -ESHUTDOWN. */
 int ax__sched_push_remote(ax__sched *s, ax_task *t);
 /* Worker w's thread: the next task for w (LIFO slot, then its queue,
  * with the injection queue first every AX_WSQ_INJECT_INTERVAL takes;
- * then the injection queue; then half of another worker's queue), or
- * NULL when there is none anywhere. */
+ * then the injection queue; then half of another worker's queue, or
+ * its LIFO slot), or NULL when there is none anywhere. */
 ax_task *ax__sched_next(ax__sched *s, ax__worker *w);
-/* Whether any queue holds a task (a worker's last look before parking;
- * LIFO slots are their owner's own). */
+/* Whether any queue or LIFO slot holds a task (a worker's last look
+ * before parking). */
 int ax__sched_has_work(ax__sched *s);
 /* Worker w's thread, having found nothing: wait until notified (a push
  * that another worker could take), shutdown, or timeout_ms (-1:

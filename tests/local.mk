@@ -68,3 +68,9 @@ tests_runtime_check_wsq_SOURCES = tests/runtime/check_wsq.c runtime/wsq.c runtim
 tests_runtime_check_wsq_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime
 tests_runtime_check_wsq_CFLAGS = $(TEST_CFLAGS)
 tests_runtime_check_wsq_LDADD = $(CHECK_LIBS) $(AX_PTHREAD_LIBS)
+
+# A runtime with N worker threads (ax_rt_opts.workers).
+RUNTIME_TESTS += tests/runtime/check_mt
+tests_runtime_check_mt_SOURCES = tests/runtime/check_mt.c tests/testutil.h
+tests_runtime_check_mt_CFLAGS = $(TEST_CFLAGS)
+tests_runtime_check_mt_LDADD = $(TEST_LIBS)

@@ -405,7 +405,7 @@ static void run_harness(unsigned workers, size_t roots, unsigned fanout, size_t 
 	uint64_t steals = 0;
 	for (unsigned i = 0; i < workers; i++) {
 		ck_assert_uint_eq(ax__wsq_len(&h->s.w[i].q), 0);
-		ck_assert_ptr_null(h->s.w[i].lifo);
+		ck_assert_ptr_null(atomic_load(&h->s.w[i].lifo));
 		steals += h->s.w[i].steals;
 	}
 	(void)steals;
@@ -506,6 +506,34 @@ START_TEST(test_park_sees_missed_push)
 }
 END_TEST
 
+/* The LIFO slot runs next on its worker, a few times in a row, and is
+ * taken by another worker when its own is busy elsewhere (a task of
+ * its that blocks the thread would otherwise strand the task it woke). */
+START_TEST(test_lifo_slot)
+{
+	ax__sched s;
+	ck_assert_int_eq(ax__sched_init(&s, 2, 1), 0);
+	ax_task *ts = tasks_new(3);
+	ax__worker *w0 = &s.w[0], *w1 = &s.w[1];
+	ax__sched_push_local(&s, w0, task_at(ts, 0), 0);
+	ax__sched_push_local(&s, w0, task_at(ts, 1), 1);
+	/* A newer wake takes the slot; the older goes to the queue. */
+	ax__sched_push_local(&s, w0, task_at(ts, 2), 1);
+	ck_assert_ptr_eq(ax__sched_next(&s, w0), task_at(ts, 2));
+	ck_assert_ptr_eq(ax__sched_next(&s, w0), task_at(ts, 0));
+	ck_assert_ptr_eq(ax__sched_next(&s, w0), task_at(ts, 1));
+	ck_assert_ptr_null(ax__sched_next(&s, w0));
+	/* w0 busy: w1 takes what sits in w0's slot. */
+	ax__sched_push_local(&s, w0, task_at(ts, 1), 1);
+	ck_assert(ax__sched_has_work(&s));
+	ck_assert_ptr_eq(ax__sched_next(&s, w1), task_at(ts, 1));
+	ck_assert_ptr_null(ax__sched_next(&s, w0));
+	ck_assert(!ax__sched_has_work(&s));
+	free(ts);
+	ax__sched_destroy(&s);
+}
+END_TEST
+
 static Suite *wsq_suite(void)
 {
 	Suite *s = suite_create("wsq");
@@ -516,6 +544,7 @@ static Suite *wsq_suite(void)
 	tcase_add_test(tc, test_explore_lost_claims);
 	tcase_add_test(tc, test_explore_interleavings);
 	tcase_add_test(tc, test_park_sees_missed_push);
+	tcase_add_test(tc, test_lifo_slot);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("threads");

@@ -1,0 +1,264 @@
+/* mt.c - a runtime with N worker threads (ax_rt_opts.workers > 1).
+ *
+ * Each worker runs tasks from its own queue, its LIFO slot, the shared
+ * injection queue, and what it steals from the others (wsq.c).  Polls
+ * run in parallel; everything more than one task can reach is guarded
+ * by the runtime lock (AX_MT_SCOPE, internal.h), which a worker holds
+ * while it takes a task in and out of its poll but not during it.
+ *
+ * One idle worker at a time is the driver: it fires timers, waits in
+ * epoll for descriptors, the eventfd and the next deadline, drains the
+ * remote queue, moves the virtual clock and decides that nothing can
+ * ever wake a task (a deadlock), exactly as the single-threaded loop
+ * does when it has nothing to run (rt.c, ax__rt_idle), but only once no
+ * other worker is running anything: `busy` counts the workers that are
+ * not asleep.  The others sleep on the idle list.
+ *
+ * The thread that calls block_on is not a worker: it queues the root
+ * task from outside and waits until the root is done or the driver
+ * finds a deadlock. */
+#include "wsq.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+struct ax__mt {
+	ax__sched s;
+	ax_rt *rt;
+	pthread_t *threads;
+	unsigned nthreads;
+	_Atomic int stop;
+	/* Under the runtime lock: */
+	int busy;	   /* workers not asleep on the idle list */
+	int driving;	   /* a worker is the driver */
+	ax_task *until;	   /* block_on's root while it waits, or NULL */
+	int result;	   /* block_on's outcome: 0, or -EDEADLK */
+	pthread_cond_t done; /* block_on waits here (with the runtime lock) */
+};
+
+/* The worker the calling thread is, and its runtime. */
+static AX_TLS ax__worker *cur_worker;
+static AX_TLS ax_rt *cur_worker_rt;
+
+/* Polls between a worker's looks at the remote queue, timers and
+ * descriptors while it has tasks to run (as in rt.c). */
+#define MT_EVENT_INTERVAL 61
+
+static void unpark_driver(void *ud)
+{
+	ax__rt_unpark(ud);
+}
+
+void ax__mt_push(ax_rt *rt, ax_task *t, int lifo)
+{
+	ax__mt *mt = rt->mt;
+	if (cur_worker_rt == rt)
+		ax__sched_push_local(&mt->s, cur_worker, t, lifo);
+	else
+		(void)ax__sched_push_remote(&mt->s, t); /* refused only at shutdown,
+							 when the runtime drops
+							 every task anyway */
+}
+
+int ax__mt_has_ready(ax_rt *rt)
+{
+	ax__mt *mt = rt->mt;
+	return ax__sched_has_work(&mt->s);
+}
+
+int ax__mt_others_busy(ax_rt *rt)
+{
+	return rt->mt->busy > 1;
+}
+
+void ax__mt_driver_parking(ax_rt *rt, int parked)
+{
+	atomic_store(&rt->mt->s.driver_parked, parked);
+	if (parked)
+		atomic_thread_fence(memory_order_seq_cst);
+}
+
+void ax__mt_root_done(ax_rt *rt)
+{
+	pthread_cond_broadcast(&rt->mt->done);
+}
+
+/* The idle path of a worker that found no task: under the lock, look at
+ * the remote queue; drive if nobody does; else go to sleep.  Returns 0
+ * when the worker is to stop. */
+static int worker_idle(ax_rt *rt, ax__mt *mt, ax__worker *w)
+{
+	pthread_mutex_lock(&rt->mt_lock);
+	ax__remote_drain(rt);
+	if (ax__mt_has_ready(rt)) {
+		pthread_mutex_unlock(&rt->mt_lock);
+		return 1;
+	}
+	if (mt->until && mt->result == 0 && !mt->driving && !atomic_load(&mt->stop)) {
+		mt->driving = 1;
+		int r = ax__rt_idle(rt);
+		mt->driving = 0;
+		if (r < 0 && mt->until) {
+			mt->result = r;
+			pthread_cond_broadcast(&mt->done);
+		}
+		pthread_mutex_unlock(&rt->mt_lock);
+		return !atomic_load(&mt->stop);
+	}
+	mt->busy--;
+	/* The last one besides a driver waiting in epoll: the driver may
+	 * now move the clock or find a deadlock. */
+	if (mt->busy == 1 && mt->driving)
+		ax__rt_unpark(rt);
+	pthread_mutex_unlock(&rt->mt_lock);
+	int r = ax__sched_park(&mt->s, w, -1);
+	pthread_mutex_lock(&rt->mt_lock);
+	mt->busy++;
+	pthread_mutex_unlock(&rt->mt_lock);
+	return r != 0 && !atomic_load(&mt->stop);
+}
+
+typedef struct worker_arg {
+	ax__mt *mt;
+	ax__worker *w;
+} worker_arg;
+
+static void *worker_run(void *arg)
+{
+	worker_arg wa = *(worker_arg *)arg;
+	free(arg);
+	ax__mt *mt = wa.mt;
+	ax__worker *w = wa.w;
+	ax_rt *rt = mt->rt;
+	ax__cur_rt = rt;
+	cur_worker = w;
+	cur_worker_rt = rt;
+	unsigned n = 0;
+	while (!atomic_load_explicit(&mt->stop, memory_order_relaxed)) {
+		ax_task *t = ax__sched_next(&mt->s, w);
+		if (!t) {
+			if (!worker_idle(rt, mt, w))
+				break;
+			continue;
+		}
+		pthread_mutex_lock(&rt->mt_lock);
+		ax__task_run(rt, t); /* unlocks around the poll */
+		if (++n == MT_EVENT_INTERVAL) {
+			n = 0;
+			ax__remote_drain(rt);
+			if (rt->heap_len)
+				ax__timers_fire(rt);
+			if (rt->io_waiters && !mt->driving)
+				ax__rt_park(rt, 0);
+		}
+		pthread_mutex_unlock(&rt->mt_lock);
+	}
+	cur_worker = NULL;
+	cur_worker_rt = NULL;
+	ax__cur_rt = NULL;
+	return NULL;
+}
+
+int ax__mt_start(ax_rt *rt, int workers)
+{
+	pthread_mutexattr_t a;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	int e = pthread_mutex_init(&rt->mt_lock, &a);
+	pthread_mutexattr_destroy(&a);
+	if (e)
+		return -e;
+	ax__mt *mt = calloc(1, sizeof *mt);
+	if (!mt)
+		goto fail_lock;
+	if (ax__sched_init(&mt->s, (unsigned)workers, rt->seed) < 0)
+		goto fail_mt;
+	if (pthread_cond_init(&mt->done, NULL))
+		goto fail_sched;
+	mt->s.unpark_driver = unpark_driver;
+	mt->s.ud = rt;
+	mt->rt = rt;
+	mt->threads = calloc((size_t)workers, sizeof *mt->threads);
+	if (!mt->threads)
+		goto fail_cond;
+	mt->busy = workers;
+	rt->mt = mt;
+	rt->workers = workers;
+	for (int i = 0; i < workers; i++) {
+		worker_arg *wa = malloc(sizeof *wa);
+		if (wa)
+			*wa = (worker_arg){ mt, &mt->s.w[i] };
+		if (!wa || pthread_create(&mt->threads[i], NULL, worker_run, wa) != 0) {
+			free(wa);
+			ax__mt_stop(rt);
+			ax__mt_free(rt);
+			return -EAGAIN;
+		}
+		mt->nthreads++;
+	}
+	return 0;
+fail_cond:
+	pthread_cond_destroy(&mt->done);
+fail_sched:
+	ax__sched_destroy(&mt->s);
+fail_mt:
+	free(mt);
+fail_lock:
+	pthread_mutex_destroy(&rt->mt_lock);
+	return -ENOMEM;
+}
+
+/* block_on's wait, with the runtime lock held once: until the root is
+ * done (0) or the driver finds that nothing can wake it (-EDEADLK). */
+int ax__mt_wait(ax_rt *rt, ax_task *root)
+{
+	ax__mt *mt = rt->mt;
+	mt->until = root;
+	mt->result = 0;
+	while (!(root->state & T_DONE) && mt->result == 0)
+		pthread_cond_wait(&mt->done, &rt->mt_lock);
+	mt->until = NULL;
+	return (root->state & T_DONE) ? 0 : mt->result;
+}
+
+/* Stop the workers: each finishes the poll it is in and leaves; the
+ * tasks still queued stay in the runtime (ax_rt_free drops them).  Not
+ * on a worker, and without the runtime lock. */
+void ax__mt_stop(ax_rt *rt)
+{
+	ax__mt *mt = rt->mt;
+	atomic_store(&mt->stop, 1);
+	ax__sched_shutdown(&mt->s);
+	ax__rt_unpark(rt);
+	for (unsigned i = 0; i < mt->nthreads; i++)
+		pthread_join(mt->threads[i], NULL);
+	mt->nthreads = 0;
+}
+
+/* After ax__mt_stop and the teardown: the runtime is single-threaded
+ * again (the lock is gone). */
+void ax__mt_free(ax_rt *rt)
+{
+	ax__mt *mt = rt->mt;
+	if (!mt)
+		return;
+	rt->mt = NULL;
+	ax__inject_close(&mt->s.inj);
+	pthread_cond_destroy(&mt->done);
+	ax__sched_destroy(&mt->s);
+	free(mt->threads);
+	free(mt);
+	pthread_mutex_destroy(&rt->mt_lock);
+}
+
+/* Worker statistics (ax_rt_stats): tasks stolen, overflows. */
+void ax__mt_stats(ax_rt *rt, uint64_t *steals, uint64_t *stolen)
+{
+	ax__mt *mt = rt->mt;
+	*steals = *stolen = 0;
+	for (unsigned i = 0; mt && i < mt->s.n; i++) {
+		*steals += __atomic_load_n(&mt->s.w[i].steals, __ATOMIC_RELAXED);
+		*stolen += __atomic_load_n(&mt->s.w[i].stolen, __ATOMIC_RELAXED);
+	}
+}

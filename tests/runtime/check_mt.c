@@ -1,0 +1,557 @@
+/* check_mt.c - a runtime with N worker threads (ax_rt_opts.workers):
+ * tasks run in parallel and each runs exactly once; a task that blocks
+ * its thread leaves the other workers running (and with one worker it
+ * starves the rest, which is what the blocking lesson shows); the shared
+ * primitives stay exact under contention across workers; the virtual
+ * clock moves only when every worker is idle; deadlocks are still found;
+ * abort reaches tasks on other workers; wake storms from outside; and
+ * shutdown while workers sleep.  The ThreadSanitizer build runs these. */
+#define _GNU_SOURCE
+#include "../testutil.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+
+static ax_rt *mt_rt(int workers, ax_clock clock)
+{
+	ax_rt *rt = ax_rt_new(&(ax_rt_opts){ .clock = clock, .workers = workers });
+	ck_assert_ptr_nonnull(rt);
+	ax_rt_stats st;
+	ax_rt_stats_get(rt, &st);
+	ck_assert_uint_eq(st.workers, (unsigned)workers);
+	return rt;
+}
+
+/* ---- every task runs once, on the workers ------------------------------ */
+
+enum { MANY = 20000 };
+static _Atomic unsigned char ran[MANY];
+static atomic_int on_main;
+static pthread_t main_thread;
+
+AX_ASYNC(mark, int, int i;)
+{
+	AX_BEGIN;
+	atomic_fetch_add(&ran[self->i], 1);
+	if (pthread_equal(pthread_self(), main_thread))
+		atomic_fetch_add(&on_main, 1);
+	AX_AWAIT(ax_yield());
+	AX_RETURN(self->i);
+	AX_END;
+}
+
+AX_ASYNC(spawn_all, long, ax_task **h; int i; ax_res r; long sum;)
+{
+	AX_BEGIN;
+	self->h = malloc(MANY * sizeof *self->h);
+	for (self->i = 0; self->i < MANY; self->i++)
+		self->h[self->i] = AX_SPAWN(AX_CALL(mark, .i = self->i));
+	for (self->i = 0; self->i < MANY; self->i++) {
+		AX_AWAIT_TO(self->r, ax_join(self->h[self->i]));
+		self->sum += self->r.val;
+	}
+	free(self->h);
+	AX_RETURN(self->sum);
+	AX_END;
+}
+
+START_TEST(test_each_task_once)
+{
+	for (int workers = 2; workers <= 4; workers += 2) {
+		memset(ran, 0, sizeof ran);
+		atomic_store(&on_main, 0);
+		main_thread = pthread_self();
+		ax_rt *rt = mt_rt(workers, AX_CLOCK_REAL);
+		long sum = AX_BLOCK_ON(rt, AX_CALL(spawn_all));
+		ck_assert_int_eq(sum, (long)MANY * (MANY - 1) / 2);
+		for (int i = 0; i < MANY; i++)
+			ck_assert_int_eq(atomic_load(&ran[i]), 1);
+		/* block_on's thread only waits: tasks run on the workers. */
+		ck_assert_int_eq(atomic_load(&on_main), 0);
+		TEST_RT_END_FREED(rt);
+	}
+}
+END_TEST
+
+/* ---- a task that blocks its thread ------------------------------------- */
+
+/* The blocker holds its worker's thread until the other task has run:
+ * with two workers the other runs beside it; with one it never would
+ * (the blocking lesson's point), so that case is not run here. */
+static pthread_mutex_t blk_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t blk_cond = PTHREAD_COND_INITIALIZER;
+static int other_ran;
+
+AX_ASYNC(blocker, int, int unused;)
+{
+	AX_BEGIN;
+	pthread_mutex_lock(&blk_lock);
+	while (!other_ran)
+		pthread_cond_wait(&blk_cond, &blk_lock);
+	pthread_mutex_unlock(&blk_lock);
+	AX_RETURN(1);
+	AX_END;
+}
+
+AX_ASYNC(other, int, int unused;)
+{
+	AX_BEGIN;
+	pthread_mutex_lock(&blk_lock);
+	other_ran = 1;
+	pthread_cond_broadcast(&blk_cond);
+	pthread_mutex_unlock(&blk_lock);
+	AX_RETURN(2);
+	AX_END;
+}
+
+/* The blocker is spawned first and woken ahead of the other (the LIFO
+ * slot holds the other while the blocker runs): another worker must
+ * take it from there. */
+AX_ASYNC(block_pair, int, ax_task *a; ax_task *b; ax_res ra; ax_res rb;)
+{
+	AX_BEGIN;
+	self->a = AX_SPAWN(AX_CALL(blocker));
+	self->b = AX_SPAWN(AX_CALL(other));
+	AX_AWAIT_TO(self->ra, ax_join(self->a));
+	AX_AWAIT_TO(self->rb, ax_join(self->b));
+	AX_RETURN((int)(self->ra.val + self->rb.val));
+	AX_END;
+}
+
+START_TEST(test_blocking_task_leaves_others_running)
+{
+	for (int round = 0; round < 50; round++) {
+		other_ran = 0;
+		ax_rt *rt = mt_rt(2, round % 2 ? AX_CLOCK_VIRTUAL : AX_CLOCK_REAL);
+		{
+			long got = AX_BLOCK_ON(rt, AX_CALL(block_pair));
+			ck_assert_int_eq(got, 3);
+		}
+		TEST_RT_END_FREED(rt);
+	}
+}
+END_TEST
+
+/* ---- primitives under contention --------------------------------------- */
+
+typedef struct counter {
+	ax_mutex *m;
+	long value; /* guarded by m (across an await) */
+	ax_mpsc *ch;
+	ax_sem *sem;
+	atomic_int inside; /* tasks between acquire and release */
+	atomic_int max_inside;
+} counter;
+
+AX_ASYNC(bump, int, counter *c; int i; long v;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < 200; self->i++) {
+		AX_AWAIT(ax_mutex_lock(self->c->m));
+		self->v = self->c->value;
+		AX_AWAIT(ax_yield()); /* held across an await: others wait */
+		self->c->value = self->v + 1;
+		ax_mutex_unlock(self->c->m);
+	}
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(bump_all, long, counter *c; ax_task *h[16]; int i; ax_res r;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < 16; self->i++)
+		self->h[self->i] = AX_SPAWN(AX_CALL(bump, .c = self->c));
+	for (self->i = 0; self->i < 16; self->i++)
+		AX_AWAIT_TO(self->r, ax_join(self->h[self->i]));
+	AX_RETURN(self->c->value);
+	AX_END;
+}
+
+START_TEST(test_mutex_across_workers)
+{
+	for (int workers = 2; workers <= 4; workers += 2) {
+		ax_rt *rt = mt_rt(workers, AX_CLOCK_REAL);
+		counter c = { .m = ax_mutex_new() };
+		{
+			long got = AX_BLOCK_ON(rt, AX_CALL(bump_all, .c = &c));
+			ck_assert_int_eq(got, 16 * 200);
+		}
+		ax_mutex_free(c.m);
+		TEST_RT_END_FREED(rt);
+	}
+}
+END_TEST
+
+AX_ASYNC(producer, int, counter *c; int base; int i; int r;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < 1000; self->i++) {
+		AX_AWAIT_TO(self->r, ax_mpsc_send(self->c->ch, (ax_val)(self->base + self->i)));
+		if (self->r)
+			AX_RETURN(self->r);
+	}
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(consume_all, long, counter *c; ax_task *h[8]; int i; ax_opt o; long n; long sum;
+	 unsigned char *seen; ax_res r;)
+{
+	AX_BEGIN;
+	self->seen = calloc(8000, 1);
+	for (self->i = 0; self->i < 8; self->i++)
+		self->h[self->i] = AX_SPAWN(AX_CALL(producer, .c = self->c, .base = self->i * 1000));
+	for (self->n = 0; self->n < 8000; self->n++) {
+		AX_AWAIT_TO(self->o, ax_mpsc_recv(self->c->ch));
+		if (!self->o.some || self->o.val < 0 || self->o.val >= 8000 ||
+		    self->seen[self->o.val]++)
+			break;
+		self->sum += self->o.val;
+	}
+	for (self->i = 0; self->i < 8; self->i++) {
+		AX_AWAIT_TO(self->r, ax_join(self->h[self->i]));
+		if (self->r.err || self->r.val)
+			self->sum = -1;
+	}
+	free(self->seen);
+	AX_RETURN(self->n == 8000 ? self->sum : -2);
+	AX_END;
+}
+
+START_TEST(test_channel_across_workers)
+{
+	ax_rt *rt = mt_rt(2, AX_CLOCK_REAL);
+	counter c = { .ch = ax_mpsc_new(4) };
+	{
+			long got = AX_BLOCK_ON(rt, AX_CALL(consume_all, .c = &c));
+			ck_assert_int_eq(got, 8000L * 7999 / 2);
+		}
+	ax_mpsc_free(c.ch);
+	TEST_RT_END_FREED(rt);
+}
+END_TEST
+
+AX_ASYNC(permit_user, int, counter *c; int i;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < 50; self->i++) {
+		AX_AWAIT(ax_sem_acquire(self->c->sem));
+		int in = atomic_fetch_add(&self->c->inside, 1) + 1;
+		int m = atomic_load(&self->c->max_inside);
+		while (in > m && !atomic_compare_exchange_weak(&self->c->max_inside, &m, in))
+			;
+		AX_AWAIT(ax_yield());
+		atomic_fetch_sub(&self->c->inside, 1);
+		ax_sem_release(self->c->sem);
+	}
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(permits_all, int, counter *c; ax_task *h[12]; int i; ax_res r;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < 12; self->i++)
+		self->h[self->i] = AX_SPAWN(AX_CALL(permit_user, .c = self->c));
+	for (self->i = 0; self->i < 12; self->i++)
+		AX_AWAIT_TO(self->r, ax_join(self->h[self->i]));
+	AX_RETURN(atomic_load(&self->c->max_inside));
+	AX_END;
+}
+
+START_TEST(test_semaphore_across_workers)
+{
+	ax_rt *rt = mt_rt(4, AX_CLOCK_REAL);
+	counter c = { .sem = ax_sem_new(3) };
+	int max = AX_BLOCK_ON(rt, AX_CALL(permits_all, .c = &c));
+	ck_assert_int_le(max, 3);
+	ck_assert_int_ge(max, 1);
+	ck_assert_uint_eq(ax_sem_available(c.sem), 3);
+	ax_sem_free(c.sem);
+	TEST_RT_END_FREED(rt);
+}
+END_TEST
+
+/* ---- time -------------------------------------------------------------- */
+
+AX_ASYNC(sleeper, int, int ms; int i;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < 10; self->i++)
+		AX_AWAIT(ax_sleep_ms((uint64_t)self->ms));
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(sleepers, int, ax_task *h[100]; int i; ax_res r;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < 100; self->i++)
+		self->h[self->i] = AX_SPAWN(AX_CALL(sleeper, .ms = 1 + self->i % 10));
+	for (self->i = 0; self->i < 100; self->i++)
+		AX_AWAIT_TO(self->r, ax_join(self->h[self->i]));
+	AX_RETURN(0);
+	AX_END;
+}
+
+/* The virtual clock moves only when no worker runs anything: the
+ * longest sleeper (10 x 10 ms) ends the run at exactly 100 ms. */
+START_TEST(test_virtual_clock)
+{
+	for (int workers = 2; workers <= 4; workers += 2) {
+		ax_rt *rt = mt_rt(workers, AX_CLOCK_VIRTUAL);
+		{
+			long got = AX_BLOCK_ON(rt, AX_CALL(sleepers));
+			ck_assert_int_eq(got, 0);
+		}
+		ax_rt_stats st;
+		ax_rt_stats_get(rt, &st);
+		ck_assert_uint_eq(st.now_ns, MS(100));
+		ck_assert_int_eq(st.deadlocked, 0);
+		TEST_RT_END_FREED(rt);
+	}
+}
+END_TEST
+
+START_TEST(test_real_clock_sleeps)
+{
+	ax_rt *rt = mt_rt(2, AX_CLOCK_REAL);
+	{
+			long got = AX_BLOCK_ON(rt, AX_CALL(sleepers));
+			ck_assert_int_eq(got, 0);
+		}
+	ax_rt_stats st;
+	ax_rt_stats_get(rt, &st);
+	ck_assert_int_eq(st.deadlocked, 0);
+	TEST_RT_END_FREED(rt);
+}
+END_TEST
+
+/* ---- deadlock, abort, shutdown ----------------------------------------- */
+
+AX_ASYNC(wait_never, int, ax_notify *n;)
+{
+	AX_BEGIN;
+	AX_AWAIT(ax_notified(self->n));
+	AX_RETURN(7);
+	AX_END;
+}
+
+START_TEST(test_deadlock_found)
+{
+	for (int clock = 0; clock < 2; clock++) {
+		ax_rt *rt = mt_rt(2, clock ? AX_CLOCK_VIRTUAL : AX_CLOCK_REAL);
+		ax_notify *n = ax_notify_new();
+		{
+			long got = AX_BLOCK_ON(rt, AX_CALL(wait_never, .n = n));
+			ck_assert_int_eq(got, 0);
+		}
+		ax_rt_stats st;
+		ax_rt_stats_get(rt, &st);
+		ck_assert_int_eq(st.deadlocked, 1);
+		ck_assert_int_eq(ax_rt_free(rt), 1); /* the root, still pending */
+		ax_notify_free(n);
+	}
+}
+END_TEST
+
+AX_ASYNC(spin_yield, int, atomic_int *started;)
+{
+	AX_BEGIN;
+	atomic_fetch_add(self->started, 1);
+	for (;;)
+		AX_AWAIT(ax_yield());
+	AX_END;
+}
+
+AX_ASYNC(abort_spinners, int, ax_task *h[8]; int i; ax_res r; atomic_int started; int cancelled;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < 8; self->i++)
+		self->h[self->i] = AX_SPAWN(AX_CALL(spin_yield, .started = &self->started));
+	while (atomic_load(&self->started) < 8)
+		AX_AWAIT(ax_yield());
+	for (self->i = 0; self->i < 8; self->i++)
+		ax_task_abort(self->h[self->i]);
+	for (self->i = 0; self->i < 8; self->i++) {
+		AX_AWAIT_TO(self->r, ax_join(self->h[self->i]));
+		self->cancelled += self->r.err == -ECANCELED;
+	}
+	AX_RETURN(self->cancelled);
+	AX_END;
+}
+
+/* Tasks yielding on every worker (and stolen back and forth) are
+ * aborted from another: each ends cancelled. */
+START_TEST(test_abort_across_workers)
+{
+	for (int round = 0; round < 20; round++) {
+		ax_rt *rt = mt_rt(2 + round % 3, AX_CLOCK_REAL);
+		{
+			long got = AX_BLOCK_ON(rt, AX_CALL(abort_spinners));
+			ck_assert_int_eq(got, 8);
+		}
+		TEST_RT_END_FREED(rt);
+	}
+}
+END_TEST
+
+/* Runtimes freed while their workers sleep, while they run, and with
+ * tasks that can never finish: ax_rt_free stops the workers and drops
+ * those tasks. */
+AX_ASYNC(leave_waiters, int, ax_notify *n; int i;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < 100; self->i++)
+		AX_SPAWN_DETACHED(AX_CALL(wait_never, .n = self->n));
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_shutdown)
+{
+	for (int round = 0; round < 50; round++) {
+		ax_rt *rt = mt_rt(1 + round % 4 + (round % 4 == 0), AX_CLOCK_REAL);
+		if (round % 2 == 0) {
+			ck_assert_int_eq(ax_rt_free(rt), 0);
+			continue;
+		}
+		ax_notify *n = ax_notify_new();
+		{
+			long got = AX_BLOCK_ON(rt, AX_CALL(leave_waiters, .n = n));
+			ck_assert_int_eq(got, 0);
+		}
+		ck_assert_int_eq(ax_rt_free(rt), 100);
+		ax_notify_free(n);
+	}
+}
+END_TEST
+
+/* ---- wakes from outside ------------------------------------------------ */
+
+/* Tasks hand their wakers to plain threads, which wake them: the
+ * remote queue, drained by whichever worker drives, with the others
+ * running meanwhile. */
+typedef struct outside {
+	ax_waker *w;
+	atomic_int go;
+} outside;
+
+static void *waker_thread(void *arg)
+{
+	outside *o = arg;
+	while (!atomic_load(&o->go))
+		sched_yield();
+	ax_waker_wake(o->w);
+	return NULL;
+}
+
+typedef struct woken_fut {
+	ax_future base;
+	int out;
+	int state;
+	pthread_t th;
+	outside o;
+} woken_fut;
+
+static ax_poll_t woken_poll(ax_future *f, ax_cx *cx)
+{
+	woken_fut *w = (woken_fut *)(void *)f;
+	if (w->state == 1) {
+		if (!atomic_load(&w->o.go))
+			return AX_PENDING;
+		pthread_join(w->th, NULL);
+		w->state = 2;
+		w->out = 1;
+		return AX_READY;
+	}
+	w->o.w = ax_waker_clone(cx->waker);
+	atomic_init(&w->o.go, 0);
+	ck_assert_int_eq(pthread_create(&w->th, NULL, waker_thread, &w->o), 0);
+	w->state = 1;
+	atomic_store(&w->o.go, 1);
+	return AX_PENDING;
+}
+
+static const ax_future_vt woken_vt = AX_VT_OF(woken_fut, "woken", woken_poll, NULL, 0);
+
+AX_ASYNC(woken_task, int, woken_fut f; int r;)
+{
+	AX_BEGIN;
+	self->f = (woken_fut){ .base.vt = &woken_vt };
+	AX_AWAIT_TO(self->r, self->f);
+	AX_RETURN(self->r);
+	AX_END;
+}
+
+AX_ASYNC(wake_storm, int, ax_task *h[64]; int i; ax_res r; int sum;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < 64; self->i++)
+		self->h[self->i] = AX_SPAWN(AX_CALL(woken_task));
+	for (self->i = 0; self->i < 64; self->i++) {
+		AX_AWAIT_TO(self->r, ax_join(self->h[self->i]));
+		self->sum += (int)self->r.val;
+	}
+	AX_RETURN(self->sum);
+	AX_END;
+}
+
+START_TEST(test_wakes_from_outside)
+{
+	for (int round = 0; round < 5; round++) {
+		ax_rt *rt = mt_rt(2 + round % 2, round % 2 ? AX_CLOCK_VIRTUAL : AX_CLOCK_REAL);
+		{
+			long got = AX_BLOCK_ON(rt, AX_CALL(wake_storm));
+			ck_assert_int_eq(got, 64);
+		}
+		TEST_RT_END_FREED(rt);
+	}
+}
+END_TEST
+
+START_TEST(test_options)
+{
+	ck_assert_ptr_null(ax_rt_new(&(ax_rt_opts){ .workers = AX_MAX_WORKERS + 1 }));
+	ck_assert_int_eq(errno, EINVAL);
+	setenv("ASYNCLAB_WORKERS", "3", 1);
+	ax_rt *rt = ax_rt_new(NULL);
+	unsetenv("ASYNCLAB_WORKERS");
+	ck_assert_ptr_nonnull(rt);
+	ax_rt_stats st;
+	ax_rt_stats_get(rt, &st);
+	ck_assert_uint_eq(st.workers, 3);
+	ck_assert_int_eq(ax_rt_free(rt), 0);
+	rt = ax_rt_new(&(ax_rt_opts){ .workers = 0 });
+	ax_rt_stats_get(rt, &st);
+	ck_assert_uint_eq(st.workers, 1);
+	ck_assert_int_eq(ax_rt_free(rt), 0);
+}
+END_TEST
+
+static Suite *mt_suite(void)
+{
+	Suite *s = suite_create("mt");
+	TCase *tc = tcase_create("workers");
+	tcase_add_test(tc, test_options);
+	tcase_add_test(tc, test_each_task_once);
+	tcase_add_test(tc, test_blocking_task_leaves_others_running);
+	tcase_add_test(tc, test_mutex_across_workers);
+	tcase_add_test(tc, test_channel_across_workers);
+	tcase_add_test(tc, test_semaphore_across_workers);
+	tcase_add_test(tc, test_virtual_clock);
+	tcase_add_test(tc, test_real_clock_sleeps);
+	tcase_add_test(tc, test_deadlock_found);
+	tcase_add_test(tc, test_abort_across_workers);
+	tcase_add_test(tc, test_shutdown);
+	tcase_add_test(tc, test_wakes_from_outside);
+	tcase_set_timeout(tc, 300);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(mt_suite)
