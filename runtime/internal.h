@@ -248,6 +248,8 @@ struct ax_rt {
 	 * reach is guarded by mt_lock (AX_MT_SCOPE). */
 	int workers;
 	ax__mt *mt;
+	int mt_par; /* with mt: the workers run tasks side by side (real
+		       clock); 0: they take turns on one queue (virtual) */
 	pthread_mutex_t mt_lock; /* recursive; initialised only with mt */
 };
 
@@ -383,6 +385,7 @@ AX_HIDDEN void ax__mt_stats(ax_rt *rt, uint64_t *steals, uint64_t *stolen);
 /* rt.c, for the workers: drain the remote queue; the idle step of the
  * loop (0, or -EDEADLK); wait in epoll (ms, -1 forever). */
 AX_HIDDEN void ax__remote_drain(ax_rt *rt);
+AX_HIDDEN ax_task *ax__rq_pop(ax_rt *rt);
 AX_HIDDEN int ax__rt_idle(ax_rt *rt);
 AX_HIDDEN int ax__rt_park(ax_rt *rt, int timeout_ms);
 
@@ -396,7 +399,7 @@ static inline void ax__rq_push_mt(ax_rt *rt, ax_task *t, int lifo)
 }
 static inline void ax__rq_push(ax_rt *rt, ax_task *t)
 {
-	if (AX_UNLIKELY(rt->mt != NULL)) {
+	if (AX_UNLIKELY(rt->mt_par)) {
 		ax__rq_push_mt(rt, t, 0);
 		return;
 	}
@@ -420,7 +423,7 @@ static inline void ax__wake_local(ax_rt *rt, ax_task *t)
 	t->state |= T_QUEUED;
 	if (t->state & T_RUNNING)
 		return;
-	if (AX_UNLIKELY(rt->mt != NULL))
+	if (AX_UNLIKELY(rt->mt_par))
 		ax__rq_push_mt(rt, t, ax__cur_task != NULL && ax__cur_task != t);
 	else
 		ax__rq_push(rt, t);

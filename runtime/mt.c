@@ -35,6 +35,11 @@ struct ax__mt {
 	ax_task *until;	   /* block_on's root while it waits, or NULL */
 	int result;	   /* block_on's outcome: 0, or -EDEADLK */
 	pthread_cond_t done; /* block_on waits here (with the runtime lock) */
+	/* Taking turns (the virtual clock): whose turn it is, and where the
+	 * others wait for theirs. */
+	unsigned turn;
+	uint64_t turn_rng;
+	pthread_cond_t turn_cond;
 };
 
 /* The worker the calling thread is, and its runtime. */
@@ -124,6 +129,59 @@ typedef struct worker_arg {
 	ax__worker *w;
 } worker_arg;
 
+/* Taking turns.  With the virtual clock the workers keep one queue,
+ * the single-worker one with its seeded order, and one of them at a
+ * time runs the loop: a poll, then the turn goes to the worker the seed
+ * picks (the next one without a seed).  A run is then as reproducible
+ * as with one worker, and its tasks still move between threads.  Tasks
+ * run only while block_on waits for a root that is not done, as with
+ * one worker. */
+static void pass_turn(ax__mt *mt)
+{
+	unsigned n = mt->s.n, next = mt->rt->seed ? (unsigned)(ax__rand(&mt->turn_rng) % n)
+						  : (mt->turn + 1) % n;
+	if (next != mt->turn) {
+		mt->turn = next;
+		pthread_cond_broadcast(&mt->turn_cond);
+	}
+}
+
+static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
+{
+	unsigned n = 0;
+	pthread_mutex_lock(&rt->mt_lock);
+	while (!atomic_load_explicit(&mt->stop, memory_order_relaxed)) {
+		if (mt->turn != w->idx || !mt->until || (mt->until->state & T_DONE) ||
+		    mt->result) {
+			pthread_cond_wait(&mt->turn_cond, &rt->mt_lock);
+			continue;
+		}
+		ax_task *t = ax__rq_pop(rt);
+		if (t) {
+			ax__task_run(rt, t); /* unlocks around the poll */
+			if (++n == MT_EVENT_INTERVAL) {
+				n = 0;
+				ax__remote_drain(rt);
+				if (rt->heap_len)
+					ax__timers_fire(rt);
+				if (rt->io_waiters)
+					ax__rt_park(rt, 0);
+			}
+			pass_turn(mt);
+			continue;
+		}
+		ax__remote_drain(rt);
+		if (rt->rq_head)
+			continue;
+		int r = ax__rt_idle(rt);
+		if (r < 0 && mt->until) {
+			mt->result = r;
+			pthread_cond_broadcast(&mt->done);
+		}
+	}
+	pthread_mutex_unlock(&rt->mt_lock);
+}
+
 static void *worker_run(void *arg)
 {
 	worker_arg wa = *(worker_arg *)arg;
@@ -134,15 +192,27 @@ static void *worker_run(void *arg)
 	ax__cur_rt = rt;
 	cur_worker = w;
 	cur_worker_rt = rt;
+	if (!rt->mt_par) {
+		turns_loop(rt, mt, w);
+		cur_worker = NULL;
+		cur_worker_rt = NULL;
+		ax__cur_rt = NULL;
+		return NULL;
+	}
 	unsigned n = 0;
+	/* The lock is held from one poll to the next (one unlock and one
+	 * lock per poll: the poll's own), and let go to sleep. */
+	pthread_mutex_lock(&rt->mt_lock);
 	while (!atomic_load_explicit(&mt->stop, memory_order_relaxed)) {
 		ax_task *t = ax__sched_next(&mt->s, w);
 		if (!t) {
-			if (!worker_idle(rt, mt, w))
+			pthread_mutex_unlock(&rt->mt_lock);
+			int go = worker_idle(rt, mt, w);
+			pthread_mutex_lock(&rt->mt_lock);
+			if (!go)
 				break;
 			continue;
 		}
-		pthread_mutex_lock(&rt->mt_lock);
 		ax__task_run(rt, t); /* unlocks around the poll */
 		if (++n == MT_EVENT_INTERVAL) {
 			n = 0;
@@ -152,8 +222,8 @@ static void *worker_run(void *arg)
 			if (rt->io_waiters && !mt->driving)
 				ax__rt_park(rt, 0);
 		}
-		pthread_mutex_unlock(&rt->mt_lock);
 	}
+	pthread_mutex_unlock(&rt->mt_lock);
 	cur_worker = NULL;
 	cur_worker_rt = NULL;
 	ax__cur_rt = NULL;
@@ -176,6 +246,11 @@ int ax__mt_start(ax_rt *rt, int workers)
 		goto fail_mt;
 	if (pthread_cond_init(&mt->done, NULL))
 		goto fail_sched;
+	if (pthread_cond_init(&mt->turn_cond, NULL)) {
+		pthread_cond_destroy(&mt->done);
+		goto fail_sched;
+	}
+	mt->turn_rng = rt->seed;
 	mt->s.unpark_driver = unpark_driver;
 	mt->s.ud = rt;
 	mt->rt = rt;
@@ -184,6 +259,7 @@ int ax__mt_start(ax_rt *rt, int workers)
 		goto fail_cond;
 	mt->busy = workers;
 	rt->mt = mt;
+	rt->mt_par = rt->clock != AX_CLOCK_VIRTUAL;
 	rt->workers = workers;
 	for (int i = 0; i < workers; i++) {
 		worker_arg *wa = malloc(sizeof *wa);
@@ -199,6 +275,7 @@ int ax__mt_start(ax_rt *rt, int workers)
 	}
 	return 0;
 fail_cond:
+	pthread_cond_destroy(&mt->turn_cond);
 	pthread_cond_destroy(&mt->done);
 fail_sched:
 	ax__sched_destroy(&mt->s);
@@ -216,6 +293,8 @@ int ax__mt_wait(ax_rt *rt, ax_task *root)
 	ax__mt *mt = rt->mt;
 	mt->until = root;
 	mt->result = 0;
+	if (!rt->mt_par)
+		pthread_cond_broadcast(&mt->turn_cond);
 	while (!(root->state & T_DONE) && mt->result == 0)
 		pthread_cond_wait(&mt->done, &rt->mt_lock);
 	mt->until = NULL;
@@ -228,7 +307,10 @@ int ax__mt_wait(ax_rt *rt, ax_task *root)
 void ax__mt_stop(ax_rt *rt)
 {
 	ax__mt *mt = rt->mt;
+	pthread_mutex_lock(&rt->mt_lock);
 	atomic_store(&mt->stop, 1);
+	pthread_cond_broadcast(&mt->turn_cond);
+	pthread_mutex_unlock(&rt->mt_lock);
 	ax__sched_shutdown(&mt->s);
 	ax__rt_unpark(rt);
 	for (unsigned i = 0; i < mt->nthreads; i++)
@@ -244,7 +326,9 @@ void ax__mt_free(ax_rt *rt)
 	if (!mt)
 		return;
 	rt->mt = NULL;
+	rt->mt_par = 0;
 	ax__inject_close(&mt->s.inj);
+	pthread_cond_destroy(&mt->turn_cond);
 	pthread_cond_destroy(&mt->done);
 	ax__sched_destroy(&mt->s);
 	free(mt->threads);

@@ -20,7 +20,7 @@ ax_rt *ax_rt_current(void)
 	return ax__cur_rt;
 }
 
-static ax_task *rq_pop(ax_rt *rt)
+ax_task *ax__rq_pop(ax_rt *rt)
 {
 	ax_task *t = rt->rq_head;
 	if (!t)
@@ -232,6 +232,8 @@ fail:
 	return NULL;
 }
 
+static int rt_ready(ax_rt *rt);
+
 /* Wait for descriptors, the eventfd or a timeout (ms, -1 forever).
  * With N workers the driver waits without the runtime lock (held once),
  * marked as parked so that work for it unparks it. */
@@ -245,7 +247,7 @@ int ax__rt_park(ax_rt *rt, int timeout_ms)
 			timeout_ms = 0;
 		if (rt->mt) {
 			ax__mt_driver_parking(rt, 1);
-			if (ax__mt_has_ready(rt))
+			if (rt_ready(rt))
 				timeout_ms = 0;
 			pthread_mutex_unlock(&rt->mt_lock);
 			unlocked = 1;
@@ -272,14 +274,14 @@ int ax__rt_park(ax_rt *rt, int timeout_ms)
 /* A task is ready to run (with N workers: in any queue). */
 static int rt_ready(ax_rt *rt)
 {
-	return rt->mt ? ax__mt_has_ready(rt) : rt->rq_head != NULL;
+	return rt->mt_par ? ax__mt_has_ready(rt) : rt->rq_head != NULL;
 }
 
 /* With N workers, another worker is still running tasks: the clock may
  * not move and a deadlock cannot be told yet. */
 static int others_busy(ax_rt *rt)
 {
-	return rt->mt && ax__mt_others_busy(rt);
+	return rt->mt_par && ax__mt_others_busy(rt);
 }
 
 static int has_external(ax_rt *rt)
@@ -478,7 +480,7 @@ static int rt_run(ax_rt *rt, ax_task *until)
 	for (;;) {
 		unsigned n = 0;
 		ax_task *t;
-		while ((t = rq_pop(rt)) != NULL) {
+		while ((t = ax__rq_pop(rt)) != NULL) {
 			ax__task_run(rt, t);
 			if (until->state & T_DONE)
 				return 0;

@@ -115,6 +115,10 @@ static __attribute__((noinline)) void wake_remote(ax_rt *rt, ax_task *t,
 }
 
 static void wake_mt(ax_waker *w, int consume);
+/* With N workers: the task this thread is polling (without the runtime
+ * lock), and whether it woke itself meanwhile (see wake). */
+static AX_TLS ax_task *mt_polling;
+static AX_TLS int mt_self_woken;
 
 /* Inlined into each caller with consume constant: the local wake, the
  * common case, is a few tests and stores. */
@@ -124,7 +128,24 @@ static inline __attribute__((always_inline)) void wake(ax_waker *w, int consume)
 	int user = consume && ax__waker_is_user(w);
 	ax_rt *rt = ax__task_rt(t);
 	int local = AX_LIKELY(ax__cur_rt == rt);
-	if (AX_UNLIKELY(rt->mt != NULL) && local) {
+	/* (local first: another thread must not read rt->mt, which
+	 * ax_rt_free clears.) */
+	if (local && AX_UNLIKELY(rt->mt != NULL)) {
+		if (t == mt_polling && !AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other) |
+						   AX__HBIT(waker_drop))) {
+			/* A task waking itself in its poll (a yield): only
+			 * this thread can requeue it, after the poll, so it
+			 * is noted here without the lock.  The executor's
+			 * reference keeps the count above zero. */
+			mt_self_woken = 1;
+			if (consume) {
+				if (AX_UNLIKELY(user))
+					atomic_fetch_sub_explicit(&rt->user_wakers, 1,
+								  memory_order_relaxed);
+				atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel);
+			}
+			return;
+		}
 		wake_mt(w, consume);
 		return;
 	}
@@ -297,9 +318,16 @@ static inline ax_poll_t poll_future(ax_rt *rt, ax_task *t, ax_cx *cx)
 {
 	if (AX_LIKELY(rt->mt == NULL))
 		return ax_poll(t->fut, cx);
+	mt_polling = t;
 	pthread_mutex_unlock(&rt->mt_lock);
 	ax_poll_t r = ax_poll(t->fut, cx);
 	pthread_mutex_lock(&rt->mt_lock);
+	mt_polling = NULL;
+	if (mt_self_woken) {
+		mt_self_woken = 0;
+		if (!(t->state & T_DONE))
+			t->state |= T_QUEUED; /* requeued after the poll */
+	}
 	return r;
 }
 

@@ -27,9 +27,15 @@ tests_runtime_check_waker_SOURCES = tests/runtime/check_waker.c tests/testutil.h
 tests_runtime_check_waker_CFLAGS = $(TEST_CFLAGS)
 tests_runtime_check_waker_LDADD = $(TEST_LIBS)
 
+# The runtime suites again with 2 and 4 worker threads (after the
+# suites themselves: it runs the programs they built).
+WORKER_TESTS = tests/runtime/workers.sh
+TESTS += $(WORKER_TESTS)
+EXTRA_DIST += $(WORKER_TESTS)
+
 # The runtime suites alone (ThreadSanitizer build) and under valgrind.
 check-runtime: $(RUNTIME_TESTS)
-	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(RUNTIME_TESTS)"
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(RUNTIME_TESTS) $(WORKER_TESTS)"
 
 # The checker's case corpus too: each program with the probe, under
 # valgrind (tests/checker/run-cases, CASES_VALGRIND); with VALGRIND_REPEAT=N

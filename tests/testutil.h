@@ -17,17 +17,6 @@ static inline int test_workers(void)
 	return s && *s ? atoi(s) : 1;
 }
 
-/* For a test of one worker's order: that a yield lets every other ready
- * task run first, that tasks run in the order they were queued, or that
- * a seed gives one interleaving.  With N workers tasks run at the same
- * time and none of that holds (docs/runtime.md, "N workers"), so such a
- * test runs in the suites' one-worker run only. */
-#define TEST_ONE_WORKER_ORDER()                                              \
-	do {                                                                 \
-		if (test_workers() > 1)                                      \
-			return;                                              \
-	} while (0)
-
 /* A virtual-clock runtime with the given seed. */
 static inline ax_rt *test_rt(uint64_t seed)
 {

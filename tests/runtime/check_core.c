@@ -160,7 +160,6 @@ AX_ASYNC(park_many, int, int i; ax_notify *n;)
 
 START_TEST(test_many_parked_tasks)
 {
-	TEST_ONE_WORKER_ORDER();
 	ax_rt *rt = test_rt(0);
 	ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(park_many)), 0);
 	TEST_RT_END(rt);
@@ -257,7 +256,6 @@ static void run_taggers(uint64_t seed, char *out)
 
 START_TEST(test_yield_round_robin)
 {
-	TEST_ONE_WORKER_ORDER();
 	char o[64];
 	run_taggers(0, o);
 	ck_assert_str_eq(o, "abcabcabc");
@@ -295,7 +293,6 @@ static void record(uint64_t seed, char *out, size_t cap)
 
 START_TEST(test_seed_determinism)
 {
-	TEST_ONE_WORKER_ORDER();
 	static char a[5000], b[5000], c[5000];
 	record(7, a, sizeof a);
 	record(7, b, sizeof b);

@@ -189,7 +189,6 @@ AX_ASYNC(park_many, uint64_t, ax_notify *n; int i; ax_rt_stats st;)
 
 START_TEST(test_notify_many_parked)
 {
-	TEST_ONE_WORKER_ORDER();
 	/* The task header is 32 bytes; the notified future keeps a parked
 	 * task under 100 bytes. */
 	ck_assert_uint_le(sizeof(ax_notified_t), 64);

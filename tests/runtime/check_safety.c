@@ -132,7 +132,6 @@ AX_ASYNC(join_oom, ax_res, ax_task *h; ax_res r;)
 
 START_TEST(test_join_oom)
 {
-	TEST_ONE_WORKER_ORDER();
 	ax_rt *rt = test_rt(0);
 	ax_res r = AX_BLOCK_ON(rt, AX_CALL(join_oom));
 	ck_assert_int_eq(r.err, -ENOMEM);

@@ -57,7 +57,6 @@ AX_ASYNC(mutex_fifo, int, ax_mutex *m; ax_task *h[NW]; int i;)
 
 START_TEST(test_mutex_fifo)
 {
-	TEST_ONE_WORKER_ORDER();
 	/* Different seeds queue the workers in different orders; whatever the
 	 * order they queued in, they must be served in it. */
 	ax_rt *rt = test_rt((uint64_t)_i);
@@ -170,7 +169,6 @@ AX_ASYNC(dropped_grant, int, ax_mutex *m; ax_task *b; ax_task *c; ax_res rb;)
 
 START_TEST(test_mutex_dropped_grant)
 {
-	TEST_ONE_WORKER_ORDER();
 	ax_rt *rt = test_rt(0);
 	reset_log();
 	int64_t got = AX_BLOCK_ON(rt, AX_CALL(dropped_grant));
@@ -422,7 +420,6 @@ AX_ASYNC(sem_main, uint64_t, ax_sem *s; ax_task *h[NW]; int i;)
 
 START_TEST(test_sem_limits_concurrency)
 {
-	TEST_ONE_WORKER_ORDER();
 	ax_rt *rt = test_rt((uint64_t)_i);
 	reset_log();
 	cur = peak = 0;
