@@ -123,6 +123,16 @@ char *ax__stack_floor(void)
 	return stack_floor;
 }
 
+/* A first poll on a runtime with N workers: several count at once, and
+ * each worker polls on its own stack. */
+static __attribute__((noinline)) void first_poll_mt(ax_future *f, ax_rt *rt)
+{
+	__atomic_fetch_add(&rt->first_polls, 1, __ATOMIC_RELAXED);
+	char *sp = stack_pointer();
+	if (ax__cur_task && AX_UNLIKELY(sp < ax__stack_floor()))
+		nest_overflow(f, sp);
+}
+
 /* Called by ax_poll when a future's recorded address is not its own:
  * either the first poll (record it) or a moved future (report it once and
  * record the new address). */
@@ -131,20 +141,14 @@ void ax__first_poll(ax_future *f)
 	if (f->pinned_at == NULL) {
 		f->pinned_at = f;
 		ax_rt *rt = ax__cur_rt;
-		if (rt) {
+		if (AX_MT_ON() && rt && rt->mt != NULL) {
+			first_poll_mt(f, rt);
+		} else if (rt) {
+			rt->first_polls++;
 			/* rt's floor is its executor thread's (block_on sets
-			 * it); 0 outside block_on.  With N workers each
-			 * polls on its own stack, and several count at once. */
-			char *floor;
-			if (AX_UNLIKELY(rt->mt != NULL)) {
-				__atomic_fetch_add(&rt->first_polls, 1, __ATOMIC_RELAXED);
-				floor = ax__cur_task ? ax__stack_floor() : NULL;
-			} else {
-				rt->first_polls++;
-				floor = rt->stack_floor;
-			}
+			 * it); 0 outside block_on. */
 			char *sp = stack_pointer();
-			if (AX_UNLIKELY(sp < floor) && ax__cur_task)
+			if (AX_UNLIKELY(sp < rt->stack_floor) && ax__cur_task)
 				nest_overflow(f, sp);
 		}
 		/* Only futures the checker tracks (made while hooks were

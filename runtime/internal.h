@@ -29,16 +29,25 @@ extern unsigned ax__hook_mask AX_HIDDEN;
 #define AX__HOOKED(bits) \
 	AX_UNLIKELY(__atomic_load_n(&ax__hook_mask, __ATOMIC_RELAXED) & (bits))
 
+/* With N workers hooks are called under the runtime lock (the checker's
+ * probe is one table for every worker): out of line, so that a hook
+ * point costs the code around it nothing when no table is installed. */
+typedef struct ax_rt ax_rt;
+__attribute__((visibility("hidden"))) ax_rt *ax__mt_hook_enter(void);
+__attribute__((visibility("hidden"))) void ax__mt_hook_leave(ax_rt *rt);
+
 /* Call hook `name` if the installed table has it: one predictable branch
  * when it does not.  The table is read again (it may have been removed
  * since the mask was read). */
 #define AX_HOOK(name, ...)                                                  \
 	do {                                                                \
 		if (AX__HOOKED(AX__HBIT(name))) {                           \
-			AX_MT_SCOPE();                                      \
+			ax_rt *ax__l = ax__mt_hook_enter();                 \
 			const ax_hooks *ax__h = AX__HOOKS();                \
 			if (ax__h && ax__h->name)                           \
 				ax__h->name(ax__h->ud, __VA_ARGS__);        \
+			if (ax__l)                                          \
+				ax__mt_hook_leave(ax__l);                   \
 		}                                                           \
 	} while (0)
 
@@ -172,6 +181,13 @@ struct ax_rt {
 	/* Run queue: intrusive FIFO through ax_task.next. */
 	ax_task *rq_head, *rq_tail;
 	size_t rq_len;
+	/* Workers (ax_rt_opts.workers, below): NULL with one; with N the
+	 * runtime lock guards shared state (AX_MT_SCOPE), and mt_par says
+	 * whether they run side by side (real clock) or take turns on this
+	 * run queue (virtual clock).  Next to the run queue: every wake and
+	 * poll reads them. */
+	ax__mt *mt;
+	int mt_par;
 	/* The task being polled (NULL between polls) and the polls begun:
 	 * written only by the executor's thread, readable from any thread
 	 * with relaxed loads (the checker's stall watchdog samples them). */
@@ -243,13 +259,8 @@ struct ax_rt {
 	_Atomic pthread_t thread;
 	ax_task *root;
 
-	/* Workers (ax_rt_opts.workers): 1, or N worker threads (mt.c).
-	 * With N, `mt` is set and every structure more than one task can
-	 * reach is guarded by mt_lock (AX_MT_SCOPE). */
+	/* Workers (ax_rt_opts.workers): 1, or N worker threads (mt.c). */
 	int workers;
-	ax__mt *mt;
-	int mt_par; /* with mt: the workers run tasks side by side (real
-		       clock); 0: they take turns on one queue (virtual) */
 	pthread_mutex_t mt_lock; /* recursive; initialised only with mt */
 };
 
@@ -259,6 +270,15 @@ struct ax_rt {
 #define AX_TLS __thread __attribute__((tls_model("initial-exec")))
 extern AX_TLS ax_rt *ax__cur_rt;
 extern AX_TLS ax_task *ax__cur_task;
+/* ax__cur_rt when that runtime has one worker, else NULL: a wake tests
+ * it alone to take the single-worker path, as fast as it was before
+ * there were workers (task.c). */
+extern AX_TLS ax_rt *ax__cur_rt_st;
+static inline void ax__set_cur_rt(ax_rt *rt)
+{
+	ax__cur_rt = rt;
+	ax__cur_rt_st = rt && !rt->mt ? rt : NULL;
+}
 extern atomic_uint_fast64_t ax__boxed_live;
 
 /* The runtime lock of a multi-worker runtime.  Several workers poll
@@ -270,24 +290,35 @@ extern atomic_uint_fast64_t ax__boxed_live;
  * AX_MT_SCOPE() (the calling thread's runtime) or AX_MT_SCOPE_RT(rt):
  * the lock is held until the function returns, on every path.  On a
  * single-worker runtime (rt->mt NULL) it is one load and a branch. */
+/* Runtimes with workers alive in the process: while there are none (the
+ * common case) a scope is one load of this word and a branch, and the
+ * locking is out of line. */
+extern int ax__mt_alive AX_HIDDEN;
+AX_HIDDEN ax_rt *ax__mt_lock_rt(ax_rt *rt);
+AX_HIDDEN ax_rt *ax__mt_lock_cur(void);
+AX_HIDDEN void ax__mt_unlock(ax_rt *rt);
 static inline ax_rt *ax__mt_enter(ax_rt *rt)
 {
-	if (AX_LIKELY(!rt->mt))
+	if (AX_LIKELY(!__atomic_load_n(&ax__mt_alive, __ATOMIC_RELAXED)))
 		return NULL;
-	pthread_mutex_lock(&rt->mt_lock);
-	return rt;
+	return ax__mt_lock_rt(rt);
 }
 /* AX_MT_SCOPE(): the calling thread's runtime, if it has one. */
 static inline ax_rt *ax__mt_enter_cur(void)
 {
-	ax_rt *rt = ax__cur_rt;
-	return rt ? ax__mt_enter(rt) : NULL;
+	if (AX_LIKELY(!__atomic_load_n(&ax__mt_alive, __ATOMIC_RELAXED)))
+		return NULL;
+	return ax__mt_lock_cur();
 }
 static inline void ax__mt_leave(ax_rt **rt)
 {
 	if (AX_UNLIKELY(*rt != NULL))
-		pthread_mutex_unlock(&(*rt)->mt_lock);
+		ax__mt_unlock(*rt);
 }
+/* Whether some runtime of the process has workers: a function that
+ * touches shared state runs its body under AX_MT_SCOPE only then, and
+ * otherwise as if there were no lock at all. */
+#define AX_MT_ON() AX_UNLIKELY(__atomic_load_n(&ax__mt_alive, __ATOMIC_RELAXED) != 0)
 #define AX__MT_CAT2(a, b) a##b
 #define AX__MT_CAT(a, b) AX__MT_CAT2(a, b)
 #define AX_MT_SCOPE_RT(rt)                                                    \
@@ -390,19 +421,15 @@ AX_HIDDEN int ax__rt_idle(ax_rt *rt);
 AX_HIDDEN int ax__rt_park(ax_rt *rt, int timeout_ms);
 
 /* Append t to the run queue (inline: every wake and requeue goes here).
- * With N workers: to the calling worker's queue; a wake of one task by
- * another goes to the LIFO slot (ax__rq_push_woken). */
+ * With N workers side by side: to the calling worker's queue; a wake of
+ * one task by another goes to its LIFO slot (ax__wake_local). */
 static inline void ax__rq_push_mt(ax_rt *rt, ax_task *t, int lifo)
 {
 	AX_HOOK(ready, t);
 	ax__mt_push(rt, t, lifo);
 }
-static inline void ax__rq_push(ax_rt *rt, ax_task *t)
+static inline void ax__rq_push_st(ax_rt *rt, ax_task *t)
 {
-	if (AX_UNLIKELY(rt->mt_par)) {
-		ax__rq_push_mt(rt, t, 0);
-		return;
-	}
 	t->next = NULL;
 	if (rt->rq_tail)
 		rt->rq_tail->next = t;
@@ -411,6 +438,13 @@ static inline void ax__rq_push(ax_rt *rt, ax_task *t)
 	rt->rq_tail = t;
 	rt->rq_len++;
 	AX_HOOK(ready, t);
+}
+static inline void ax__rq_push(ax_rt *rt, ax_task *t)
+{
+	if (AX_UNLIKELY(rt->mt_par))
+		ax__rq_push_mt(rt, t, 0);
+	else
+		ax__rq_push_st(rt, t);
 }
 
 /* Wake t on its executor's thread: queue it unless it is queued or done
@@ -426,7 +460,16 @@ static inline void ax__wake_local(ax_rt *rt, ax_task *t)
 	if (AX_UNLIKELY(rt->mt_par))
 		ax__rq_push_mt(rt, t, ax__cur_task != NULL && ax__cur_task != t);
 	else
-		ax__rq_push(rt, t);
+		ax__rq_push_st(rt, t);
+}
+/* The same on a runtime known to have one worker. */
+static inline void ax__wake_local_st(ax_rt *rt, ax_task *t)
+{
+	if (t->state & (T_QUEUED | T_DONE))
+		return;
+	t->state |= T_QUEUED;
+	if (!(t->state & T_RUNNING))
+		ax__rq_push_st(rt, t);
 }
 
 /* A splitmix64 step, for seeds and jitter. */

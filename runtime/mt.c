@@ -42,6 +42,8 @@ struct ax__mt {
 	pthread_cond_t turn_cond;
 };
 
+int ax__mt_alive;
+
 /* The worker the calling thread is, and its runtime. */
 static AX_TLS ax__worker *cur_worker;
 static AX_TLS ax_rt *cur_worker_rt;
@@ -49,6 +51,41 @@ static AX_TLS ax_rt *cur_worker_rt;
 /* Polls between a worker's looks at the remote queue, timers and
  * descriptors while it has tasks to run (as in rt.c). */
 #define MT_EVENT_INTERVAL 61
+
+ax_rt *ax__mt_lock_rt(ax_rt *rt)
+{
+	if (!rt->mt)
+		return NULL;
+	pthread_mutex_lock(&rt->mt_lock);
+	return rt;
+}
+
+ax_rt *ax__mt_lock_cur(void)
+{
+	ax_rt *rt = ax__cur_rt;
+	return rt ? ax__mt_lock_rt(rt) : NULL;
+}
+
+void ax__mt_unlock(ax_rt *rt)
+{
+	pthread_mutex_unlock(&rt->mt_lock);
+}
+
+ax_rt *ax__mt_hook_enter(void)
+{
+	if (!__atomic_load_n(&ax__mt_alive, __ATOMIC_RELAXED))
+		return NULL;
+	ax_rt *rt = ax__cur_rt;
+	if (!rt || !rt->mt)
+		return NULL;
+	pthread_mutex_lock(&rt->mt_lock);
+	return rt;
+}
+
+void ax__mt_hook_leave(ax_rt *rt)
+{
+	pthread_mutex_unlock(&rt->mt_lock);
+}
 
 static void unpark_driver(void *ud)
 {
@@ -189,14 +226,14 @@ static void *worker_run(void *arg)
 	ax__mt *mt = wa.mt;
 	ax__worker *w = wa.w;
 	ax_rt *rt = mt->rt;
-	ax__cur_rt = rt;
+	ax__set_cur_rt(rt);
 	cur_worker = w;
 	cur_worker_rt = rt;
 	if (!rt->mt_par) {
 		turns_loop(rt, mt, w);
 		cur_worker = NULL;
 		cur_worker_rt = NULL;
-		ax__cur_rt = NULL;
+		ax__set_cur_rt(NULL);
 		return NULL;
 	}
 	unsigned n = 0;
@@ -226,7 +263,7 @@ static void *worker_run(void *arg)
 	pthread_mutex_unlock(&rt->mt_lock);
 	cur_worker = NULL;
 	cur_worker_rt = NULL;
-	ax__cur_rt = NULL;
+	ax__set_cur_rt(NULL);
 	return NULL;
 }
 
@@ -258,6 +295,7 @@ int ax__mt_start(ax_rt *rt, int workers)
 	if (!mt->threads)
 		goto fail_cond;
 	mt->busy = workers;
+	__atomic_fetch_add(&ax__mt_alive, 1, __ATOMIC_RELAXED);
 	rt->mt = mt;
 	rt->mt_par = rt->clock != AX_CLOCK_VIRTUAL;
 	rt->workers = workers;
@@ -327,6 +365,7 @@ void ax__mt_free(ax_rt *rt)
 		return;
 	rt->mt = NULL;
 	rt->mt_par = 0;
+	__atomic_fetch_sub(&ax__mt_alive, 1, __ATOMIC_RELAXED);
 	ax__inject_close(&mt->s.inj);
 	pthread_cond_destroy(&mt->turn_cond);
 	pthread_cond_destroy(&mt->done);

@@ -20,7 +20,7 @@ ax_rt *ax_rt_current(void)
 	return ax__cur_rt;
 }
 
-ax_task *ax__rq_pop(ax_rt *rt)
+static inline ax_task *rq_pop(ax_rt *rt)
 {
 	ax_task *t = rt->rq_head;
 	if (!t)
@@ -39,6 +39,11 @@ ax_task *ax__rq_pop(ax_rt *rt)
 		rt->rq_tail = NULL;
 	rt->rq_len--;
 	return t;
+}
+
+ax_task *ax__rq_pop(ax_rt *rt)
+{
+	return rq_pop(rt);
 }
 
 void ax__rt_unpark(ax_rt *rt)
@@ -208,12 +213,12 @@ ax_rt *ax_rt_new(const ax_rt_opts *opts)
 		goto fail;
 	pthread_mutex_init(&rt->remote_lock, NULL);
 	atomic_store_explicit(&rt->thread, pthread_self(), memory_order_relaxed);
-	ax__cur_rt = rt;
+	ax__set_cur_rt(rt);
 	AX_HOOK(rt_start, rt);
 	if (rt->workers > 1) {
 		int e = ax__mt_start(rt, rt->workers);
 		if (e < 0) {
-			ax__cur_rt = NULL;
+			ax__set_cur_rt(NULL);
 			close(rt->epfd);
 			close(rt->evfd);
 			pthread_mutex_destroy(&rt->remote_lock);
@@ -221,6 +226,7 @@ ax_rt *ax_rt_new(const ax_rt_opts *opts)
 			errno = -e;
 			return NULL;
 		}
+		ax__set_cur_rt(rt); /* now a runtime with workers */
 	}
 	return rt;
 fail:
@@ -480,7 +486,7 @@ static int rt_run(ax_rt *rt, ax_task *until)
 	for (;;) {
 		unsigned n = 0;
 		ax_task *t;
-		while ((t = ax__rq_pop(rt)) != NULL) {
+		while ((t = rq_pop(rt)) != NULL) {
 			ax__task_run(rt, t);
 			if (until->state & T_DONE)
 				return 0;
@@ -508,7 +514,7 @@ static int rt_run(ax_rt *rt, ax_task *until)
 int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site)
 {
 	ax_rt *saved = ax__cur_rt;
-	ax__cur_rt = rt;
+	ax__set_cur_rt(rt);
 	/* With N workers: held from before the root is queued until the
 	 * wait, so that no worker sees the root before block_on waits
 	 * for it (and released while it does). */
@@ -519,7 +525,7 @@ int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site)
 	ax_task *root = ax__spawn(fut, size, "main", site);
 	if (!root) {
 		rt->stack_floor = saved_floor;
-		ax__cur_rt = saved;
+		ax__set_cur_rt(saved);
 		memset((char *)fut + fut->vt->out_offset, 0, fut->vt->out_size);
 		return -ENOMEM;
 	}
@@ -543,7 +549,7 @@ int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site)
 	rt->root = NULL;
 	rt->stack_floor = saved_floor;
 	ax_task_detach(root);
-	ax__cur_rt = saved ? saved : rt;
+	ax__set_cur_rt(saved ? saved : rt);
 	return r;
 }
 
@@ -618,7 +624,7 @@ int ax_rt_free(ax_rt *rt)
 	if (!rt)
 		return -EINVAL;
 	ax_rt *saved = ax__cur_rt;
-	ax__cur_rt = rt;
+	ax__set_cur_rt(rt);
 	/* With N workers: stop them (each ends the poll it is in), then
 	 * tear down under the runtime lock, as one thread. */
 	if (rt->mt) {
@@ -656,7 +662,7 @@ int ax_rt_free(ax_rt *rt)
 	free(items);
 	close(rt->epfd);
 	close(rt->evfd);
-	ax__cur_rt = saved == rt ? NULL : saved;
+	ax__set_cur_rt(saved == rt ? NULL : saved);
 	if (last)
 		zombie_destroy(rt);
 	return alive;

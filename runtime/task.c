@@ -10,6 +10,7 @@
 
 AX_TLS ax_rt *ax__cur_rt;
 AX_TLS ax_task *ax__cur_task;
+AX_TLS ax_rt *ax__cur_rt_st;
 atomic_uint ax__fail_allocs;
 
 ax__task_ext *ax__task_ext_get(ax_task *t)
@@ -33,13 +34,22 @@ void ax__task_ext_free(ax_task *t)
 	}
 }
 
-static void task_free(ax_rt *rt, ax_task *t)
+static inline __attribute__((always_inline)) void task_free__st(ax_rt *rt, ax_task *t)
 {
-	AX_MT_SCOPE_RT(rt);
 	AX_HOOK(task_free, t);
 	ax__task_ext_free(t);
 	rt->live_tasks--;
 	ax__slab_free(rt, t);
+}
+
+static void task_free(ax_rt *rt, ax_task *t)
+{
+	if (AX_MT_ON()) {
+		AX_MT_SCOPE_RT(rt);
+		task_free__st(rt, t);
+		return;
+	}
+	task_free__st(rt, t);
 }
 
 /* Drop one reference on the runtime's thread.  When it is the last one
@@ -68,13 +78,10 @@ void ax__task_unref(ax_task *t)
 	}
 }
 
-ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
-		   const ax_site *site)
+static inline __attribute__((always_inline)) ax_task *spawn_on(ax_rt *rt, ax_future *fut,
+								size_t size, const char *name,
+								const ax_site *site)
 {
-	ax_rt *rt = ax__cur_rt;
-	if (!rt)
-		return NULL;
-	AX_MT_SCOPE_RT(rt);
 	ax_task *t = ax__slab_alloc(rt, sizeof(ax_task) + size);
 	if (!t)
 		return NULL;
@@ -100,6 +107,19 @@ ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
 	return t;
 }
 
+ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
+		   const ax_site *site)
+{
+	ax_rt *rt = ax__cur_rt;
+	if (!rt)
+		return NULL;
+	if (AX_MT_ON()) {
+		AX_MT_SCOPE_RT(rt);
+		return spawn_on(rt, fut, size, name, site);
+	}
+	return spawn_on(rt, fut, size, name, site);
+}
+
 /* A wake from another thread: the executor's thread does it.  A waker
  * the program held stops being counted only once its wake is queued
  * (ax__remote_post), so that the executor never finds it gone before
@@ -122,15 +142,43 @@ static AX_TLS int mt_self_woken;
 
 /* Inlined into each caller with consume constant: the local wake, the
  * common case, is a few tests and stores. */
+static __attribute__((noinline)) void wake_slow(ax_waker *w, int consume);
+
+/* The wake on a runtime's one worker (ax__cur_rt_st), inlined into each
+ * caller with consume constant: a few tests and stores.  Everything else
+ * (another thread, N workers) is wake_slow's. */
 static inline __attribute__((always_inline)) void wake(ax_waker *w, int consume)
+{
+	ax_task *t = ax__waker_task(w);
+	ax_rt *rt = ax__task_rt(t);
+	if (AX_UNLIKELY(ax__cur_rt_st != rt)) {
+		wake_slow(w, consume);
+		return;
+	}
+	if (AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other))) {
+		ax_task *by = ax__cur_task;
+		AX_HOOK(wake, t, by, by == t);
+		if (by && by != t)
+			AX_HOOK(wake_other, t, by);
+	}
+	ax__wake_local_st(rt, t);
+	if (consume) {
+		if (AX_UNLIKELY(ax__waker_is_user(w)))
+			atomic_fetch_sub_explicit(&rt->user_wakers, 1, memory_order_relaxed);
+		AX_HOOK(waker_drop, t);
+		ax__task_release_on_rt(rt, t);
+	}
+}
+
+static __attribute__((noinline)) void wake_slow(ax_waker *w, int consume)
 {
 	ax_task *t = ax__waker_task(w);
 	int user = consume && ax__waker_is_user(w);
 	ax_rt *rt = ax__task_rt(t);
-	int local = AX_LIKELY(ax__cur_rt == rt);
+	int local = ax__cur_rt == rt;
 	/* (local first: another thread must not read rt->mt, which
 	 * ax_rt_free clears.) */
-	if (local && AX_UNLIKELY(rt->mt != NULL)) {
+	if (local && rt->mt != NULL) {
 		if (t == mt_polling && !AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other) |
 						   AX__HBIT(waker_drop))) {
 			/* A task waking itself in its poll (a yield): only
@@ -307,7 +355,7 @@ static void task_finish(ax_rt *rt, ax_task *t, int err)
 			ax__taskset_child_done(e->set, t);
 		ax__cur_task = saved;
 	}
-	if (AX_UNLIKELY(rt->mt != NULL) && t == rt->root)
+	if (AX_MT_ON() && rt->mt != NULL && t == rt->root)
 		ax__mt_root_done(rt); /* block_on waits for it */
 	ax__task_release_on_rt(rt, t); /* the executor's reference */
 }
@@ -384,25 +432,40 @@ void ax__task_run(ax_rt *rt, ax_task *t)
 /* Like an abort (the task is requeued and ends at its next turn, which
  * costs the poll loop nothing), with -EOVERFLOW for an output.  A poll
  * that is ready all the same keeps its output. */
-void ax__task_overflow(ax_rt *rt, ax_task *t)
+static inline __attribute__((always_inline)) void ax__task_overflow__st(ax_rt *rt, ax_task *t)
 {
-	AX_MT_SCOPE_RT(rt);
 	t->state |= T_OVERFLOW | T_ABORT;
 	ax__wake_local(rt, t);
 }
 
-void ax__task_discard_output(ax_task *h)
+void ax__task_overflow(ax_rt *rt, ax_task *t)
 {
-	AX_MT_SCOPE();
+	if (AX_MT_ON()) {
+		AX_MT_SCOPE_RT(rt);
+		ax__task_overflow__st(rt, t);
+		return;
+	}
+	ax__task_overflow__st(rt, t);
+}
+
+static inline __attribute__((always_inline)) void ax__task_discard_output__st(ax_task *h)
+{
 	if (h)
 		h->state |= T_DISCARD;
 }
 
-void ax_task_detach(ax_task *h)
+void ax__task_discard_output(ax_task *h)
 {
-	if (!h)
+	if (AX_MT_ON()) {
+		AX_MT_SCOPE();
+		ax__task_discard_output__st(h);
 		return;
-	AX_MT_SCOPE_RT(ax__task_rt(h));
+	}
+	ax__task_discard_output__st(h);
+}
+
+static inline __attribute__((always_inline)) void task_detach(ax_task *h)
+{
 	h->state &= ~T_HANDLE;
 	ax__task_ext *e = ax__task_ext_peek(h);
 	if (e && e->join_waker) {
@@ -414,13 +477,25 @@ void ax_task_detach(ax_task *h)
 	 * done) and this handle hold the task, so no other thread can touch
 	 * the count and a plain store replaces the locked decrement.  (With
 	 * N workers the task may be running and cloning its waker.) */
-	if (AX_LIKELY(ax__cur_rt == ax__task_rt(h)) && !ax__task_rt(h)->mt &&
+	if (AX_LIKELY(ax__cur_rt == ax__task_rt(h)) && !(AX_MT_ON() && ax__task_rt(h)->mt) &&
 	    !(h->state & T_DONE) &&
 	    atomic_load_explicit(&h->refs, memory_order_relaxed) == 2) {
 		atomic_store_explicit(&h->refs, 1, memory_order_relaxed);
 		return;
 	}
 	ax__task_unref(h);
+}
+
+void ax_task_detach(ax_task *h)
+{
+	if (!h)
+		return;
+	if (AX_MT_ON()) {
+		AX_MT_SCOPE_RT(ax__task_rt(h));
+		task_detach(h);
+		return;
+	}
+	task_detach(h);
 }
 
 void ax_task_daemon(ax_task *h)
@@ -450,24 +525,48 @@ void ax__abort_cb(void *task)
 	ax_task_detach(task);
 }
 
-bool ax_task_is_finished(const ax_task *h)
+static inline __attribute__((always_inline)) bool ax_task_is_finished__st(const ax_task *h)
 {
-	AX_MT_SCOPE_RT(ax__task_rt(h));
 	return (h->state & T_DONE) != 0;
 }
 
-const char *ax_task_name(const ax_task *t)
+bool ax_task_is_finished(const ax_task *h)
 {
-	AX_MT_SCOPE_RT(ax__task_rt(t));
+	if (AX_MT_ON()) {
+		AX_MT_SCOPE_RT(ax__task_rt(h));
+		return ax_task_is_finished__st(h);
+	}
+	return ax_task_is_finished__st(h);
+}
+
+static inline __attribute__((always_inline)) const char * ax_task_name__st(const ax_task *t)
+{
 	const ax__task_ext *e = ax__task_ext_peek(t);
 	return e ? e->name : NULL;
 }
 
-uint64_t ax_task_id(const ax_task *t)
+const char *ax_task_name(const ax_task *t)
 {
-	AX_MT_SCOPE_RT(ax__task_rt(t));
+	if (AX_MT_ON()) {
+		AX_MT_SCOPE_RT(ax__task_rt(t));
+		return ax_task_name__st(t);
+	}
+	return ax_task_name__st(t);
+}
+
+static inline __attribute__((always_inline)) uint64_t ax_task_id__st(const ax_task *t)
+{
 	const ax__task_ext *e = ax__task_ext_peek(t);
 	return e ? e->id : t->id;
+}
+
+uint64_t ax_task_id(const ax_task *t)
+{
+	if (AX_MT_ON()) {
+		AX_MT_SCOPE_RT(ax__task_rt(t));
+		return ax_task_id__st(t);
+	}
+	return ax_task_id__st(t);
 }
 
 ax_task *ax_task_current(void)
@@ -475,9 +574,8 @@ ax_task *ax_task_current(void)
 	return ax__cur_task;
 }
 
-const ax_site *ax_task_await_site(const ax_task *t)
+static inline __attribute__((always_inline)) const ax_site * ax_task_await_site__st(const ax_task *t)
 {
-	AX_MT_SCOPE_RT(ax__task_rt(t));
 	if (t->state & T_DONE)
 		return NULL;
 	const ax_site *site = NULL;
@@ -489,6 +587,15 @@ const ax_site *ax_task_await_site(const ax_task *t)
 		f = fr->child;
 	}
 	return site;
+}
+
+const ax_site *ax_task_await_site(const ax_task *t)
+{
+	if (AX_MT_ON()) {
+		AX_MT_SCOPE_RT(ax__task_rt(t));
+		return ax_task_await_site__st(t);
+	}
+	return ax_task_await_site__st(t);
 }
 
 /* JoinHandle as a future. */
@@ -561,9 +668,8 @@ static void join_misuse(const ax_task *h, const ax_site *site)
 	abort();
 }
 
-ax_join_t ax__join(ax_task *h, const ax_site *site)
+static inline __attribute__((always_inline)) ax_join_t ax__join__st(ax_task *h, const ax_site *site)
 {
-	AX_MT_SCOPE();
 	if (h) {
 		if (h->state & (T_FREE | T_JOINED))
 			join_misuse(h, site);
@@ -572,9 +678,23 @@ ax_join_t ax__join(ax_task *h, const ax_site *site)
 	return (ax_join_t){ .base.vt = &join_vt, .task = h };
 }
 
+ax_join_t ax__join(ax_task *h, const ax_site *site)
+{
+	if (AX_MT_ON()) {
+		AX_MT_SCOPE();
+		return ax__join__st(h, site);
+	}
+	return ax__join__st(h, site);
+}
+
 ax_join_t(ax_join)(ax_task *h)
 {
 	return ax__join(h, NULL);
+}
+
+static __attribute__((noinline)) void wake_by_ref_slow(ax_waker *w)
+{
+	wake(w, 0);
 }
 
 /* yield_now: wake ourselves and return PENDING once. */
@@ -583,7 +703,16 @@ static ax_poll_t yield_poll(ax_future *f, ax_cx *cx)
 	if (f->state)
 		return AX_READY;
 	f->state = 1;
-	wake(cx->waker, 0);
+	ax_task *t = ax__waker_task(cx->waker);
+	if (AX_LIKELY(t == ax__cur_task && ax__cur_rt_st == ax__task_rt(t)) &&
+	    !AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other))) {
+		/* The task being polled on a one-worker runtime: marked to be
+		 * queued again after this poll (ax__task_run). */
+		if (!(t->state & T_DONE))
+			t->state |= T_QUEUED;
+		return AX_PENDING;
+	}
+	wake_by_ref_slow(cx->waker);
 	return AX_PENDING;
 }
 
