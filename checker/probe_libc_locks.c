@@ -131,7 +131,9 @@ static const char *call_name(uintptr_t ret, const char *libc, const char *rt)
 
 PUBLIC int pthread_mutex_lock(pthread_mutex_t *m)
 {
-	if (!pr_in_poll())
+	/* The lock of a runtime with N workers, taken by the runtime in a
+	 * poll (a wake, a spawn): contended by design, not the program's. */
+	if (!pr_in_poll() || m == ax_instrument_rt_lock(ax_rt_current()))
 		return REAL(pthread_mutex_lock)(m);
 	uintptr_t ret = RET;
 	int r = REAL(pthread_mutex_trylock)(m);

@@ -69,7 +69,10 @@ ax_future *ax_task_future(ax_task *t)
 ax_task *ax_task_polling(void)
 {
 	ax_task *t = ax__cur_task;
-	if (t && atomic_load_explicit(&ax__task_rt(t)->running, memory_order_relaxed) != t)
+	/* (With N workers `running` is one worker's: the thread's own
+	 * ax__cur_task says which task it polls.) */
+	if (t && !ax__task_rt(t)->mt &&
+	    atomic_load_explicit(&ax__task_rt(t)->running, memory_order_relaxed) != t)
 		return NULL;
 	return t;
 }
@@ -86,7 +89,12 @@ uint64_t ax_rt_polls(const ax_rt *rt)
 
 uint64_t ax_rt_first_polls(const ax_rt *rt)
 {
-	return rt->first_polls;
+	return __atomic_load_n(&rt->first_polls, __ATOMIC_RELAXED);
+}
+
+const void *ax_instrument_rt_lock(const ax_rt *rt)
+{
+	return rt && rt->mt ? (const void *)&rt->mt_lock : NULL;
 }
 
 pthread_t ax_rt_thread(const ax_rt *rt)

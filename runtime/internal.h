@@ -261,7 +261,12 @@ struct ax_rt {
 
 	/* Workers (ax_rt_opts.workers): 1, or N worker threads (mt.c). */
 	int workers;
-	pthread_mutex_t mt_lock; /* recursive; initialised only with mt */
+	/* The runtime lock (initialised only with mt): an adaptive mutex
+	 * (it spins a little before it sleeps: the workers hold it briefly
+	 * and often), made recursive by its owner and depth (mt.c). */
+	pthread_mutex_t mt_lock;
+	void *_Atomic mt_owner;
+	unsigned mt_depth;
 };
 
 /* initial-exec: a plain %fs-relative access instead of a __tls_get_addr
@@ -295,6 +300,12 @@ extern atomic_uint_fast64_t ax__boxed_live;
  * locking is out of line. */
 extern int ax__mt_alive AX_HIDDEN;
 AX_HIDDEN ax_rt *ax__mt_lock_rt(ax_rt *rt);
+/* The runtime lock, taken again by its holder (ax__mt_lock), or let go
+ * whatever the depth for a wait and taken back at that depth. */
+AX_HIDDEN void ax__mt_lock(ax_rt *rt);
+AX_HIDDEN unsigned ax__mt_release_all(ax_rt *rt);
+AX_HIDDEN void ax__mt_reacquire(ax_rt *rt, unsigned depth);
+AX_HIDDEN void ax__mt_cond_wait(ax_rt *rt, pthread_cond_t *c);
 AX_HIDDEN ax_rt *ax__mt_lock_cur(void);
 AX_HIDDEN void ax__mt_unlock(ax_rt *rt);
 static inline ax_rt *ax__mt_enter(ax_rt *rt)

@@ -52,11 +52,52 @@ static AX_TLS ax_rt *cur_worker_rt;
  * descriptors while it has tasks to run (as in rt.c). */
 #define MT_EVENT_INTERVAL 61
 
+/* The runtime lock.  Its holder is known by the address of a variable
+ * of its thread: only that thread can find its own address there. */
+static AX_TLS char mt_self;
+
+void ax__mt_lock(ax_rt *rt)
+{
+	if (atomic_load_explicit(&rt->mt_owner, memory_order_relaxed) == &mt_self) {
+		rt->mt_depth++;
+		return;
+	}
+	pthread_mutex_lock(&rt->mt_lock);
+	atomic_store_explicit(&rt->mt_owner, &mt_self, memory_order_relaxed);
+	rt->mt_depth = 1;
+}
+
+unsigned ax__mt_release_all(ax_rt *rt)
+{
+	unsigned d = rt->mt_depth;
+	rt->mt_depth = 0;
+	atomic_store_explicit(&rt->mt_owner, NULL, memory_order_relaxed);
+	pthread_mutex_unlock(&rt->mt_lock);
+	return d;
+}
+
+void ax__mt_reacquire(ax_rt *rt, unsigned depth)
+{
+	pthread_mutex_lock(&rt->mt_lock);
+	atomic_store_explicit(&rt->mt_owner, &mt_self, memory_order_relaxed);
+	rt->mt_depth = depth;
+}
+
+void ax__mt_cond_wait(ax_rt *rt, pthread_cond_t *c)
+{
+	unsigned d = rt->mt_depth;
+	rt->mt_depth = 0;
+	atomic_store_explicit(&rt->mt_owner, NULL, memory_order_relaxed);
+	pthread_cond_wait(c, &rt->mt_lock);
+	atomic_store_explicit(&rt->mt_owner, &mt_self, memory_order_relaxed);
+	rt->mt_depth = d;
+}
+
 ax_rt *ax__mt_lock_rt(ax_rt *rt)
 {
 	if (!rt->mt)
 		return NULL;
-	pthread_mutex_lock(&rt->mt_lock);
+	ax__mt_lock(rt);
 	return rt;
 }
 
@@ -68,7 +109,10 @@ ax_rt *ax__mt_lock_cur(void)
 
 void ax__mt_unlock(ax_rt *rt)
 {
-	pthread_mutex_unlock(&rt->mt_lock);
+	if (--rt->mt_depth == 0) {
+		atomic_store_explicit(&rt->mt_owner, NULL, memory_order_relaxed);
+		pthread_mutex_unlock(&rt->mt_lock);
+	}
 }
 
 ax_rt *ax__mt_hook_enter(void)
@@ -78,13 +122,13 @@ ax_rt *ax__mt_hook_enter(void)
 	ax_rt *rt = ax__cur_rt;
 	if (!rt || !rt->mt)
 		return NULL;
-	pthread_mutex_lock(&rt->mt_lock);
+	ax__mt_lock(rt);
 	return rt;
 }
 
 void ax__mt_hook_leave(ax_rt *rt)
 {
-	pthread_mutex_unlock(&rt->mt_lock);
+	ax__mt_unlock(rt);
 }
 
 static void unpark_driver(void *ud)
@@ -131,10 +175,10 @@ void ax__mt_root_done(ax_rt *rt)
  * when the worker is to stop. */
 static int worker_idle(ax_rt *rt, ax__mt *mt, ax__worker *w)
 {
-	pthread_mutex_lock(&rt->mt_lock);
+	ax__mt_lock(rt);
 	ax__remote_drain(rt);
 	if (ax__mt_has_ready(rt)) {
-		pthread_mutex_unlock(&rt->mt_lock);
+		ax__mt_unlock(rt);
 		return 1;
 	}
 	if (mt->until && mt->result == 0 && !mt->driving && !atomic_load(&mt->stop)) {
@@ -145,7 +189,7 @@ static int worker_idle(ax_rt *rt, ax__mt *mt, ax__worker *w)
 			mt->result = r;
 			pthread_cond_broadcast(&mt->done);
 		}
-		pthread_mutex_unlock(&rt->mt_lock);
+		ax__mt_unlock(rt);
 		return !atomic_load(&mt->stop);
 	}
 	mt->busy--;
@@ -153,11 +197,11 @@ static int worker_idle(ax_rt *rt, ax__mt *mt, ax__worker *w)
 	 * now move the clock or find a deadlock. */
 	if (mt->busy == 1 && mt->driving)
 		ax__rt_unpark(rt);
-	pthread_mutex_unlock(&rt->mt_lock);
+	ax__mt_unlock(rt);
 	int r = ax__sched_park(&mt->s, w, -1);
-	pthread_mutex_lock(&rt->mt_lock);
+	ax__mt_lock(rt);
 	mt->busy++;
-	pthread_mutex_unlock(&rt->mt_lock);
+	ax__mt_unlock(rt);
 	return r != 0 && !atomic_load(&mt->stop);
 }
 
@@ -186,11 +230,11 @@ static void pass_turn(ax__mt *mt)
 static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
 {
 	unsigned n = 0;
-	pthread_mutex_lock(&rt->mt_lock);
+	ax__mt_lock(rt);
 	while (!atomic_load_explicit(&mt->stop, memory_order_relaxed)) {
 		if (mt->turn != w->idx || !mt->until || (mt->until->state & T_DONE) ||
 		    mt->result) {
-			pthread_cond_wait(&mt->turn_cond, &rt->mt_lock);
+			ax__mt_cond_wait(rt, &mt->turn_cond);
 			continue;
 		}
 		ax_task *t = ax__rq_pop(rt);
@@ -216,7 +260,7 @@ static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
 			pthread_cond_broadcast(&mt->done);
 		}
 	}
-	pthread_mutex_unlock(&rt->mt_lock);
+	ax__mt_unlock(rt);
 }
 
 static void *worker_run(void *arg)
@@ -239,13 +283,13 @@ static void *worker_run(void *arg)
 	unsigned n = 0;
 	/* The lock is held from one poll to the next (one unlock and one
 	 * lock per poll: the poll's own), and let go to sleep. */
-	pthread_mutex_lock(&rt->mt_lock);
+	ax__mt_lock(rt);
 	while (!atomic_load_explicit(&mt->stop, memory_order_relaxed)) {
 		ax_task *t = ax__sched_next(&mt->s, w);
 		if (!t) {
-			pthread_mutex_unlock(&rt->mt_lock);
+			ax__mt_unlock(rt);
 			int go = worker_idle(rt, mt, w);
-			pthread_mutex_lock(&rt->mt_lock);
+			ax__mt_lock(rt);
 			if (!go)
 				break;
 			continue;
@@ -260,7 +304,7 @@ static void *worker_run(void *arg)
 				ax__rt_park(rt, 0);
 		}
 	}
-	pthread_mutex_unlock(&rt->mt_lock);
+	ax__mt_unlock(rt);
 	cur_worker = NULL;
 	cur_worker_rt = NULL;
 	ax__set_cur_rt(NULL);
@@ -271,7 +315,7 @@ int ax__mt_start(ax_rt *rt, int workers)
 {
 	pthread_mutexattr_t a;
 	pthread_mutexattr_init(&a);
-	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ADAPTIVE_NP);
 	int e = pthread_mutex_init(&rt->mt_lock, &a);
 	pthread_mutexattr_destroy(&a);
 	if (e)
@@ -334,7 +378,7 @@ int ax__mt_wait(ax_rt *rt, ax_task *root)
 	if (!rt->mt_par)
 		pthread_cond_broadcast(&mt->turn_cond);
 	while (!(root->state & T_DONE) && mt->result == 0)
-		pthread_cond_wait(&mt->done, &rt->mt_lock);
+		ax__mt_cond_wait(rt, &mt->done);
 	mt->until = NULL;
 	return (root->state & T_DONE) ? 0 : mt->result;
 }
@@ -345,10 +389,10 @@ int ax__mt_wait(ax_rt *rt, ax_task *root)
 void ax__mt_stop(ax_rt *rt)
 {
 	ax__mt *mt = rt->mt;
-	pthread_mutex_lock(&rt->mt_lock);
+	ax__mt_lock(rt);
 	atomic_store(&mt->stop, 1);
 	pthread_cond_broadcast(&mt->turn_cond);
-	pthread_mutex_unlock(&rt->mt_lock);
+	ax__mt_unlock(rt);
 	ax__sched_shutdown(&mt->s);
 	ax__rt_unpark(rt);
 	for (unsigned i = 0; i < mt->nthreads; i++)

@@ -246,7 +246,7 @@ static int rt_ready(ax_rt *rt);
 int ax__rt_park(ax_rt *rt, int timeout_ms)
 {
 	struct epoll_event evs[64];
-	int unlocked = 0;
+	unsigned unlocked = 0;
 	if (timeout_ms != 0) {
 		atomic_store(&rt->parked, 1);
 		if (atomic_load(&rt->remote_pending))
@@ -255,13 +255,12 @@ int ax__rt_park(ax_rt *rt, int timeout_ms)
 			ax__mt_driver_parking(rt, 1);
 			if (rt_ready(rt))
 				timeout_ms = 0;
-			pthread_mutex_unlock(&rt->mt_lock);
-			unlocked = 1;
+			unlocked = ax__mt_release_all(rt);
 		}
 	}
 	int n = epoll_wait(rt->epfd, evs, 64, timeout_ms);
 	if (unlocked) {
-		pthread_mutex_lock(&rt->mt_lock);
+		ax__mt_reacquire(rt, unlocked);
 		ax__mt_driver_parking(rt, 0);
 	}
 	atomic_store(&rt->parked, 0);
@@ -629,7 +628,7 @@ int ax_rt_free(ax_rt *rt)
 	 * tear down under the runtime lock, as one thread. */
 	if (rt->mt) {
 		ax__mt_stop(rt);
-		pthread_mutex_lock(&rt->mt_lock);
+		ax__mt_lock(rt);
 	}
 	AX_HOOK(rt_stop, rt);
 	ax__pool_destroy(rt);
@@ -639,7 +638,7 @@ int ax_rt_free(ax_rt *rt)
 	ax__io_destroy(rt);
 	free(rt->heap);
 	if (rt->mt) {
-		pthread_mutex_unlock(&rt->mt_lock);
+		ax__mt_unlock(rt);
 		ax__mt_free(rt);
 	}
 	/* Wakers may outlive the runtime (held by other threads, kept by the

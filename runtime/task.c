@@ -367,9 +367,9 @@ static inline ax_poll_t poll_future(ax_rt *rt, ax_task *t, ax_cx *cx)
 	if (AX_LIKELY(rt->mt == NULL))
 		return ax_poll(t->fut, cx);
 	mt_polling = t;
-	pthread_mutex_unlock(&rt->mt_lock);
+	unsigned depth = ax__mt_release_all(rt);
 	ax_poll_t r = ax_poll(t->fut, cx);
-	pthread_mutex_lock(&rt->mt_lock);
+	ax__mt_reacquire(rt, depth);
 	mt_polling = NULL;
 	if (mt_self_woken) {
 		mt_self_woken = 0;

@@ -265,15 +265,20 @@ void ax__sched_push_local(ax__sched *s, ax__worker *w, ax_task *t, int lifo)
 {
 	if (lifo) {
 		t = atomic_exchange_explicit(&w->lifo, t, memory_order_acq_rel);
-		if (t)
-			ax__wsq_push(&w->q, t, &s->inj);
-	} else {
-		ax__wsq_push(&w->q, t, &s->inj);
+		if (!t)
+			return; /* w runs it next (see below) */
 	}
-	/* Work for another worker: wake one if one sleeps.  The look is
-	 * fenced (notify_one) even here: w may go on to block its thread in
-	 * the task it runs next, and then only another worker can run t. */
-	notify_one(s);
+	ax__wsq_push(&w->q, t, &s->inj);
+	/* Work for another worker when w holds more than the one task it
+	 * runs next: wake one if one sleeps (a fenced look, notify_one).
+	 * The one task w runs next wakes nobody (a spawned task whose
+	 * spawner ends, a message's receiver right after its sender):
+	 * waking a worker for it would only move it away, at the price of a
+	 * wake-up per task.  tokio's workers decide the same way; and as
+	 * there, that task waits for w if w's poll under way blocks its
+	 * thread, unless a worker already awake takes it. */
+	if (ax__wsq_len(&w->q) + (atomic_load_explicit(&w->lifo, memory_order_relaxed) != NULL) > 1)
+		notify_one(s);
 }
 
 int ax__sched_push_remote(ax__sched *s, ax_task *t)

@@ -236,6 +236,11 @@ bool ax_clock_is_virtual(void);
  * deadlock into a wait.  Any thread. */
 void ax_instrument_quiet_threads(int delta);
 
+/* The lock a runtime with N workers takes around its shared state (the
+ * workers contend for it by design), or NULL with one worker: a tool that
+ * reports contended locks inside polls leaves this one out.  Any thread. */
+const void *ax_instrument_rt_lock(const ax_rt *rt);
+
 /* The runtime's real clock in ns: monotonic time since the program
  * started, what ax_now reads on a real-clock runtime, whatever clock the
  * calling thread's runtime runs on.  Any thread, async-signal-safe. */
