@@ -60,6 +60,54 @@ bool pr_seen_before(int id, uintptr_t pc)
 
 /* --- blocking calls ------------------------------------------------------ */
 
+/* The labels of the tasks queued behind a blocked worker. */
+typedef struct queued_names {
+	char buf[256];
+	size_t len;
+	int n;
+} queued_names;
+
+static void name_queued(void *ud, ax_task *t)
+{
+	queued_names *q = ud;
+	char lb[96];
+	int w = snprintf(q->buf + q->len, sizeof q->buf - q->len, "%s%s", q->n ? ", " : "",
+			 pr_task_label(pr_task_of(t), lb, sizeof lb));
+	if (w > 0 && q->len + (size_t)w < sizeof q->buf)
+		q->len += (size_t)w;
+	q->n++;
+}
+
+/* What the blocking call holds up: the executor's thread and every other
+ * task; with workers side by side, only the worker's thread and the tasks
+ * queued on it. */
+static void blocked_what(char *out, size_t n)
+{
+	ax_rt *rt = ax_rt_current();
+	int of = 1, turns = 0;
+	int w = rt ? ax_instrument_worker(rt, &of, &turns) : 0;
+	if (w == 0) {
+		snprintf(out, n, "the executor thread waits here and every other task is delayed");
+		return;
+	}
+	if (turns) {
+		snprintf(out, n,
+			 "worker %d of %d waits here, and as the workers take turns on the "
+			 "virtual clock every other task is delayed", w, of);
+		return;
+	}
+	queued_names q = { .len = 0, .n = 0 };
+	q.buf[0] = '\0';
+	size_t queued = ax_instrument_worker_queued(name_queued, &q, 3);
+	const char *others = of > 2 ? "the other workers go" : "the other worker goes";
+	if (queued == 0)
+		snprintf(out, n, "worker %d of %d waits here; %s on", w, of, others);
+	else
+		snprintf(out, n, "worker %d of %d waits here, and %zu task%s queued on it (%s%s) "
+				 "with it; %s on", w, of, queued, queued == 1 ? "" : "s", q.buf,
+			 queued > (size_t)q.n ? ", ..." : "", others);
+}
+
 void pr_report_blocking(const char *what, uintptr_t ret)
 {
 	pr_task *pt = pr_cur();
@@ -81,13 +129,12 @@ void pr_report_blocking(const char *what, uintptr_t ret)
 	}
 	if (!pr_seen_before(F_BLOCKING_CALL, pc)) {
 		n = user_stack(pcs, n);
-		char lb[128];
+		char lb[128], held[512];
+		blocked_what(held, sizeof held);
 		pr_finding f;
-		if (pr_f_begin(&f, F_BLOCKING_CALL, pt,
-			       "blocking call %s%s inside %s: the executor thread waits "
-			       "here and every other task is delayed",
-			       what, strchr(what, '(') ? "" : "()",
-			       pr_task_label(pt, lb, sizeof lb))) {
+		if (pr_f_begin(&f, F_BLOCKING_CALL, pt, "blocking call %s%s inside %s: %s", what,
+			       strchr(what, '(') ? "" : "()", pr_task_label(pt, lb, sizeof lb),
+			       held)) {
 			pr_f_loc_pc(&f, pc);
 			pr_f_stack(&f, pcs, n, 0);
 			pr_f_task_notes(&f, pt);

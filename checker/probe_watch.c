@@ -333,6 +333,11 @@ static void *watch_main(void *arg)
 			pr_rt *p = atomic_load_explicit(&pr_rts[i], memory_order_relaxed);
 			if (!p || !p->rt || p->stopped)
 				continue;
+			/* A runtime with workers: the thread it knows is
+			 * block_on's, which only waits (docs/checker.md, "A
+			 * program with N workers"). */
+			if (ax_instrument_rt_lock(p->rt) != NULL)
+				continue;
 			ax_task *run = ax_rt_running(p->rt);
 			uint64_t polls = ax_rt_polls(p->rt);
 			int tid = atomic_load_explicit(&p->tid, memory_order_relaxed);

@@ -429,3 +429,34 @@ void ax__mt_stats(ax_rt *rt, uint64_t *steals, uint64_t *stolen)
 		*stolen += __atomic_load_n(&mt->s.w[i].stolen, __ATOMIC_RELAXED);
 	}
 }
+
+int ax_instrument_worker(const ax_rt *rt, int *of, int *turns)
+{
+	*of = rt ? rt->workers : 1;
+	*turns = rt && rt->mt && !rt->mt_par;
+	if (!rt || !rt->mt || cur_worker_rt != rt)
+		return 0;
+	return (int)cur_worker->idx + 1;
+}
+
+size_t ax_instrument_worker_queued(void (*fn)(void *ud, ax_task *t), void *ud, size_t max)
+{
+	ax_rt *rt = cur_worker_rt;
+	if (!rt || !rt->mt_par)
+		return 0;
+	ax__worker *w = cur_worker;
+	ax__mt_lock(rt);
+	size_t n = 0;
+	ax_task *t = atomic_load_explicit(&w->lifo, memory_order_acquire);
+	if (t && n++ < max)
+		fn(ud, t);
+	uint32_t h = atomic_load_explicit(&w->q.head, memory_order_acquire);
+	uint32_t tl = atomic_load_explicit(&w->q.tail, memory_order_acquire);
+	for (uint32_t i = h; i != tl && tl - h <= AX_WSQ_CAP; i++) {
+		t = atomic_load_explicit(&w->q.buf[i & AX_WSQ_MASK], memory_order_relaxed);
+		if (n++ < max)
+			fn(ud, t);
+	}
+	ax__mt_unlock(rt);
+	return n;
+}

@@ -241,6 +241,19 @@ void ax_instrument_quiet_threads(int delta);
  * reports contended locks inside polls leaves this one out.  Any thread. */
 const void *ax_instrument_rt_lock(const ax_rt *rt);
 
+/* The calling thread's worker of rt: its number from 1, with *of the
+ * number of workers and *turns 1 when they take turns (the virtual
+ * clock); 0 when rt has one worker or the thread is not one of its
+ * workers. */
+int ax_instrument_worker(const ax_rt *rt, int *of, int *turns);
+
+/* Call fn for each task queued on the calling worker, the one it runs
+ * next first, at most max of them, under the runtime's lock (no task can
+ * run or end meanwhile, so fn may read them); returns how many are
+ * queued.  0 when the thread is not a worker of a runtime whose workers
+ * run side by side. */
+size_t ax_instrument_worker_queued(void (*fn)(void *ud, ax_task *t), void *ud, size_t max);
+
 /* The runtime's real clock in ns: monotonic time since the program
  * started, what ax_now reads on a real-clock runtime, whatever clock the
  * calling thread's runtime runs on.  Any thread, async-signal-safe. */
