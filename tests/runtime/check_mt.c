@@ -12,8 +12,11 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static ax_rt *mt_rt(int workers, ax_clock clock)
 {
@@ -534,6 +537,108 @@ START_TEST(test_options)
 }
 END_TEST
 
+/* ---- task sets, tokens, spawn_blocking and descriptors side by side --- */
+
+static ax_val square_job(void *arg)
+{
+	long v = (long)(intptr_t)arg;
+	return v * v;
+}
+
+typedef struct mixed {
+	ax_token *tok;
+	atomic_int waiting;
+	int pipe_rd, pipe_wr;
+} mixed;
+
+/* A child: a job on the blocking pool, then a wait for the token. */
+AX_ASYNC(child, long, mixed *m; long i; ax_val sq;)
+{
+	AX_BEGIN;
+	AX_AWAIT_TO(self->sq, ax_spawn_blocking(square_job, (void *)(intptr_t)self->i));
+	atomic_fetch_add(&self->m->waiting, 1);
+	AX_AWAIT(ax_token_cancelled(self->m->tok));
+	AX_RETURN((long)self->sq);
+	AX_END;
+}
+
+AX_ASYNC(writer, long, mixed *m; int i; ax_io_t w; char b;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < 64; self->i++) {
+		self->b = (char)self->i;
+		AX_AWAIT_TO(self->w.out, ax_write(self->m->pipe_wr, &self->b, 1));
+		if (self->w.out != 1)
+			AX_RETURN(-1);
+	}
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(reader, long, mixed *m; long sum; long got; ssize_t r; char buf[16];)
+{
+	AX_BEGIN;
+	while (self->got < 64) {
+		AX_AWAIT_TO(self->r, ax_read(self->m->pipe_rd, self->buf, sizeof self->buf));
+		if (self->r <= 0)
+			AX_RETURN(-1);
+		for (ssize_t k = 0; k < self->r; k++)
+			self->sum += self->buf[k];
+		self->got += self->r;
+	}
+	AX_RETURN(self->sum);
+	AX_END;
+}
+
+AX_ASYNC(mixed_all, long, mixed *m; ax_taskset *ts; int i; ax_opt o; long sum; ax_task *w;
+	 ax_task *r; ax_res rw; ax_res rr;)
+{
+	AX_BEGIN;
+	self->ts = ax_taskset_new();
+	for (self->i = 1; self->i <= 16; self->i++)
+		AX_TASKSET_SPAWN(self->ts, AX_CALL(child, .m = self->m, .i = self->i));
+	self->r = AX_SPAWN(AX_CALL(reader, .m = self->m));
+	self->w = AX_SPAWN(AX_CALL(writer, .m = self->m));
+	while (atomic_load(&self->m->waiting) < 16)
+		AX_AWAIT(ax_sleep_ms(1));
+	ax_token_cancel(self->m->tok);
+	for (;;) {
+		AX_AWAIT_TO(self->o, ax_taskset_join_next(self->ts));
+		if (!self->o.some)
+			break;
+		self->sum += self->o.val;
+	}
+	ax_taskset_free(self->ts);
+	AX_AWAIT_TO(self->rw, ax_join(self->w));
+	AX_AWAIT_TO(self->rr, ax_join(self->r));
+	if (self->rw.val != 0 || self->rr.val != 63 * 64 / 2)
+		AX_RETURN(-1);
+	AX_RETURN(self->sum);
+	AX_END;
+}
+
+/* A task set of children that each wait for a job on the blocking pool
+ * and then for a token, and a pipe between two tasks, with the workers
+ * side by side: every output arrives. */
+START_TEST(test_sets_tokens_jobs_pipes)
+{
+	for (int round = 0; round < 10; round++) {
+		ax_rt *rt = mt_rt(2 + round % 3, AX_CLOCK_REAL);
+		int fds[2];
+		ck_assert_int_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+		mixed m = { .tok = ax_token_new(), .pipe_rd = fds[0], .pipe_wr = fds[1] };
+		{
+			long got = AX_BLOCK_ON(rt, AX_CALL(mixed_all, .m = &m));
+			ck_assert_int_eq(got, 16L * 17 * 33 / 6); /* the sum of the squares 1..16 */
+		}
+		ax_token_free(m.tok);
+		close(fds[0]);
+		close(fds[1]);
+		TEST_RT_END_FREED(rt);
+	}
+}
+END_TEST
+
 /* ---- taking turns on the virtual clock -------------------------------- */
 
 /* Tasks that log their steps, and the thread of each poll. */
@@ -635,6 +740,7 @@ static Suite *mt_suite(void)
 	tcase_add_test(tc, test_abort_across_workers);
 	tcase_add_test(tc, test_shutdown);
 	tcase_add_test(tc, test_wakes_from_outside);
+	tcase_add_test(tc, test_sets_tokens_jobs_pipes);
 	tcase_add_test(tc, test_turns_reproduce_one_worker_order);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
