@@ -66,6 +66,28 @@ static atomic_int cap_done;
 static capture early[PR_MAX_RTS];
 static uint64_t early_polls[PR_MAX_RTS]; /* the poll asked for, plus one */
 
+/* A registered thread's state goes when the thread ends (a runtime's
+ * worker threads end with it; the first thread's stays to the end). */
+static pthread_key_t thread_key;
+static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
+static bool thread_key_ok;
+
+static void thread_gone(void *p)
+{
+	pr_thread *th = p;
+	if (th->altstack) {
+		stack_t off = { .ss_flags = SS_DISABLE };
+		sigaltstack(&off, NULL);
+		free(th->altstack);
+	}
+	free(th);
+}
+
+static void thread_key_make(void)
+{
+	thread_key_ok = pthread_key_create(&thread_key, thread_gone) == 0;
+}
+
 /* A thread that drives a runtime gets a stack for the crash handler. */
 pr_thread *pr_thread_register(void)
 {
@@ -73,6 +95,9 @@ pr_thread *pr_thread_register(void)
 	if (!th)
 		return NULL;
 	th->altstack = pr_crash_thread();
+	pthread_once(&thread_key_once, thread_key_make);
+	if (thread_key_ok)
+		pthread_setspecific(thread_key, th);
 	return th;
 }
 
