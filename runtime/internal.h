@@ -30,24 +30,20 @@ extern unsigned ax__hook_mask AX_HIDDEN;
 	AX_UNLIKELY(__atomic_load_n(&ax__hook_mask, __ATOMIC_RELAXED) & (bits))
 
 /* With N workers hooks are called under the runtime lock (the checker's
- * probe is one table for every worker): out of line, so that a hook
- * point costs the code around it nothing when no table is installed. */
-typedef struct ax_rt ax_rt;
-__attribute__((visibility("hidden"))) ax_rt *ax__mt_hook_enter(void);
-__attribute__((visibility("hidden"))) void ax__mt_hook_leave(ax_rt *rt);
-
+ * probe is one table for every worker): the lock's test and its taking
+ * sit in the hooked branch only (ax__mt_enter_cur, below). */
 /* Call hook `name` if the installed table has it: one predictable branch
  * when it does not.  The table is read again (it may have been removed
  * since the mask was read). */
 #define AX_HOOK(name, ...)                                                  \
 	do {                                                                \
 		if (AX__HOOKED(AX__HBIT(name))) {                           \
-			ax_rt *ax__l = ax__mt_hook_enter();                 \
+			ax_rt *ax__l = ax__mt_enter_cur();                  \
 			const ax_hooks *ax__h = AX__HOOKS();                \
 			if (ax__h && ax__h->name)                           \
 				ax__h->name(ax__h->ud, __VA_ARGS__);        \
 			if (ax__l)                                          \
-				ax__mt_hook_leave(ax__l);                   \
+				ax__mt_unlock(ax__l);                       \
 		}                                                           \
 	} while (0)
 
@@ -428,6 +424,12 @@ AX_HIDDEN void ax__mt_stats(ax_rt *rt, uint64_t *steals, uint64_t *stolen);
  * loop (0, or -EDEADLK); wait in epoll (ms, -1 forever). */
 AX_HIDDEN void ax__remote_drain(ax_rt *rt);
 AX_HIDDEN ax_task *ax__rq_pop(ax_rt *rt);
+/* Polls between a busy loop's looks at the remote queue, timers and
+ * descriptors, so that a busy run queue cannot starve them (tokio uses
+ * 61 as well); the look itself (poll_io: descriptors too, without
+ * waiting). */
+#define AX_EVENT_INTERVAL 61
+AX_HIDDEN void ax__rt_between_polls(ax_rt *rt, int poll_io);
 AX_HIDDEN int ax__rt_idle(ax_rt *rt);
 AX_HIDDEN int ax__rt_park(ax_rt *rt, int timeout_ms);
 

@@ -48,10 +48,6 @@ int ax__mt_alive;
 static AX_TLS ax__worker *cur_worker;
 static AX_TLS ax_rt *cur_worker_rt;
 
-/* Polls between a worker's looks at the remote queue, timers and
- * descriptors while it has tasks to run (as in rt.c). */
-#define MT_EVENT_INTERVAL 61
-
 /* The runtime lock.  Its holder is known by the address of a variable
  * of its thread: only that thread can find its own address there. */
 static AX_TLS char mt_self;
@@ -113,22 +109,6 @@ void ax__mt_unlock(ax_rt *rt)
 		atomic_store_explicit(&rt->mt_owner, NULL, memory_order_relaxed);
 		pthread_mutex_unlock(&rt->mt_lock);
 	}
-}
-
-ax_rt *ax__mt_hook_enter(void)
-{
-	if (!__atomic_load_n(&ax__mt_alive, __ATOMIC_RELAXED))
-		return NULL;
-	ax_rt *rt = ax__cur_rt;
-	if (!rt || !rt->mt)
-		return NULL;
-	ax__mt_lock(rt);
-	return rt;
-}
-
-void ax__mt_hook_leave(ax_rt *rt)
-{
-	ax__mt_unlock(rt);
 }
 
 static void unpark_driver(void *ud)
@@ -240,13 +220,9 @@ static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
 		ax_task *t = ax__rq_pop(rt);
 		if (t) {
 			ax__task_run(rt, t); /* unlocks around the poll */
-			if (++n == MT_EVENT_INTERVAL) {
+			if (++n == AX_EVENT_INTERVAL) {
 				n = 0;
-				ax__remote_drain(rt);
-				if (rt->heap_len)
-					ax__timers_fire(rt);
-				if (rt->io_waiters)
-					ax__rt_park(rt, 0);
+				ax__rt_between_polls(rt, 1);
 			}
 			pass_turn(mt);
 			continue;
@@ -295,13 +271,10 @@ static void *worker_run(void *arg)
 			continue;
 		}
 		ax__task_run(rt, t); /* unlocks around the poll */
-		if (++n == MT_EVENT_INTERVAL) {
+		if (++n == AX_EVENT_INTERVAL) {
 			n = 0;
-			ax__remote_drain(rt);
-			if (rt->heap_len)
-				ax__timers_fire(rt);
-			if (rt->io_waiters && !mt->driving)
-				ax__rt_park(rt, 0);
+			/* (The driver, when there is one, waits in epoll.) */
+			ax__rt_between_polls(rt, !mt->driving);
 		}
 	}
 	ax__mt_unlock(rt);
@@ -419,7 +392,7 @@ void ax__mt_free(ax_rt *rt)
 	pthread_mutex_destroy(&rt->mt_lock);
 }
 
-/* Worker statistics (ax_rt_stats): tasks stolen, overflows. */
+/* Worker statistics (ax_rt_stats): steals and the tasks they moved. */
 void ax__mt_stats(ax_rt *rt, uint64_t *steals, uint64_t *stolen)
 {
 	ax__mt *mt = rt->mt;

@@ -11,10 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Polls between checks of timers, descriptors and the remote queue, so
- * that a busy run queue cannot starve them (tokio uses 61 as well). */
-#define EVENT_INTERVAL 61
-
 ax_rt *ax_rt_current(void)
 {
 	return ax__cur_rt;
@@ -479,6 +475,15 @@ int ax__rt_idle(ax_rt *rt)
 	return 0;
 }
 
+void ax__rt_between_polls(ax_rt *rt, int poll_io)
+{
+	ax__remote_drain(rt);
+	if (rt->heap_len)
+		ax__timers_fire(rt);
+	if (poll_io && rt->io_waiters)
+		ax__rt_park(rt, 0);
+}
+
 /* Run until `until` is done; returns 0 or -EDEADLK. */
 static int rt_run(ax_rt *rt, ax_task *until)
 {
@@ -489,13 +494,9 @@ static int rt_run(ax_rt *rt, ax_task *until)
 			ax__task_run(rt, t);
 			if (until->state & T_DONE)
 				return 0;
-			if (++n == EVENT_INTERVAL) {
+			if (++n == AX_EVENT_INTERVAL) {
 				n = 0;
-				ax__remote_drain(rt);
-				if (rt->heap_len)
-					ax__timers_fire(rt);
-				if (rt->io_waiters)
-					ax__rt_park(rt, 0);
+				ax__rt_between_polls(rt, 1);
 			}
 		}
 		if (until->state & T_DONE)

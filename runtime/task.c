@@ -134,7 +134,6 @@ static __attribute__((noinline)) void wake_remote(ax_rt *rt, ax_task *t,
 	ax__remote_post(rt, t, AX_REMOTE_WAKE | (user ? AX_REMOTE_USER : 0));
 }
 
-static void wake_mt(ax_waker *w, int consume);
 /* With N workers: the task this thread is polling (without the runtime
  * lock), and whether it woke itself meanwhile (see wake). */
 static AX_TLS ax_task *mt_polling;
@@ -170,61 +169,12 @@ static inline __attribute__((always_inline)) void wake(ax_waker *w, int consume)
 	}
 }
 
-static __attribute__((noinline)) void wake_slow(ax_waker *w, int consume)
+/* A wake on a thread of t's runtime (its one worker after ax_rt_free
+ * cleared the workers, a worker, or block_on's thread), with the runtime
+ * lock held when there are workers. */
+static inline __attribute__((always_inline)) void wake_here(ax_rt *rt, ax_task *t, int consume,
+							    int user)
 {
-	ax_task *t = ax__waker_task(w);
-	int user = consume && ax__waker_is_user(w);
-	ax_rt *rt = ax__task_rt(t);
-	int local = ax__cur_rt == rt;
-	/* (local first: another thread must not read rt->mt, which
-	 * ax_rt_free clears.) */
-	if (local && rt->mt != NULL) {
-		if (t == mt_polling && !AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other) |
-						   AX__HBIT(waker_drop))) {
-			/* A task waking itself in its poll (a yield): only
-			 * this thread can requeue it, after the poll, so it
-			 * is noted here without the lock.  The executor's
-			 * reference keeps the count above zero. */
-			mt_self_woken = 1;
-			if (consume) {
-				if (AX_UNLIKELY(user))
-					atomic_fetch_sub_explicit(&rt->user_wakers, 1,
-								  memory_order_relaxed);
-				atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel);
-			}
-			return;
-		}
-		wake_mt(w, consume);
-		return;
-	}
-	if (AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other)) &&
-	    (local || !ax__rt_gone(rt))) {
-		ax_task *by = local ? ax__cur_task : NULL;
-		AX_HOOK(wake, t, by, by == t);
-		if (by && by != t)
-			AX_HOOK(wake_other, t, by);
-	}
-	if (AX_UNLIKELY(!local)) {
-		wake_remote(rt, t, consume, user);
-		return;
-	}
-	ax__wake_local(rt, t);
-	if (consume) {
-		if (AX_UNLIKELY(user))
-			atomic_fetch_sub_explicit(&rt->user_wakers, 1, memory_order_relaxed);
-		AX_HOOK(waker_drop, t);
-		ax__task_release_on_rt(rt, t);
-	}
-}
-
-/* A wake on a worker (or block_on's thread) of a runtime with N
- * workers: the same, under the runtime lock. */
-static __attribute__((noinline)) void wake_mt(ax_waker *w, int consume)
-{
-	ax_task *t = ax__waker_task(w);
-	int user = consume && ax__waker_is_user(w);
-	ax_rt *rt = ax__task_rt(t);
-	AX_MT_SCOPE_RT(rt);
 	if (AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other))) {
 		ax_task *by = ax__cur_task;
 		AX_HOOK(wake, t, by, by == t);
@@ -238,6 +188,41 @@ static __attribute__((noinline)) void wake_mt(ax_waker *w, int consume)
 		AX_HOOK(waker_drop, t);
 		ax__task_release_on_rt(rt, t);
 	}
+}
+
+static __attribute__((noinline)) void wake_slow(ax_waker *w, int consume)
+{
+	ax_task *t = ax__waker_task(w);
+	int user = consume && ax__waker_is_user(w);
+	ax_rt *rt = ax__task_rt(t);
+	if (ax__cur_rt != rt) {
+		/* Another thread (which must not read rt->mt: ax_rt_free
+		 * clears it). */
+		if (AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other)) && !ax__rt_gone(rt))
+			AX_HOOK(wake, t, NULL, false);
+		wake_remote(rt, t, consume, user);
+		return;
+	}
+	if (rt->mt == NULL) {
+		wake_here(rt, t, consume, user);
+		return;
+	}
+	if (t == mt_polling &&
+	    !AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other) | AX__HBIT(waker_drop))) {
+		/* A task waking itself in its poll (a yield): only this
+		 * thread can requeue it, after the poll, so it is noted here
+		 * without the lock.  The executor's reference keeps the count
+		 * above zero. */
+		mt_self_woken = 1;
+		if (consume) {
+			if (AX_UNLIKELY(user))
+				atomic_fetch_sub_explicit(&rt->user_wakers, 1, memory_order_relaxed);
+			atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel);
+		}
+		return;
+	}
+	AX_MT_SCOPE_RT(rt);
+	wake_here(rt, t, consume, user);
 }
 
 ax_waker *ax__waker_clone(ax_waker *w)

@@ -68,7 +68,7 @@ typedef struct ax__worker {
 	unsigned idx;
 	uint64_t rng; /* which worker to try to steal from first */
 	/* Counts, for tests and statistics (owner only). */
-	uint64_t stolen, steals, overflows;
+	uint64_t stolen, steals;
 } ax__worker;
 
 /* Idle workers wait here.  `sleepers` is read by every push that could
