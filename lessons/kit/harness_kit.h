@@ -43,11 +43,26 @@ static char axh__key[80] = "-";
 static bool axh__ended;
 static const char *axh__pending;	/* the learner's function being awaited */
 static unsigned long axh__progress;	/* polls seen */
-static pid_t axh__exec_tid;		/* the executor's thread; 0 when none */
+static pid_t axh__exec_tid;		/* the executor's thread with one worker; 0 when none */
+/* With N workers: the worker threads seen polling the learner's code or a
+ * service so far in this run (axh__tick registers them), which the
+ * watchdog samples instead of block_on's thread (that one only waits). */
+static pid_t axh__workers[AX_MAX_WORKERS];
+static int axh__nworkers;
+static unsigned axh__run_no;		/* runs started (AXH_RUN, AXH_RUN_ON) */
+static __thread unsigned axh__tl_run;	/* the run this thread registered in */
 
 static void axh__tick(void)
 {
 	__atomic_add_fetch(&axh__progress, 1, __ATOMIC_RELAXED);
+	unsigned run = __atomic_load_n(&axh__run_no, __ATOMIC_RELAXED);
+	if (axh__tl_run == run || __atomic_load_n(&axh__exec_tid, __ATOMIC_RELAXED) ||
+	    !ax_task_polling())
+		return;
+	axh__tl_run = run;
+	int i = __atomic_fetch_add(&axh__nworkers, 1, __ATOMIC_RELAXED);
+	if (i < AX_MAX_WORKERS)
+		__atomic_store_n(&axh__workers[i], (pid_t)syscall(SYS_gettid), __ATOMIC_RELAXED);
 }
 
 /* Append text to buf (capacity n) with tabs and line breaks made blanks. */
@@ -167,7 +182,7 @@ static int axh_step;		/* set by the harness before each step */
 
 static unsigned axh_seq(void)
 {
-	return ++axh__seq;
+	return __atomic_add_fetch(&axh__seq, 1, __ATOMIC_RELAXED);
 }
 
 static int axh_inflight(const char *svc)
@@ -269,6 +284,33 @@ static uint64_t axh_task(void)
 	return t ? ax_task_id(t) : 0;
 }
 
+/* True when the calling thread is a worker thread of the runtime, inside
+ * a poll: the executor's thread with one worker, any of its N workers with
+ * N (a blocking-pool thread, or a thread of the program's own, is not).
+ * For a lesson's blocking function, this is "it blocked the executor".
+ * Any thread. */
+static bool axh_on_worker(void)
+{
+	return ax_task_polling() != NULL;
+}
+
+/* Which worker the calling thread is, from 1 (1 with one worker), with
+ * *of (may be NULL) the runtime's number of workers; 0 (and *of 0) when
+ * the thread is not polling a task.  Any thread. */
+static int axh_worker(int *of)
+{
+	ax_task *t = ax_task_polling();
+	int n = 0, w = 0, turns = 0;
+	if (t) {
+		w = ax_instrument_worker(ax_task_rt(t), &n, &turns);
+		if (!w)
+			w = 1;
+	}
+	if (of)
+		*of = n;
+	return w;
+}
+
 static int64_t axh_ms(void)
 {
 	return (int64_t)(ax_now() / 1000000);
@@ -349,12 +391,15 @@ static inline axh_call_t axh_call_capped(const char *name, ax_future *box, uint6
 #define axh_call(name, box) axh_call_capped((name), (box), 0)
 
 /* ------------------------------------------------------------------------
- * The watchdog: when the executor's thread makes no progress, uses no CPU
- * and is not runnable for 2 s in a row, the program is stuck (a blocking
- * call that never returns, a deadlock on a blocking lock).  It says so and
- * ends the run, so that the verdict names the hang instead of a time
- * limit.  A slow machine never trips it: a thread that is waiting to run
- * is runnable ('R'), and a process starved of CPU starves this thread too.
+ * The watchdog: when the executor makes no progress and its threads use no
+ * CPU and are not runnable for 2 s in a row, the program is stuck (a
+ * blocking call that never returns, a deadlock on a blocking lock).  It
+ * says so and ends the run, so that the verdict names the hang instead of
+ * a time limit.  With one worker the thread it samples is the executor's
+ * (block_on's caller); with N, the workers seen polling so far in the run
+ * (all of them must be idle).  A slow machine never trips it: a thread
+ * that is waiting to run is runnable ('R'), and a process starved of CPU
+ * starves this thread too.
  * ------------------------------------------------------------------------ */
 
 #define AXH_STUCK_CHECKS 20	/* of 100 ms each */
@@ -382,6 +427,22 @@ static bool axh__runnable(pid_t tid, unsigned long long *cpu)
 	return state == 'R';
 }
 
+/* The executor's threads to sample now, into tids; how many (0: none yet,
+ * or no run). */
+static int axh__exec_threads(pid_t *tids)
+{
+	pid_t t = __atomic_load_n(&axh__exec_tid, __ATOMIC_RELAXED);
+	if (t) {
+		tids[0] = t;
+		return 1;
+	}
+	int n = __atomic_load_n(&axh__nworkers, __ATOMIC_RELAXED), k = 0;
+	for (int i = 0; i < n && i < AX_MAX_WORKERS; i++)
+		if ((t = __atomic_load_n(&axh__workers[i], __ATOMIC_RELAXED)))
+			tids[k++] = t;
+	return k;
+}
+
 static void *axh__watchdog(void *arg)
 {
 	(void)arg;
@@ -391,19 +452,28 @@ static void *axh__watchdog(void *arg)
 	for (;;) {
 		struct timespec ts = { 0, 100000000 };
 		nanosleep(&ts, NULL);
-		pid_t tid = __atomic_load_n(&axh__exec_tid, __ATOMIC_RELAXED);
-		if (__atomic_load_n(&axh__ended, __ATOMIC_RELAXED) || !tid)
+		pid_t tids[AX_MAX_WORKERS];
+		int n = axh__exec_threads(tids);
+		if (__atomic_load_n(&axh__ended, __ATOMIC_RELAXED) || !n) {
+			idle = 0;
 			continue;
+		}
 		unsigned long now = __atomic_load_n(&axh__progress, __ATOMIC_RELAXED);
 		unsigned long long c = 0;
-		bool run = axh__runnable(tid, &c);
+		bool run = false;
+		for (int i = 0; i < n; i++) {
+			unsigned long long ci = 0;
+			run |= axh__runnable(tids[i], &ci);
+			c += ci;
+		}
 		idle = (now == last && c == last_cpu && !run) ? idle + 1 : 0;
 		last = now;
 		last_cpu = c;
 		if (idle >= AXH_STUCK_CHECKS) {
 			const char *p = __atomic_load_n(&axh__pending, __ATOMIC_RELAXED);
-			axh_end("stuck", "the executor's thread has been blocked for 2 s without "
-					 "progress%s%s%s", p ? " (in " : "", p ? p : "", p ? ")" : "");
+			axh_end("stuck", "the executor's %s been blocked for 2 s without "
+					 "progress%s%s%s", n > 1 ? "threads have" : "thread has",
+				p ? " (in " : "", p ? p : "", p ? ")" : "");
 			alarm(2); /* should exit() itself hang */
 			exit(0);
 		}
@@ -440,13 +510,41 @@ static inline void axh_pool_prestart(int n)
 	axh__prestart = n;
 }
 
-/* Run the harness's main future on a runtime made from the environment
- * (the engine sets the clock and the seed).  A deadlock (every task asleep
- * and nothing left to wake one) is recorded with the learner's function
- * that never finished.  Returns 0: the verdict is in the records. */
-static int axh__run(ax_future *root, size_t size)
+static uint64_t axh__env_u64(const char *name, uint64_t def)
 {
-	ax_rt *rt = ax_rt_new(NULL);
+	const char *s = getenv(name);
+	if (!s || !*s)
+		return def;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+	return *end ? def : (uint64_t)v;
+}
+
+/* The runtime the engine chose for the run (clock, seed, blocking pool,
+ * workers), as ax_rt_new(NULL) takes it from the environment.  A harness
+ * that also runs its scenario on another runtime changes what it needs,
+ * e.g. .workers = 2, and passes it to AXH_RUN_ON. */
+static inline ax_rt_opts axh_rt_opts(void)
+{
+	const char *c = getenv("ASYNCLAB_CLOCK");
+	ax_rt_opts o = {
+		.clock = c && !strcmp(c, "virtual") ? AX_CLOCK_VIRTUAL : AX_CLOCK_REAL,
+		.seed = axh__env_u64("ASYNCLAB_SEED", 0),
+		.blocking_threads = (int)axh__env_u64("ASYNCLAB_BLOCKING_THREADS", 0),
+		.workers = (int)axh__env_u64("ASYNCLAB_WORKERS", 1),
+	};
+	return o;
+}
+
+/* Run a future of the harness to its end on a runtime made with opts
+ * (NULL: from the environment, as the engine set it).  A deadlock (every
+ * task asleep and nothing left to wake one) is recorded with the
+ * learner's function that never finished.  Returns 0 when the future
+ * completed, 1 when it did not (recorded), 2 when the runtime could not
+ * be made (recorded). */
+static int axh__run_on(const ax_rt_opts *opts, ax_future *root, size_t size)
+{
+	ax_rt *rt = ax_rt_new(opts);
 	if (!rt) {
 		axh_end("error", "the runtime could not be created: %s", strerror(errno));
 		return 2;
@@ -457,7 +555,15 @@ static int axh__run(ax_future *root, size_t size)
 		ax_rt_free(rt);
 		return 2;
 	}
-	__atomic_store_n(&axh__exec_tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELAXED);
+	ax_rt_stats st;
+	ax_rt_stats_get(rt, &st);
+	/* A new run: its worker threads register again (axh__tick). */
+	__atomic_store_n(&axh__nworkers, 0, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&axh__run_no, 1, __ATOMIC_RELAXED);
+	/* With one worker block_on's caller is the executor's thread; with N
+	 * it only waits, and the workers are learned as they poll. */
+	if (st.workers <= 1)
+		__atomic_store_n(&axh__exec_tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELAXED);
 	int r = ax__block_on(rt, root, size, AX_HERE);
 	const char *pending = __atomic_load_n(&axh__pending, __ATOMIC_RELAXED);
 	if (r != 0) {
@@ -470,12 +576,30 @@ static int axh__run(ax_future *root, size_t size)
 	}
 	__atomic_store_n(&axh__exec_tid, 0, __ATOMIC_RELAXED);
 	ax_rt_free(rt);
-	return 0;
+	__atomic_store_n(&axh__nworkers, 0, __ATOMIC_RELAXED);
+	return r != 0;
 }
+
+/* Run the harness's main future on a runtime made from the environment
+ * (the engine sets the clock and the seed).  Returns 0, main's status:
+ * the verdict is in the records. */
 #define AXH_RUN(expr)                                                         \
 	({                                                                    \
 		__typeof__(expr) axh__root = (expr);                          \
-		axh__run((ax_future *)(void *)&axh__root, sizeof axh__root);  \
+		axh__run_on(NULL, (ax_future *)(void *)&axh__root,            \
+			    sizeof axh__root) == 2 ? 2 : 0;                   \
+	})
+
+/* Run a future of the harness on a runtime made with opts (an ax_rt_opts
+ * pointer, e.g. axh_rt_opts() with .workers = 2): a harness may run its
+ * scenario more than once, on runtimes of its choice, before it judges.
+ * Evaluates to 0 when the future completed, 1 when it did not (a
+ * deadlock, recorded), 2 when the runtime could not be made (recorded). */
+#define AXH_RUN_ON(opts, expr)                                                \
+	({                                                                    \
+		__typeof__(expr) axh__root = (expr);                          \
+		axh__run_on((opts), (ax_future *)(void *)&axh__root,          \
+			    sizeof axh__root);                                \
 	})
 
 /* True when the run uses the virtual clock (inside the runtime). */
