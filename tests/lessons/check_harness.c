@@ -5,7 +5,8 @@
  * says so and passes no check that presumes a normal end; a file in an
  * older shape, a missing entry point and a provided name defined again
  * are explained; the frame-locals analysis names a local lost across an
- * await; vtime checks are not judged on the real clock. */
+ * await; vtime checks are not judged on the real clock; the kit's notion
+ * of the executor covers every worker of a runtime with N. */
 #include "config.h"
 
 #include "lesson_fixture.h"
@@ -207,6 +208,127 @@ START_TEST(a_lock_taken_twice_is_a_named_deadlock)
 }
 END_TEST
 
+/* The kit knows N workers: a task polled on either of two workers is on
+ * the executor (axh_on_worker), numbered 1 and 2 of 2 (axh_worker); a
+ * blocking-pool job and the thread that called block_on are not; with one
+ * worker the executor's thread is worker 1 of 1.  The two tasks wait for
+ * each other inside their polls, so they can only meet on two workers at
+ * once. */
+static const char harness_workers[] =
+	"#include \"harness_kit.h\"\n"
+	"#include \"lesson.h\"\n"
+	"#include <stdio.h>\n"
+	"AXH_SERVICE(double_it, int)\n"
+	"{\n"
+	"\tAX_BEGIN;\n"
+	"\tAX_RETURN(2 * self->x);\n"
+	"\tAX_END;\n"
+	"}\n"
+	"static int arrived[2], on[2], num[2], of[2], one_num, one_of, pool_on = -1, pool_num = -1;\n"
+	"static pid_t tid[2];\n"
+	"static long pool_job(void *arg)\n"
+	"{\n"
+	"\t(void)arg;\n"
+	"\tpool_on = axh_on_worker();\n"
+	"\tpool_num = axh_worker(NULL);\n"
+	"\treturn 0;\n"
+	"}\n"
+	"static ax_val pool_fn(void *arg) { return pool_job(arg); }\n"
+	"/* Two tasks that wait for each other inside their poll: they can only\n"
+	" * meet on two workers at once. */\n"
+	"AX_ASYNC(meet, int, int i;)\n"
+	"{\n"
+	"\tAX_BEGIN;\n"
+	"\ton[self->i] = axh_on_worker();\n"
+	"\tnum[self->i] = axh_worker(&of[self->i]);\n"
+	"\ttid[self->i] = (pid_t)syscall(SYS_gettid);\n"
+	"\t__atomic_store_n(&arrived[self->i], 1, __ATOMIC_SEQ_CST);\n"
+	"\tfor (int n = 0; n < 2000 && !__atomic_load_n(&arrived[!self->i], __ATOMIC_SEQ_CST); n++) {\n"
+	"\t\tstruct timespec ts = { 0, 1000000 };\n"
+	"\t\tsyscall(SYS_nanosleep, &ts, NULL);\n"
+	"\t}\n"
+	"\tAX_RETURN(0);\n"
+	"\tAX_END;\n"
+	"}\n"
+	"AX_ASYNC(one, int)\n"
+	"{\n"
+	"\tAX_BEGIN;\n"
+	"\tone_num = axh_worker(&one_of);\n"
+	"\tAX_RETURN(0);\n"
+	"\tAX_END;\n"
+	"}\n"
+	"AX_ASYNC(lesson_main, int, ax_task *a; ax_task *b; ax_res r; long v; axh_ret c;)\n"
+	"{\n"
+	"\tAX_BEGIN;\n"
+	"\tself->a = AX_SPAWN(AX_CALL(meet, .i = 0));\n"
+	"\tself->b = AX_SPAWN(AX_CALL(meet, .i = 1));\n"
+	"\tAX_AWAIT_TO(self->r, ax_join(self->a));\n"
+	"\tAX_AWAIT_TO(self->r, ax_join(self->b));\n"
+	"\tAX_AWAIT_TO(self->v, ax_spawn_blocking(pool_fn, NULL));\n"
+	"\tAX_AWAIT_TO(self->c, axh_call(\"compute\", axl_entry_compute(21)));\n"
+	"\tAX_RETURN(0);\n"
+	"\tAX_END;\n"
+	"}\n"
+	"int main(void)\n"
+	"{\n"
+	"\taxh_init();\n"
+	"\tint rc1 = AXH_RUN_ON(NULL, AX_CALL(one));\n"
+	"\tax_rt_opts o = axh_rt_opts();\n"
+	"\to.workers = 2;\n"
+	"\to.clock = AX_CLOCK_REAL;\n"
+	"\tint rc2 = AXH_RUN_ON(&o, AX_CALL(lesson_main));\n"
+	"\tprintf(\"runs %d %d; one worker: %d of %d; main thread: %d\\n\", rc1, rc2, one_num, one_of,\n"
+	"\t       axh_on_worker());\n"
+	"\tprintf(\"meet: on %d %d, workers %d %d of %d %d, threads %s\\n\", on[0], on[1], num[0],\n"
+	"\t       num[1], of[0], of[1], tid[0] != tid[1] ? \"two\" : \"one\");\n"
+	"\tprintf(\"pool: %d %d\\n\", pool_on, pool_num);\n"
+	"\tbool ok = !rc1 && !rc2 && one_num == 1 && one_of == 1 && !axh_on_worker() && on[0] &&\n"
+	"\t\t  on[1] && num[0] + num[1] == 3 && of[0] == 2 && of[1] == 2 && tid[0] != tid[1] &&\n"
+	"\t\t  pool_on == 0 && pool_num == 0;\n"
+	"\taxh_check(\"result\", ok, NULL, \"%s\", ok ? \"\" : \"wrong\");\n"
+	"\taxh_check(\"doubled\", true, NULL, \"%s\", \"\");\n"
+	"\taxh_end(\"done\", \"%s\", \"\");\n"
+	"\treturn 0;\n"
+	"}\n";
+
+START_TEST(a_task_on_either_worker_is_on_the_executor)
+{
+	fx_write(ld, "harness.c", harness_workers);
+	axl_result *r = verify_text(GOOD, false);
+	ck_assert_msg(r->passed, "%s\n%s\n%s", r->verdict, r->out, r->build_output);
+	ck_assert_str_eq(r->out, "runs 0 0; one worker: 1 of 1; main thread: 0\n"
+				 "meet: on 1 1, workers 1 2 of 2 2, threads two\n"
+				 "pool: 0 0\n");
+	axl_result_free(r);
+}
+END_TEST
+
+/* With N workers block_on's thread only waits: the watchdog samples the
+ * workers instead, so a worker blocked for good is still a named hang,
+ * not the sandbox's time limit. */
+START_TEST(a_blocked_worker_is_stuck)
+{
+	char *h = fx_read(ld, "harness.c");
+	char *p = strstr(h, "return AXH_RUN(AX_CALL(lesson_main));");
+	ck_assert_ptr_nonnull(p);
+	*p = '\0';
+	char *nh = NULL;
+	ck_assert_int_ge(asprintf(&nh, "%sax_rt_opts o = axh_rt_opts();\n\to.workers = 2;\n"
+				  "\treturn AXH_RUN_ON(&o, AX_CALL(lesson_main));\n}\n", h), 0);
+	fx_write(ld, "harness.c", nh);
+	free(nh);
+	free(h);
+	axl_result *r = verify_text("#include \"lesson.h\"\n#include <unistd.h>\n"
+				    "AX_ASYNC(compute, int, int x;)\n{\n\tAX_BEGIN;\n"
+				    "\tfor (;;)\n\t\tpause();\n"
+				    "\tAX_RETURN(42);\n\tAX_END;\n}\n", true);
+	ck_assert_msg(r->end == AXL_END_STUCK, "%d: %s", r->end, r->verdict);
+	ck_assert_msg(strstr(r->verdict, "blocked for 2 s") && strstr(r->verdict, "compute"),
+		      "%s", r->verdict);
+	axl_result_free(r);
+}
+END_TEST
+
 START_TEST(old_shape_is_named)
 {
 	axl_result *r = verify_text("#include <asynclab.h>\n#include <stdio.h>\n"
@@ -370,6 +492,8 @@ static Suite *harness_suite(void)
 	tcase_add_test(tc, exit_from_the_exercise_is_unfinished);
 	tcase_add_test(tc, a_blocked_executor_is_stuck);
 	tcase_add_test(tc, a_lock_taken_twice_is_a_named_deadlock);
+	tcase_add_test(tc, a_task_on_either_worker_is_on_the_executor);
+	tcase_add_test(tc, a_blocked_worker_is_stuck);
 	tcase_add_test(tc, old_shape_is_named);
 	tcase_add_test(tc, missing_entry_is_explained);
 	tcase_add_test(tc, frame_locals_are_named);
