@@ -429,6 +429,47 @@ START_TEST(deadlocking_starter_lints_clean)
 }
 END_TEST
 
+/* The blocking lesson runs the learner's requests with one worker and
+ * with two side by side: the starter's verdict and its output say what
+ * each run showed (a second worker serves a second blocked request, not
+ * all three). */
+START_TEST(blocking_starter_shows_both_runs)
+{
+	load();
+	const axl_lesson *l = axl_catalog_find(cat, "blocking");
+	if (!l) {
+		unload();
+		return;
+	}
+	char *cache = fx_tmpdir();
+	setenv("ASYNCLAB_CACHE_DIR", cache, 1);
+	char *starter = axl_lesson_path(l, "starter.c");
+	axl_run_opts o = { .file = starter };
+	axl_result *r = NULL;
+	ck_assert_int_eq(axl_run(l, &o, &r), 0);
+	const axl_mark *m = mark_named(r, "served-concurrently");
+	ck_assert_ptr_nonnull(m);
+	ck_assert(!m->passed);
+	ck_assert_msg(strstr(m->message, "with 1 worker a request was started only after") &&
+			      strstr(m->message, "with 2 workers at most"),
+		      "%s", m->message);
+	m = mark_named(r, "lookup-on-pool");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_msg(!m->passed && strstr(m->message, "with 2 workers 3 of the 3 calls ran on a "
+							"worker thread"), "%s", m->message);
+	ck_assert_msg(strstr(r->out, "-- 2 workers, side by side (real clock) --\n") &&
+			      strstr(r->out, "\n1 worker (virtual clock): served in 360 ms, one at "
+					     "a time; 3 of 3 lookups blocked the worker;") &&
+			      strstr(r->out, "\n2 workers (real clock): served in "),
+		      "%s", r->out);
+	axl_result_free(r);
+	free(starter);
+	fx_rmrf(cache);
+	free(cache);
+	unload();
+}
+END_TEST
+
 static Suite *lessons_suite(void)
 {
 	Suite *s = suite_create("lessons-curriculum");
@@ -436,6 +477,7 @@ static Suite *lessons_suite(void)
 	tcase_add_test(tc, catalog_is_clean);
 	tcase_add_test(tc, every_finding_is_taught);
 	tcase_add_test(tc, deadlocking_starter_lints_clean);
+	tcase_add_test(tc, blocking_starter_shows_both_runs);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 
