@@ -14,9 +14,11 @@ static ax_val lookup_job(void *arg)
 AX_ASYNC(handle_request, long, int id; long price;)
 {
 	AX_BEGIN;
-	/* A task runs on the executor's thread; while its poll is stuck
-	 * in a blocking call, no other task on that thread can run, not
-	 * even ones that are ready.  So: wait with an async sleep (the
+	/* A task runs on a worker thread of the executor; while its poll
+	 * is stuck in a blocking call, no other task can run on that
+	 * worker, not even ones that are ready (with one worker: no task
+	 * at all; with more, the tasks queued on it, and everything once
+	 * every worker is blocked).  So: wait with an async sleep (the
 	 * task yields and a timer wakes it), ... */
 	AX_AWAIT(ax_sleep_ms(20)); /* the rate limiter */
 	/* ... and send what can only block, or what burns the CPU for a
