@@ -150,28 +150,35 @@ typedef struct pr_page {
 	_Alignas(64) pr_task slot[PR_PAGE];
 } pr_page;
 
+/* The stall watchdog's view of one thread that runs polls: the poll it
+ * last saw running.  A stall is measured by the thread's own CPU time,
+ * and by how long it has sat blocked in the kernel without running: time
+ * it merely waited for a CPU (a loaded machine, valgrind, a sanitizer)
+ * never counts. */
+typedef struct pr_watch {
+	uint64_t seen_polls;	  /* the poll count when last sampled */
+	uint64_t seen_since_ns;	  /* when it was first seen */
+	uint64_t reported_polls;  /* the poll reported as stalled, plus one */
+	uint64_t early_polls;	  /* the poll captured half way, plus one */
+	uint64_t seen_cpu_ns;	  /* the thread's CPU time when the poll was first seen */
+	uint64_t last_cpu_ns;	  /* ... at the last sample */
+	uint64_t last_ns;	  /* when the last sample was taken */
+	uint64_t blocked_ns;	  /* time blocked, without CPU, since then */
+	bool seen_idle;		  /* no poll was running at the last sample */
+} pr_watch;
+
 typedef struct pr_rt {
 	ax_rt *rt; /* NULL once it is freed (under the runtimes' lock) */
 	pr_page *_Atomic pages[PR_NPAGES];
 	int stopped, deadlocked;
 	bool virt; /* virtual clock */
-	/* The stall watchdog's view (probe_watch.c): the poll it last saw
-	 * running.  The runtime publishes its running task, its poll count
-	 * and the thread that drives it, so a poll costs the probe no hook
-	 * call at its start. */
-	uint64_t seen_polls;	  /* the rt's poll count when last sampled */
-	uint64_t seen_since_ns;	  /* when it was first seen */
-	uint64_t reported_polls;  /* the poll reported as stalled, plus one */
-	/* A stall is measured by the driving thread's own CPU time, and by
-	 * how long it has sat blocked in the kernel without running: time it
-	 * merely waited for a CPU (a loaded machine, valgrind, a sanitizer)
-	 * never counts. */
+	/* The stall watchdog's view (probe_watch.c) of the thread driving
+	 * it.  The runtime publishes its running task, its poll count and
+	 * the thread that drives it, so a poll costs the probe no hook call
+	 * at its start.  (A runtime with workers: each worker's, kept by the
+	 * watchdog.) */
+	pr_watch w;
 	_Atomic int tid;	  /* kernel id of the thread driving it */
-	uint64_t seen_cpu_ns;	  /* its CPU time when the poll was first seen */
-	uint64_t last_cpu_ns;	  /* ... at the last sample */
-	uint64_t last_ns;	  /* when the last sample was taken */
-	uint64_t blocked_ns;	  /* time blocked, without CPU, since then */
-	bool seen_idle;		  /* no poll was running at the last sample */
 	/* The poll the watchdog saw running and when it first did: the start
 	 * of a timeline span for a poll that outlasts a clock tick. */
 	_Atomic uint64_t run_polls, run_t0;

@@ -94,7 +94,8 @@ uint64_t ax_rt_first_polls(const ax_rt *rt)
 
 const void *ax_instrument_rt_lock(const ax_rt *rt)
 {
-	return rt && rt->mt ? (const void *)&rt->mt_lock : NULL;
+	/* (Read from the watchdog's thread too, while the workers start.) */
+	return rt && __atomic_load_n(&rt->mt, __ATOMIC_ACQUIRE) ? (const void *)&rt->mt_lock : NULL;
 }
 
 pthread_t ax_rt_thread(const ax_rt *rt)

@@ -21,6 +21,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 struct ax__mt {
@@ -185,6 +186,18 @@ static int worker_idle(ax_rt *rt, ax__mt *mt, ax__worker *w)
 	return r != 0 && !atomic_load(&mt->stop);
 }
 
+/* Poll t on worker w, published for the checker's watchdog
+ * (ax_instrument_worker_poll). */
+static inline void run_on(ax_rt *rt, ax__worker *w, ax_task *t)
+{
+	atomic_store_explicit(&w->polls,
+			      atomic_load_explicit(&w->polls, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+	atomic_store_explicit(&w->running, t, memory_order_relaxed);
+	ax__task_run(rt, t);
+	atomic_store_explicit(&w->running, NULL, memory_order_relaxed);
+}
+
 typedef struct worker_arg {
 	ax__mt *mt;
 	ax__worker *w;
@@ -219,7 +232,7 @@ static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
 		}
 		ax_task *t = ax__rq_pop(rt);
 		if (t) {
-			ax__task_run(rt, t); /* unlocks around the poll */
+			run_on(rt, w, t); /* unlocks around the poll */
 			if (++n == AX_EVENT_INTERVAL) {
 				n = 0;
 				ax__rt_between_polls(rt, 1);
@@ -249,6 +262,8 @@ static void *worker_run(void *arg)
 	ax__set_cur_rt(rt);
 	cur_worker = w;
 	cur_worker_rt = rt;
+	atomic_store_explicit(&w->thread, pthread_self(), memory_order_relaxed);
+	atomic_store_explicit(&w->tid, (int)syscall(SYS_gettid), memory_order_release);
 	if (!rt->mt_par) {
 		turns_loop(rt, mt, w);
 		cur_worker = NULL;
@@ -270,7 +285,7 @@ static void *worker_run(void *arg)
 				break;
 			continue;
 		}
-		ax__task_run(rt, t); /* unlocks around the poll */
+		run_on(rt, w, t); /* unlocks around the poll */
 		if (++n == AX_EVENT_INTERVAL) {
 			n = 0;
 			/* (The driver, when there is one, waits in epoll.) */
@@ -313,9 +328,11 @@ int ax__mt_start(ax_rt *rt, int workers)
 		goto fail_cond;
 	mt->busy = workers;
 	__atomic_fetch_add(&ax__mt_alive, 1, __ATOMIC_RELAXED);
-	rt->mt = mt;
 	rt->mt_par = rt->clock != AX_CLOCK_VIRTUAL;
 	rt->workers = workers;
+	/* Published last: the checker's watchdog may look from its thread
+	 * (ax_instrument_worker_poll). */
+	__atomic_store_n(&rt->mt, mt, __ATOMIC_RELEASE);
 	for (int i = 0; i < workers; i++) {
 		worker_arg *wa = malloc(sizeof *wa);
 		if (wa)
@@ -432,4 +449,52 @@ size_t ax_instrument_worker_queued(void (*fn)(void *ud, ax_task *t), void *ud, s
 	}
 	ax__mt_unlock(rt);
 	return n;
+}
+
+/* --- the checker's view of the workers, from another thread ------------ */
+
+int ax_instrument_worker_poll(const ax_rt *rt, int i, ax_instrument_wpoll *out)
+{
+	ax__mt *mt = rt ? __atomic_load_n(&rt->mt, __ATOMIC_ACQUIRE) : NULL;
+	if (!mt || i < 0 || (unsigned)i >= mt->s.n)
+		return -1;
+	ax__worker *w = &mt->s.w[i];
+	out->tid = atomic_load_explicit(&w->tid, memory_order_acquire);
+	out->thread = out->tid ? atomic_load_explicit(&w->thread, memory_order_relaxed) : 0;
+	out->running = atomic_load_explicit(&w->running, memory_order_relaxed);
+	out->polls = atomic_load_explicit(&w->polls, memory_order_relaxed);
+	return 0;
+}
+
+long ax_instrument_worker_queued_on(ax_rt *rt, int i,
+				    void (*fn)(void *ud, ax_task *t), void *ud, size_t max)
+{
+	ax__mt *mt = rt ? __atomic_load_n(&rt->mt, __ATOMIC_ACQUIRE) : NULL;
+	if (!mt || !rt->mt_par || i < 0 || (unsigned)i >= mt->s.n)
+		return 0;
+	ax_rt *wrt = rt;
+	/* Taken only when free: the caller may hold locks of its own that a
+	 * worker holding the runtime lock could be waiting for. */
+	if (atomic_load_explicit(&wrt->mt_owner, memory_order_relaxed) == &mt_self)
+		wrt->mt_depth++;
+	else if (pthread_mutex_trylock(&wrt->mt_lock) != 0)
+		return -1;
+	else {
+		atomic_store_explicit(&wrt->mt_owner, &mt_self, memory_order_relaxed);
+		wrt->mt_depth = 1;
+	}
+	ax__worker *w = &mt->s.w[i];
+	size_t n = 0;
+	ax_task *t = atomic_load_explicit(&w->lifo, memory_order_acquire);
+	if (t && n++ < max)
+		fn(ud, t);
+	uint32_t h = atomic_load_explicit(&w->q.head, memory_order_acquire);
+	uint32_t tl = atomic_load_explicit(&w->q.tail, memory_order_acquire);
+	for (uint32_t k = h; k != tl && tl - h <= AX_WSQ_CAP; k++) {
+		t = atomic_load_explicit(&w->q.buf[k & AX_WSQ_MASK], memory_order_relaxed);
+		if (n++ < max)
+			fn(ud, t);
+	}
+	ax__mt_unlock(wrt);
+	return (long)n;
 }

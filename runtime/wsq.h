@@ -69,6 +69,14 @@ typedef struct ax__worker {
 	uint64_t rng; /* which worker to try to steal from first */
 	/* Counts, for tests and statistics (owner only). */
 	uint64_t stolen, steals;
+	/* What the worker is polling, for the checker's stall watchdog on
+	 * another thread (ax_instrument_worker_poll): written by the worker
+	 * (mt.c), read with relaxed loads.  A line of their own: thieves
+	 * read the fields above. */
+	_Alignas(64) _Atomic(ax_task *) running; /* NULL between polls */
+	_Atomic uint64_t polls;			 /* polls begun */
+	_Atomic pthread_t thread;
+	_Atomic int tid; /* kernel thread id; 0 until the thread runs */
 } ax__worker;
 
 /* Idle workers wait here.  `sleepers` is read by every push that could
