@@ -51,6 +51,18 @@ extern int pr_active;
  * the hello event says. */
 extern int pr_clock_virtual;
 
+/* A task on another worker that waited for a lock a task held (workers
+ * side by side): who, where, from when and, once it stopped waiting
+ * (a timed wait that gave up), until when (else 0). */
+#define PR_MAX_WAITERS 4
+typedef struct pr_waiter {
+	uint64_t gid;
+	int worker, of;
+	uintptr_t at; /* the line it waited at */
+	uint64_t t0, t1;
+	char label[96];
+} pr_waiter;
+
 /* A blocking lock a task holds (or a task that finished left held: then
  * holder is NULL and the fields after it say who that was). */
 #define PR_MAX_AWAITS 8
@@ -65,8 +77,13 @@ typedef struct pr_lock {
 	int depth;	     /* the frame that took it (see running_depth), or -1 */
 	uint32_t permits;    /* a semaphore's permits taken (sem only) */
 	bool sem;	     /* a semaphore permit, not an owned lock */
-	struct pr_rt *rt;    /* the holder's runtime */
+	const ax_rt *rt;     /* the holder's runtime */
 	struct pr_task *holder;
+	/* Tasks on other workers that waited for it (under the registry's
+	 * lock, probe_locks.c): PR_MAX_WAITERS of them kept, nwaiters
+	 * counted. */
+	pr_waiter *waiters;
+	int nwaiters;
 	/* The awaits it is held across: in the frame that took it (outer)
 	 * and, when that differs, the innermost one. */
 	struct {
@@ -333,6 +350,9 @@ enum { PR_WAITS_NOT, PR_WAITS_TIMED, PR_WAITS_FOREVER };
  * certain deadlock, which ends the run. */
 void pr_lock_contended(const void *lock, const char *what, uintptr_t ret,
 		       int owner_tid, int waits);
+/* The calling task, which pr_lock_contended was told of, no longer waits
+ * for lock (it has it, or gave up). */
+void pr_lock_waited(const void *lock);
 /* Locks left held by a task that finished (nonzero: the unlock routes
  * look them up) and their release by whoever it is. */
 extern atomic_int pr_locks_left;
