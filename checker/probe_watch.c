@@ -341,6 +341,15 @@ static void report_stall(const stall *s)
 		 * without the task means its poll ended meanwhile, and the
 		 * task may be gone: it is not read then. */
 		pt = pr_task_of(t);
+	} else {
+		/* The poll ended before the signal came, and nothing was
+		 * captured of it half way (a poll blocked in the kernel is
+		 * not signalled early): neither its task nor its line is
+		 * known, and a finding "outside any task" at no line would
+		 * say nothing true.  (Seen under valgrind: a worker blocked
+		 * on a lock past the threshold got it while the signal was
+		 * on its way.) */
+		return;
 	}
 	uintptr_t loc = 0;
 	for (int i = 0; i < n && !loc; i++) {
