@@ -15,6 +15,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -193,11 +194,17 @@ static int capture_stack(const capture *c, void **pcs)
 
 /* Ask thread tid, which the watchdog saw polling task t in the poll of
  * count polls, where it is: its handler answers in cap. */
-static bool capture_send(pthread_t tid, ax_task *t, uint64_t polls)
+static bool capture_send(pthread_t tid, int ktid, ax_task *t, uint64_t polls)
 {
 	atomic_store(&cap_done, 0);
 	cap_expect = t;
 	cap_expect_polls = polls;
+	/* A worker's thread by its kernel id: it may have ended (and been
+	 * joined) since it was sampled, and a signal to a kernel id that is
+	 * gone fails, or lands on a thread polling nothing, which answers
+	 * without a task; a pthread_t of a joined thread may not be used. */
+	if (ktid > 0)
+		return syscall(SYS_tgkill, getpid(), ktid, capture_sig) == 0;
 	return pthread_kill(tid, capture_sig) == 0;
 }
 
@@ -227,10 +234,10 @@ static bool capture_take(capture *out)
  * it answered; *out then holds what it saw.  A signal answered late (after
  * the wait) may still run the handler during a later capture, even as
  * that one's own handler: cap is copied only while no handler writes it. */
-static bool capture_thread(pthread_t tid, ax_task *t, uint64_t polls,
+static bool capture_thread(pthread_t tid, int ktid, ax_task *t, uint64_t polls,
 			   int wait_ms, capture *out)
 {
-	if (!capture_send(tid, t, polls))
+	if (!capture_send(tid, ktid, t, polls))
 		return false;
 	for (int i = 0; i < wait_ms && !atomic_load(&cap_done); i++)
 		usleep(1000);
@@ -277,10 +284,10 @@ static bool thread_blocked(int tid)
  * capture at the next sample, or before a report. */
 static capture *early_asked; /* the capture asked for, or NULL */
 
-static void capture_early(capture *slot, pthread_t tid, ax_task *t, uint64_t polls)
+static void capture_early(capture *slot, pthread_t tid, int ktid, ax_task *t, uint64_t polls)
 {
 	slot->has_task = false;
-	if (!early_asked && capture_send(tid, t, polls))
+	if (!early_asked && capture_send(tid, ktid, t, polls))
 		early_asked = slot;
 }
 
@@ -305,6 +312,7 @@ static void early_take(void)
 typedef struct stall {
 	capture *early;
 	pthread_t tid;
+	int ktid; /* a worker's kernel thread id (0: signal tid) */
 	ax_task *t;
 	uint64_t polls, ms;
 	bool cpu, report;
@@ -326,7 +334,7 @@ static void report_stall(const stall *s)
 	static capture own;
 	early_take(); /* an early answer that came since the last sample */
 	early_asked = NULL;
-	bool answered = capture_thread(tid, t, polls, 200, &own);
+	bool answered = capture_thread(tid, s->ktid, t, polls, 200, &own);
 	const capture *c = NULL;
 	if (answered && own.has_task)
 		c = &own;
@@ -542,6 +550,7 @@ static void *watch_main(void *arg)
 					stall *st = &stalls[nstalls++];
 					st->early = &u[k].early;
 					st->tid = wp.thread;
+					st->ktid = wp.tid;
 					st->t = wp.running;
 					st->polls = wp.polls;
 					st->ms = ms;
@@ -570,6 +579,7 @@ static void *watch_main(void *arg)
 			stall *st = &stalls[nstalls++];
 			st->early = &early[i];
 			st->tid = ax_rt_thread(p->rt);
+			st->ktid = 0;
 			st->t = run;
 			st->polls = polls;
 			st->ms = ms;
@@ -582,8 +592,8 @@ static void *watch_main(void *arg)
 			if (stalls[i].report)
 				report_stall(&stalls[i]);
 			else
-				capture_early(stalls[i].early, stalls[i].tid, stalls[i].t,
-					      stalls[i].polls);
+				capture_early(stalls[i].early, stalls[i].tid, stalls[i].ktid,
+					      stalls[i].t, stalls[i].polls);
 		}
 		if (now - last_flush >= 100000000u) {
 			pr_flush();
