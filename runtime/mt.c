@@ -212,7 +212,7 @@ static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
 	unsigned n = 0;
 	ax__mt_lock(rt);
 	while (!atomic_load_explicit(&mt->stop, memory_order_relaxed)) {
-		if (mt->turn != w->idx || !mt->until || (mt->until->state & T_DONE) ||
+		if (mt->turn != w->idx || !mt->until || (ax__ts(mt->until) & T_DONE) ||
 		    mt->result) {
 			ax__mt_cond_wait(rt, &mt->turn_cond);
 			continue;
@@ -239,6 +239,33 @@ static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
 	ax__mt_unlock(rt);
 }
 
+/* Polls and first polls a worker made without the lock, added to the
+ * runtime's counts when it goes idle and between polls (every
+ * AX_EVENT_INTERVAL): one shared write each instead of one per poll. */
+static AX_TLS uint64_t w_polls, w_first;
+
+static void flush_counts(ax_rt *rt)
+{
+	if (w_polls) {
+		atomic_fetch_add_explicit(&rt->polls, w_polls, memory_order_relaxed);
+		w_polls = 0;
+	}
+	if (w_first) {
+		__atomic_fetch_add(&rt->first_polls, w_first, __ATOMIC_RELAXED);
+		w_first = 0;
+	}
+}
+
+void ax__mt_first_poll(ax_rt *rt)
+{
+	/* Hooks compare the count before and after each poll: counted at
+	 * once while they watch. */
+	if (cur_worker_rt == rt && !AX__HOOKS())
+		w_first++;
+	else
+		__atomic_fetch_add(&rt->first_polls, 1, __ATOMIC_RELAXED);
+}
+
 static void *worker_run(void *arg)
 {
 	worker_arg wa = *(worker_arg *)arg;
@@ -256,28 +283,36 @@ static void *worker_run(void *arg)
 		ax__set_cur_rt(NULL);
 		return NULL;
 	}
+	/* No lock is held from one poll to the next (ax__task_run_par),
+	 * except while hooks watch: then each poll runs as on one worker,
+	 * under the lock, which it lets go for the future's own poll. */
 	unsigned n = 0;
-	/* The lock is held from one poll to the next (one unlock and one
-	 * lock per poll: the poll's own), and let go to sleep. */
-	ax__mt_lock(rt);
 	while (!atomic_load_explicit(&mt->stop, memory_order_relaxed)) {
 		ax_task *t = ax__sched_next(&mt->s, w);
 		if (!t) {
-			ax__mt_unlock(rt);
-			int go = worker_idle(rt, mt, w);
-			ax__mt_lock(rt);
-			if (!go)
+			flush_counts(rt);
+			if (!worker_idle(rt, mt, w))
 				break;
 			continue;
 		}
-		ax__task_run(rt, t); /* unlocks around the poll */
+		if (AX_LIKELY(!AX__HOOKS())) {
+			ax__task_run_par(rt, t);
+			w_polls++;
+		} else {
+			ax__mt_lock(rt);
+			ax__task_run(rt, t);
+			ax__mt_unlock(rt);
+		}
 		if (++n == AX_EVENT_INTERVAL) {
 			n = 0;
+			flush_counts(rt);
+			ax__mt_lock(rt);
 			/* (The driver, when there is one, waits in epoll.) */
 			ax__rt_between_polls(rt, !mt->driving);
+			ax__mt_unlock(rt);
 		}
 	}
-	ax__mt_unlock(rt);
+	flush_counts(rt);
 	cur_worker = NULL;
 	cur_worker_rt = NULL;
 	ax__set_cur_rt(NULL);
@@ -350,10 +385,10 @@ int ax__mt_wait(ax_rt *rt, ax_task *root)
 	mt->result = 0;
 	if (!rt->mt_par)
 		pthread_cond_broadcast(&mt->turn_cond);
-	while (!(root->state & T_DONE) && mt->result == 0)
+	while (!(ax__ts(root) & T_DONE) && mt->result == 0)
 		ax__mt_cond_wait(rt, &mt->done);
 	mt->until = NULL;
-	return (root->state & T_DONE) ? 0 : mt->result;
+	return (ax__ts(root) & T_DONE) ? 0 : mt->result;
 }
 
 /* Stop the workers: each finishes the poll it is in and leaves; the

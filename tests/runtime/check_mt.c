@@ -518,6 +518,107 @@ START_TEST(test_wakes_from_outside)
 }
 END_TEST
 
+/* ---- a token passed round a ring of tasks by their wakers ------------- */
+
+/* Task i's turn comes when the token says i: it passes the token on and
+ * wakes task i+1 through the waker that task published.  A wake that
+ * arrives while its task is being polled on another worker (it published
+ * its waker and has not yet returned Pending) must make the executor
+ * poll it again; a lost one stops the ring (the test times out), and a
+ * task must never be polled on two workers at once. */
+enum { RING = 8, RING_PASSES = 40000 };
+static atomic_ulong ring_token;
+static ax_waker *_Atomic ring_waker[RING];
+static atomic_int ring_in_poll[RING];
+static atomic_int ring_twice;
+static atomic_ulong ring_polls;
+
+typedef struct ring_task {
+	ax_future base;
+	int i;
+} ring_task;
+
+static ax_poll_t ring_poll(ax_future *f, ax_cx *cx)
+{
+	int i = ((ring_task *)(void *)f)->i;
+	if (atomic_exchange(&ring_in_poll[i], 1))
+		atomic_store(&ring_twice, 1);
+	atomic_fetch_add(&ring_polls, 1);
+	ax_poll_t r = AX_PENDING;
+	ax_waker *mine = ax_waker_clone(cx->waker);
+	ax_waker *old = atomic_exchange(&ring_waker[i], mine);
+	if (old)
+		ax_waker_drop(old);
+	for (;;) {
+		unsigned long tok = atomic_load(&ring_token);
+		if (tok >= RING_PASSES) {
+			r = AX_READY;
+			break;
+		}
+		if (tok % RING != (unsigned long)i)
+			break;
+		atomic_store(&ring_token, tok + 1);
+		/* The next task's waker, once it has published one (it will
+		 * see the token when it does). */
+		ax_waker *next = atomic_exchange(&ring_waker[(i + 1) % RING], NULL);
+		if (next)
+			ax_waker_wake(next);
+		/* Sometimes wait for the next round with a yield as well. */
+		if (tok % 3 == 0) {
+			ax_waker_wake_by_ref(cx->waker);
+			break;
+		}
+	}
+	if (r == AX_READY) {
+		/* Wake everyone still waiting: the ring is over. */
+		for (int j = 0; j < RING; j++) {
+			ax_waker *w = atomic_exchange(&ring_waker[j], NULL);
+			if (w)
+				ax_waker_wake(w);
+		}
+	}
+	atomic_store(&ring_in_poll[i], 0);
+	return r;
+}
+
+static const ax_future_vt ring_vt = AX_VT_NOOUT(ring_task, "ring_task", ring_poll, NULL);
+
+AX_ASYNC(ring_root, int, ax_task *h[RING]; int i;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < RING; self->i++) {
+		self->h[self->i] =
+			AX_SPAWN_DISCARD(((ring_task){ .base.vt = &ring_vt, .i = self->i }));
+		ck_assert_ptr_nonnull(self->h[self->i]);
+	}
+	for (self->i = 0; self->i < RING; self->i++)
+		AX_AWAIT(ax_join(self->h[self->i]));
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_ring_of_wakes)
+{
+	for (int round = 0; round < 6; round++) {
+		atomic_store(&ring_token, 0);
+		atomic_store(&ring_twice, 0);
+		atomic_store(&ring_polls, 0);
+		ax_rt *rt = mt_rt(2 + round % 3, AX_CLOCK_REAL);
+		{
+			(void)AX_BLOCK_ON(rt, AX_CALL(ring_root));
+		}
+		unsigned long passes = atomic_load(&ring_token), polls = atomic_load(&ring_polls);
+		int twice = atomic_load(&ring_twice);
+		ck_assert_uint_eq(passes, RING_PASSES);
+		ck_assert_int_eq(twice, 0);
+		ck_assert_uint_ge(polls, RING_PASSES);
+		for (int j = 0; j < RING; j++)
+			ck_assert_ptr_null(atomic_load(&ring_waker[j]));
+		TEST_RT_END_FREED(rt);
+	}
+}
+END_TEST
+
 START_TEST(test_options)
 {
 	ck_assert_ptr_null(ax_rt_new(&(ax_rt_opts){ .workers = AX_MAX_WORKERS + 1 }));
@@ -740,6 +841,7 @@ static Suite *mt_suite(void)
 	tcase_add_test(tc, test_abort_across_workers);
 	tcase_add_test(tc, test_shutdown);
 	tcase_add_test(tc, test_wakes_from_outside);
+	tcase_add_test(tc, test_ring_of_wakes);
 	tcase_add_test(tc, test_sets_tokens_jobs_pipes);
 	tcase_add_test(tc, test_turns_reproduce_one_worker_order);
 	tcase_set_timeout(tc, 300);
