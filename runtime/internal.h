@@ -191,7 +191,7 @@ struct ax_rt {
 
 	ax__slab slab;
 	uint64_t next_id;
-	uint64_t live_tasks;
+	uint64_t live_tasks;	/* ax__rt_live_add */
 	uint64_t spawned;
 	_Atomic uint64_t polls;
 	uint64_t first_polls; /* futures polled for the first time: the checker's
@@ -372,6 +372,17 @@ static inline uint32_t ax__ts_and(ax_task *t, uint32_t keep)
 	__atomic_store_n(&t->state, s & keep, __ATOMIC_RELAXED);
 	return s;
 }
+/* The count of live tasks: a worker counts the ones it frees without
+ * the lock (ax__mt_defer_free). */
+static inline void ax__rt_live_add(ax_rt *rt, int d)
+{
+	if (AX_MT_ON())
+		__atomic_fetch_add(&rt->live_tasks, (uint64_t)(int64_t)d, __ATOMIC_RELAXED);
+	else
+		__atomic_store_n(&rt->live_tasks,
+				 __atomic_load_n(&rt->live_tasks, __ATOMIC_RELAXED) + (uint64_t)(int64_t)d,
+				 __ATOMIC_RELAXED);
+}
 /* Clear the bits `clear`, then set `set`, in one change. */
 static inline uint32_t ax__ts_update(ax_task *t, uint32_t clear, uint32_t set)
 {
@@ -477,6 +488,11 @@ AX_HIDDEN void ax__mt_stats(ax_rt *rt, uint64_t *steals, uint64_t *stolen);
 /* A first poll of a future on rt (counted per worker while no hooks
  * watch, else at once in rt->first_polls). */
 AX_HIDDEN void ax__mt_first_poll(ax_rt *rt);
+/* On a worker of rt with no hooks: keep finished task t (its ext freed,
+ * its last reference gone) to be handed to the slab in a batch under the
+ * lock, ax__task_free_list; 0 when the caller is not such a worker. */
+AX_HIDDEN int ax__mt_defer_free(ax_rt *rt, ax_task *t);
+AX_HIDDEN void ax__task_free_list(ax_rt *rt, ax_task *t);
 /* rt.c, for the workers: drain the remote queue; the idle step of the
  * loop (0, or -EDEADLK); wait in epoll (ms, -1 forever). */
 AX_HIDDEN void ax__remote_drain(ax_rt *rt);

@@ -243,9 +243,29 @@ static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
  * runtime's counts when it goes idle and between polls (every
  * AX_EVENT_INTERVAL): one shared write each instead of one per poll. */
 static AX_TLS uint64_t w_polls, w_first;
+/* Tasks this worker freed since (ax__mt_defer_free), linked by next. */
+static AX_TLS ax_task *w_freed;
+
+int ax__mt_defer_free(ax_rt *rt, ax_task *t)
+{
+	if (cur_worker_rt != rt)
+		return 0;
+	ax__task_ext_free(t);
+	ax__rt_live_add(rt, -1);
+	ax__ts_init(t, T_FREE);
+	t->next = w_freed;
+	w_freed = t;
+	return 1;
+}
 
 static void flush_counts(ax_rt *rt)
 {
+	if (w_freed) {
+		ax__mt_lock(rt);
+		ax__task_free_list(rt, w_freed);
+		ax__mt_unlock(rt);
+		w_freed = NULL;
+	}
 	if (w_polls) {
 		atomic_fetch_add_explicit(&rt->polls, w_polls, memory_order_relaxed);
 		w_polls = 0;

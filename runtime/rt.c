@@ -557,7 +557,7 @@ void ax_rt_stats_get(ax_rt *rt, ax_rt_stats *st)
 {
 	AX_MT_SCOPE_RT(rt);
 	memset(st, 0, sizeof *st);
-	st->live_tasks = rt->live_tasks;
+	st->live_tasks = __atomic_load_n(&rt->live_tasks, __ATOMIC_RELAXED);
 	st->spawned = rt->spawned;
 	st->polls = atomic_load_explicit(&rt->polls, memory_order_relaxed);
 	st->timers = rt->heap_len;
@@ -581,7 +581,7 @@ static void collect_live(ax_task *t, void *ud)
  * wakers of others) cannot free a task we have yet to visit. */
 static int rt_drop_all(ax_rt *rt)
 {
-	size_t n = rt->live_tasks;
+	size_t n = __atomic_load_n(&rt->live_tasks, __ATOMIC_RELAXED);
 	if (n == 0)
 		return 0;
 	ax_task **all = malloc(n * sizeof *all), **p = all;

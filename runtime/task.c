@@ -38,18 +38,31 @@ static inline __attribute__((always_inline)) void task_free__st(ax_rt *rt, ax_ta
 {
 	AX_HOOK(task_free, t);
 	ax__task_ext_free(t);
-	rt->live_tasks--;
+	ax__rt_live_add(rt, -1);
 	ax__slab_free(rt, t);
 }
 
 static void task_free(ax_rt *rt, ax_task *t)
 {
 	if (AX_MT_ON()) {
+		if (rt->mt_par && !AX__HOOKS() && ax__mt_defer_free(rt, t))
+			return;
 		AX_MT_SCOPE_RT(rt);
 		task_free__st(rt, t);
 		return;
 	}
 	task_free__st(rt, t);
+}
+
+/* Tasks a worker freed without the lock (ax__mt_defer_free), handed to
+ * the slab under it. */
+void ax__task_free_list(ax_rt *rt, ax_task *t)
+{
+	while (t) {
+		ax_task *next = t->next;
+		ax__slab_free(rt, t);
+		t = next;
+	}
 }
 
 /* Drop one reference on the runtime's thread.  When it is the last one
@@ -99,7 +112,7 @@ static inline __attribute__((always_inline)) ax_task *spawn_on(ax_rt *rt, ax_fut
 		e->name = name;
 		e->site = site;
 	}
-	rt->live_tasks++;
+	ax__rt_live_add(rt, 1);
 	rt->spawned++;
 	AX_HOOK(spawn, t, ax__cur_task, fut->vt->name, site);
 	ax__ts_or(t, T_QUEUED);
@@ -345,6 +358,30 @@ static void task_finish(ax_rt *rt, ax_task *t, int err)
 	ax__task_release_on_rt(rt, t); /* the executor's reference */
 }
 
+/* task_finish for a task nobody can await (no handle, no ext, so not a
+ * root or in a set), on a worker without the runtime lock: the future's
+ * drop and the hooks take it themselves when they need it. */
+static void task_finish_unawaited(ax_rt *rt, ax_task *t, int err)
+{
+	finish_future(t);
+	ax__ts_update(t, T_QUEUED | T_RUNNING | (err ? 0u : T_OVERFLOW),
+		      T_DONE | (err == -ECANCELED ? T_CANCELLED : 0));
+	AX_HOOK(task_exit, t, err != 0);
+	ax__task_release_on_rt(rt, t); /* the executor's reference */
+}
+
+/* Finish t on a worker that holds no lock. */
+static void task_finish_par(ax_rt *rt, ax_task *t, uint32_t s, int err)
+{
+	if (!(s & (T_HANDLE | T_EXT))) {
+		task_finish_unawaited(rt, t, err);
+		return;
+	}
+	ax__mt_lock(rt);
+	task_finish(rt, t, err);
+	ax__mt_unlock(rt);
+}
+
 /* The future's poll itself.  With N workers it runs without the
  * runtime lock, which the worker holds (once) around it. */
 static inline ax_poll_t poll_future(ax_rt *rt, ax_task *t, ax_cx *cx)
@@ -423,9 +460,7 @@ void ax__task_run_par(ax_rt *rt, ax_task *t)
 {
 	uint32_t s = ax__ts_update(t, T_QUEUED, T_RUNNING);
 	if (AX_UNLIKELY(s & T_ABORT)) {
-		ax__mt_lock(rt);
-		task_finish(rt, t, (s & T_OVERFLOW) ? -EOVERFLOW : -ECANCELED);
-		ax__mt_unlock(rt);
+		task_finish_par(rt, t, s, (s & T_OVERFLOW) ? -EOVERFLOW : -ECANCELED);
 		return;
 	}
 	ax_cx cx = { (ax_waker *)(void *)t, t };
@@ -437,9 +472,7 @@ void ax__task_run_par(ax_rt *rt, ax_task *t)
 	int self = mt_self_woken;
 	mt_self_woken = 0;
 	if (r != AX_PENDING) {
-		ax__mt_lock(rt);
-		task_finish(rt, t, 0);
-		ax__mt_unlock(rt);
+		task_finish_par(rt, t, ax__ts(t), 0);
 		return;
 	}
 	s = ax__ts(t);
@@ -513,6 +546,13 @@ void ax_task_detach(ax_task *h)
 	if (!h)
 		return;
 	if (AX_MT_ON()) {
+		/* Without an ext there is no join waker to drop: the handle's
+		 * bit and its reference go without the lock. */
+		if (ax__task_rt(h)->mt_par && !(ax__ts(h) & T_EXT)) {
+			ax__ts_and(h, ~(uint32_t)T_HANDLE);
+			ax__task_unref(h);
+			return;
+		}
 		AX_MT_SCOPE_RT(ax__task_rt(h));
 		task_detach(h);
 		return;

@@ -619,6 +619,59 @@ START_TEST(test_ring_of_wakes)
 }
 END_TEST
 
+/* ---- handles let go while their tasks run and end on other workers ---- */
+
+/* A task without a join waker is detached, finished and freed by
+ * workers without the runtime lock, its memory handed back in batches:
+ * every task still runs once, and the runtime counts none alive after
+ * the last one's memory is back (ax_rt_free would say so otherwise). */
+enum { DETACH_TASKS = 20000 };
+static atomic_int detach_ran;
+
+AX_ASYNC(detach_child, int, int i;)
+{
+	AX_BEGIN;
+	if (self->i % 2)
+		AX_AWAIT(ax_yield());
+	atomic_fetch_add(&detach_ran, 1);
+	AX_RETURN(self->i);
+	AX_END;
+}
+
+AX_ASYNC(detach_root, int, int i; ax_task *h;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < DETACH_TASKS; self->i++) {
+		self->h = AX_SPAWN(AX_CALL(detach_child, .i = self->i));
+		ck_assert_ptr_nonnull(self->h);
+		if (self->i % 3 == 0)
+			AX_AWAIT(ax_yield()); /* let it start on another worker */
+		ax_task_detach(self->h);
+	}
+	while (atomic_load(&detach_ran) < DETACH_TASKS)
+		AX_AWAIT(ax_yield());
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_detach_while_running)
+{
+	for (int round = 0; round < 3; round++) {
+		atomic_store(&detach_ran, 0);
+		ax_rt *rt = mt_rt(2 + round, AX_CLOCK_REAL);
+		{
+			(void)AX_BLOCK_ON(rt, AX_CALL(detach_root));
+		}
+		int got = atomic_load(&detach_ran);
+		ck_assert_int_eq(got, DETACH_TASKS);
+		ax_rt_stats st;
+		ax_rt_stats_get(rt, &st);
+		ck_assert_uint_eq(st.spawned, DETACH_TASKS + 1);
+		TEST_RT_END(rt);
+	}
+}
+END_TEST
+
 START_TEST(test_options)
 {
 	ck_assert_ptr_null(ax_rt_new(&(ax_rt_opts){ .workers = AX_MAX_WORKERS + 1 }));
@@ -842,6 +895,7 @@ static Suite *mt_suite(void)
 	tcase_add_test(tc, test_shutdown);
 	tcase_add_test(tc, test_wakes_from_outside);
 	tcase_add_test(tc, test_ring_of_wakes);
+	tcase_add_test(tc, test_detach_while_running);
 	tcase_add_test(tc, test_sets_tokens_jobs_pipes);
 	tcase_add_test(tc, test_turns_reproduce_one_worker_order);
 	tcase_set_timeout(tc, 300);
