@@ -488,10 +488,18 @@ AX_HIDDEN void ax__mt_stats(ax_rt *rt, uint64_t *steals, uint64_t *stolen);
 /* A first poll of a future on rt (counted per worker while no hooks
  * watch, else at once in rt->first_polls). */
 AX_HIDDEN void ax__mt_first_poll(ax_rt *rt);
-/* On a worker of rt with no hooks: keep finished task t (its ext freed,
- * its last reference gone) to be handed to the slab in a batch under the
- * lock, ax__task_free_list; 0 when the caller is not such a worker. */
+/* Task memory on a worker of rt with no hooks, without the lock: each
+ * worker keeps the slots of the tasks it frees by size class and hands
+ * them out again to the tasks it spawns; the rest go back to the slab in
+ * a batch under the lock when it idles or keeps too many.
+ * ax__mt_defer_free keeps finished task t (its last reference gone) and
+ * returns 0 when the caller is not such a worker; ax__mt_alloc is
+ * ax__slab_alloc from the cache first; ax__mt_free_slot gives back a
+ * slot never used. */
+AX_HIDDEN int ax__mt_on_worker(const ax_rt *rt);
 AX_HIDDEN int ax__mt_defer_free(ax_rt *rt, ax_task *t);
+AX_HIDDEN ax_task *ax__mt_alloc(ax_rt *rt, size_t size);
+AX_HIDDEN void ax__mt_free_slot(ax_rt *rt, ax_task *t);
 AX_HIDDEN void ax__task_free_list(ax_rt *rt, ax_task *t);
 /* rt.c, for the workers: drain the remote queue; the idle step of the
  * loop (0, or -EDEADLK); wait in epoll (ms, -1 forever). */

@@ -243,29 +243,89 @@ static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
  * runtime's counts when it goes idle and between polls (every
  * AX_EVENT_INTERVAL): one shared write each instead of one per poll. */
 static AX_TLS uint64_t w_polls, w_first;
-/* Tasks this worker freed since (ax__mt_defer_free), linked by next. */
-static AX_TLS ax_task *w_freed;
+
+/* The slots of the tasks this worker freed (ax__mt_defer_free), by
+ * size class, linked by next, and how many: handed out again to the
+ * tasks it spawns (ax__mt_alloc), the rest given back to the slab when
+ * it idles or holds more than W_CACHE_MAX. */
+#define W_CACHE_MAX 256u
+static AX_TLS ax_task *w_cache[AX_SLAB_CLASSES + 1];
+static AX_TLS unsigned w_cached;
+
+static ax__chunk *chunk_of(const ax_task *t)
+{
+	return (ax__chunk *)((uintptr_t)t & ~(uintptr_t)(AX_SLAB_CHUNK - 1));
+}
+
+static void flush_frees(ax_rt *rt)
+{
+	if (!w_cached)
+		return;
+	ax__mt_lock(rt);
+	for (unsigned c = 1; c <= AX_SLAB_CLASSES; c++) {
+		if (w_cache[c]) {
+			ax__task_free_list(rt, w_cache[c]);
+			w_cache[c] = NULL;
+		}
+	}
+	ax__mt_unlock(rt);
+	w_cached = 0;
+}
+
+int ax__mt_on_worker(const ax_rt *rt)
+{
+	return cur_worker_rt == rt;
+}
+
+/* Keep slot t (marked free, so that nothing visits it) in the cache. */
+static void cache_slot(ax_rt *rt, ax_task *t)
+{
+	ax__ts_init(t, T_FREE);
+	unsigned cls = chunk_of(t)->slot_size / 8u;
+	t->next = w_cache[cls];
+	w_cache[cls] = t;
+	if (++w_cached > W_CACHE_MAX)
+		flush_frees(rt);
+}
 
 int ax__mt_defer_free(ax_rt *rt, ax_task *t)
 {
-	if (cur_worker_rt != rt)
+	if (cur_worker_rt != rt || chunk_of(t)->large)
 		return 0;
 	ax__task_ext_free(t);
 	ax__rt_live_add(rt, -1);
-	ax__ts_init(t, T_FREE);
-	t->next = w_freed;
-	w_freed = t;
+	cache_slot(rt, t);
 	return 1;
+}
+
+ax_task *ax__mt_alloc(ax_rt *rt, size_t size)
+{
+	size_t cls = (size + 7u) / 8u;
+	if (cls <= AX_SLAB_CLASSES && w_cache[cls]) {
+		ax_task *t = w_cache[cls];
+		w_cache[cls] = t->next;
+		w_cached--;
+		return t;
+	}
+	ax__mt_lock(rt);
+	ax_task *t = ax__slab_alloc(rt, size);
+	ax__mt_unlock(rt);
+	return t;
+}
+
+void ax__mt_free_slot(ax_rt *rt, ax_task *t)
+{
+	if (!chunk_of(t)->large) {
+		cache_slot(rt, t);
+		return;
+	}
+	ax__mt_lock(rt);
+	ax__slab_free(rt, t);
+	ax__mt_unlock(rt);
 }
 
 static void flush_counts(ax_rt *rt)
 {
-	if (w_freed) {
-		ax__mt_lock(rt);
-		ax__task_free_list(rt, w_freed);
-		ax__mt_unlock(rt);
-		w_freed = NULL;
-	}
 	if (w_polls) {
 		atomic_fetch_add_explicit(&rt->polls, w_polls, memory_order_relaxed);
 		w_polls = 0;
@@ -311,6 +371,7 @@ static void *worker_run(void *arg)
 		ax_task *t = ax__sched_next(&mt->s, w);
 		if (!t) {
 			flush_counts(rt);
+			flush_frees(rt);
 			if (!worker_idle(rt, mt, w))
 				break;
 			continue;
@@ -333,6 +394,7 @@ static void *worker_run(void *arg)
 		}
 	}
 	flush_counts(rt);
+	flush_frees(rt);
 	cur_worker = NULL;
 	cur_worker_rt = NULL;
 	ax__set_cur_rt(NULL);

@@ -558,7 +558,7 @@ void ax_rt_stats_get(ax_rt *rt, ax_rt_stats *st)
 	AX_MT_SCOPE_RT(rt);
 	memset(st, 0, sizeof *st);
 	st->live_tasks = __atomic_load_n(&rt->live_tasks, __ATOMIC_RELAXED);
-	st->spawned = rt->spawned;
+	st->spawned = __atomic_load_n(&rt->spawned, __ATOMIC_RELAXED);
 	st->polls = atomic_load_explicit(&rt->polls, memory_order_relaxed);
 	st->timers = rt->heap_len;
 	st->io_waiters = rt->io_waiters;

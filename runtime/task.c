@@ -91,29 +91,41 @@ void ax__task_unref(ax_task *t)
 	}
 }
 
+/* par: on a worker of rt, side by side, with no hooks, and without the
+ * runtime lock (the slot comes from the worker's cache, ax__mt_alloc). */
 static inline __attribute__((always_inline)) ax_task *spawn_on(ax_rt *rt, ax_future *fut,
 								size_t size, const char *name,
-								const ax_site *site)
+								const ax_site *site, int par)
 {
-	ax_task *t = ax__slab_alloc(rt, sizeof(ax_task) + size);
+	ax_task *t = par ? ax__mt_alloc(rt, sizeof(ax_task) + size)
+			 : ax__slab_alloc(rt, sizeof(ax_task) + size);
 	if (!t)
 		return NULL;
 	t->next = NULL;
 	atomic_init(&t->refs, 2); /* the executor's, and the handle's */
 	ax__ts_init(t, T_HANDLE);
-	t->id = ++rt->next_id;
+	if (AX_MT_ON())
+		t->id = __atomic_add_fetch(&rt->next_id, 1, __ATOMIC_RELAXED);
+	else
+		t->id = ++rt->next_id;
 	memcpy(t->fut, fut, size);
 	if (name || AX_UNLIKELY(AX__HOOKS() != NULL)) {
 		ax__task_ext *e = ax__task_ext_get(t);
 		if (!e) {
-			ax__slab_free(rt, t);
+			if (par)
+				ax__mt_free_slot(rt, t);
+			else
+				ax__slab_free(rt, t);
 			return NULL;
 		}
 		e->name = name;
 		e->site = site;
 	}
 	ax__rt_live_add(rt, 1);
-	rt->spawned++;
+	if (AX_MT_ON())
+		__atomic_fetch_add(&rt->spawned, 1, __ATOMIC_RELAXED);
+	else
+		rt->spawned++;
 	AX_HOOK(spawn, t, ax__cur_task, fut->vt->name, site);
 	ax__ts_or(t, T_QUEUED);
 	ax__rq_push(rt, t);
@@ -127,10 +139,12 @@ ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
 	if (!rt)
 		return NULL;
 	if (AX_MT_ON()) {
+		if (rt->mt_par && !AX__HOOKS() && ax__mt_on_worker(rt))
+			return spawn_on(rt, fut, size, name, site, 1);
 		AX_MT_SCOPE_RT(rt);
-		return spawn_on(rt, fut, size, name, site);
+		return spawn_on(rt, fut, size, name, site, 0);
 	}
-	return spawn_on(rt, fut, size, name, site);
+	return spawn_on(rt, fut, size, name, site, 0);
 }
 
 /* A wake from another thread: the executor's thread does it.  A waker
@@ -232,6 +246,13 @@ static __attribute__((noinline)) void wake_slow(ax_waker *w, int consume)
 				atomic_fetch_sub_explicit(&rt->user_wakers, 1, memory_order_relaxed);
 			atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel);
 		}
+		return;
+	}
+	if (rt->mt_par) {
+		/* Lock-free: the wake is one atomic change of t's state
+		 * (ax__wake_local); hooks and a last reference take the lock
+		 * themselves. */
+		wake_here(rt, t, consume, user);
 		return;
 	}
 	AX_MT_SCOPE_RT(rt);
