@@ -672,6 +672,89 @@ START_TEST(test_detach_while_running)
 }
 END_TEST
 
+/* ---- task memory handed out again by the worker that freed it -------- */
+
+/* Tasks of three sizes fill their bytes with their own number, yield,
+ * and check that nothing else wrote there: a slot given to two live
+ * tasks at once, or a small slot given to a bigger future, would show as
+ * another task's bytes. */
+enum { SLOT_ROUNDS = 40, SLOT_TASKS = 600 };
+static atomic_int slot_bad, slot_done;
+
+#define SLOT_TASK(name, bytes)                                                \
+	typedef struct name {                                                 \
+		ax_future base;                                               \
+		int yielded;                                                  \
+		unsigned char fill[bytes];                                    \
+		unsigned char tag;                                            \
+	} name;                                                               \
+	static ax_poll_t name##_poll(ax_future *f, ax_cx *cx)                 \
+	{                                                                     \
+		name *t = (name *)(void *)f;                                  \
+		if (!t->yielded) {                                            \
+			memset(t->fill, t->tag, sizeof t->fill);              \
+			t->yielded = 1;                                       \
+			ax_waker_wake_by_ref(cx->waker);                      \
+			return AX_PENDING;                                    \
+		}                                                             \
+		for (size_t i = 0; i < sizeof t->fill; i++)                   \
+			if (t->fill[i] != t->tag)                             \
+				atomic_store(&slot_bad, 1);                   \
+		atomic_fetch_add(&slot_done, 1);                              \
+		return AX_READY;                                              \
+	}                                                                     \
+	static const ax_future_vt name##_vt =                                 \
+		AX_VT_NOOUT(name, #name, name##_poll, NULL)
+SLOT_TASK(slot_small, 8);
+SLOT_TASK(slot_mid, 100);
+SLOT_TASK(slot_big, 700);
+
+AX_ASYNC(slot_root, int, int round; int i;)
+{
+	AX_BEGIN;
+	for (self->round = 0; self->round < SLOT_ROUNDS; self->round++) {
+		atomic_store(&slot_done, 0);
+		for (self->i = 0; self->i < SLOT_TASKS; self->i++) {
+			unsigned char tag = (unsigned char)(self->i % 251 + 1);
+			int ok;
+			switch (self->i % 3) {
+			case 0:
+				ok = AX_SPAWN_DETACHED(((slot_small){ .base.vt = &slot_small_vt, .tag = tag }));
+				break;
+			case 1:
+				ok = AX_SPAWN_DETACHED(((slot_mid){ .base.vt = &slot_mid_vt, .tag = tag }));
+				break;
+			default:
+				ok = AX_SPAWN_DETACHED(((slot_big){ .base.vt = &slot_big_vt, .tag = tag }));
+				break;
+			}
+			ck_assert(ok);
+		}
+		while (atomic_load(&slot_done) < SLOT_TASKS)
+			AX_AWAIT(ax_yield());
+	}
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_slots_reused_by_size)
+{
+	for (int workers = 2; workers <= 4; workers += 2) {
+		atomic_store(&slot_bad, 0);
+		ax_rt *rt = mt_rt(workers, AX_CLOCK_REAL);
+		{
+			(void)AX_BLOCK_ON(rt, AX_CALL(slot_root));
+		}
+		int bad = atomic_load(&slot_bad);
+		ck_assert_int_eq(bad, 0);
+		ax_rt_stats st;
+		ax_rt_stats_get(rt, &st);
+		ck_assert_uint_eq(st.spawned, (uint64_t)SLOT_ROUNDS * SLOT_TASKS + 1);
+		TEST_RT_END(rt);
+	}
+}
+END_TEST
+
 START_TEST(test_options)
 {
 	ck_assert_ptr_null(ax_rt_new(&(ax_rt_opts){ .workers = AX_MAX_WORKERS + 1 }));
@@ -896,6 +979,7 @@ static Suite *mt_suite(void)
 	tcase_add_test(tc, test_wakes_from_outside);
 	tcase_add_test(tc, test_ring_of_wakes);
 	tcase_add_test(tc, test_detach_while_running);
+	tcase_add_test(tc, test_slots_reused_by_size);
 	tcase_add_test(tc, test_sets_tokens_jobs_pipes);
 	tcase_add_test(tc, test_turns_reproduce_one_worker_order);
 	tcase_set_timeout(tc, 300);
