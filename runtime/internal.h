@@ -47,8 +47,9 @@ extern unsigned ax__hook_mask AX_HIDDEN;
 		}                                                           \
 	} while (0)
 
-/* Task state bits.  Only the executor's thread reads or writes them;
- * other threads reach a task through the runtime's remote queue. */
+/* Task state bits.  The runtime's threads read and write them (with
+ * workers, by atomic changes: ax__ts_or and the rest, below); other
+ * threads reach a task through the runtime's remote queue. */
 /* The bits asynclab/instrument.h reads inline are defined there. */
 enum {
 	T_QUEUED = AX__TASK_QUEUED, /* in the run queue, or to be requeued after its poll */
@@ -285,9 +286,10 @@ extern atomic_uint_fast64_t ax__boxed_live;
 /* The runtime lock of a multi-worker runtime.  Several workers poll
  * tasks at once; what more than one task can reach (a primitive's fields
  * and waiter lists, a waiter node a primitive links or grants, timers,
- * descriptors, task sets, channels, tokens, task state, the slab and the
- * runtime's counters) is read and written only under rt->mt_lock, which
- * is recursive.  A function that touches such state starts with
+ * descriptors, task sets, channels, tokens, a task's ext, the slab) is
+ * read and written only under rt->mt_lock, which is recursive; a task's
+ * state word and the counts are atomic instead, and a worker's own queue
+ * and task-memory cache are its own (mt.c).  A function that touches such state starts with
  * AX_MT_SCOPE() (the calling thread's runtime) or AX_MT_SCOPE_RT(rt):
  * the lock is held until the function returns, on every path.  On a
  * single-worker runtime (rt->mt NULL) it is one load and a branch. */

@@ -2,9 +2,11 @@
  *
  * Each worker runs tasks from its own queue, its LIFO slot, the shared
  * injection queue, and what it steals from the others (wsq.c).  Polls
- * run in parallel; everything more than one task can reach is guarded
- * by the runtime lock (AX_MT_SCOPE, internal.h), which a worker holds
- * while it takes a task in and out of its poll but not during it.
+ * run in parallel.  A worker takes a task in and out of its poll, queues
+ * woken tasks, and spawns and frees tasks without a lock (atomic changes
+ * of the task's state word, ax__task_run_par; a cache of task memory,
+ * below); the primitives, timers and descriptors are guarded by the
+ * runtime lock (AX_MT_SCOPE, internal.h).
  *
  * One idle worker at a time is the driver: it fires timers, waits in
  * epoll for descriptors, the eventfd and the next deadline, drains the
