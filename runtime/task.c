@@ -248,10 +248,11 @@ static __attribute__((noinline)) void wake_slow(ax_waker *w, int consume)
 		}
 		return;
 	}
-	if (rt->mt_par) {
+	if (rt->mt_par && !AX__HOOKS()) {
 		/* Lock-free: the wake is one atomic change of t's state
-		 * (ax__wake_local); hooks and a last reference take the lock
-		 * themselves. */
+		 * (ax__wake_local), and a last reference takes the lock
+		 * itself.  (Hooks see wakes in order with polls, under the
+		 * lock.) */
 		wake_here(rt, t, consume, user);
 		return;
 	}
@@ -569,7 +570,7 @@ void ax_task_detach(ax_task *h)
 	if (AX_MT_ON()) {
 		/* Without an ext there is no join waker to drop: the handle's
 		 * bit and its reference go without the lock. */
-		if (ax__task_rt(h)->mt_par && !(ax__ts(h) & T_EXT)) {
+		if (ax__task_rt(h)->mt_par && !(ax__ts(h) & T_EXT) && !AX__HOOKS()) {
 			ax__ts_and(h, ~(uint32_t)T_HANDLE);
 			ax__task_unref(h);
 			return;
