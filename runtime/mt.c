@@ -170,6 +170,11 @@ static int worker_idle(ax_rt *rt, ax__mt *mt, ax__worker *w)
 		if (r < 0 && mt->until) {
 			mt->result = r;
 			pthread_cond_broadcast(&mt->done);
+		} else if (ax__mt_has_ready(rt)) {
+			/* Off to run what the timers and descriptors woke: a
+			 * sleeping worker takes over the driving, so that a task
+			 * here that blocks its thread holds up no timer. */
+			ax__sched_wake_one(&mt->s);
 		}
 		ax__mt_unlock(rt);
 		return !atomic_load(&mt->stop);

@@ -264,6 +264,11 @@ static void notify_one(ax__sched *s)
 	pthread_mutex_unlock(&s->idle.lock);
 }
 
+void ax__sched_wake_one(ax__sched *s)
+{
+	notify_one(s);
+}
+
 void ax__sched_push_local(ax__sched *s, ax__worker *w, ax_task *t, int lifo)
 {
 	if (lifo) {

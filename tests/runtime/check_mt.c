@@ -755,6 +755,60 @@ START_TEST(test_slots_reused_by_size)
 }
 END_TEST
 
+/* ---- timers while the worker that drove them blocks ------------------- */
+
+/* The worker that fires a timer and then runs the woken task, which
+ * blocks its thread, hands the timers to another worker first: a sleep
+ * of another task still ends on time, long before the block does.
+ * (Judged by order, not by a time limit: the block lasts 1 s.) */
+static atomic_int driver_blocked_over, driver_woke_late;
+
+AX_ASYNC(driver_sleeper, int, int unused;)
+{
+	AX_BEGIN;
+	AX_AWAIT(ax_sleep_ms(50));
+	atomic_store(&driver_woke_late, atomic_load(&driver_blocked_over));
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(driver_blocker, int, int unused;)
+{
+	AX_BEGIN;
+	AX_AWAIT(ax_sleep_ms(10));
+	usleep(1000 * 1000);
+	atomic_store(&driver_blocked_over, 1);
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(driver_root, int, ax_task *a; ax_task *b;)
+{
+	AX_BEGIN;
+	self->a = AX_SPAWN(AX_CALL(driver_sleeper));
+	self->b = AX_SPAWN(AX_CALL(driver_blocker));
+	AX_AWAIT(ax_join(self->a));
+	AX_AWAIT(ax_join(self->b));
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_timers_go_on_while_a_worker_blocks)
+{
+	for (int workers = 2; workers <= 4; workers += 2) {
+		atomic_store(&driver_blocked_over, 0);
+		atomic_store(&driver_woke_late, -1);
+		ax_rt *rt = mt_rt(workers, AX_CLOCK_REAL);
+		{
+			(void)AX_BLOCK_ON(rt, AX_CALL(driver_root));
+		}
+		int late = atomic_load(&driver_woke_late);
+		ck_assert_int_eq(late, 0);
+		TEST_RT_END_FREED(rt);
+	}
+}
+END_TEST
+
 START_TEST(test_options)
 {
 	ck_assert_ptr_null(ax_rt_new(&(ax_rt_opts){ .workers = AX_MAX_WORKERS + 1 }));
@@ -980,6 +1034,7 @@ static Suite *mt_suite(void)
 	tcase_add_test(tc, test_ring_of_wakes);
 	tcase_add_test(tc, test_detach_while_running);
 	tcase_add_test(tc, test_slots_reused_by_size);
+	tcase_add_test(tc, test_timers_go_on_while_a_worker_blocks);
 	tcase_add_test(tc, test_sets_tokens_jobs_pipes);
 	tcase_add_test(tc, test_turns_reproduce_one_worker_order);
 	tcase_set_timeout(tc, 300);
