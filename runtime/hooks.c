@@ -50,7 +50,7 @@ void ax_hooks_install(const ax_hooks *h)
 
 void ax_task_set_hook_data(ax_task *t, void *data)
 {
-	if (t && (t->state & T_EXT))
+	if (t && (ax__ts(t) & T_EXT))
 		t->ext->hook_data = data;
 }
 

@@ -158,6 +158,8 @@ int ax__sched_push_remote(ax__sched *s, ax_task *t);
 ax_task *ax__sched_next(ax__sched *s, ax__worker *w);
 /* Whether any queue or LIFO slot holds a task (a worker's last look
  * before parking). */
+/* Wake one sleeping worker, if one sleeps (or unpark the driver). */
+void ax__sched_wake_one(ax__sched *s);
 int ax__sched_has_work(ax__sched *s);
 /* Worker w's thread, having found nothing: wait until notified (a push
  * that another worker could take), shutdown, or timeout_ms (-1:
