@@ -521,7 +521,7 @@ void ax__mt_free(ax_rt *rt)
 	ax__mt *mt = rt->mt;
 	if (!mt)
 		return;
-	rt->mt = NULL;
+	__atomic_store_n(&rt->mt, NULL, __ATOMIC_RELEASE); /* (read by the watchdog) */
 	rt->mt_par = 0;
 	__atomic_fetch_sub(&ax__mt_alive, 1, __ATOMIC_RELAXED);
 	ax__inject_close(&mt->s.inj);
