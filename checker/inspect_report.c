@@ -201,7 +201,11 @@ static void fold_stalls_into_blocking(struct ctx *c)
 		if (b->nnotes)
 			memcpy(ns, b->notes, b->nnotes * sizeof *ns);
 		char msg[640];
-		snprintf(msg, sizeof msg, "the call stalled the executor: %s", s->message);
+		/* With workers the stall held up one worker (its message
+		 * names it), not the executor. */
+		snprintf(msg, sizeof msg, "the call stalled %s: %s",
+			 strstr(s->message, " is stuck in it") ? "its worker" : "the executor",
+			 s->message);
 		ns[b->nnotes] = (axc_note){ .message = axc__rstr(r, msg) };
 		b->notes = ns;
 		b->nnotes++;

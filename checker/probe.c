@@ -193,8 +193,8 @@ static void h_rt_start(void *ud, ax_rt *rt)
 	atomic_store(&p->tid, (int)gettid());
 	struct timespec cts;
 	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cts) == 0)
-		p->last_cpu_ns = (uint64_t)cts.tv_sec * 1000000000u + (uint64_t)cts.tv_nsec;
-	p->seen_idle = true;
+		p->w.last_cpu_ns = (uint64_t)cts.tv_sec * 1000000000u + (uint64_t)cts.tv_nsec;
+	p->w.seen_idle = true;
 	pr_crash_mods_refresh();
 	pr_rts_lock();
 	int slot = -1;

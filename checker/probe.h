@@ -51,6 +51,18 @@ extern int pr_active;
  * the hello event says. */
 extern int pr_clock_virtual;
 
+/* A task on another worker that waited for a lock a task held (workers
+ * side by side): who, where, from when and, once it stopped waiting
+ * (a timed wait that gave up), until when (else 0). */
+#define PR_MAX_WAITERS 4
+typedef struct pr_waiter {
+	uint64_t gid;
+	int worker, of;
+	uintptr_t at; /* the line it waited at */
+	uint64_t t0, t1;
+	char label[96];
+} pr_waiter;
+
 /* A blocking lock a task holds (or a task that finished left held: then
  * holder is NULL and the fields after it say who that was). */
 #define PR_MAX_AWAITS 8
@@ -65,8 +77,13 @@ typedef struct pr_lock {
 	int depth;	     /* the frame that took it (see running_depth), or -1 */
 	uint32_t permits;    /* a semaphore's permits taken (sem only) */
 	bool sem;	     /* a semaphore permit, not an owned lock */
-	struct pr_rt *rt;    /* the holder's runtime */
+	const ax_rt *rt;     /* the holder's runtime */
 	struct pr_task *holder;
+	/* Tasks on other workers that waited for it (under the registry's
+	 * lock, probe_locks.c): PR_MAX_WAITERS of them kept, nwaiters
+	 * counted. */
+	pr_waiter *waiters;
+	int nwaiters;
 	/* The awaits it is held across: in the frame that took it (outer)
 	 * and, when that differs, the innermost one. */
 	struct {
@@ -150,28 +167,35 @@ typedef struct pr_page {
 	_Alignas(64) pr_task slot[PR_PAGE];
 } pr_page;
 
+/* The stall watchdog's view of one thread that runs polls: the poll it
+ * last saw running.  A stall is measured by the thread's own CPU time,
+ * and by how long it has sat blocked in the kernel without running: time
+ * it merely waited for a CPU (a loaded machine, valgrind, a sanitizer)
+ * never counts. */
+typedef struct pr_watch {
+	uint64_t seen_polls;	  /* the poll count when last sampled */
+	uint64_t seen_since_ns;	  /* when it was first seen */
+	uint64_t reported_polls;  /* the poll reported as stalled, plus one */
+	uint64_t early_polls;	  /* the poll captured half way, plus one */
+	uint64_t seen_cpu_ns;	  /* the thread's CPU time when the poll was first seen */
+	uint64_t last_cpu_ns;	  /* ... at the last sample */
+	uint64_t last_ns;	  /* when the last sample was taken */
+	uint64_t blocked_ns;	  /* time blocked, without CPU, since then */
+	bool seen_idle;		  /* no poll was running at the last sample */
+} pr_watch;
+
 typedef struct pr_rt {
 	ax_rt *rt; /* NULL once it is freed (under the runtimes' lock) */
 	pr_page *_Atomic pages[PR_NPAGES];
 	int stopped, deadlocked;
 	bool virt; /* virtual clock */
-	/* The stall watchdog's view (probe_watch.c): the poll it last saw
-	 * running.  The runtime publishes its running task, its poll count
-	 * and the thread that drives it, so a poll costs the probe no hook
-	 * call at its start. */
-	uint64_t seen_polls;	  /* the rt's poll count when last sampled */
-	uint64_t seen_since_ns;	  /* when it was first seen */
-	uint64_t reported_polls;  /* the poll reported as stalled, plus one */
-	/* A stall is measured by the driving thread's own CPU time, and by
-	 * how long it has sat blocked in the kernel without running: time it
-	 * merely waited for a CPU (a loaded machine, valgrind, a sanitizer)
-	 * never counts. */
+	/* The stall watchdog's view (probe_watch.c) of the thread driving
+	 * it.  The runtime publishes its running task, its poll count and
+	 * the thread that drives it, so a poll costs the probe no hook call
+	 * at its start.  (A runtime with workers: each worker's, kept by the
+	 * watchdog.) */
+	pr_watch w;
 	_Atomic int tid;	  /* kernel id of the thread driving it */
-	uint64_t seen_cpu_ns;	  /* its CPU time when the poll was first seen */
-	uint64_t last_cpu_ns;	  /* ... at the last sample */
-	uint64_t last_ns;	  /* when the last sample was taken */
-	uint64_t blocked_ns;	  /* time blocked, without CPU, since then */
-	bool seen_idle;		  /* no poll was running at the last sample */
 	/* The poll the watchdog saw running and when it first did: the start
 	 * of a timeline span for a poll that outlasts a clock tick. */
 	_Atomic uint64_t run_polls, run_t0;
@@ -326,6 +350,9 @@ enum { PR_WAITS_NOT, PR_WAITS_TIMED, PR_WAITS_FOREVER };
  * certain deadlock, which ends the run. */
 void pr_lock_contended(const void *lock, const char *what, uintptr_t ret,
 		       int owner_tid, int waits);
+/* The calling task, which pr_lock_contended was told of, no longer waits
+ * for lock (it has it, or gave up). */
+void pr_lock_waited(const void *lock);
 /* Locks left held by a task that finished (nonzero: the unlock routes
  * look them up) and their release by whoever it is. */
 extern atomic_int pr_locks_left;

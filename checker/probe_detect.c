@@ -60,22 +60,34 @@ bool pr_seen_before(int id, uintptr_t pc)
 
 /* --- blocking calls ------------------------------------------------------ */
 
-/* The labels of the tasks queued behind a blocked worker. */
-typedef struct queued_names {
-	char buf[256];
-	size_t len;
-	int n;
-} queued_names;
-
-static void name_queued(void *ud, ax_task *t)
+/* The labels of the tasks queued behind a worker (pr_worker_what). */
+void pr_queued_add(void *ud, ax_task *t)
 {
-	queued_names *q = ud;
+	pr_queued *q = ud;
 	char lb[96];
 	int w = snprintf(q->buf + q->len, sizeof q->buf - q->len, "%s%s", q->n ? ", " : "",
 			 pr_task_label(pr_task_of(t), lb, sizeof lb));
 	if (w > 0 && q->len + (size_t)w < sizeof q->buf)
 		q->len += (size_t)w;
 	q->n++;
+}
+
+void pr_worker_what(char *out, size_t n, int w, int of, int turns, const char *verb,
+		    const char *all, long queued, const pr_queued *q)
+{
+	if (turns) {
+		snprintf(out, n,
+			 "worker %d of %d %s, and as the workers take turns on the "
+			 "virtual clock %s", w, of, verb, all);
+		return;
+	}
+	const char *others = of > 2 ? "the other workers go" : "the other worker goes";
+	if (queued <= 0 || !q)
+		snprintf(out, n, "worker %d of %d %s; %s on", w, of, verb, others);
+	else
+		snprintf(out, n, "worker %d of %d %s, and %ld task%s queued on it (%s%s) "
+				 "with it; %s on", w, of, verb, queued, queued == 1 ? "" : "s", q->buf,
+			 queued > (long)q->n ? ", ..." : "", others);
 }
 
 /* What the blocking call holds up: the executor's thread and every other
@@ -90,22 +102,11 @@ static void blocked_what(char *out, size_t n)
 		snprintf(out, n, "the executor thread waits here and every other task is delayed");
 		return;
 	}
-	if (turns) {
-		snprintf(out, n,
-			 "worker %d of %d waits here, and as the workers take turns on the "
-			 "virtual clock every other task is delayed", w, of);
-		return;
-	}
-	queued_names q = { .len = 0, .n = 0 };
+	pr_queued q = { .len = 0, .n = 0 };
 	q.buf[0] = '\0';
-	size_t queued = ax_instrument_worker_queued(name_queued, &q, 3);
-	const char *others = of > 2 ? "the other workers go" : "the other worker goes";
-	if (queued == 0)
-		snprintf(out, n, "worker %d of %d waits here; %s on", w, of, others);
-	else
-		snprintf(out, n, "worker %d of %d waits here, and %zu task%s queued on it (%s%s) "
-				 "with it; %s on", w, of, queued, queued == 1 ? "" : "s", q.buf,
-			 queued > (size_t)q.n ? ", ..." : "", others);
+	size_t queued = turns ? 0 : ax_instrument_worker_queued(pr_queued_add, &q, 3);
+	pr_worker_what(out, n, w, of, turns, "waits here", "every other task is delayed",
+		       (long)queued, &q);
 }
 
 void pr_report_blocking(const char *what, uintptr_t ret)

@@ -38,6 +38,20 @@ void pr_h_future_drop(void *ud, ax_future *f);
 /* A blocking libc call `what` made inside a poll; ret is the interposed
  * function's return address. */
 void pr_report_blocking(const char *what, uintptr_t ret);
+/* The labels of tasks queued on a worker, gathered by pr_queued_add (an
+ * ax_instrument_worker_queued callback). */
+typedef struct pr_queued {
+	char buf[256];
+	size_t len;
+	int n;
+} pr_queued;
+void pr_queued_add(void *ud, ax_task *t);
+/* What a worker held up by a task does to the others: "worker W of OF
+ * VERB; the other worker goes on" with the queued tasks (queued of them,
+ * q's labels) when they run side by side; "..., and as the workers take
+ * turns on the virtual clock ALL" when they take turns. */
+void pr_worker_what(char *out, size_t n, int w, int of, int turns, const char *verb,
+		    const char *all, long queued, const pr_queued *q);
 /* True when (id, pc) was seen before; remembers it otherwise. */
 bool pr_seen_before(int id, uintptr_t pc);
 

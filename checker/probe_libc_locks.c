@@ -143,6 +143,8 @@ PUBLIC int pthread_mutex_lock(pthread_mutex_t *m)
 			pr_lock_contended(m, call_name(ret, "pthread_mutex_lock", "ax_bmutex_lock"),
 					  ret, mutex_owner(m), waits);
 		r = REAL(pthread_mutex_lock)(m);
+		if (waits != PR_WAITS_NOT)
+			pr_lock_waited(m);
 	} else if (r != 0) {
 		r = REAL(pthread_mutex_lock)(m);
 	}
@@ -170,6 +172,7 @@ PUBLIC int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *at
 		if (r == EBUSY)
 			pr_lock_contended(m, "pthread_mutex_timedlock", ret, 0, PR_WAITS_TIMED);
 		r = REAL(pthread_mutex_timedlock)(m, at);
+		pr_lock_waited(m);
 	}
 	if (r == 0)
 		acquired(m, ret, "pthread mutex");
@@ -186,6 +189,7 @@ PUBLIC int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk, const stru
 		if (r == EBUSY)
 			pr_lock_contended(m, "pthread_mutex_clocklock", ret, 0, PR_WAITS_TIMED);
 		r = REAL(pthread_mutex_clocklock)(m, clk, at);
+		pr_lock_waited(m);
 	}
 	if (r == 0)
 		acquired(m, ret, "pthread mutex");
@@ -214,8 +218,10 @@ static int rw_lock(pthread_rwlock_t *l, uintptr_t ret, bool wr)
 					     : call_name(ret, "pthread_rwlock_rdlock", "ax_brwlock_read"),
 					  ret, 0, waits);
 	}
-	if (r != 0)
+	if (r != 0) {
 		r = wr ? REAL(pthread_rwlock_wrlock)(l) : REAL(pthread_rwlock_rdlock)(l);
+		pr_lock_waited(l);
+	}
 	if (r == 0)
 		acquired(l, ret, wr ? "pthread rwlock (write)" : "pthread rwlock (read)");
 	return r;
@@ -261,6 +267,7 @@ PUBLIC int pthread_rwlock_trywrlock(pthread_rwlock_t *l)
 		if (r == EBUSY)                                                    \
 			pr_lock_contended(l, #name, ret, 0, PR_WAITS_TIMED);       \
 		r = REAL(name)(__VA_ARGS__);                                       \
+		pr_lock_waited(l);                                                 \
 	}                                                                          \
 	if (r == 0)                                                                \
 		acquired(l, ret, what);                                            \
@@ -316,6 +323,7 @@ PUBLIC int pthread_spin_lock(pthread_spinlock_t *l)
 			pr_lock_contended((const void *)(uintptr_t)l, "pthread_spin_lock", ret, 0,
 					  PR_WAITS_FOREVER);
 		r = REAL(pthread_spin_lock)(l);
+		pr_lock_waited((const void *)(uintptr_t)l);
 	}
 	if (r == 0)
 		acquired((const void *)(uintptr_t)l, ret, "spin lock");

@@ -55,6 +55,12 @@ static void held_remove(pr_lock *l)
 	held_give();
 }
 
+static void lock_free(pr_lock *l)
+{
+	free(l->waiters);
+	free(l);
+}
+
 /* --- where in the task's frames ------------------------------------------ */
 
 /* The frame of t that is running now, counted from the task's own future
@@ -102,7 +108,7 @@ static void release(pr_task *pt, pr_lock **pp)
 	if (l->pending_awaits > 0)
 		pr_report_lock(pt, l);
 	pr_span_lock(pt, l->t0, pr_now());
-	free(l);
+	lock_free(l);
 }
 
 void pr_lock_event(pr_task *pt, const void *lock, bool acquire,
@@ -120,7 +126,7 @@ void pr_lock_event(pr_task *pt, const void *lock, bool acquire,
 		l->pc = pc;
 		l->t0 = pr_now();
 		l->depth = running_depth(pt->t);
-		l->rt = pr_tl_rt;
+		l->rt = ax_task_rt(pt->t);
 		l->holder = pt;
 		l->next = pt->locks;
 		pt->locks = l;
@@ -185,7 +191,7 @@ void pr_lock_left_released(const void *lock)
 		report_left(found);
 		pr_tl_in_hook = 0;
 	}
-	free(found);
+	lock_free(found);
 }
 
 /* The task returned PENDING: each lock it holds is held across the await
@@ -230,6 +236,43 @@ static void loc_taken(pr_finding *f, const pr_lock *l)
 		pr_f_loc_pc(f, l->pc);
 }
 
+/* The tasks on other workers that waited for l, copied (the registry's
+ * lock is held while they are added): how many waited, n of them kept in
+ * w, each wait ending at t1 or else now (the release that ends it). */
+static int waiters_of(const pr_lock *l, pr_waiter *w, int *n)
+{
+	held_take();
+	int total = l->nwaiters;
+	*n = total < PR_MAX_WAITERS ? total : PR_MAX_WAITERS;
+	if (*n)
+		memcpy(w, l->waiters, (size_t)*n * sizeof *w);
+	held_give();
+	uint64_t now = pr_mono_ns();
+	for (int i = 0; i < *n; i++)
+		if (!w[i].t1 || w[i].t1 < w[i].t0)
+			w[i].t1 = now;
+	return total;
+}
+
+/* What the waits for l did: "task 'b' on worker 2 of 2 waited 40 ms for
+ * it" (and how many more tasks waited). */
+static void contention_text(char *out, size_t size, const pr_waiter *w, int n, int total)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int i = 0; i < n && len < size; i++) {
+		int k = snprintf(out + len, size - len, "%s%s on worker %d of %d waited %llu ms",
+				 i ? ", " : "", w[i].label, w[i].worker, w[i].of,
+				 (unsigned long long)((w[i].t1 - w[i].t0) / 1000000u));
+		if (k > 0)
+			len += (size_t)k;
+	}
+	if (len < size)
+		snprintf(out + len, size - len, "%s for it, blocking %s",
+			 total > n ? " (and more tasks)" : "",
+			 total == 1 ? "its worker's thread" : "their workers' threads");
+}
+
 /* The lock-across-await finding of lock l of pt (held across an await, or
  * still held when pt finished: l->ret_site is then where it returned). */
 void pr_report_lock(pr_task *pt, pr_lock *l)
@@ -239,12 +282,24 @@ void pr_report_lock(pr_task *pt, pr_lock *l)
 	bool ok;
 	pr_task_label(pt, lb, sizeof lb);
 	bool finished = l->holder == NULL;
-	if (!finished || l->pending_awaits > 0)
+	pr_waiter w[PR_MAX_WAITERS];
+	int nw = 0, total = finished ? 0 : waiters_of(l, w, &nw);
+	int of = 1, turns = 0;
+	bool side = !finished && ax_instrument_worker(l->rt, &of, &turns) > 0 && !turns;
+	if (total > 0) {
+		char cont[512];
+		contention_text(cont, sizeof cont, w, nw, total);
+		ok = pr_f_begin(&f, F_LOCK_ACROSS_AWAIT, pt,
+				"%s taken here is held across an await in %s: %s; "
+				"release it before the await or use an async mutex",
+				l->what, lb, cont);
+	} else if (!finished || l->pending_awaits > 0)
 		ok = pr_f_begin(&f, F_LOCK_ACROSS_AWAIT, pt,
 				"%s taken here is held across an await in %s: any "
-				"other task that needs it blocks the executor thread; "
+				"other task that needs it blocks %s; "
 				"release it before the await or use an async mutex",
-				l->what, lb);
+				l->what, lb,
+				side ? "its worker's thread" : "the executor thread");
 	else
 		ok = pr_f_begin(&f, F_LOCK_ACROSS_AWAIT, pt,
 				"%s finished while still holding the %s taken here: "
@@ -256,6 +311,10 @@ void pr_report_lock(pr_task *pt, pr_lock *l)
 	note_awaits(&f, l);
 	if (finished)
 		pr_f_note_site(&f, l->ret_site, "%s returned here with the lock still held", lb);
+	for (int i = 0; i < nw; i++)
+		pr_f_note_pc(&f, w[i].at, "%s on worker %d of %d waited here %llu ms for it",
+			     w[i].label, w[i].worker, w[i].of,
+			     (unsigned long long)((w[i].t1 - w[i].t0) / 1000000u));
 	pr_f_task_notes(&f, pt);
 	pr_f_end(&f);
 }
@@ -284,7 +343,7 @@ void pr_locks_exit(pr_task *pt, bool report)
 		pt->locks = l->next;
 		if (!report || l->pending_awaits < 0 || l->sem) {
 			held_remove(l);
-			free(l);
+			lock_free(l);
 			continue;
 		}
 		/* Kept: who held it, for the reports below. */
@@ -332,15 +391,61 @@ void pr_locks_at_exit(void)
  * same runtime, suspended (or finished) while holding it.  The executor
  * runs one task at a time on one thread, so that task cannot run again
  * while this thread waits. */
-static pr_lock *holder_of(const void *lock, const pr_rt *p, const pr_task *me)
+static pr_lock *holder_of(const void *lock, const ax_rt *rt, const pr_task *me)
 {
 	pr_lock *found = NULL;
 	held_take();
 	for (pr_lock *l = held; l && !found; l = l->anext)
-		if (l->lock == lock && !l->sem && l->rt == p && l->holder != me)
+		if (l->lock == lock && !l->sem && l->rt == rt && l->holder != me)
 			found = l;
 	held_give();
 	return found;
+}
+
+/* With workers side by side a task suspended holding a lock runs again on
+ * another worker than the one waiting for it: no deadlock, but
+ * contention, kept with the lock for its lock-across-await finding. */
+static void note_waiter(const void *lock, const ax_rt *rt, pr_task *me, int worker, int of,
+			uintptr_t at)
+{
+	pr_waiter *fresh = calloc(PR_MAX_WAITERS, sizeof *fresh);
+	pr_waiter w = { .gid = me->gid, .worker = worker, .of = of, .at = at,
+			.t0 = pr_mono_ns() };
+	pr_task_label(me, w.label, sizeof w.label);
+	held_take();
+	for (pr_lock *l = held; l; l = l->anext) {
+		if (l->lock != lock || l->sem || l->rt != rt || !l->holder || l->holder == me)
+			continue;
+		if (!l->waiters) {
+			l->waiters = fresh;
+			fresh = NULL;
+		}
+		if (l->waiters && l->nwaiters < PR_MAX_WAITERS)
+			l->waiters[l->nwaiters] = w;
+		if (l->waiters)
+			l->nwaiters++;
+		break;
+	}
+	held_give();
+	free(fresh);
+}
+
+void pr_lock_waited(const void *lock)
+{
+	pr_task *me = pr_cur();
+	if (!me || !pr_active)
+		return;
+	uint64_t now = pr_mono_ns();
+	held_take();
+	for (pr_lock *l = held; l; l = l->anext) {
+		if (l->lock != lock || !l->waiters)
+			continue;
+		int n = l->nwaiters < PR_MAX_WAITERS ? l->nwaiters : PR_MAX_WAITERS;
+		for (int i = 0; i < n; i++)
+			if (l->waiters[i].gid == me->gid && !l->waiters[i].t1)
+				l->waiters[i].t1 = now;
+	}
+	held_give();
 }
 
 static pr_lock *held_by_me(const void *lock, const pr_task *me)
@@ -364,9 +469,10 @@ static uintptr_t user_line(uintptr_t ret)
 	return pc ? pc : ret - 1;
 }
 
-static void deadlock_on(pr_lock *l, pr_task *me, const char *what, uintptr_t at)
+static void deadlock_on(pr_lock *l, pr_task *me, const char *what, uintptr_t at,
+			int worker, int of)
 {
-	char me_lb[128], msg[600];
+	char me_lb[128], msg[900];
 	pr_task_label(me, me_lb, sizeof me_lb);
 	pr_task *h = l->holder;
 	char h_lb[128];
@@ -374,7 +480,14 @@ static void deadlock_on(pr_lock *l, pr_task *me, const char *what, uintptr_t at)
 		pr_task_label(h, h_lb, sizeof h_lb);
 	else
 		snprintf(h_lb, sizeof h_lb, "%s", l->label);
-	if (h)
+	if (h && worker)
+		snprintf(msg, sizeof msg,
+			 "deadlock: %s blocks worker %d of %d in %s waiting for the %s "
+			 "that %s took here and holds across an await; the workers take "
+			 "turns on the virtual clock and this one keeps its turn while it "
+			 "waits, so %s can never run again to release it",
+			 me_lb, worker, of, what, l->what, h_lb, h_lb);
+	else if (h)
 		snprintf(msg, sizeof msg,
 			 "deadlock: %s blocks the executor thread in %s waiting for "
 			 "the %s that %s took here and holds across an await; both "
@@ -404,7 +517,9 @@ static void deadlock_on(pr_lock *l, pr_task *me, const char *what, uintptr_t at)
 	}
 	l->pending_awaits = -1;
 	snprintf(msg, sizeof msg, "%s waits for a lock that %s %s", me_lb, h_lb,
-		 h ? "holds, suspended on the same thread" : "left held when it finished");
+		 !h ? "left held when it finished"
+		 : worker ? "holds, suspended while the workers take turns"
+			  : "holds, suspended on the same thread");
 	pr_end_run("deadlock", msg);
 }
 
@@ -460,15 +575,22 @@ void pr_lock_contended(const void *lock, const char *what, uintptr_t ret,
 	if (pr_trace_on)
 		pr_trace_lock_wait(lock);
 	uintptr_t at = user_line(ret);
+	const ax_rt *rt = ax_task_rt(me->t);
+	int of = 1, turns = 0;
+	int worker = ax_instrument_worker(rt, &of, &turns);
+	/* Workers side by side: the holder can run on another worker. */
+	bool side = worker > 0 && !turns;
 	if (waits == PR_WAITS_FOREVER) {
 		pr_lock *l = held_by_me(lock, me);
 		if (l)
 			deadlock_self(l, me, what, at);
-		l = holder_of(lock, pr_tl_rt, me);
-		if (l)
-			deadlock_on(l, me, what, at);
-		if (owner_tid > 0 && owner_tid == (int)syscall(SYS_gettid))
+		l = holder_of(lock, rt, me);
+		if (l && (!side || !l->holder))
+			deadlock_on(l, me, what, at, turns ? worker : 0, of);
+		if (!l && owner_tid > 0 && owner_tid == (int)syscall(SYS_gettid))
 			deadlock_thread(me, what, at);
 	}
+	if (side)
+		note_waiter(lock, rt, me, worker, of, at);
 	pr_report_blocking(what, ret);
 }

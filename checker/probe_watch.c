@@ -12,8 +12,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <execinfo.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -60,11 +62,23 @@ static uint64_t cap_expect_polls; /* ... in the poll of this count */
 static atomic_int cap_done;
 
 /* The capture taken when a poll has used half the threshold, per runtime
- * slot: the stack of a poll that is still stuck.  A report whose own
- * signal is answered only after that poll ended (valgrind, a loaded
- * machine) uses it instead of saying nothing of where the poll was. */
+ * slot (and per worker of a runtime with workers): the stack of a poll
+ * that is still stuck.  A report whose own signal is answered only after
+ * that poll ended (valgrind, a loaded machine) uses it instead of saying
+ * nothing of where the poll was. */
 static capture early[PR_MAX_RTS];
-static uint64_t early_polls[PR_MAX_RTS]; /* the poll asked for, plus one */
+
+/* A runtime with workers: the watchdog's view of each worker thread,
+ * per runtime slot (allocated at its first sight, kept for the slot). */
+typedef struct wunit {
+	pr_watch w;
+	int tid; /* the thread it is about (0: not seen yet) */
+	capture early;
+} wunit;
+static struct {
+	const pr_rt *p; /* the runtime the units are about */
+	wunit *u;	/* AX_MAX_WORKERS of them */
+} wks[PR_MAX_RTS];
 
 /* A registered thread's state goes when the thread ends (a runtime's
  * worker threads end with it; the first thread's stays to the end). */
@@ -101,6 +115,19 @@ pr_thread *pr_thread_register(void)
 	return th;
 }
 
+/* The poll count of the thread polling t, the calling thread: its
+ * worker's with workers, else the runtime's.  Async-signal-safe. */
+static uint64_t polls_here(ax_task *t)
+{
+	ax_rt *rt = ax_task_rt(t);
+	int of, turns;
+	int w = ax_instrument_worker(rt, &of, &turns);
+	ax_instrument_wpoll wp;
+	if (w > 0 && ax_instrument_worker_poll(rt, w - 1, &wp) == 0)
+		return wp.polls;
+	return ax_rt_polls(rt);
+}
+
 static void on_capture(int sig, siginfo_t *si, void *uctx)
 {
 	int saved = errno;
@@ -120,7 +147,7 @@ static void on_capture(int sig, siginfo_t *si, void *uctx)
 	pr_tls.captured = 1; /* an interposed wait it cuts short resumes */
 	/* The runtime of the task being polled is alive; the thread's last
 	 * runtime may be freed already. */
-	cap.polls = t ? ax_rt_polls(ax_task_rt(t)) : 0;
+	cap.polls = t ? polls_here(t) : 0;
 	pr_task *pt = t && t == cap_expect && cap.polls == cap_expect_polls
 			      ? pr_task_of(t)
 			      : NULL;
@@ -167,11 +194,17 @@ static int capture_stack(const capture *c, void **pcs)
 
 /* Ask thread tid, which the watchdog saw polling task t in the poll of
  * count polls, where it is: its handler answers in cap. */
-static bool capture_send(pthread_t tid, ax_task *t, uint64_t polls)
+static bool capture_send(pthread_t tid, int ktid, ax_task *t, uint64_t polls)
 {
 	atomic_store(&cap_done, 0);
 	cap_expect = t;
 	cap_expect_polls = polls;
+	/* A worker's thread by its kernel id: it may have ended (and been
+	 * joined) since it was sampled, and a signal to a kernel id that is
+	 * gone fails, or lands on a thread polling nothing, which answers
+	 * without a task; a pthread_t of a joined thread may not be used. */
+	if (ktid > 0)
+		return syscall(SYS_tgkill, getpid(), ktid, capture_sig) == 0;
 	return pthread_kill(tid, capture_sig) == 0;
 }
 
@@ -201,10 +234,10 @@ static bool capture_take(capture *out)
  * it answered; *out then holds what it saw.  A signal answered late (after
  * the wait) may still run the handler during a later capture, even as
  * that one's own handler: cap is copied only while no handler writes it. */
-static bool capture_thread(pthread_t tid, ax_task *t, uint64_t polls,
+static bool capture_thread(pthread_t tid, int ktid, ax_task *t, uint64_t polls,
 			   int wait_ms, capture *out)
 {
-	if (!capture_send(tid, t, polls))
+	if (!capture_send(tid, ktid, t, polls))
 		return false;
 	for (int i = 0; i < wait_ms && !atomic_load(&cap_done); i++)
 		usleep(1000);
@@ -249,46 +282,64 @@ static bool thread_blocked(int tid)
  * thread a whole time slice, and the watchdog must go on sampling the
  * poll it may soon report): early_take collects it into slot's early
  * capture at the next sample, or before a report. */
-static int early_asked = -1; /* the slot asked, or -1 */
+static capture *early_asked; /* the capture asked for, or NULL */
 
-static void capture_early(int slot, pthread_t tid, ax_task *t, uint64_t polls)
+static void capture_early(capture *slot, pthread_t tid, int ktid, ax_task *t, uint64_t polls)
 {
-	early[slot].has_task = false;
-	if (early_asked < 0 && capture_send(tid, t, polls))
+	slot->has_task = false;
+	if (!early_asked && capture_send(tid, ktid, t, polls))
 		early_asked = slot;
 }
 
 static void early_take(void)
 {
 	capture c;
-	if (early_asked < 0 || !capture_take(&c))
+	if (!early_asked || !capture_take(&c))
 		return;
 	if (c.has_task) {
-		early[early_asked] = c;
+		*early_asked = c;
 		if (c.task.name)
-			early[early_asked].task.name = early[early_asked].name;
+			early_asked->task.name = early_asked->name;
 	}
-	early_asked = -1;
+	early_asked = NULL;
 }
 
-/* A poll of task t (count polls), on the runtime thread tid drives, in
- * runtime slot, has run for ms (of CPU time when cpu, else blocked). */
-static void report_stall(int slot, pthread_t tid, ax_task *t, uint64_t polls,
-			 uint64_t ms, bool cpu)
+/* A stall to report (or to capture half way) once the runtimes' lock is
+ * let go: a poll of task t (count polls) on thread tid, with its early
+ * capture, that has run for ms (of CPU time when cpu, else blocked).
+ * worker: its worker (from 1, of of; turns when they take turns), 0 with
+ * one; queued: the tasks queued on it (-1: unknown). */
+typedef struct stall {
+	capture *early;
+	pthread_t tid;
+	int ktid; /* a worker's kernel thread id (0: signal tid) */
+	ax_task *t;
+	uint64_t polls, ms;
+	bool cpu, report;
+	int worker, of, turns;
+	long queued;
+	pr_queued q;
+} stall;
+
+static void report_stall(const stall *s)
 {
+	pthread_t tid = s->tid;
+	ax_task *t = s->t;
+	uint64_t polls = s->polls, ms = s->ms;
+	bool cpu = s->cpu;
+	capture *early_c = s->early;
 	void *pcs[CAP_MAX];
 	int n = 0;
 	const pr_task *pt = NULL;
 	static capture own;
 	early_take(); /* an early answer that came since the last sample */
-	early_asked = -1;
-	bool answered = capture_thread(tid, t, polls, 200, &own);
+	early_asked = NULL;
+	bool answered = capture_thread(tid, s->ktid, t, polls, 200, &own);
 	const capture *c = NULL;
 	if (answered && own.has_task)
 		c = &own;
-	else if (early[slot].has_task && early[slot].polls == polls &&
-		 early[slot].task.t == t)
-		c = &early[slot]; /* the poll ended before the signal came */
+	else if (early_c->has_task && early_c->polls == polls && early_c->task.t == t)
+		c = early_c; /* the poll ended before the signal came */
 	if (c) {
 		n = capture_stack(c, pcs);
 		pt = &c->task;
@@ -298,6 +349,15 @@ static void report_stall(int slot, pthread_t tid, ax_task *t, uint64_t polls,
 		 * without the task means its poll ended meanwhile, and the
 		 * task may be gone: it is not read then. */
 		pt = pr_task_of(t);
+	} else {
+		/* The poll ended before the signal came, and nothing was
+		 * captured of it half way (a poll blocked in the kernel is
+		 * not signalled early): neither its task nor its line is
+		 * known, and a finding "outside any task" at no line would
+		 * say nothing true.  (Seen under valgrind: a worker blocked
+		 * on a lock past the threshold got it while the signal was
+		 * on its way.) */
+		return;
 	}
 	uintptr_t loc = 0;
 	for (int i = 0; i < n && !loc; i++) {
@@ -305,16 +365,19 @@ static void report_stall(int slot, pthread_t tid, ax_task *t, uint64_t polls,
 		if (pr_pc_is_user(pc))
 			loc = pc;
 	}
-	char lb[128];
+	char lb[128], what[512];
+	if (s->worker)
+		pr_worker_what(what, sizeof what, s->worker, s->of, s->turns, "is stuck in it",
+			       "every other task is stalled", s->queued, &s->q);
+	else
+		snprintf(what, sizeof what, "every other task on this executor is stalled");
 	pr_finding f;
 	if (!pr_f_begin(&f, F_STALLED_POLL, pt,
 			cpu ? "%s has computed for over %llu ms of CPU time inside "
-			      "one poll without returning: every other task on "
-			      "this executor is stalled"
+			      "one poll without returning: %s"
 			    : "%s has been blocked for over %llu ms inside one "
-			      "poll without returning: every other task on this "
-			      "executor is stalled",
-			pr_task_label(pt, lb, sizeof lb), (unsigned long long)ms))
+			      "poll without returning: %s",
+			pr_task_label(pt, lb, sizeof lb), (unsigned long long)ms, what))
 		return;
 	if (loc)
 		pr_f_loc_pc(&f, loc);
@@ -323,6 +386,111 @@ static void report_stall(int slot, pthread_t tid, ax_task *t, uint64_t polls,
 	pr_f_stack(&f, pcs, n, 1);
 	pr_f_task_notes(&f, pt);
 	pr_f_end(&f);
+}
+
+/* One sample of a thread that runs polls, seen running task run (NULL:
+ * none) in the poll of count polls: 1 when that poll is a stall to
+ * report, 2 when it is half way there (capture it early), else 0; *ms
+ * and *cpu then say for how long and how.  *begun: a new poll was seen. */
+static int sample(pr_watch *w, ax_task *run, uint64_t polls, int tid, uint64_t now,
+		  uint64_t period, uint64_t stall_ns, uint64_t *ms, bool *cpu_out,
+		  bool *begun)
+{
+	*begun = false;
+	if (!run || polls != w->seen_polls) {
+		uint64_t prev_polls = w->seen_polls;
+		w->seen_polls = polls;
+		w->seen_since_ns = now;
+		w->last_ns = now;
+		/* The poll began after the last sample, using at most a
+		 * period of CPU before this one: count that too, so that a
+		 * watchdog that samples late (valgrind, a loaded machine)
+		 * does not miss it. */
+		uint64_t cpu = thread_cpu_ns(tid);
+		uint64_t from = cpu > period ? cpu - period : 0;
+		if (from < w->last_cpu_ns && w->last_cpu_ns <= cpu)
+			from = w->last_cpu_ns;
+		/* The thread was idle at the last sample and only this poll
+		 * began since: all the CPU time since then is its own,
+		 * however late this sample came. */
+		if (run && w->seen_idle && polls == prev_polls + 1 && w->last_cpu_ns <= cpu)
+			from = w->last_cpu_ns;
+		/* Idle means parked (asleep in the kernel), not running the
+		 * program's code between two block_on calls, whose CPU time
+		 * is no poll's. */
+		w->seen_idle = !run && thread_blocked(tid);
+		w->seen_cpu_ns = run ? from : cpu;
+		w->last_cpu_ns = cpu;
+		w->blocked_ns = 0;
+		*begun = run != NULL;
+		return 0;
+	}
+	/* The same poll as at the last sample.  It stalls the thread by
+	 * computing (its CPU time) or by sleeping in the kernel (blocked,
+	 * using no CPU, for the whole time since the last sample); waiting
+	 * for a CPU is neither. */
+	uint64_t cpu = thread_cpu_ns(tid);
+	if (cpu - w->last_cpu_ns < 1000000u && thread_blocked(tid))
+		w->blocked_ns += now - w->last_ns;
+	else
+		w->blocked_ns = 0;
+	w->last_cpu_ns = cpu;
+	w->last_ns = now;
+	uint64_t used = cpu - w->seen_cpu_ns;
+	bool busy = used >= stall_ns * pr_cfg.slowdown;
+	*ms = (busy ? used : w->blocked_ns) / 1000000u;
+	*cpu_out = busy;
+	if ((busy || w->blocked_ns >= stall_ns) && w->reported_polls != polls + 1) {
+		w->reported_polls = polls + 1;
+		return 1;
+	}
+	if (used * 2 >= stall_ns * pr_cfg.slowdown && w->early_polls != polls + 1 &&
+	    w->reported_polls != polls + 1) {
+		/* Half way through computing: where the poll is now, in case
+		 * the report's own signal comes too late.  (Not for a poll
+		 * blocked in the kernel: a signal would cut short a wait the
+		 * program made itself.) */
+		w->early_polls = polls + 1;
+		return 2;
+	}
+	return 0;
+}
+
+/* The units of slot, about p, with workers: reset when the slot holds
+ * another runtime than when they were last used. */
+static wunit *units_of(int slot, const pr_rt *p)
+{
+	if (!wks[slot].u) {
+		wks[slot].u = calloc(AX_MAX_WORKERS, sizeof(wunit));
+		if (!wks[slot].u)
+			return NULL;
+		wks[slot].p = p;
+	} else if (wks[slot].p != p) {
+		wunit *u = wks[slot].u;
+		if (early_asked >= &u[0].early && early_asked <= &u[AX_MAX_WORKERS - 1].early)
+			early_asked = NULL;
+		memset(u, 0, AX_MAX_WORKERS * sizeof *u);
+		wks[slot].p = p;
+	}
+	return wks[slot].u;
+}
+
+#define MAX_STALLS 32
+
+/* The tasks queued on worker i of rt, for a stall's report: the
+ * runtime's lock is only tried (a worker holding it could be waiting for
+ * the runtimes' lock, which the watchdog holds), a few times. */
+static void queued_on(stall *st, ax_rt *rt, int i)
+{
+	st->q.len = 0;
+	st->q.n = 0;
+	st->q.buf[0] = '\0';
+	st->queued = -1;
+	for (int k = 0; k < 50 && st->queued < 0; k++) {
+		st->queued = ax_instrument_worker_queued_on(rt, i, pr_queued_add, &st->q, 3);
+		if (st->queued < 0)
+			sched_yield();
+	}
 }
 
 static void *watch_main(void *arg)
@@ -337,6 +505,7 @@ static void *watch_main(void *arg)
 	sigset_t all;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	static stall stalls[MAX_STALLS];
 	while (!atomic_load(&watch_stop)) {
 		struct timespec ts = { 0, (long)period };
 		nanosleep(&ts, NULL);
@@ -345,108 +514,85 @@ static void *watch_main(void *arg)
 		early_take();
 		/* Stalls are reported after the runtimes' lock is let go: a
 		 * report waits for the stuck thread's stack. */
-		struct {
-			int slot;
-			pthread_t tid;
-			ax_task *t;
-			uint64_t polls, ms;
-			bool cpu, report;
-		} stalls[PR_MAX_RTS];
 		int nstalls = 0;
 		pr_rts_lock();
 		for (int i = 0; i < PR_MAX_RTS; i++) {
 			pr_rt *p = atomic_load_explicit(&pr_rts[i], memory_order_relaxed);
 			if (!p || !p->rt || p->stopped)
 				continue;
-			/* A runtime with workers: the thread it knows is
-			 * block_on's, which only waits (docs/checker.md, "A
-			 * program with N workers"). */
-			if (ax_instrument_rt_lock(p->rt) != NULL)
-				continue;
-			ax_task *run = ax_rt_running(p->rt);
-			uint64_t polls = ax_rt_polls(p->rt);
-			int tid = atomic_load_explicit(&p->tid, memory_order_relaxed);
-			if (!run || polls != p->seen_polls) {
-				uint64_t prev_polls = p->seen_polls;
-				p->seen_polls = polls;
-				p->seen_since_ns = now;
-				p->last_ns = now;
-				/* The poll began after the last sample, using
-				 * at most a period of CPU before this one: count
-				 * that too, so that a watchdog that samples late
-				 * (valgrind, a loaded machine) does not miss it. */
-				uint64_t cpu = thread_cpu_ns(tid);
-				uint64_t from = cpu > period ? cpu - period : 0;
-				if (from < p->last_cpu_ns && p->last_cpu_ns <= cpu)
-					from = p->last_cpu_ns;
-				/* The executor was idle at the last sample and only
-				 * this poll began since: all the CPU time since then
-				 * is its own, however late this sample came. */
-				if (run && p->seen_idle && polls == prev_polls + 1 &&
-				    p->last_cpu_ns <= cpu)
-					from = p->last_cpu_ns;
-				/* Idle means parked (asleep in the kernel), not
-				 * running the program's code between two
-				 * block_on calls, whose CPU time is no poll's. */
-				p->seen_idle = !run && thread_blocked(tid);
-				p->seen_cpu_ns = run ? from : cpu;
-				p->last_cpu_ns = cpu;
-				p->blocked_ns = 0;
-				if (run) {
-					atomic_store_explicit(&p->run_t0, now,
-							      memory_order_relaxed);
-					atomic_store_explicit(&p->run_polls, polls,
-							      memory_order_release);
+			uint64_t ms = 0;
+			bool cpu = false, begun;
+			if (ax_instrument_rt_lock(p->rt) != NULL) {
+				/* A runtime with workers: each worker's thread
+				 * (block_on's thread only waits; docs/checker.md,
+				 * "A program with N workers"). */
+				wunit *u = units_of(i, p);
+				ax_instrument_wpoll wp;
+				int of = 1, turns = 0;
+				(void)ax_instrument_worker(p->rt, &of, &turns);
+				for (int k = 0; u && k < AX_MAX_WORKERS && nstalls < MAX_STALLS &&
+						ax_instrument_worker_poll(p->rt, k, &wp) == 0;
+				     k++) {
+					if (!wp.tid)
+						continue;
+					if (u[k].tid != wp.tid) {
+						/* First sight: parked until now, with
+						 * the CPU time of its start-up counted
+						 * for its first poll. */
+						memset(&u[k].w, 0, sizeof u[k].w);
+						u[k].w.seen_idle = true;
+						u[k].tid = wp.tid;
+					}
+					int r = sample(&u[k].w, wp.running, wp.polls, wp.tid, now,
+						       period, stall_ns, &ms, &cpu, &begun);
+					if (!r)
+						continue;
+					stall *st = &stalls[nstalls++];
+					st->early = &u[k].early;
+					st->tid = wp.thread;
+					st->ktid = wp.tid;
+					st->t = wp.running;
+					st->polls = wp.polls;
+					st->ms = ms;
+					st->cpu = cpu;
+					st->report = r == 1;
+					st->worker = k + 1;
+					st->of = of;
+					st->turns = turns;
+					st->queued = -1;
+					if (r == 1 && !turns)
+						queued_on(st, p->rt, k);
 				}
 				continue;
 			}
-			/* The same poll as at the last sample.  It stalls the
-			 * executor by computing (its thread's CPU time) or by
-			 * sleeping in the kernel (blocked, using no CPU, for the
-			 * whole time since the last sample); waiting for a CPU
-			 * is neither. */
-			uint64_t cpu = thread_cpu_ns(tid);
-			if (cpu - p->last_cpu_ns < 1000000u && thread_blocked(tid))
-				p->blocked_ns += now - p->last_ns;
-			else
-				p->blocked_ns = 0;
-			p->last_cpu_ns = cpu;
-			p->last_ns = now;
-			uint64_t used = cpu - p->seen_cpu_ns;
-			bool busy = used >= stall_ns * pr_cfg.slowdown;
-			if ((busy || p->blocked_ns >= stall_ns) &&
-			    p->reported_polls != polls + 1) {
-				p->reported_polls = polls + 1;
-				stalls[nstalls].report = true;
-			} else if (used * 2 >= stall_ns * pr_cfg.slowdown &&
-				   early_polls[i] != polls + 1 &&
-				   p->reported_polls != polls + 1) {
-				/* Half way through computing: where the poll
-				 * is now, in case the report's own signal comes
-				 * too late.  (Not for a poll blocked in the
-				 * kernel: a signal would cut short a wait the
-				 * program made itself.) */
-				early_polls[i] = polls + 1;
-				stalls[nstalls].report = false;
-			} else {
-				continue;
+			ax_task *run = ax_rt_running(p->rt);
+			uint64_t polls = ax_rt_polls(p->rt);
+			int tid = atomic_load_explicit(&p->tid, memory_order_relaxed);
+			int r = sample(&p->w, run, polls, tid, now, period, stall_ns, &ms, &cpu,
+				       &begun);
+			if (begun) {
+				atomic_store_explicit(&p->run_t0, now, memory_order_relaxed);
+				atomic_store_explicit(&p->run_polls, polls, memory_order_release);
 			}
-			stalls[nstalls].slot = i;
-			stalls[nstalls].tid = ax_rt_thread(p->rt);
-			stalls[nstalls].t = run;
-			stalls[nstalls].polls = polls;
-			stalls[nstalls].ms = (busy ? used : p->blocked_ns) / 1000000u;
-			stalls[nstalls].cpu = busy;
-			nstalls++;
+			if (!r || nstalls >= MAX_STALLS)
+				continue;
+			stall *st = &stalls[nstalls++];
+			st->early = &early[i];
+			st->tid = ax_rt_thread(p->rt);
+			st->ktid = 0;
+			st->t = run;
+			st->polls = polls;
+			st->ms = ms;
+			st->cpu = cpu;
+			st->report = r == 1;
+			st->worker = 0;
 		}
 		pr_rts_unlock();
 		for (int i = 0; i < nstalls; i++) {
 			if (stalls[i].report)
-				report_stall(stalls[i].slot, stalls[i].tid,
-					     stalls[i].t, stalls[i].polls,
-					     stalls[i].ms, stalls[i].cpu);
+				report_stall(&stalls[i]);
 			else
-				capture_early(stalls[i].slot, stalls[i].tid,
+				capture_early(stalls[i].early, stalls[i].tid, stalls[i].ktid,
 					      stalls[i].t, stalls[i].polls);
 		}
 		if (now - last_flush >= 100000000u) {
@@ -482,4 +628,9 @@ void pr_watch_stop(void)
 	pthread_join(watch_tid, NULL);
 	ax_instrument_quiet_threads(-1);
 	watch_running = 0;
+	for (int i = 0; i < PR_MAX_RTS; i++) {
+		free(wks[i].u);
+		wks[i].u = NULL;
+		wks[i].p = NULL;
+	}
 }

@@ -207,7 +207,9 @@ static void grant_senders(ax_mpsc *ch)
 	while (ch->len + ch->reserved < ch->cap && ch->senders.head) {
 		ax__waiter *w = ax__wlist_pop(&ch->senders);
 		ch->reserved++;
-		AX__WAITER_OF(ax_send_t, w)->base.state = S_GRANTED;
+		/* (An atomic store: send_drop reads the state unlocked.) */
+		__atomic_store_n(&AX__WAITER_OF(ax_send_t, w)->base.state, S_GRANTED,
+				 __ATOMIC_RELAXED);
 		ax__waiter_wake(w);
 	}
 }
@@ -220,7 +222,8 @@ void ax_mpsc_close(ax_mpsc *ch)
 	ch->closed = true;
 	ax__waiter *w;
 	while ((w = ax__wlist_pop(&ch->senders)) != NULL) {
-		AX__WAITER_OF(ax_send_t, w)->base.state = S_WOKEN;
+		__atomic_store_n(&AX__WAITER_OF(ax_send_t, w)->base.state, S_WOKEN,
+				 __ATOMIC_RELAXED);
 		ax__waiter_wake(w);
 	}
 	rx_wake(ch);
@@ -277,6 +280,14 @@ static ax_poll_t send_poll(ax_future *f, ax_cx *cx)
 
 static void send_drop(ax_future *f)
 {
+	/* Done or never queued (the common case): the channel holds nothing
+	 * of it, and only its owner writes the state then, so no lock. */
+	uint32_t st = __atomic_load_n(&f->state, __ATOMIC_RELAXED);
+	if (st == S_DONE || st == S_IDLE) {
+		ax__waiter_forget(&((ax_send_t *)(void *)f)->w);
+		f->state = S_DONE;
+		return;
+	}
 	AX_MT_SCOPE();
 	ax_send_t *s = (ax_send_t *)(void *)f;
 	if (f->state == S_QUEUED) {
@@ -339,6 +350,8 @@ static ax_poll_t recv_poll(ax_future *f, ax_cx *cx)
 
 static void recv_drop(ax_future *f)
 {
+	if (f->state == 0)
+		return; /* not waiting: the channel holds nothing of it */
 	AX_MT_SCOPE();
 	/* A receive dropped while waiting (lost a select, timed out) must not
 	 * leave its task's waker in the channel. */

@@ -80,7 +80,7 @@ static __attribute__((noinline, cold)) void nest_overflow(ax_future *f, char *sp
 	rec->vt.poll = overflow_poll;
 	rec->vt.drop = overflow_drop;
 	f->vt = &rec->vt;
-	if (!(t->state & T_OVERFLOW)) {
+	if (!(ax__ts(t) & T_OVERFLOW)) {
 		pthread_attr_t a;
 		void *lo = NULL;
 		size_t size = 0;
@@ -127,7 +127,7 @@ char *ax__stack_floor(void)
  * each worker polls on its own stack. */
 static __attribute__((noinline)) void first_poll_mt(ax_future *f, ax_rt *rt)
 {
-	__atomic_fetch_add(&rt->first_polls, 1, __ATOMIC_RELAXED);
+	ax__mt_first_poll(rt);
 	char *sp = stack_pointer();
 	if (ax__cur_task && AX_UNLIKELY(sp < ax__stack_floor()))
 		nest_overflow(f, sp);

@@ -50,7 +50,7 @@ void ax_hooks_install(const ax_hooks *h)
 
 void ax_task_set_hook_data(ax_task *t, void *data)
 {
-	if (t && (t->state & T_EXT))
+	if (t && (ax__ts(t) & T_EXT))
 		t->ext->hook_data = data;
 }
 
@@ -94,7 +94,8 @@ uint64_t ax_rt_first_polls(const ax_rt *rt)
 
 const void *ax_instrument_rt_lock(const ax_rt *rt)
 {
-	return rt && rt->mt ? (const void *)&rt->mt_lock : NULL;
+	/* (Read from the watchdog's thread too, while the workers start.) */
+	return rt && __atomic_load_n(&rt->mt, __ATOMIC_ACQUIRE) ? (const void *)&rt->mt_lock : NULL;
 }
 
 pthread_t ax_rt_thread(const ax_rt *rt)

@@ -47,8 +47,9 @@ extern unsigned ax__hook_mask AX_HIDDEN;
 		}                                                           \
 	} while (0)
 
-/* Task state bits.  Only the executor's thread reads or writes them;
- * other threads reach a task through the runtime's remote queue. */
+/* Task state bits.  The runtime's threads read and write them (with
+ * workers, by atomic changes: ax__ts_or and the rest, below); other
+ * threads reach a task through the runtime's remote queue. */
 /* The bits asynclab/instrument.h reads inline are defined there. */
 enum {
 	T_QUEUED = AX__TASK_QUEUED, /* in the run queue, or to be requeued after its poll */
@@ -111,7 +112,7 @@ struct ax_task {
 /* The task's ext, or NULL when it has none. */
 static inline ax__task_ext *ax__task_ext_peek(const ax_task *t)
 {
-	return (t->state & T_EXT) ? t->ext : NULL;
+	return (__atomic_load_n(&t->state, __ATOMIC_RELAXED) & T_EXT) ? t->ext : NULL;
 }
 
 /* Instrumentation reads the task header through struct ax__task_head
@@ -191,7 +192,7 @@ struct ax_rt {
 
 	ax__slab slab;
 	uint64_t next_id;
-	uint64_t live_tasks;
+	uint64_t live_tasks;	/* ax__rt_live_add */
 	uint64_t spawned;
 	_Atomic uint64_t polls;
 	uint64_t first_polls; /* futures polled for the first time: the checker's
@@ -285,9 +286,10 @@ extern atomic_uint_fast64_t ax__boxed_live;
 /* The runtime lock of a multi-worker runtime.  Several workers poll
  * tasks at once; what more than one task can reach (a primitive's fields
  * and waiter lists, a waiter node a primitive links or grants, timers,
- * descriptors, task sets, channels, tokens, task state, the slab and the
- * runtime's counters) is read and written only under rt->mt_lock, which
- * is recursive.  A function that touches such state starts with
+ * descriptors, task sets, channels, tokens, a task's ext, the slab) is
+ * read and written only under rt->mt_lock, which is recursive; a task's
+ * state word and the counts are atomic instead, and a worker's own queue
+ * and task-memory cache are its own (mt.c).  A function that touches such state starts with
  * AX_MT_SCOPE() (the calling thread's runtime) or AX_MT_SCOPE_RT(rt):
  * the lock is held until the function returns, on every path.  On a
  * single-worker runtime (rt->mt NULL) it is one load and a branch. */
@@ -335,6 +337,68 @@ static inline void ax__mt_leave(ax_rt **rt)
 	ax_rt *AX__MT_CAT(ax__mt_scope_, __LINE__)                            \
 		__attribute__((cleanup(ax__mt_leave), unused)) = ax__mt_enter_cur()
 
+/* A task's state word (T_*).  With workers side by side, a worker moves
+ * the task it runs in and out of its poll, and a wake marks a task
+ * queued, without the runtime lock (ax__task_run_par, ax__wake_local).
+ * So while any runtime has workers every change to the word is one
+ * atomic read-modify-write, which cannot lose a change made at the same
+ * time under the lock or by another worker; otherwise (one worker, or no
+ * runtime with workers yet) a plain load and store.  The _st forms are
+ * for a task of a runtime known to have one worker.  Each returns the
+ * word as it was. */
+static inline uint32_t ax__ts(const ax_task *t)
+{
+	return __atomic_load_n(&t->state, __ATOMIC_RELAXED);
+}
+static inline void ax__ts_init(ax_task *t, uint32_t v)
+{
+	__atomic_store_n(&t->state, v, __ATOMIC_RELAXED);
+}
+static inline uint32_t ax__ts_or_st(ax_task *t, uint32_t bits)
+{
+	uint32_t s = ax__ts(t);
+	__atomic_store_n(&t->state, s | bits, __ATOMIC_RELAXED);
+	return s;
+}
+static inline uint32_t ax__ts_or(ax_task *t, uint32_t bits)
+{
+	if (AX_MT_ON())
+		return __atomic_fetch_or(&t->state, bits, __ATOMIC_ACQ_REL);
+	return ax__ts_or_st(t, bits);
+}
+static inline uint32_t ax__ts_and(ax_task *t, uint32_t keep)
+{
+	if (AX_MT_ON())
+		return __atomic_fetch_and(&t->state, keep, __ATOMIC_ACQ_REL);
+	uint32_t s = ax__ts(t);
+	__atomic_store_n(&t->state, s & keep, __ATOMIC_RELAXED);
+	return s;
+}
+/* The count of live tasks: a worker counts the ones it frees without
+ * the lock (ax__mt_defer_free). */
+static inline void ax__rt_live_add(ax_rt *rt, int d)
+{
+	if (AX_MT_ON())
+		__atomic_fetch_add(&rt->live_tasks, (uint64_t)(int64_t)d, __ATOMIC_RELAXED);
+	else
+		__atomic_store_n(&rt->live_tasks,
+				 __atomic_load_n(&rt->live_tasks, __ATOMIC_RELAXED) + (uint64_t)(int64_t)d,
+				 __ATOMIC_RELAXED);
+}
+/* Clear the bits `clear`, then set `set`, in one change. */
+static inline uint32_t ax__ts_update(ax_task *t, uint32_t clear, uint32_t set)
+{
+	uint32_t s = ax__ts(t);
+	if (AX_MT_ON()) {
+		while (!__atomic_compare_exchange_n(&t->state, &s, (s & ~clear) | set, 1,
+						    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			;
+		return s;
+	}
+	__atomic_store_n(&t->state, (s & ~clear) | set, __ATOMIC_RELAXED);
+	return s;
+}
+
 /* Wakers.  A waker is its task's address.  One the program holds (made
  * by ax_waker_clone) has AX__WAKER_USER set in its low bit (tasks are
  * 16-byte aligned) and is counted in its runtime's user_wakers; the
@@ -359,6 +423,9 @@ AX_HIDDEN ax_waker *ax__waker_adopt(ax_waker *w);
 
 /* task.c */
 AX_HIDDEN void ax__task_run(ax_rt *rt, ax_task *t);
+/* The same with workers side by side and no hooks, without the runtime
+ * lock (the caller holds none). */
+AX_HIDDEN void ax__task_run_par(ax_rt *rt, ax_task *t);
 AX_HIDDEN void ax__task_unref(ax_task *t);
 ax__task_ext *ax__task_ext_get(ax_task *t);
 /* Free t's ext, if it has one (the task's memory goes next). */
@@ -420,6 +487,22 @@ AX_HIDDEN void ax__mt_driver_parking(ax_rt *rt, int parked);
 AX_HIDDEN void ax__mt_root_done(ax_rt *rt);
 AX_HIDDEN int ax__mt_wait(ax_rt *rt, ax_task *root);
 AX_HIDDEN void ax__mt_stats(ax_rt *rt, uint64_t *steals, uint64_t *stolen);
+/* A first poll of a future on rt (counted per worker while no hooks
+ * watch, else at once in rt->first_polls). */
+AX_HIDDEN void ax__mt_first_poll(ax_rt *rt);
+/* Task memory on a worker of rt with no hooks, without the lock: each
+ * worker keeps the slots of the tasks it frees by size class and hands
+ * them out again to the tasks it spawns; the rest go back to the slab in
+ * a batch under the lock when it idles or keeps too many.
+ * ax__mt_defer_free keeps finished task t (its last reference gone) and
+ * returns 0 when the caller is not such a worker; ax__mt_alloc is
+ * ax__slab_alloc from the cache first; ax__mt_free_slot gives back a
+ * slot never used. */
+AX_HIDDEN int ax__mt_on_worker(const ax_rt *rt);
+AX_HIDDEN int ax__mt_defer_free(ax_rt *rt, ax_task *t);
+AX_HIDDEN ax_task *ax__mt_alloc(ax_rt *rt, size_t size);
+AX_HIDDEN void ax__mt_free_slot(ax_rt *rt, ax_task *t);
+AX_HIDDEN void ax__task_free_list(ax_rt *rt, ax_task *t);
 /* rt.c, for the workers: drain the remote queue; the idle step of the
  * loop (0, or -EDEADLK); wait in epoll (ms, -1 forever). */
 AX_HIDDEN void ax__remote_drain(ax_rt *rt);
@@ -465,23 +548,37 @@ static inline void ax__rq_push(ax_rt *rt, ax_task *t)
  * requeue it after the poll. */
 static inline void ax__wake_local(ax_rt *rt, ax_task *t)
 {
-	if (t->state & (T_QUEUED | T_DONE))
-		return;
-	t->state |= T_QUEUED;
-	if (t->state & T_RUNNING)
-		return;
-	if (AX_UNLIKELY(rt->mt_par))
+	if (AX_UNLIKELY(rt->mt_par)) {
+		/* Lock-free (see ax__ts_or): one read-modify-write, whose
+		 * barrier also orders what the waker wrote before it against
+		 * the worker's look at the word after a poll. */
+		uint32_t s = __atomic_fetch_or(&t->state, T_QUEUED, __ATOMIC_ACQ_REL);
+		if (AX_UNLIKELY(s & T_DONE)) {
+			if (!(s & T_QUEUED)) /* never to run again */
+				__atomic_fetch_and(&t->state, ~(uint32_t)T_QUEUED,
+						   __ATOMIC_RELAXED);
+			return;
+		}
+		if (s & (T_QUEUED | T_RUNNING))
+			return;
 		ax__rq_push_mt(rt, t, ax__cur_task != NULL && ax__cur_task != t);
-	else
+		return;
+	}
+	uint32_t s = ax__ts(t);
+	if (s & (T_QUEUED | T_DONE))
+		return;
+	ax__ts_or(t, T_QUEUED);
+	if (!(s & T_RUNNING))
 		ax__rq_push_st(rt, t);
 }
 /* The same on a runtime known to have one worker. */
 static inline void ax__wake_local_st(ax_rt *rt, ax_task *t)
 {
-	if (t->state & (T_QUEUED | T_DONE))
+	uint32_t s = ax__ts(t);
+	if (s & (T_QUEUED | T_DONE))
 		return;
-	t->state |= T_QUEUED;
-	if (!(t->state & T_RUNNING))
+	ax__ts_or_st(t, T_QUEUED);
+	if (!(s & T_RUNNING))
 		ax__rq_push_st(rt, t);
 }
 

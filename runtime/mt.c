@@ -2,9 +2,11 @@
  *
  * Each worker runs tasks from its own queue, its LIFO slot, the shared
  * injection queue, and what it steals from the others (wsq.c).  Polls
- * run in parallel; everything more than one task can reach is guarded
- * by the runtime lock (AX_MT_SCOPE, internal.h), which a worker holds
- * while it takes a task in and out of its poll but not during it.
+ * run in parallel.  A worker takes a task in and out of its poll, queues
+ * woken tasks, and spawns and frees tasks without a lock (atomic changes
+ * of the task's state word, ax__task_run_par; a cache of task memory,
+ * below); the primitives, timers and descriptors are guarded by the
+ * runtime lock (AX_MT_SCOPE, internal.h).
  *
  * One idle worker at a time is the driver: it fires timers, waits in
  * epoll for descriptors, the eventfd and the next deadline, drains the
@@ -21,6 +23,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 struct ax__mt {
@@ -168,6 +171,11 @@ static int worker_idle(ax_rt *rt, ax__mt *mt, ax__worker *w)
 		if (r < 0 && mt->until) {
 			mt->result = r;
 			pthread_cond_broadcast(&mt->done);
+		} else if (ax__mt_has_ready(rt)) {
+			/* Off to run what the timers and descriptors woke: a
+			 * sleeping worker takes over the driving, so that a task
+			 * here that blocks its thread holds up no timer. */
+			ax__sched_wake_one(&mt->s);
 		}
 		ax__mt_unlock(rt);
 		return !atomic_load(&mt->stop);
@@ -183,6 +191,18 @@ static int worker_idle(ax_rt *rt, ax__mt *mt, ax__worker *w)
 	mt->busy++;
 	ax__mt_unlock(rt);
 	return r != 0 && !atomic_load(&mt->stop);
+}
+
+/* Poll t on worker w, published for the checker's watchdog
+ * (ax_instrument_worker_poll). */
+static inline void run_on(ax_rt *rt, ax__worker *w, ax_task *t)
+{
+	atomic_store_explicit(&w->polls,
+			      atomic_load_explicit(&w->polls, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+	atomic_store_explicit(&w->running, t, memory_order_relaxed);
+	ax__task_run(rt, t);
+	atomic_store_explicit(&w->running, NULL, memory_order_relaxed);
 }
 
 typedef struct worker_arg {
@@ -212,14 +232,14 @@ static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
 	unsigned n = 0;
 	ax__mt_lock(rt);
 	while (!atomic_load_explicit(&mt->stop, memory_order_relaxed)) {
-		if (mt->turn != w->idx || !mt->until || (mt->until->state & T_DONE) ||
+		if (mt->turn != w->idx || !mt->until || (ax__ts(mt->until) & T_DONE) ||
 		    mt->result) {
 			ax__mt_cond_wait(rt, &mt->turn_cond);
 			continue;
 		}
 		ax_task *t = ax__rq_pop(rt);
 		if (t) {
-			ax__task_run(rt, t); /* unlocks around the poll */
+			run_on(rt, w, t); /* unlocks around the poll */
 			if (++n == AX_EVENT_INTERVAL) {
 				n = 0;
 				ax__rt_between_polls(rt, 1);
@@ -239,6 +259,113 @@ static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
 	ax__mt_unlock(rt);
 }
 
+/* Polls and first polls a worker made without the lock, added to the
+ * runtime's counts when it goes idle and between polls (every
+ * AX_EVENT_INTERVAL): one shared write each instead of one per poll. */
+static AX_TLS uint64_t w_polls, w_first;
+
+/* The slots of the tasks this worker freed (ax__mt_defer_free), by
+ * size class, linked by next, and how many: handed out again to the
+ * tasks it spawns (ax__mt_alloc), the rest given back to the slab when
+ * it idles or holds more than W_CACHE_MAX. */
+#define W_CACHE_MAX 256u
+static AX_TLS ax_task *w_cache[AX_SLAB_CLASSES + 1];
+static AX_TLS unsigned w_cached;
+
+static ax__chunk *chunk_of(const ax_task *t)
+{
+	return (ax__chunk *)((uintptr_t)t & ~(uintptr_t)(AX_SLAB_CHUNK - 1));
+}
+
+static void flush_frees(ax_rt *rt)
+{
+	if (!w_cached)
+		return;
+	ax__mt_lock(rt);
+	for (unsigned c = 1; c <= AX_SLAB_CLASSES; c++) {
+		if (w_cache[c]) {
+			ax__task_free_list(rt, w_cache[c]);
+			w_cache[c] = NULL;
+		}
+	}
+	ax__mt_unlock(rt);
+	w_cached = 0;
+}
+
+int ax__mt_on_worker(const ax_rt *rt)
+{
+	return cur_worker_rt == rt;
+}
+
+/* Keep slot t (marked free, so that nothing visits it) in the cache. */
+static void cache_slot(ax_rt *rt, ax_task *t)
+{
+	ax__ts_init(t, T_FREE);
+	unsigned cls = chunk_of(t)->slot_size / 8u;
+	t->next = w_cache[cls];
+	w_cache[cls] = t;
+	if (++w_cached > W_CACHE_MAX)
+		flush_frees(rt);
+}
+
+int ax__mt_defer_free(ax_rt *rt, ax_task *t)
+{
+	if (cur_worker_rt != rt || chunk_of(t)->large)
+		return 0;
+	ax__task_ext_free(t);
+	ax__rt_live_add(rt, -1);
+	cache_slot(rt, t);
+	return 1;
+}
+
+ax_task *ax__mt_alloc(ax_rt *rt, size_t size)
+{
+	size_t cls = (size + 7u) / 8u;
+	if (cls <= AX_SLAB_CLASSES && w_cache[cls]) {
+		ax_task *t = w_cache[cls];
+		w_cache[cls] = t->next;
+		w_cached--;
+		return t;
+	}
+	ax__mt_lock(rt);
+	ax_task *t = ax__slab_alloc(rt, size);
+	ax__mt_unlock(rt);
+	return t;
+}
+
+void ax__mt_free_slot(ax_rt *rt, ax_task *t)
+{
+	if (!chunk_of(t)->large) {
+		cache_slot(rt, t);
+		return;
+	}
+	ax__mt_lock(rt);
+	ax__slab_free(rt, t);
+	ax__mt_unlock(rt);
+}
+
+static void flush_counts(ax_rt *rt)
+{
+	if (w_polls) {
+		atomic_fetch_add_explicit(&rt->polls, w_polls, memory_order_relaxed);
+		w_polls = 0;
+	}
+	if (w_first) {
+		__atomic_fetch_add(&rt->first_polls, w_first, __ATOMIC_RELAXED);
+		w_first = 0;
+	}
+}
+
+void ax__mt_first_poll(ax_rt *rt)
+{
+	/* Hooks compare the count before and after each poll: counted at
+	 * once while they watch. */
+	if (cur_worker_rt == rt && !AX__HOOKS())
+		w_first++;
+	else
+		__atomic_fetch_add(&rt->first_polls, 1, __ATOMIC_RELAXED);
+}
+
 static void *worker_run(void *arg)
 {
 	worker_arg wa = *(worker_arg *)arg;
@@ -249,6 +376,8 @@ static void *worker_run(void *arg)
 	ax__set_cur_rt(rt);
 	cur_worker = w;
 	cur_worker_rt = rt;
+	atomic_store_explicit(&w->thread, pthread_self(), memory_order_relaxed);
+	atomic_store_explicit(&w->tid, (int)syscall(SYS_gettid), memory_order_release);
 	if (!rt->mt_par) {
 		turns_loop(rt, mt, w);
 		cur_worker = NULL;
@@ -256,28 +385,38 @@ static void *worker_run(void *arg)
 		ax__set_cur_rt(NULL);
 		return NULL;
 	}
+	/* No lock is held from one poll to the next (ax__task_run_par),
+	 * except while hooks watch: then each poll runs as on one worker,
+	 * under the lock, which it lets go for the future's own poll. */
 	unsigned n = 0;
-	/* The lock is held from one poll to the next (one unlock and one
-	 * lock per poll: the poll's own), and let go to sleep. */
-	ax__mt_lock(rt);
 	while (!atomic_load_explicit(&mt->stop, memory_order_relaxed)) {
 		ax_task *t = ax__sched_next(&mt->s, w);
 		if (!t) {
-			ax__mt_unlock(rt);
-			int go = worker_idle(rt, mt, w);
-			ax__mt_lock(rt);
-			if (!go)
+			flush_counts(rt);
+			flush_frees(rt);
+			if (!worker_idle(rt, mt, w))
 				break;
 			continue;
 		}
-		ax__task_run(rt, t); /* unlocks around the poll */
+		if (AX_LIKELY(!AX__HOOKS())) {
+			ax__task_run_par(rt, t);
+			w_polls++;
+		} else {
+			ax__mt_lock(rt);
+			run_on(rt, w, t); /* unlocks around the poll */
+			ax__mt_unlock(rt);
+		}
 		if (++n == AX_EVENT_INTERVAL) {
 			n = 0;
+			flush_counts(rt);
+			ax__mt_lock(rt);
 			/* (The driver, when there is one, waits in epoll.) */
 			ax__rt_between_polls(rt, !mt->driving);
+			ax__mt_unlock(rt);
 		}
 	}
-	ax__mt_unlock(rt);
+	flush_counts(rt);
+	flush_frees(rt);
 	cur_worker = NULL;
 	cur_worker_rt = NULL;
 	ax__set_cur_rt(NULL);
@@ -313,9 +452,11 @@ int ax__mt_start(ax_rt *rt, int workers)
 		goto fail_cond;
 	mt->busy = workers;
 	__atomic_fetch_add(&ax__mt_alive, 1, __ATOMIC_RELAXED);
-	rt->mt = mt;
 	rt->mt_par = rt->clock != AX_CLOCK_VIRTUAL;
 	rt->workers = workers;
+	/* Published last: the checker's watchdog may look from its thread
+	 * (ax_instrument_worker_poll). */
+	__atomic_store_n(&rt->mt, mt, __ATOMIC_RELEASE);
 	for (int i = 0; i < workers; i++) {
 		worker_arg *wa = malloc(sizeof *wa);
 		if (wa)
@@ -350,10 +491,10 @@ int ax__mt_wait(ax_rt *rt, ax_task *root)
 	mt->result = 0;
 	if (!rt->mt_par)
 		pthread_cond_broadcast(&mt->turn_cond);
-	while (!(root->state & T_DONE) && mt->result == 0)
+	while (!(ax__ts(root) & T_DONE) && mt->result == 0)
 		ax__mt_cond_wait(rt, &mt->done);
 	mt->until = NULL;
-	return (root->state & T_DONE) ? 0 : mt->result;
+	return (ax__ts(root) & T_DONE) ? 0 : mt->result;
 }
 
 /* Stop the workers: each finishes the poll it is in and leaves; the
@@ -380,7 +521,7 @@ void ax__mt_free(ax_rt *rt)
 	ax__mt *mt = rt->mt;
 	if (!mt)
 		return;
-	rt->mt = NULL;
+	__atomic_store_n(&rt->mt, NULL, __ATOMIC_RELEASE); /* (read by the watchdog) */
 	rt->mt_par = 0;
 	__atomic_fetch_sub(&ax__mt_alive, 1, __ATOMIC_RELAXED);
 	ax__inject_close(&mt->s.inj);
@@ -432,4 +573,52 @@ size_t ax_instrument_worker_queued(void (*fn)(void *ud, ax_task *t), void *ud, s
 	}
 	ax__mt_unlock(rt);
 	return n;
+}
+
+/* --- the checker's view of the workers, from another thread ------------ */
+
+int ax_instrument_worker_poll(const ax_rt *rt, int i, ax_instrument_wpoll *out)
+{
+	ax__mt *mt = rt ? __atomic_load_n(&rt->mt, __ATOMIC_ACQUIRE) : NULL;
+	if (!mt || i < 0 || (unsigned)i >= mt->s.n)
+		return -1;
+	ax__worker *w = &mt->s.w[i];
+	out->tid = atomic_load_explicit(&w->tid, memory_order_acquire);
+	out->thread = out->tid ? atomic_load_explicit(&w->thread, memory_order_relaxed) : 0;
+	out->running = atomic_load_explicit(&w->running, memory_order_relaxed);
+	out->polls = atomic_load_explicit(&w->polls, memory_order_relaxed);
+	return 0;
+}
+
+long ax_instrument_worker_queued_on(ax_rt *rt, int i,
+				    void (*fn)(void *ud, ax_task *t), void *ud, size_t max)
+{
+	ax__mt *mt = rt ? __atomic_load_n(&rt->mt, __ATOMIC_ACQUIRE) : NULL;
+	if (!mt || !rt->mt_par || i < 0 || (unsigned)i >= mt->s.n)
+		return 0;
+	ax_rt *wrt = rt;
+	/* Taken only when free: the caller may hold locks of its own that a
+	 * worker holding the runtime lock could be waiting for. */
+	if (atomic_load_explicit(&wrt->mt_owner, memory_order_relaxed) == &mt_self)
+		wrt->mt_depth++;
+	else if (pthread_mutex_trylock(&wrt->mt_lock) != 0)
+		return -1;
+	else {
+		atomic_store_explicit(&wrt->mt_owner, &mt_self, memory_order_relaxed);
+		wrt->mt_depth = 1;
+	}
+	ax__worker *w = &mt->s.w[i];
+	size_t n = 0;
+	ax_task *t = atomic_load_explicit(&w->lifo, memory_order_acquire);
+	if (t && n++ < max)
+		fn(ud, t);
+	uint32_t h = atomic_load_explicit(&w->q.head, memory_order_acquire);
+	uint32_t tl = atomic_load_explicit(&w->q.tail, memory_order_acquire);
+	for (uint32_t k = h; k != tl && tl - h <= AX_WSQ_CAP; k++) {
+		t = atomic_load_explicit(&w->q.buf[k & AX_WSQ_MASK], memory_order_relaxed);
+		if (n++ < max)
+			fn(ud, t);
+	}
+	ax__mt_unlock(wrt);
+	return (long)n;
 }

@@ -65,7 +65,7 @@ static int zombie_release(ax_rt *rt, ax_task *t)
 	if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1)
 		return 0;
 	ax__task_ext_free(t);
-	t->state = T_FREE;
+	ax__ts_init(t, T_FREE);
 	return --rt->zombie_tasks == 0;
 }
 
@@ -492,14 +492,14 @@ static int rt_run(ax_rt *rt, ax_task *until)
 		ax_task *t;
 		while ((t = rq_pop(rt)) != NULL) {
 			ax__task_run(rt, t);
-			if (until->state & T_DONE)
+			if (ax__ts(until) & T_DONE)
 				return 0;
 			if (++n == AX_EVENT_INTERVAL) {
 				n = 0;
 				ax__rt_between_polls(rt, 1);
 			}
 		}
-		if (until->state & T_DONE)
+		if (ax__ts(until) & T_DONE)
 			return 0;
 		ax__remote_drain(rt);
 		if (rt->rq_head)
@@ -532,7 +532,7 @@ int ax__block_on(ax_rt *rt, ax_future *fut, size_t size, const ax_site *site)
 	rt->root = root;
 	/* Keep the root's future until its output is copied out. */
 	int r = rt->mt ? ax__mt_wait(rt, root) : rt_run(rt, root);
-	if (r == 0 && AX_UNLIKELY(root->state & T_OVERFLOW))
+	if (r == 0 && AX_UNLIKELY(ax__ts(root) & T_OVERFLOW))
 		r = -EOVERFLOW; /* its futures nest too deep (said on stderr) */
 	if (r == 0) {
 		/* task_finish dropped the future but kept its bytes: copy the
@@ -557,8 +557,8 @@ void ax_rt_stats_get(ax_rt *rt, ax_rt_stats *st)
 {
 	AX_MT_SCOPE_RT(rt);
 	memset(st, 0, sizeof *st);
-	st->live_tasks = rt->live_tasks;
-	st->spawned = rt->spawned;
+	st->live_tasks = __atomic_load_n(&rt->live_tasks, __ATOMIC_RELAXED);
+	st->spawned = __atomic_load_n(&rt->spawned, __ATOMIC_RELAXED);
 	st->polls = atomic_load_explicit(&rt->polls, memory_order_relaxed);
 	st->timers = rt->heap_len;
 	st->io_waiters = rt->io_waiters;
@@ -581,7 +581,7 @@ static void collect_live(ax_task *t, void *ud)
  * wakers of others) cannot free a task we have yet to visit. */
 static int rt_drop_all(ax_rt *rt)
 {
-	size_t n = rt->live_tasks;
+	size_t n = __atomic_load_n(&rt->live_tasks, __ATOMIC_RELAXED);
 	if (n == 0)
 		return 0;
 	ax_task **all = malloc(n * sizeof *all), **p = all;
@@ -594,9 +594,9 @@ static int rt_drop_all(ax_rt *rt)
 	int alive = 0;
 	for (size_t i = 0; i < n; i++) {
 		ax_task *t = all[i];
-		if (!(t->state & T_DONE)) {
+		if (!(ax__ts(t) & T_DONE)) {
 			alive++;
-			t->state |= T_ABORT;
+			ax__ts_or(t, T_ABORT);
 			ax__task_run(rt, t); /* finishes it as cancelled */
 		}
 	}
@@ -613,8 +613,8 @@ static void zombie_adopt(ax_task *t, void *ud)
 {
 	ax_rt *rt = ud;
 	rt->zombie_tasks++;
-	if (t->state & T_HANDLE) {
-		t->state &= ~T_HANDLE;
+	if (ax__ts(t) & T_HANDLE) {
+		ax__ts_and(t, ~(uint32_t)T_HANDLE);
 		zombie_release(rt, t);
 	}
 }

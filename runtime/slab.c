@@ -106,7 +106,7 @@ ax_task *ax__slab_alloc(ax_rt *rt, size_t size)
 void ax__slab_free(ax_rt *rt, ax_task *t)
 {
 	ax__chunk *c = (ax__chunk *)((uintptr_t)t & ~(uintptr_t)(AX_SLAB_CHUNK - 1));
-	t->state = T_FREE;
+	ax__ts_init(t, T_FREE);
 	size_t cls = c->slot_size / 8u;
 	if (c->large) {
 		/* Large chunk: unlink and free it. */
@@ -128,7 +128,7 @@ void ax__slab_each(ax_rt *rt, void (*fn)(ax_task *t, void *ud), void *ud)
 	for (ax__chunk *c = rt->slab.chunks; c; c = c->next) {
 		for (uint32_t i = 0; i < c->used; i++) {
 			ax_task *t = slot(c, i);
-			if (!(t->state & T_FREE))
+			if (!(ax__ts(t) & T_FREE))
 				fn(t, ud);
 		}
 	}

@@ -15,21 +15,21 @@ atomic_uint ax__fail_allocs;
 
 ax__task_ext *ax__task_ext_get(ax_task *t)
 {
-	if (t->state & T_EXT)
+	if (ax__ts(t) & T_EXT)
 		return t->ext;
 	ax__task_ext *e = ax__alloc_fails() ? NULL : calloc(1, sizeof *e);
 	if (!e)
 		return NULL;
 	e->id = t->id;
 	t->ext = e;
-	t->state |= T_EXT;
+	ax__ts_or(t, T_EXT);
 	return e;
 }
 
 void ax__task_ext_free(ax_task *t)
 {
-	if (t->state & T_EXT) {
-		t->state &= ~T_EXT;
+	if (ax__ts(t) & T_EXT) {
+		ax__ts_and(t, ~(uint32_t)T_EXT);
 		free(t->ext);
 	}
 }
@@ -38,18 +38,31 @@ static inline __attribute__((always_inline)) void task_free__st(ax_rt *rt, ax_ta
 {
 	AX_HOOK(task_free, t);
 	ax__task_ext_free(t);
-	rt->live_tasks--;
+	ax__rt_live_add(rt, -1);
 	ax__slab_free(rt, t);
 }
 
 static void task_free(ax_rt *rt, ax_task *t)
 {
 	if (AX_MT_ON()) {
+		if (rt->mt_par && !AX__HOOKS() && ax__mt_defer_free(rt, t))
+			return;
 		AX_MT_SCOPE_RT(rt);
 		task_free__st(rt, t);
 		return;
 	}
 	task_free__st(rt, t);
+}
+
+/* Tasks a worker freed without the lock (ax__mt_defer_free), handed to
+ * the slab under it. */
+void ax__task_free_list(ax_rt *rt, ax_task *t)
+{
+	while (t) {
+		ax_task *next = t->next;
+		ax__slab_free(rt, t);
+		t = next;
+	}
 }
 
 /* Drop one reference on the runtime's thread.  When it is the last one
@@ -78,31 +91,43 @@ void ax__task_unref(ax_task *t)
 	}
 }
 
+/* par: on a worker of rt, side by side, with no hooks, and without the
+ * runtime lock (the slot comes from the worker's cache, ax__mt_alloc). */
 static inline __attribute__((always_inline)) ax_task *spawn_on(ax_rt *rt, ax_future *fut,
 								size_t size, const char *name,
-								const ax_site *site)
+								const ax_site *site, int par)
 {
-	ax_task *t = ax__slab_alloc(rt, sizeof(ax_task) + size);
+	ax_task *t = par ? ax__mt_alloc(rt, sizeof(ax_task) + size)
+			 : ax__slab_alloc(rt, sizeof(ax_task) + size);
 	if (!t)
 		return NULL;
 	t->next = NULL;
 	atomic_init(&t->refs, 2); /* the executor's, and the handle's */
-	t->state = T_HANDLE;
-	t->id = ++rt->next_id;
+	ax__ts_init(t, T_HANDLE);
+	if (AX_MT_ON())
+		t->id = __atomic_add_fetch(&rt->next_id, 1, __ATOMIC_RELAXED);
+	else
+		t->id = ++rt->next_id;
 	memcpy(t->fut, fut, size);
 	if (name || AX_UNLIKELY(AX__HOOKS() != NULL)) {
 		ax__task_ext *e = ax__task_ext_get(t);
 		if (!e) {
-			ax__slab_free(rt, t);
+			if (par)
+				ax__mt_free_slot(rt, t);
+			else
+				ax__slab_free(rt, t);
 			return NULL;
 		}
 		e->name = name;
 		e->site = site;
 	}
-	rt->live_tasks++;
-	rt->spawned++;
+	ax__rt_live_add(rt, 1);
+	if (AX_MT_ON())
+		__atomic_fetch_add(&rt->spawned, 1, __ATOMIC_RELAXED);
+	else
+		rt->spawned++;
 	AX_HOOK(spawn, t, ax__cur_task, fut->vt->name, site);
-	t->state |= T_QUEUED;
+	ax__ts_or(t, T_QUEUED);
 	ax__rq_push(rt, t);
 	return t;
 }
@@ -114,10 +139,12 @@ ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
 	if (!rt)
 		return NULL;
 	if (AX_MT_ON()) {
+		if (rt->mt_par && !AX__HOOKS() && ax__mt_on_worker(rt))
+			return spawn_on(rt, fut, size, name, site, 1);
 		AX_MT_SCOPE_RT(rt);
-		return spawn_on(rt, fut, size, name, site);
+		return spawn_on(rt, fut, size, name, site, 0);
 	}
-	return spawn_on(rt, fut, size, name, site);
+	return spawn_on(rt, fut, size, name, site, 0);
 }
 
 /* A wake from another thread: the executor's thread does it.  A waker
@@ -221,6 +248,14 @@ static __attribute__((noinline)) void wake_slow(ax_waker *w, int consume)
 		}
 		return;
 	}
+	if (rt->mt_par && !AX__HOOKS()) {
+		/* Lock-free: the wake is one atomic change of t's state
+		 * (ax__wake_local), and a last reference takes the lock
+		 * itself.  (Hooks see wakes in order with polls, under the
+		 * lock.) */
+		wake_here(rt, t, consume, user);
+		return;
+	}
 	AX_MT_SCOPE_RT(rt);
 	wake_here(rt, t, consume, user);
 }
@@ -305,25 +340,25 @@ static void task_finish(ax_rt *rt, ax_task *t, int err)
 {
 	int cancelled = err != 0;
 	ax__task_ext *e = ax__task_ext_peek(t);
-	if (t->state & T_HANDLE) {
+	if (ax__ts(t) & T_HANDLE) {
 		if (!e)
 			e = ax__task_ext_get(t);
 		if (e) {
 			if (err) {
 				e->out.err = err;
 				e->out.val = 0;
-			} else if (t->state & T_DISCARD) {
+			} else if (ax__ts(t) & T_DISCARD) {
 				e->out = (ax_res){ 0, 0 };
 			} else {
 				e->out = ax_future_res(t->fut);
 			}
 		} else {
-			t->state |= T_NOMEM; /* the handle's await says so */
+			ax__ts_or(t, T_NOMEM); /* the handle's await says so */
 		}
 	}
 	finish_future(t);
-	t->state = (t->state & ~(T_QUEUED | T_RUNNING | (err ? 0u : T_OVERFLOW))) |
-		   T_DONE | (err == -ECANCELED ? T_CANCELLED : 0);
+	ax__ts_update(t, T_QUEUED | T_RUNNING | (err ? 0u : T_OVERFLOW),
+		      T_DONE | (err == -ECANCELED ? T_CANCELLED : 0));
 	AX_HOOK(task_exit, t, cancelled != 0);
 	/* Who awaits its handle or its set is woken by t, as its last act
 	 * (the hooks see who wakes whom: the checker's unbounded-spawn rule
@@ -345,6 +380,30 @@ static void task_finish(ax_rt *rt, ax_task *t, int err)
 	ax__task_release_on_rt(rt, t); /* the executor's reference */
 }
 
+/* task_finish for a task nobody can await (no handle, no ext, so not a
+ * root or in a set), on a worker without the runtime lock: the future's
+ * drop and the hooks take it themselves when they need it. */
+static void task_finish_unawaited(ax_rt *rt, ax_task *t, int err)
+{
+	finish_future(t);
+	ax__ts_update(t, T_QUEUED | T_RUNNING | (err ? 0u : T_OVERFLOW),
+		      T_DONE | (err == -ECANCELED ? T_CANCELLED : 0));
+	AX_HOOK(task_exit, t, err != 0);
+	ax__task_release_on_rt(rt, t); /* the executor's reference */
+}
+
+/* Finish t on a worker that holds no lock. */
+static void task_finish_par(ax_rt *rt, ax_task *t, uint32_t s, int err)
+{
+	if (!(s & (T_HANDLE | T_EXT))) {
+		task_finish_unawaited(rt, t, err);
+		return;
+	}
+	ax__mt_lock(rt);
+	task_finish(rt, t, err);
+	ax__mt_unlock(rt);
+}
+
 /* The future's poll itself.  With N workers it runs without the
  * runtime lock, which the worker holds (once) around it. */
 static inline ax_poll_t poll_future(ax_rt *rt, ax_task *t, ax_cx *cx)
@@ -358,8 +417,8 @@ static inline ax_poll_t poll_future(ax_rt *rt, ax_task *t, ax_cx *cx)
 	mt_polling = NULL;
 	if (mt_self_woken) {
 		mt_self_woken = 0;
-		if (!(t->state & T_DONE))
-			t->state |= T_QUEUED; /* requeued after the poll */
+		if (!(ax__ts(t) & T_DONE))
+			ax__ts_or(t, T_QUEUED); /* requeued after the poll */
 	}
 	return r;
 }
@@ -387,11 +446,11 @@ static ax_poll_t poll_hooked(ax_rt *rt, ax_task *t, ax_cx *cx)
 /* Poll one task taken from the run queue. */
 void ax__task_run(ax_rt *rt, ax_task *t)
 {
-	if (AX_UNLIKELY(t->state & T_ABORT)) {
-		task_finish(rt, t, (t->state & T_OVERFLOW) ? -EOVERFLOW : -ECANCELED);
+	if (AX_UNLIKELY(ax__ts(t) & T_ABORT)) {
+		task_finish(rt, t, (ax__ts(t) & T_OVERFLOW) ? -EOVERFLOW : -ECANCELED);
 		return;
 	}
-	t->state = (t->state & ~T_QUEUED) | T_RUNNING;
+	ax__ts_update(t, T_QUEUED, T_RUNNING);
 	ax_cx cx = { (ax_waker *)(void *)t, t };
 	atomic_store_explicit(&rt->polls,
 			      atomic_load_explicit(&rt->polls, memory_order_relaxed) + 1,
@@ -409,9 +468,42 @@ void ax__task_run(ax_rt *rt, ax_task *t)
 		task_finish(rt, t, 0);
 		return;
 	}
-	t->state &= ~T_RUNNING;
-	if (t->state & T_QUEUED)
+	if (ax__ts_and(t, ~(uint32_t)T_RUNNING) & T_QUEUED)
 		ax__rq_push(rt, t);
+}
+
+/* With workers side by side and no hooks: poll t, which the calling
+ * worker took from a queue, without the runtime lock.  The task is the
+ * worker's alone from the change that sets T_RUNNING to the one that
+ * clears it (a wake meanwhile only sets T_QUEUED: ax__wake_local), both
+ * atomic; a requeue goes to the worker's own queue.  Only finishing the
+ * task takes the lock.  The poll is counted by the caller. */
+void ax__task_run_par(ax_rt *rt, ax_task *t)
+{
+	uint32_t s = ax__ts_update(t, T_QUEUED, T_RUNNING);
+	if (AX_UNLIKELY(s & T_ABORT)) {
+		task_finish_par(rt, t, s, (s & T_OVERFLOW) ? -EOVERFLOW : -ECANCELED);
+		return;
+	}
+	ax_cx cx = { (ax_waker *)(void *)t, t };
+	ax__cur_task = t;
+	mt_polling = t;
+	ax_poll_t r = ax_poll(t->fut, &cx);
+	mt_polling = NULL;
+	ax__cur_task = NULL;
+	int self = mt_self_woken;
+	mt_self_woken = 0;
+	if (r != AX_PENDING) {
+		task_finish_par(rt, t, ax__ts(t), 0);
+		return;
+	}
+	s = ax__ts(t);
+	while (!__atomic_compare_exchange_n(&t->state, &s,
+					    (s & ~(uint32_t)T_RUNNING) | (self ? T_QUEUED : 0), 1,
+					    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		;
+	if (self || (s & T_QUEUED))
+		ax__rq_push_mt(rt, t, 0);
 }
 
 /* Like an abort (the task is requeued and ends at its next turn, which
@@ -419,7 +511,7 @@ void ax__task_run(ax_rt *rt, ax_task *t)
  * that is ready all the same keeps its output. */
 static inline __attribute__((always_inline)) void ax__task_overflow__st(ax_rt *rt, ax_task *t)
 {
-	t->state |= T_OVERFLOW | T_ABORT;
+	ax__ts_or(t, T_OVERFLOW | T_ABORT);
 	ax__wake_local(rt, t);
 }
 
@@ -436,7 +528,7 @@ void ax__task_overflow(ax_rt *rt, ax_task *t)
 static inline __attribute__((always_inline)) void ax__task_discard_output__st(ax_task *h)
 {
 	if (h)
-		h->state |= T_DISCARD;
+		ax__ts_or(h, T_DISCARD);
 }
 
 void ax__task_discard_output(ax_task *h)
@@ -451,7 +543,7 @@ void ax__task_discard_output(ax_task *h)
 
 static inline __attribute__((always_inline)) void task_detach(ax_task *h)
 {
-	h->state &= ~T_HANDLE;
+	ax__ts_and(h, ~(uint32_t)T_HANDLE);
 	ax__task_ext *e = ax__task_ext_peek(h);
 	if (e && e->join_waker) {
 		ax_waker *jw = e->join_waker;
@@ -463,7 +555,7 @@ static inline __attribute__((always_inline)) void task_detach(ax_task *h)
 	 * the count and a plain store replaces the locked decrement.  (With
 	 * N workers the task may be running and cloning its waker.) */
 	if (AX_LIKELY(ax__cur_rt == ax__task_rt(h)) && !(AX_MT_ON() && ax__task_rt(h)->mt) &&
-	    !(h->state & T_DONE) &&
+	    !(ax__ts(h) & T_DONE) &&
 	    atomic_load_explicit(&h->refs, memory_order_relaxed) == 2) {
 		atomic_store_explicit(&h->refs, 1, memory_order_relaxed);
 		return;
@@ -476,6 +568,13 @@ void ax_task_detach(ax_task *h)
 	if (!h)
 		return;
 	if (AX_MT_ON()) {
+		/* Without an ext there is no join waker to drop: the handle's
+		 * bit and its reference go without the lock. */
+		if (ax__task_rt(h)->mt_par && !(ax__ts(h) & T_EXT) && !AX__HOOKS()) {
+			ax__ts_and(h, ~(uint32_t)T_HANDLE);
+			ax__task_unref(h);
+			return;
+		}
 		AX_MT_SCOPE_RT(ax__task_rt(h));
 		task_detach(h);
 		return;
@@ -488,7 +587,7 @@ void ax_task_daemon(ax_task *h)
 	if (!h)
 		return;
 	AX_MT_SCOPE_RT(ax__task_rt(h));
-	h->state |= T_DAEMON;
+	ax__ts_or(h, T_DAEMON);
 	ax_task_detach(h);
 }
 
@@ -497,10 +596,10 @@ void ax_task_abort(ax_task *h)
 	if (!h)
 		return;
 	AX_MT_SCOPE_RT(ax__task_rt(h));
-	if (h->state & T_DONE)
+	if (ax__ts(h) & T_DONE)
 		return;
 	AX_HOOK(cancel, AX_CANCEL_ABORT, h, h, true);
-	h->state |= T_ABORT;
+	ax__ts_or(h, T_ABORT);
 	ax__wake_local(ax__task_rt(h), h);
 }
 
@@ -512,7 +611,7 @@ void ax__abort_cb(void *task)
 
 static inline __attribute__((always_inline)) bool ax_task_is_finished__st(const ax_task *h)
 {
-	return (h->state & T_DONE) != 0;
+	return (ax__ts(h) & T_DONE) != 0;
 }
 
 bool ax_task_is_finished(const ax_task *h)
@@ -561,7 +660,7 @@ ax_task *ax_task_current(void)
 
 static inline __attribute__((always_inline)) const ax_site * ax_task_await_site__st(const ax_task *t)
 {
-	if (t->state & T_DONE)
+	if (ax__ts(t) & T_DONE)
 		return NULL;
 	const ax_site *site = NULL;
 	const ax_future *f = t->fut;
@@ -593,15 +692,16 @@ static ax_poll_t join_poll(ax_future *f, ax_cx *cx)
 		j->out.err = -EINVAL;
 		return AX_READY;
 	}
-	if (t->state & T_DONE) {
-		if (t->state & T_EXT)
+	uint32_t ts = ax__ts(t);
+	if (ts & T_DONE) {
+		if (ts & T_EXT)
 			j->out = t->ext->out;
-		else if (t->state & T_NOMEM)
+		else if (ts & T_NOMEM)
 			j->out.err = -ENOMEM; /* its output could not be kept */
-		else if (t->state & T_OVERFLOW)
+		else if (ts & T_OVERFLOW)
 			j->out.err = -EOVERFLOW;
 		else
-			j->out.err = (t->state & T_CANCELLED) ? -ECANCELED : 0;
+			j->out.err = (ts & T_CANCELLED) ? -ECANCELED : 0;
 		AX_HOOK(join, t, ax__cur_task);
 		return AX_READY;
 	}
@@ -643,7 +743,7 @@ static void join_misuse(const ax_task *h, const ax_site *site)
 	if (site)
 		fprintf(stderr, "%s:%d: ", site->file, site->line);
 	fprintf(stderr, "asynclab: JoinHandle awaited twice: ");
-	if (h->state & T_FREE)
+	if (ax__ts(h) & T_FREE)
 		fprintf(stderr, "its task has finished and was freed");
 	else
 		fprintf(stderr, "task %llu is already being awaited",
@@ -656,9 +756,9 @@ static void join_misuse(const ax_task *h, const ax_site *site)
 static inline __attribute__((always_inline)) ax_join_t ax__join__st(ax_task *h, const ax_site *site)
 {
 	if (h) {
-		if (h->state & (T_FREE | T_JOINED))
+		if (ax__ts(h) & (T_FREE | T_JOINED))
 			join_misuse(h, site);
-		h->state |= T_JOINED;
+		ax__ts_or(h, T_JOINED);
 	}
 	return (ax_join_t){ .base.vt = &join_vt, .task = h };
 }
@@ -693,8 +793,8 @@ static ax_poll_t yield_poll(ax_future *f, ax_cx *cx)
 	    !AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other))) {
 		/* The task being polled on a one-worker runtime: marked to be
 		 * queued again after this poll (ax__task_run). */
-		if (!(t->state & T_DONE))
-			t->state |= T_QUEUED;
+		if (!(ax__ts(t) & T_DONE))
+			ax__ts_or_st(t, T_QUEUED);
 		return AX_PENDING;
 	}
 	wake_by_ref_slow(cx->waker);

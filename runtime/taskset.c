@@ -101,7 +101,7 @@ static ax_poll_t next_poll(ax_future *f, ax_cx *cx)
 	ax_taskset_next_t *n = (ax_taskset_next_t *)(void *)f;
 	ax_taskset *ts = n->ts;
 	for (ax_task *t = ts->head; t; t = t->ext->set_next) {
-		if (t->state & T_DONE) {
+		if (ax__ts(t) & T_DONE) {
 			n->out.some = true;
 			n->out.val = t->ext->out.val;
 			AX_HOOK(join, t, ax__cur_task);

@@ -249,7 +249,10 @@ static void notify_one(ax__sched *s)
 {
 	atomic_thread_fence(memory_order_seq_cst);
 	if (atomic_load_explicit(&s->idle.sleepers, memory_order_relaxed) == 0) {
-		if (s->unpark_driver && atomic_load_explicit(&s->driver_parked, memory_order_relaxed))
+		/* Once per wait of the driver: the first to see it parked
+		 * unparks it, the rest find it unparked already. */
+		if (s->unpark_driver && atomic_load_explicit(&s->driver_parked, memory_order_relaxed) &&
+		    atomic_exchange_explicit(&s->driver_parked, 0, memory_order_relaxed))
 			s->unpark_driver(s->ud);
 		return;
 	}
@@ -259,6 +262,11 @@ static void notify_one(ax__sched *s)
 		pthread_cond_signal(&s->idle.cond);
 	}
 	pthread_mutex_unlock(&s->idle.lock);
+}
+
+void ax__sched_wake_one(ax__sched *s)
+{
+	notify_one(s);
 }
 
 void ax__sched_push_local(ax__sched *s, ax__worker *w, ax_task *t, int lifo)

@@ -69,6 +69,14 @@ typedef struct ax__worker {
 	uint64_t rng; /* which worker to try to steal from first */
 	/* Counts, for tests and statistics (owner only). */
 	uint64_t stolen, steals;
+	/* What the worker is polling, for the checker's stall watchdog on
+	 * another thread (ax_instrument_worker_poll): written by the worker
+	 * (mt.c), read with relaxed loads.  A line of their own: thieves
+	 * read the fields above. */
+	_Alignas(64) _Atomic(ax_task *) running; /* NULL between polls */
+	_Atomic uint64_t polls;			 /* polls begun */
+	_Atomic pthread_t thread;
+	_Atomic int tid; /* kernel thread id; 0 until the thread runs */
 } ax__worker;
 
 /* Idle workers wait here.  `sleepers` is read by every push that could
@@ -150,6 +158,8 @@ int ax__sched_push_remote(ax__sched *s, ax_task *t);
 ax_task *ax__sched_next(ax__sched *s, ax__worker *w);
 /* Whether any queue or LIFO slot holds a task (a worker's last look
  * before parking). */
+/* Wake one sleeping worker, if one sleeps (or unpark the driver). */
+void ax__sched_wake_one(ax__sched *s);
 int ax__sched_has_work(ax__sched *s);
 /* Worker w's thread, having found nothing: wait until notified (a push
  * that another worker could take), shutdown, or timeout_ms (-1:

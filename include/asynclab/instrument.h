@@ -254,6 +254,27 @@ int ax_instrument_worker(const ax_rt *rt, int *of, int *turns);
  * run side by side. */
 size_t ax_instrument_worker_queued(void (*fn)(void *ud, ax_task *t), void *ud, size_t max);
 
+/* Worker i (from 0) of rt as another thread sees it (a stall watchdog):
+ * its thread, its kernel thread id (0, and thread 0, until it has
+ * started), the task it is polling (NULL between polls; it may have
+ * ended by the time it is looked at) and how many polls it has begun.
+ * Returns 0, or -1 when rt has no worker i (one worker, or not yet
+ * started).  Relaxed loads only: async-signal-safe, any thread. */
+typedef struct ax_instrument_wpoll {
+	pthread_t thread;
+	int tid;
+	ax_task *running;
+	uint64_t polls;
+} ax_instrument_wpoll;
+int ax_instrument_worker_poll(const ax_rt *rt, int i, ax_instrument_wpoll *out);
+
+/* ax_instrument_worker_queued for worker i of rt from any thread: the
+ * runtime's lock is only tried, never waited for.  Returns how many tasks
+ * are queued on worker i, or -1 when the lock was busy (nothing was
+ * called); 0 when the workers do not run side by side. */
+long ax_instrument_worker_queued_on(ax_rt *rt, int i,
+				    void (*fn)(void *ud, ax_task *t), void *ud, size_t max);
+
 /* The runtime's real clock in ns: monotonic time since the program
  * started, what ax_now reads on a real-clock runtime, whatever clock the
  * calling thread's runtime runs on.  Any thread, async-signal-safe. */

@@ -13,11 +13,16 @@
  *                                   located in the case file
  *   expect-end: REASON              the probe ended the run ("end" event);
  *                                   without it an "end" event fails
+ *   expect-text: ID LINE PATTERN    that finding's message or one of its
+ *                                   notes' matches *PATTERN* (fnmatch: a
+ *                                   '*' in it stands for any text, such as
+ *                                   a worker's number or a duration)
  *
  * usage: case_match CASE.c EVENTS.jsonl PROGRAM
  *        case_match --suppressed REPORT.json
  * The second form prints "ID LINE WHY" for each suppressed finding of a
  * run report (asynclab check --report), for run-cases to compare. */
+#include <fnmatch.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +46,15 @@ typedef struct expect_note {
 
 static expect_note notes[MAX_EXP];
 static int nnotes;
+
+typedef struct expect_text {
+	char id[64];
+	int line;
+	char pat[512]; /* "*PATTERN*" */
+	int hits;
+} expect_text;
+static expect_text texts[MAX_EXP];
+static int ntexts;
 static char want_end[64];
 
 static int read_expectations(const char *path, expect *ex, int *none)
@@ -63,6 +77,24 @@ static int read_expectations(const char *path, expect *ex, int *none)
 				e->first = first;
 				e->hits = 0;
 				nnotes++;
+			}
+			continue;
+		}
+		q = strstr(buf, "expect-text: ");
+		if (q && ntexts < MAX_EXP) {
+			expect_text *e = &texts[ntexts];
+			int used = 0;
+			if (sscanf(q + 13, "%63[a-z-] %d %n", e->id, &e->line, &used) >= 2 &&
+			    used > 0) {
+				const char *t = q + 13 + used;
+				const char *end = strstr(t, "*/");
+				size_t len = end ? (size_t)(end - t) : strlen(t);
+				while (len && (t[len - 1] == ' ' || t[len - 1] == '\n' ||
+					       t[len - 1] == '\t'))
+					len--;
+				snprintf(e->pat, sizeof e->pat, "*%.*s*", (int)len, t);
+				e->hits = 0;
+				ntexts++;
 			}
 			continue;
 		}
@@ -158,6 +190,25 @@ static void check_notes(json_t *o, const char *id, int ln, const char *casefile,
 			    notes[k].note == nl && (!notes[k].first || !first))
 				notes[k].hits++;
 		first = 1;
+	}
+}
+
+/* Count the expected texts the finding o (id at line ln) has, in its
+ * message or a note's. */
+static void check_texts(json_t *o, const char *id, int ln)
+{
+	for (int k = 0; k < ntexts; k++) {
+		if (!id || strcmp(texts[k].id, id) || texts[k].line != ln)
+			continue;
+		const char *m = json_string_value(json_object_get(o, "message"));
+		int hit = m && fnmatch(texts[k].pat, m, 0) == 0;
+		json_t *n;
+		size_t i;
+		json_array_foreach(json_object_get(o, "notes"), i, n) {
+			const char *nm = json_string_value(json_object_get(n, "message"));
+			hit |= nm && fnmatch(texts[k].pat, nm, 0) == 0;
+		}
+		texts[k].hits += hit;
 	}
 }
 
@@ -299,6 +350,7 @@ int main(int argc, char **argv)
 				bad++;
 			}
 			check_notes(o, id, ln, argv[1], argv[3], progreal);
+			check_texts(o, id, ln);
 		}
 	}
 	json_decref(evs);
@@ -327,6 +379,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "finding %s at line %d has no %snote at line %d\n",
 				notes[i].id, notes[i].line, notes[i].first ? "first " : "",
 				notes[i].note);
+			bad++;
+		}
+	for (int i = 0; i < ntexts; i++)
+		if (!texts[i].hits) {
+			fprintf(stderr, "finding %s at line %d says nothing like '%s'\n",
+				texts[i].id, texts[i].line, texts[i].pat);
 			bad++;
 		}
 	if (strcmp(want_end, got_end)) {

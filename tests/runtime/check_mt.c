@@ -518,6 +518,297 @@ START_TEST(test_wakes_from_outside)
 }
 END_TEST
 
+/* ---- a token passed round a ring of tasks by their wakers ------------- */
+
+/* Task i's turn comes when the token says i: it passes the token on and
+ * wakes task i+1 through the waker that task published.  A wake that
+ * arrives while its task is being polled on another worker (it published
+ * its waker and has not yet returned Pending) must make the executor
+ * poll it again; a lost one stops the ring (the test times out), and a
+ * task must never be polled on two workers at once. */
+enum { RING = 8, RING_PASSES = 40000 };
+static atomic_ulong ring_token;
+static ax_waker *_Atomic ring_waker[RING];
+static atomic_int ring_in_poll[RING];
+static atomic_int ring_twice;
+static atomic_ulong ring_polls;
+
+typedef struct ring_task {
+	ax_future base;
+	int i;
+} ring_task;
+
+static ax_poll_t ring_poll(ax_future *f, ax_cx *cx)
+{
+	int i = ((ring_task *)(void *)f)->i;
+	if (atomic_exchange(&ring_in_poll[i], 1))
+		atomic_store(&ring_twice, 1);
+	atomic_fetch_add(&ring_polls, 1);
+	ax_poll_t r = AX_PENDING;
+	ax_waker *mine = ax_waker_clone(cx->waker);
+	ax_waker *old = atomic_exchange(&ring_waker[i], mine);
+	if (old)
+		ax_waker_drop(old);
+	for (;;) {
+		unsigned long tok = atomic_load(&ring_token);
+		if (tok >= RING_PASSES) {
+			r = AX_READY;
+			break;
+		}
+		if (tok % RING != (unsigned long)i)
+			break;
+		atomic_store(&ring_token, tok + 1);
+		/* The next task's waker, once it has published one (it will
+		 * see the token when it does). */
+		ax_waker *next = atomic_exchange(&ring_waker[(i + 1) % RING], NULL);
+		if (next)
+			ax_waker_wake(next);
+		/* Sometimes wait for the next round with a yield as well. */
+		if (tok % 3 == 0) {
+			ax_waker_wake_by_ref(cx->waker);
+			break;
+		}
+	}
+	if (r == AX_READY) {
+		/* Wake everyone still waiting: the ring is over. */
+		for (int j = 0; j < RING; j++) {
+			ax_waker *w = atomic_exchange(&ring_waker[j], NULL);
+			if (w)
+				ax_waker_wake(w);
+		}
+	}
+	atomic_store(&ring_in_poll[i], 0);
+	return r;
+}
+
+static const ax_future_vt ring_vt = AX_VT_NOOUT(ring_task, "ring_task", ring_poll, NULL);
+
+AX_ASYNC(ring_root, int, ax_task *h[RING]; int i;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < RING; self->i++) {
+		self->h[self->i] =
+			AX_SPAWN_DISCARD(((ring_task){ .base.vt = &ring_vt, .i = self->i }));
+		ck_assert_ptr_nonnull(self->h[self->i]);
+	}
+	for (self->i = 0; self->i < RING; self->i++)
+		AX_AWAIT(ax_join(self->h[self->i]));
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_ring_of_wakes)
+{
+	for (int round = 0; round < 6; round++) {
+		atomic_store(&ring_token, 0);
+		atomic_store(&ring_twice, 0);
+		atomic_store(&ring_polls, 0);
+		ax_rt *rt = mt_rt(2 + round % 3, AX_CLOCK_REAL);
+		{
+			(void)AX_BLOCK_ON(rt, AX_CALL(ring_root));
+		}
+		unsigned long passes = atomic_load(&ring_token), polls = atomic_load(&ring_polls);
+		int twice = atomic_load(&ring_twice);
+		ck_assert_uint_eq(passes, RING_PASSES);
+		ck_assert_int_eq(twice, 0);
+		ck_assert_uint_ge(polls, RING_PASSES);
+		for (int j = 0; j < RING; j++)
+			ck_assert_ptr_null(atomic_load(&ring_waker[j]));
+		TEST_RT_END_FREED(rt);
+	}
+}
+END_TEST
+
+/* ---- handles let go while their tasks run and end on other workers ---- */
+
+/* A task without a join waker is detached, finished and freed by
+ * workers without the runtime lock, its memory handed back in batches:
+ * every task still runs once, and the runtime counts none alive after
+ * the last one's memory is back (ax_rt_free would say so otherwise). */
+enum { DETACH_TASKS = 20000 };
+static atomic_int detach_ran;
+
+AX_ASYNC(detach_child, int, int i;)
+{
+	AX_BEGIN;
+	if (self->i % 2)
+		AX_AWAIT(ax_yield());
+	atomic_fetch_add(&detach_ran, 1);
+	AX_RETURN(self->i);
+	AX_END;
+}
+
+AX_ASYNC(detach_root, int, int i; ax_task *h;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < DETACH_TASKS; self->i++) {
+		self->h = AX_SPAWN(AX_CALL(detach_child, .i = self->i));
+		ck_assert_ptr_nonnull(self->h);
+		if (self->i % 3 == 0)
+			AX_AWAIT(ax_yield()); /* let it start on another worker */
+		ax_task_detach(self->h);
+	}
+	while (atomic_load(&detach_ran) < DETACH_TASKS)
+		AX_AWAIT(ax_yield());
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_detach_while_running)
+{
+	for (int round = 0; round < 3; round++) {
+		atomic_store(&detach_ran, 0);
+		ax_rt *rt = mt_rt(2 + round, AX_CLOCK_REAL);
+		{
+			(void)AX_BLOCK_ON(rt, AX_CALL(detach_root));
+		}
+		int got = atomic_load(&detach_ran);
+		ck_assert_int_eq(got, DETACH_TASKS);
+		ax_rt_stats st;
+		ax_rt_stats_get(rt, &st);
+		ck_assert_uint_eq(st.spawned, DETACH_TASKS + 1);
+		TEST_RT_END(rt);
+	}
+}
+END_TEST
+
+/* ---- task memory handed out again by the worker that freed it -------- */
+
+/* Tasks of three sizes fill their bytes with their own number, yield,
+ * and check that nothing else wrote there: a slot given to two live
+ * tasks at once, or a small slot given to a bigger future, would show as
+ * another task's bytes. */
+enum { SLOT_ROUNDS = 40, SLOT_TASKS = 600 };
+static atomic_int slot_bad, slot_done;
+
+#define SLOT_TASK(name, bytes)                                                \
+	typedef struct name {                                                 \
+		ax_future base;                                               \
+		int yielded;                                                  \
+		unsigned char fill[bytes];                                    \
+		unsigned char tag;                                            \
+	} name;                                                               \
+	static ax_poll_t name##_poll(ax_future *f, ax_cx *cx)                 \
+	{                                                                     \
+		name *t = (name *)(void *)f;                                  \
+		if (!t->yielded) {                                            \
+			memset(t->fill, t->tag, sizeof t->fill);              \
+			t->yielded = 1;                                       \
+			ax_waker_wake_by_ref(cx->waker);                      \
+			return AX_PENDING;                                    \
+		}                                                             \
+		for (size_t i = 0; i < sizeof t->fill; i++)                   \
+			if (t->fill[i] != t->tag)                             \
+				atomic_store(&slot_bad, 1);                   \
+		atomic_fetch_add(&slot_done, 1);                              \
+		return AX_READY;                                              \
+	}                                                                     \
+	static const ax_future_vt name##_vt =                                 \
+		AX_VT_NOOUT(name, #name, name##_poll, NULL)
+SLOT_TASK(slot_small, 8);
+SLOT_TASK(slot_mid, 100);
+SLOT_TASK(slot_big, 700);
+
+AX_ASYNC(slot_root, int, int round; int i;)
+{
+	AX_BEGIN;
+	for (self->round = 0; self->round < SLOT_ROUNDS; self->round++) {
+		atomic_store(&slot_done, 0);
+		for (self->i = 0; self->i < SLOT_TASKS; self->i++) {
+			unsigned char tag = (unsigned char)(self->i % 251 + 1);
+			int ok;
+			switch (self->i % 3) {
+			case 0:
+				ok = AX_SPAWN_DETACHED(((slot_small){ .base.vt = &slot_small_vt, .tag = tag }));
+				break;
+			case 1:
+				ok = AX_SPAWN_DETACHED(((slot_mid){ .base.vt = &slot_mid_vt, .tag = tag }));
+				break;
+			default:
+				ok = AX_SPAWN_DETACHED(((slot_big){ .base.vt = &slot_big_vt, .tag = tag }));
+				break;
+			}
+			ck_assert(ok);
+		}
+		while (atomic_load(&slot_done) < SLOT_TASKS)
+			AX_AWAIT(ax_yield());
+	}
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_slots_reused_by_size)
+{
+	for (int workers = 2; workers <= 4; workers += 2) {
+		atomic_store(&slot_bad, 0);
+		ax_rt *rt = mt_rt(workers, AX_CLOCK_REAL);
+		{
+			(void)AX_BLOCK_ON(rt, AX_CALL(slot_root));
+		}
+		int bad = atomic_load(&slot_bad);
+		ck_assert_int_eq(bad, 0);
+		ax_rt_stats st;
+		ax_rt_stats_get(rt, &st);
+		ck_assert_uint_eq(st.spawned, (uint64_t)SLOT_ROUNDS * SLOT_TASKS + 1);
+		TEST_RT_END(rt);
+	}
+}
+END_TEST
+
+/* ---- timers while the worker that drove them blocks ------------------- */
+
+/* The worker that fires a timer and then runs the woken task, which
+ * blocks its thread, hands the timers to another worker first: a sleep
+ * of another task still ends on time, long before the block does.
+ * (Judged by order, not by a time limit: the block lasts 1 s.) */
+static atomic_int driver_blocked_over, driver_woke_late;
+
+AX_ASYNC(driver_sleeper, int, int unused;)
+{
+	AX_BEGIN;
+	AX_AWAIT(ax_sleep_ms(50));
+	atomic_store(&driver_woke_late, atomic_load(&driver_blocked_over));
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(driver_blocker, int, int unused;)
+{
+	AX_BEGIN;
+	AX_AWAIT(ax_sleep_ms(10));
+	usleep(1000 * 1000);
+	atomic_store(&driver_blocked_over, 1);
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(driver_root, int, ax_task *a; ax_task *b;)
+{
+	AX_BEGIN;
+	self->a = AX_SPAWN(AX_CALL(driver_sleeper));
+	self->b = AX_SPAWN(AX_CALL(driver_blocker));
+	AX_AWAIT(ax_join(self->a));
+	AX_AWAIT(ax_join(self->b));
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_timers_go_on_while_a_worker_blocks)
+{
+	for (int workers = 2; workers <= 4; workers += 2) {
+		atomic_store(&driver_blocked_over, 0);
+		atomic_store(&driver_woke_late, -1);
+		ax_rt *rt = mt_rt(workers, AX_CLOCK_REAL);
+		{
+			(void)AX_BLOCK_ON(rt, AX_CALL(driver_root));
+		}
+		int late = atomic_load(&driver_woke_late);
+		ck_assert_int_eq(late, 0);
+		TEST_RT_END_FREED(rt);
+	}
+}
+END_TEST
+
 START_TEST(test_options)
 {
 	ck_assert_ptr_null(ax_rt_new(&(ax_rt_opts){ .workers = AX_MAX_WORKERS + 1 }));
@@ -740,6 +1031,10 @@ static Suite *mt_suite(void)
 	tcase_add_test(tc, test_abort_across_workers);
 	tcase_add_test(tc, test_shutdown);
 	tcase_add_test(tc, test_wakes_from_outside);
+	tcase_add_test(tc, test_ring_of_wakes);
+	tcase_add_test(tc, test_detach_while_running);
+	tcase_add_test(tc, test_slots_reused_by_size);
+	tcase_add_test(tc, test_timers_go_on_while_a_worker_blocks);
 	tcase_add_test(tc, test_sets_tokens_jobs_pipes);
 	tcase_add_test(tc, test_turns_reproduce_one_worker_order);
 	tcase_set_timeout(tc, 300);
