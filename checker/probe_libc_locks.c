@@ -44,6 +44,21 @@ DECL(int, sem_post, sem_t *);
 DECL(int, pthread_cond_wait, pthread_cond_t *, pthread_mutex_t *);
 DECL(int, pthread_cond_timedwait, pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
 
+/* The next pthread_cond_wait or _timedwait.  In libc the unversioned
+ * name is the pre-2.3.2 condvar ABI, so libc's is asked for by version;
+ * but an interposer between the probe and libc (ThreadSanitizer's
+ * runtime, which must see the unlock and relock inside the wait) defines
+ * it without a version, and is the one to call when there is one. */
+static void *next_cond_fn(const char *name)
+{
+	void *any = dlsym(RTLD_NEXT, name);
+	Dl_info info;
+	if (any && dladdr(any, &info) && info.dli_fname &&
+	    !strstr(info.dli_fname, "/libc.so") && !strstr(info.dli_fname, "/libpthread.so"))
+		return any;
+	return dlvsym(RTLD_NEXT, name, "GLIBC_2.3.2");
+}
+
 void pr_libc_locks_init(void)
 {
 	(void)REAL(pthread_mutex_lock), (void)REAL(pthread_mutex_trylock);
@@ -56,10 +71,9 @@ void pr_libc_locks_init(void)
 	(void)REAL(pthread_spin_lock), (void)REAL(pthread_spin_trylock);
 	(void)REAL(pthread_spin_unlock), (void)REAL(sem_wait), (void)REAL(sem_trywait);
 	(void)REAL(sem_timedwait), (void)REAL(sem_clockwait), (void)REAL(sem_post);
-	/* The unversioned name is the pre-2.3.2 condvar ABI. */
-	void *p = dlvsym(RTLD_NEXT, "pthread_cond_wait", "GLIBC_2.3.2");
+	void *p = next_cond_fn("pthread_cond_wait");
 	memcpy(&real_pthread_cond_wait, &p, sizeof p);
-	p = dlvsym(RTLD_NEXT, "pthread_cond_timedwait", "GLIBC_2.3.2");
+	p = next_cond_fn("pthread_cond_timedwait");
 	memcpy(&real_pthread_cond_timedwait, &p, sizeof p);
 	(void)REAL(pthread_cond_wait), (void)REAL(pthread_cond_timedwait);
 }

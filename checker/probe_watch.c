@@ -57,8 +57,11 @@ typedef struct capture {
 /* Filled by the signal handler, for the watchdog waiting on it. */
 static capture cap;
 static atomic_uint cap_seq; /* odd while a handler writes cap */
-static ax_task *cap_expect;	 /* the task the watchdog saw stuck ... */
-static uint64_t cap_expect_polls; /* ... in the poll of this count */
+/* The task the watchdog saw stuck, in the poll of this count: set
+ * before the signal, read by the handler on the signalled thread
+ * (atomics: the signal orders nothing a race detector can see). */
+static ax_task *_Atomic cap_expect;
+static _Atomic uint64_t cap_expect_polls;
 static atomic_int cap_done;
 
 /* The capture taken when a poll has used half the threshold, per runtime
@@ -148,7 +151,8 @@ static void on_capture(int sig, siginfo_t *si, void *uctx)
 	/* The runtime of the task being polled is alive; the thread's last
 	 * runtime may be freed already. */
 	cap.polls = t ? polls_here(t) : 0;
-	pr_task *pt = t && t == cap_expect && cap.polls == cap_expect_polls
+	pr_task *pt = t && t == atomic_load(&cap_expect) &&
+			      cap.polls == atomic_load(&cap_expect_polls)
 			      ? pr_task_of(t)
 			      : NULL;
 	cap.has_task = pt != NULL;
@@ -197,8 +201,8 @@ static int capture_stack(const capture *c, void **pcs)
 static bool capture_send(pthread_t tid, int ktid, ax_task *t, uint64_t polls)
 {
 	atomic_store(&cap_done, 0);
-	cap_expect = t;
-	cap_expect_polls = polls;
+	atomic_store(&cap_expect, t);
+	atomic_store(&cap_expect_polls, polls);
 	/* A worker's thread by its kernel id: it may have ended (and been
 	 * joined) since it was sampled, and a signal to a kernel id that is
 	 * gone fails, or lands on a thread polling nothing, which answers

@@ -7,12 +7,16 @@ tests_checker_case_match_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_checker_case_match_LDADD = $(JANSSON_LIBS)
 tests_checker_case_match_DEPENDENCIES = tests/checker/cases.env libasynclab-probe.la
 TESTS += tests/checker/run-cases
+# A library interposed after the probe (as a sanitizer's runtime is) still
+# sees the condition-variable waits the probe passes on.
+TESTS += tests/checker/interposer.sh
 # The cases marked "timing: yes", 10 runs each on both clocks: every run
 # must give the same findings (about 6 minutes of wall time, mostly the
 # real clock's sleeps, using little CPU): `make check-repeat`, which
 # ./quickstart.sh test runs while its sanitizer builds load the machine.
 EXTRA_DIST += tests/checker/run-cases tests/checker/repeat-cases \
-	tests/checker/cases tests/checker/transparent
+	tests/checker/cases tests/checker/transparent \
+	tests/checker/interposer.sh tests/checker/interposer
 CLEANFILES += tests/checker/cases.env tests/checker/valgrind-cases.log \
 	tests/checker/valgrind-repeat.log
 
