@@ -481,6 +481,7 @@ AX_HIDDEN void ax__mt_free(ax_rt *rt);
 /* Queue t on the calling worker (lifo: in its LIFO slot), or from
  * outside the workers on the injection queue.  Runtime lock held. */
 AX_HIDDEN void ax__mt_push(ax_rt *rt, ax_task *t, int lifo);
+AX_HIDDEN void ax__mt_requeue(ax_rt *rt, ax_task *t);
 AX_HIDDEN int ax__mt_has_ready(ax_rt *rt);
 AX_HIDDEN int ax__mt_others_busy(ax_rt *rt);
 AX_HIDDEN void ax__mt_driver_parking(ax_rt *rt, int parked);

@@ -130,6 +130,15 @@ void ax__mt_push(ax_rt *rt, ax_task *t, int lifo)
 							 every task anyway */
 }
 
+/* Put t, which the calling worker has just polled, back on its queue:
+ * no new work, so no look for a sleeping worker to wake (the push that
+ * first queued it made that look).  A yield costs one fenced
+ * instruction less. */
+void ax__mt_requeue(ax_rt *rt, ax_task *t)
+{
+	ax__wsq_push(&cur_worker->q, t, &rt->mt->s.inj);
+}
+
 int ax__mt_has_ready(ax_rt *rt)
 {
 	ax__mt *mt = rt->mt;

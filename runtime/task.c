@@ -503,7 +503,7 @@ void ax__task_run_par(ax_rt *rt, ax_task *t)
 					    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		;
 	if (self || (s & T_QUEUED))
-		ax__rq_push_mt(rt, t, 0);
+		ax__mt_requeue(rt, t);
 }
 
 /* Like an abort (the task is requeued and ends at its next turn, which
