@@ -66,6 +66,20 @@ void ax__mt_lock(ax_rt *rt)
 	rt->mt_depth = 1;
 }
 
+/* ax__mt_lock if the lock is free or already the caller's: 1, else 0. */
+static int mt_trylock(ax_rt *rt)
+{
+	if (atomic_load_explicit(&rt->mt_owner, memory_order_relaxed) == &mt_self) {
+		rt->mt_depth++;
+		return 1;
+	}
+	if (pthread_mutex_trylock(&rt->mt_lock) != 0)
+		return 0;
+	atomic_store_explicit(&rt->mt_owner, &mt_self, memory_order_relaxed);
+	rt->mt_depth = 1;
+	return 1;
+}
+
 unsigned ax__mt_release_all(ax_rt *rt)
 {
 	unsigned d = rt->mt_depth;
@@ -562,13 +576,11 @@ int ax_instrument_worker(const ax_rt *rt, int *of, int *turns)
 	return (int)cur_worker->idx + 1;
 }
 
-size_t ax_instrument_worker_queued(void (*fn)(void *ud, ax_task *t), void *ud, size_t max)
+/* Call fn on each task queued on w (its LIFO slot first), up to max;
+ * returns how many are queued.  Runtime lock held. */
+static size_t each_queued(ax__worker *w, void (*fn)(void *ud, ax_task *t), void *ud,
+			  size_t max)
 {
-	ax_rt *rt = cur_worker_rt;
-	if (!rt || !rt->mt_par)
-		return 0;
-	ax__worker *w = cur_worker;
-	ax__mt_lock(rt);
 	size_t n = 0;
 	ax_task *t = atomic_load_explicit(&w->lifo, memory_order_acquire);
 	if (t && n++ < max)
@@ -580,6 +592,16 @@ size_t ax_instrument_worker_queued(void (*fn)(void *ud, ax_task *t), void *ud, s
 		if (n++ < max)
 			fn(ud, t);
 	}
+	return n;
+}
+
+size_t ax_instrument_worker_queued(void (*fn)(void *ud, ax_task *t), void *ud, size_t max)
+{
+	ax_rt *rt = cur_worker_rt;
+	if (!rt || !rt->mt_par)
+		return 0;
+	ax__mt_lock(rt);
+	size_t n = each_queued(cur_worker, fn, ud, max);
 	ax__mt_unlock(rt);
 	return n;
 }
@@ -605,29 +627,11 @@ long ax_instrument_worker_queued_on(ax_rt *rt, int i,
 	ax__mt *mt = rt ? __atomic_load_n(&rt->mt, __ATOMIC_ACQUIRE) : NULL;
 	if (!mt || !rt->mt_par || i < 0 || (unsigned)i >= mt->s.n)
 		return 0;
-	ax_rt *wrt = rt;
 	/* Taken only when free: the caller may hold locks of its own that a
 	 * worker holding the runtime lock could be waiting for. */
-	if (atomic_load_explicit(&wrt->mt_owner, memory_order_relaxed) == &mt_self)
-		wrt->mt_depth++;
-	else if (pthread_mutex_trylock(&wrt->mt_lock) != 0)
+	if (!mt_trylock(rt))
 		return -1;
-	else {
-		atomic_store_explicit(&wrt->mt_owner, &mt_self, memory_order_relaxed);
-		wrt->mt_depth = 1;
-	}
-	ax__worker *w = &mt->s.w[i];
-	size_t n = 0;
-	ax_task *t = atomic_load_explicit(&w->lifo, memory_order_acquire);
-	if (t && n++ < max)
-		fn(ud, t);
-	uint32_t h = atomic_load_explicit(&w->q.head, memory_order_acquire);
-	uint32_t tl = atomic_load_explicit(&w->q.tail, memory_order_acquire);
-	for (uint32_t k = h; k != tl && tl - h <= AX_WSQ_CAP; k++) {
-		t = atomic_load_explicit(&w->q.buf[k & AX_WSQ_MASK], memory_order_relaxed);
-		if (n++ < max)
-			fn(ud, t);
-	}
-	ax__mt_unlock(wrt);
+	size_t n = each_queued(&mt->s.w[i], fn, ud, max);
+	ax__mt_unlock(rt);
 	return (long)n;
 }
