@@ -449,6 +449,10 @@ typedef struct ax_rt_opts {
 /* Create a runtime on the calling thread.  opts may be NULL: defaults and
  * the environment.  Returns NULL on failure (errno set). */
 ax_rt *ax_rt_new(const ax_rt_opts *opts);
+/* The options ax_rt_new(NULL) takes from the environment (ASYNCLAB_CLOCK,
+ * ASYNCLAB_SEED, ASYNCLAB_BLOCKING_THREADS, ASYNCLAB_WORKERS), for a
+ * program that changes one of them and passes the rest on. */
+ax_rt_opts ax_rt_opts_env(void);
 /* Shut down: every task still alive is dropped (its future cancelled),
  * then the runtime is freed.  Returns the number of tasks that were still
  * alive, or a negative errno. */

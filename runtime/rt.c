@@ -170,24 +170,32 @@ static uint64_t env_u64(const char *name, uint64_t def)
 	return *end ? def : (uint64_t)v;
 }
 
+ax_rt_opts ax_rt_opts_env(void)
+{
+	const char *c = getenv("ASYNCLAB_CLOCK");
+	return (ax_rt_opts){
+		.clock = c && !strcmp(c, "virtual") ? AX_CLOCK_VIRTUAL : AX_CLOCK_REAL,
+		.seed = env_u64("ASYNCLAB_SEED", 0),
+		.blocking_threads = (int)env_u64("ASYNCLAB_BLOCKING_THREADS", 0),
+		.workers = (int)env_u64("ASYNCLAB_WORKERS", 1),
+	};
+}
+
 ax_rt *ax_rt_new(const ax_rt_opts *opts)
 {
 	ax_rt *rt = calloc(1, sizeof *rt);
 	if (!rt)
 		return NULL;
-	if (opts) {
-		rt->clock = opts->clock;
-		rt->seed = opts->seed;
-		rt->blocking_threads = opts->blocking_threads;
-		rt->blocking_queue = opts->blocking_queue;
-		rt->workers = opts->workers;
-	} else {
-		const char *c = getenv("ASYNCLAB_CLOCK");
-		rt->clock = c && !strcmp(c, "virtual") ? AX_CLOCK_VIRTUAL : AX_CLOCK_REAL;
-		rt->seed = env_u64("ASYNCLAB_SEED", 0);
-		rt->blocking_threads = (int)env_u64("ASYNCLAB_BLOCKING_THREADS", 0);
-		rt->workers = (int)env_u64("ASYNCLAB_WORKERS", 1);
+	ax_rt_opts env;
+	if (!opts) {
+		env = ax_rt_opts_env();
+		opts = &env;
 	}
+	rt->clock = opts->clock;
+	rt->seed = opts->seed;
+	rt->blocking_threads = opts->blocking_threads;
+	rt->blocking_queue = opts->blocking_queue;
+	rt->workers = opts->workers;
 	if (rt->workers <= 0)
 		rt->workers = 1;
 	if (rt->workers > AX_MAX_WORKERS) {

@@ -510,30 +510,13 @@ static inline void axh_pool_prestart(int n)
 	axh__prestart = n;
 }
 
-static uint64_t axh__env_u64(const char *name, uint64_t def)
-{
-	const char *s = getenv(name);
-	if (!s || !*s)
-		return def;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
-	return *end ? def : (uint64_t)v;
-}
-
 /* The runtime the engine chose for the run (clock, seed, blocking pool,
  * workers), as ax_rt_new(NULL) takes it from the environment.  A harness
  * that also runs its scenario on another runtime changes what it needs,
  * e.g. .workers = 2, and passes it to AXH_RUN_ON. */
 static inline ax_rt_opts axh_rt_opts(void)
 {
-	const char *c = getenv("ASYNCLAB_CLOCK");
-	ax_rt_opts o = {
-		.clock = c && !strcmp(c, "virtual") ? AX_CLOCK_VIRTUAL : AX_CLOCK_REAL,
-		.seed = axh__env_u64("ASYNCLAB_SEED", 0),
-		.blocking_threads = (int)axh__env_u64("ASYNCLAB_BLOCKING_THREADS", 0),
-		.workers = (int)axh__env_u64("ASYNCLAB_WORKERS", 1),
-	};
-	return o;
+	return ax_rt_opts_env();
 }
 
 /* Run a future of the harness to its end on a runtime made with opts
