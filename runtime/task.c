@@ -340,7 +340,8 @@ static void task_finish(ax_rt *rt, ax_task *t, int err)
 {
 	int cancelled = err != 0;
 	ax__task_ext *e = ax__task_ext_peek(t);
-	if (ax__ts(t) & T_HANDLE) {
+	uint32_t handle = ax__ts(t) & T_HANDLE;
+	if (handle) {
 		if (!e)
 			e = ax__task_ext_get(t);
 		if (e) {
@@ -375,28 +376,20 @@ static void task_finish(ax_rt *rt, ax_task *t, int err)
 			ax__taskset_child_done(e->set, t);
 		ax__cur_task = saved;
 	}
-	if (AX_MT_ON() && rt->mt != NULL && t == rt->root)
+	/* (block_on holds the root's handle: a task without one, which a
+	 * worker may finish without the lock, leaves rt->root unread.) */
+	if (handle && AX_MT_ON() && rt->mt != NULL && t == rt->root)
 		ax__mt_root_done(rt); /* block_on waits for it */
 	ax__task_release_on_rt(rt, t); /* the executor's reference */
 }
 
-/* task_finish for a task nobody can await (no handle, no ext, so not a
- * root or in a set), on a worker without the runtime lock: the future's
- * drop and the hooks take it themselves when they need it. */
-static void task_finish_unawaited(ax_rt *rt, ax_task *t, int err)
-{
-	finish_future(t);
-	ax__ts_update(t, T_QUEUED | T_RUNNING | (err ? 0u : T_OVERFLOW),
-		      T_DONE | (err == -ECANCELED ? T_CANCELLED : 0));
-	AX_HOOK(task_exit, t, err != 0);
-	ax__task_release_on_rt(rt, t); /* the executor's reference */
-}
-
-/* Finish t on a worker that holds no lock. */
+/* Finish t on a worker that holds no lock.  A task nobody can await (no
+ * handle, no ext: not a root, not in a set) needs none: its future's drop
+ * and the hooks take it themselves when they need it. */
 static void task_finish_par(ax_rt *rt, ax_task *t, uint32_t s, int err)
 {
 	if (!(s & (T_HANDLE | T_EXT))) {
-		task_finish_unawaited(rt, t, err);
+		task_finish(rt, t, err);
 		return;
 	}
 	ax__mt_lock(rt);
