@@ -312,6 +312,27 @@ static inline ax_rt *ax__mt_enter(ax_rt *rt)
 		return NULL;
 	return ax__mt_lock_rt(rt);
 }
+/* A lock of one structure's own fields (a channel's): taken with one
+ * exchange and let go with a plain store, where the runtime lock costs a
+ * call and two locked instructions.  Its holder never waits for anything
+ * (no wake, no waker dropped, no runtime lock: those wait until it is let
+ * go), so a thread that finds it taken spins a little, then yields
+ * (ax__spin_wait).  The checker does not see it: it is not a pthread
+ * lock, and no poll ever waits on it for longer than a few stores. */
+typedef struct ax__spin {
+	atomic_uint v;
+} ax__spin;
+AX_HIDDEN void ax__spin_wait(ax__spin *l);
+static inline void ax__spin_lock(ax__spin *l)
+{
+	if (AX_LIKELY(!atomic_exchange_explicit(&l->v, 1, memory_order_acquire)))
+		return;
+	ax__spin_wait(l);
+}
+static inline void ax__spin_unlock(ax__spin *l)
+{
+	atomic_store_explicit(&l->v, 0, memory_order_release);
+}
 /* AX_MT_SCOPE(): the calling thread's runtime, if it has one. */
 static inline ax_rt *ax__mt_enter_cur(void)
 {

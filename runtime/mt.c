@@ -21,6 +21,7 @@
  * finds a deadlock. */
 #include "wsq.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -118,6 +119,26 @@ ax_rt *ax__mt_lock_cur(void)
 {
 	ax_rt *rt = ax__cur_rt;
 	return rt ? ax__mt_lock_rt(rt) : NULL;
+}
+
+void ax__spin_wait(ax__spin *l)
+{
+	for (unsigned n = 0;; n++) {
+		if (!atomic_load_explicit(&l->v, memory_order_relaxed) &&
+		    !atomic_exchange_explicit(&l->v, 1, memory_order_acquire))
+			return;
+		/* A holder preempted by the kernel holds it for a time slice:
+		 * after a short spin give the processor up to it. */
+		if (n < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+			__builtin_ia32_pause();
+#elif defined(__aarch64__)
+			__asm__ volatile("yield");
+#endif
+		} else {
+			sched_yield();
+		}
+	}
 }
 
 void ax__mt_unlock(ax_rt *rt)

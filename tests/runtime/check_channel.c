@@ -244,6 +244,46 @@ START_TEST(test_mpsc_close)
 }
 END_TEST
 
+/* Close wakes every waiting sender, however many: more than one batch
+ * of the wakes a channel operation does after letting its lock go. */
+enum { CLOSE_SENDERS = 20 };
+
+AX_ASYNC(close_many_senders, int, ax_mpsc *ch; ax_task *h[CLOSE_SENDERS]; int i;
+	 ax_res r; int epipe; ax_opt o;)
+{
+	AX_BEGIN;
+	self->ch = ax_mpsc_new(1);
+	ck_assert_int_eq(ax_mpsc_try_send(self->ch, 99), 0); /* full */
+	for (self->i = 0; self->i < CLOSE_SENDERS; self->i++)
+		self->h[self->i] = AX_SPAWN(
+			AX_CALL(producer, .ch = self->ch, .from = self->i, .n = 1));
+	AX_AWAIT(ax_sleep_ms(5)); /* every sender waits for the slot */
+	ck_assert_int_eq(nlog, 0);
+	ax_mpsc_close(self->ch);
+	for (self->i = 0; self->i < CLOSE_SENDERS; self->i++) {
+		AX_AWAIT_TO(self->r, ax_join(self->h[self->i]));
+		self->epipe += self->r.val == -EPIPE;
+	}
+	AX_AWAIT_TO(self->o, ax_mpsc_recv(self->ch));
+	ck_assert(self->o.some && self->o.val == 99);
+	AX_AWAIT_TO(self->o, ax_mpsc_recv(self->ch));
+	ck_assert(!self->o.some);
+	ax_mpsc_free(self->ch);
+	AX_RETURN(self->epipe);
+	AX_END;
+}
+
+START_TEST(test_mpsc_close_wakes_every_sender)
+{
+	ax_rt *rt = test_rt((uint64_t)_i);
+	nlog = 0;
+	int got = AX_BLOCK_ON(rt, AX_CALL(close_many_senders));
+	ck_assert_int_eq(got, CLOSE_SENDERS);
+	ck_assert_int_eq(nlog, 0);
+	TEST_RT_END_FREED(rt);
+}
+END_TEST
+
 /* A receiver waiting on an empty channel is woken by close. */
 AX_ASYNC(closer, int, ax_mpsc *ch;)
 {
@@ -471,6 +511,7 @@ static Suite *channel_suite(void)
 	tcase_add_test(tc, test_mpsc_backpressure);
 	tcase_add_loop_test(tc, test_mpsc_senders_fifo, 0, 4);
 	tcase_add_test(tc, test_mpsc_close);
+	tcase_add_loop_test(tc, test_mpsc_close_wakes_every_sender, 0, 3);
 	tcase_add_test(tc, test_mpsc_close_wakes_receiver);
 	tcase_add_test(tc, test_mpsc_stream_ends_after_close);
 	tcase_add_test(tc, test_mpsc_stream_dropped);

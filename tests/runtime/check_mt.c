@@ -239,6 +239,115 @@ START_TEST(test_channel_across_workers)
 }
 END_TEST
 
+/* Pairs of tasks passing a number back and forth through capacity-1
+ * channels, and oneshots sent from one task to another, on 2 and 4
+ * workers: each channel's lock, and the wakes done after it is let go,
+ * lose no value and no wake while both ends run on different workers. */
+enum { PAIRS = 8, ROUNDS = 3000, SHOTS = 2000 };
+
+AX_ASYNC(pp_echo, long, ax_mpsc *ping; ax_mpsc *pong; ax_opt o; int r; long n;)
+{
+	AX_BEGIN;
+	for (;;) {
+		AX_AWAIT_TO(self->o, ax_mpsc_recv(self->ping));
+		if (!self->o.some)
+			break;
+		AX_AWAIT_TO(self->r, ax_mpsc_send(self->pong, self->o.val + 1));
+		if (self->r)
+			AX_RETURN(-1);
+		self->n++;
+	}
+	AX_RETURN(self->n);
+	AX_END;
+}
+
+AX_ASYNC(pp_ping, long, ax_mpsc *ping; ax_mpsc *pong; long i; ax_opt o; int r;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < ROUNDS; self->i++) {
+		AX_AWAIT_TO(self->r, ax_mpsc_send(self->ping, (ax_val)(2 * self->i)));
+		if (self->r)
+			AX_RETURN(-1);
+		AX_AWAIT_TO(self->o, ax_mpsc_recv(self->pong));
+		if (!self->o.some || self->o.val != 2 * self->i + 1)
+			AX_RETURN(-2);
+	}
+	ax_mpsc_close(self->ping);
+	AX_RETURN(self->i);
+	AX_END;
+}
+
+AX_ASYNC(shot_wait, long, ax_oneshot *o; ax_res r;)
+{
+	AX_BEGIN;
+	AX_AWAIT_TO(self->r, ax_oneshot_recv(self->o));
+	AX_RETURN(self->r.err ? self->r.err : (long)self->r.val);
+	AX_END;
+}
+
+AX_ASYNC(shot_send, int, ax_oneshot *o; long v;)
+{
+	AX_BEGIN;
+	if (self->v % 3 == 0)
+		AX_AWAIT(ax_yield()); /* now and then after the receiver waits */
+	if (self->v % 7 == 0)
+		ax_oneshot_close(self->o);
+	else
+		ck_assert_int_eq(ax_oneshot_send(self->o, (ax_val)self->v), 0);
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(channels_main, long, ax_mpsc *ch[2 * PAIRS]; ax_task *h[2 * PAIRS];
+	 ax_oneshot **o; ax_task **w; int i; ax_res r; long bad;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < PAIRS; self->i++) {
+		ax_mpsc **c = &self->ch[2 * self->i];
+		c[0] = ax_mpsc_new(1);
+		c[1] = ax_mpsc_new(1);
+		self->h[2 * self->i] = AX_SPAWN(AX_CALL(pp_echo, .ping = c[0], .pong = c[1]));
+		self->h[2 * self->i + 1] =
+			AX_SPAWN(AX_CALL(pp_ping, .ping = c[0], .pong = c[1]));
+	}
+	self->o = calloc(SHOTS, sizeof *self->o);
+	self->w = calloc(SHOTS, sizeof *self->w);
+	for (self->i = 0; self->i < SHOTS; self->i++) {
+		self->o[self->i] = ax_oneshot_new();
+		self->w[self->i] = AX_SPAWN(AX_CALL(shot_wait, .o = self->o[self->i]));
+		ax_task_detach(AX_SPAWN(AX_CALL(shot_send, .o = self->o[self->i],
+						.v = self->i)));
+	}
+	for (self->i = 0; self->i < 2 * PAIRS; self->i++) {
+		AX_AWAIT_TO(self->r, ax_join(self->h[self->i]));
+		self->bad += self->r.err || self->r.val != ROUNDS;
+	}
+	for (self->i = 0; self->i < SHOTS; self->i++) {
+		AX_AWAIT_TO(self->r, ax_join(self->w[self->i]));
+		long want = self->i % 7 == 0 ? -EPIPE : self->i;
+		self->bad += self->r.err || self->r.val != want;
+	}
+	for (self->i = 0; self->i < 2 * PAIRS; self->i++)
+		ax_mpsc_free(self->ch[self->i]);
+	for (self->i = 0; self->i < SHOTS; self->i++)
+		ax_oneshot_free(self->o[self->i]);
+	free(self->o);
+	free(self->w);
+	AX_RETURN(self->bad);
+	AX_END;
+}
+
+START_TEST(test_channels_between_workers)
+{
+	for (int workers = 2; workers <= 4; workers += 2) {
+		ax_rt *rt = mt_rt(workers, AX_CLOCK_REAL);
+		long bad = AX_BLOCK_ON(rt, AX_CALL(channels_main));
+		ck_assert_int_eq(bad, 0);
+		TEST_RT_END_FREED(rt);
+	}
+}
+END_TEST
+
 AX_ASYNC(permit_user, int, counter *c; int i;)
 {
 	AX_BEGIN;
@@ -1024,6 +1133,7 @@ static Suite *mt_suite(void)
 	tcase_add_test(tc, test_blocking_task_leaves_others_running);
 	tcase_add_test(tc, test_mutex_across_workers);
 	tcase_add_test(tc, test_channel_across_workers);
+	tcase_add_test(tc, test_channels_between_workers);
 	tcase_add_test(tc, test_semaphore_across_workers);
 	tcase_add_test(tc, test_virtual_clock);
 	tcase_add_test(tc, test_real_clock_sleeps);
