@@ -272,9 +272,15 @@ void ax__sched_wake_one(ax__sched *s)
 void ax__sched_push_local(ax__sched *s, ax__worker *w, ax_task *t, int lifo)
 {
 	if (lifo) {
+		/* Only w puts a task in its slot; thieves only take one out.
+		 * So an empty slot stays empty until w fills it: a store. */
+		if (!atomic_load_explicit(&w->lifo, memory_order_relaxed)) {
+			atomic_store_explicit(&w->lifo, t, memory_order_release);
+			return; /* w runs it next (see below) */
+		}
 		t = atomic_exchange_explicit(&w->lifo, t, memory_order_acq_rel);
 		if (!t)
-			return; /* w runs it next (see below) */
+			return;
 	}
 	ax__wsq_push(&w->q, t, &s->inj);
 	/* Work for another worker when w holds more than the one task it
