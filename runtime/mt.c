@@ -583,8 +583,8 @@ void ax__mt_stats(ax_rt *rt, uint64_t *steals, uint64_t *stolen)
 	ax__mt *mt = rt->mt;
 	*steals = *stolen = 0;
 	for (unsigned i = 0; mt && i < mt->s.n; i++) {
-		*steals += __atomic_load_n(&mt->s.w[i].steals, __ATOMIC_RELAXED);
-		*stolen += __atomic_load_n(&mt->s.w[i].stolen, __ATOMIC_RELAXED);
+		*steals += atomic_load_explicit(&mt->s.w[i].steals, memory_order_relaxed);
+		*stolen += atomic_load_explicit(&mt->s.w[i].stolen, memory_order_relaxed);
 	}
 }
 

@@ -317,8 +317,13 @@ static ax_task *steal_any(ax__sched *s, ax__worker *w)
 		if (!t && atomic_load_explicit(&v->lifo, memory_order_relaxed))
 			t = atomic_exchange_explicit(&v->lifo, NULL, memory_order_acq_rel);
 		if (t) {
-			w->steals++;
-			w->stolen += 1 + ax__wsq_len(&w->q);
+			atomic_store_explicit(&w->steals,
+					      atomic_load_explicit(&w->steals, memory_order_relaxed) + 1,
+					      memory_order_relaxed);
+			atomic_store_explicit(&w->stolen,
+					      atomic_load_explicit(&w->stolen, memory_order_relaxed) +
+						      1 + ax__wsq_len(&w->q),
+					      memory_order_relaxed);
 			return t;
 		}
 	}

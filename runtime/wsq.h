@@ -67,8 +67,9 @@ typedef struct ax__worker {
 	unsigned ticks;	   /* tasks taken, for AX_WSQ_INJECT_INTERVAL */
 	unsigned idx;
 	uint64_t rng; /* which worker to try to steal from first */
-	/* Counts, for tests and statistics (owner only). */
-	uint64_t stolen, steals;
+	/* Counts, for tests and statistics: written by the owner with a
+	 * plain store, read by ax_rt_stats_get on any thread. */
+	_Atomic uint64_t stolen, steals;
 	/* What the worker is polling, for the checker's stall watchdog on
 	 * another thread (ax_instrument_worker_poll): written by the worker
 	 * (mt.c), read with relaxed loads.  A line of their own: thieves

@@ -406,7 +406,7 @@ static void run_harness(unsigned workers, size_t roots, unsigned fanout, size_t 
 	for (unsigned i = 0; i < workers; i++) {
 		ck_assert_uint_eq(ax__wsq_len(&h->s.w[i].q), 0);
 		ck_assert_ptr_null(atomic_load(&h->s.w[i].lifo));
-		steals += h->s.w[i].steals;
+		steals += atomic_load(&h->s.w[i].steals);
 	}
 	(void)steals;
 	ax__sched_destroy(&h->s);
