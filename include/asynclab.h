@@ -560,12 +560,13 @@ void ax__task_discard_output(ax_task *h);
  * dropped): the task runs on, its output (of any type) is discarded.
  * Evaluates to true, or false when the task could not be made (out of
  * memory). */
+int ax__spawn_detached(ax_future *fut, size_t size, const char *name,
+		       const ax_site *site);
 #define AX_SPAWN_DETACHED(expr)                                             \
 	({                                                                  \
-		ax_task *ax__dh = AX__SPAWN(NULL, expr, AX__SPAWN_NOCHECK); \
-		if (ax__dh)                                                 \
-			ax_task_detach(ax__dh);                             \
-		ax__dh != NULL;                                             \
+		__typeof__(expr) ax__sv = (expr);                           \
+		ax__spawn_detached((ax_future *)(void *)&ax__sv,            \
+				   sizeof ax__sv, NULL, AX_HERE) != 0;      \
 	})
 
 /* Spawn a daemon: a detached task (as AX_SPAWN_DETACHED) meant to run in

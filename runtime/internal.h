@@ -512,6 +512,15 @@ AX_HIDDEN void ax__mt_stats(ax_rt *rt, uint64_t *steals, uint64_t *stolen);
 /* A first poll of a future on rt (counted per worker while no hooks
  * watch, else at once in rt->first_polls). */
 AX_HIDDEN void ax__mt_first_poll(ax_rt *rt);
+/* The counts of the calling worker of a runtime with workers side by
+ * side (ax__wcount, wsq.h), or NULL on any other thread: its spawns and
+ * frees without the lock change them with plain stores. */
+struct ax__wcount;
+extern AX_TLS struct ax__wcount *ax__mt_wc AX_HIDDEN;
+AX_HIDDEN void ax__mt_count_spawn(void);
+AX_HIDDEN void ax__mt_count_free(void);
+/* Every worker's counts of live and spawned tasks, added up. */
+AX_HIDDEN void ax__mt_counts(ax_rt *rt, int64_t *live, uint64_t *spawned);
 /* Task memory on a worker of rt with no hooks, without the lock: each
  * worker keeps the slots of the tasks it frees by size class and hands
  * them out again to the tasks it spawns; the rest go back to the slab in

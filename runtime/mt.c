@@ -307,6 +307,37 @@ static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
  * runtime's counts when it goes idle and between polls (every
  * AX_EVENT_INTERVAL): one shared write each instead of one per poll. */
 static AX_TLS uint64_t w_polls, w_first;
+AX_TLS ax__wcount *ax__mt_wc;
+
+void ax__mt_count_spawn(void)
+{
+	ax__wcount *c = ax__mt_wc;
+	atomic_store_explicit(&c->live, atomic_load_explicit(&c->live, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+	atomic_store_explicit(&c->spawned,
+			      atomic_load_explicit(&c->spawned, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+}
+
+void ax__mt_count_free(void)
+{
+	ax__wcount *c = ax__mt_wc;
+	atomic_store_explicit(&c->live, atomic_load_explicit(&c->live, memory_order_relaxed) - 1,
+			      memory_order_relaxed);
+}
+
+void ax__mt_counts(ax_rt *rt, int64_t *live, uint64_t *spawned)
+{
+	*live = 0;
+	*spawned = 0;
+	if (!rt->mt)
+		return;
+	for (unsigned i = 0; i < rt->mt->s.n; i++) {
+		ax__wcount *c = &rt->mt->s.w[i].cnt;
+		*live += atomic_load_explicit(&c->live, memory_order_relaxed);
+		*spawned += atomic_load_explicit(&c->spawned, memory_order_relaxed);
+	}
+}
 
 /* The slots of the tasks this worker freed (ax__mt_defer_free), by
  * size class, linked by next, and how many: handed out again to the
@@ -357,7 +388,7 @@ int ax__mt_defer_free(ax_rt *rt, ax_task *t)
 	if (cur_worker_rt != rt || chunk_of(t)->large)
 		return 0;
 	ax__task_ext_free(t);
-	ax__rt_live_add(rt, -1);
+	ax__mt_count_free();
 	cache_slot(rt, t);
 	return 1;
 }
@@ -432,6 +463,7 @@ static void *worker_run(void *arg)
 	/* No lock is held from one poll to the next (ax__task_run_par),
 	 * except while hooks watch: then each poll runs as on one worker,
 	 * under the lock, which it lets go for the future's own poll. */
+	ax__mt_wc = &w->cnt;
 	unsigned n = 0;
 	while (!atomic_load_explicit(&mt->stop, memory_order_relaxed)) {
 		ax_task *t = ax__sched_next(&mt->s, w);
@@ -461,6 +493,7 @@ static void *worker_run(void *arg)
 	}
 	flush_counts(rt);
 	flush_frees(rt);
+	ax__mt_wc = NULL;
 	cur_worker = NULL;
 	cur_worker_rt = NULL;
 	ax__set_cur_rt(NULL);

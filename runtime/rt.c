@@ -565,8 +565,11 @@ void ax_rt_stats_get(ax_rt *rt, ax_rt_stats *st)
 {
 	AX_MT_SCOPE_RT(rt);
 	memset(st, 0, sizeof *st);
-	st->live_tasks = __atomic_load_n(&rt->live_tasks, __ATOMIC_RELAXED);
-	st->spawned = __atomic_load_n(&rt->spawned, __ATOMIC_RELAXED);
+	int64_t live;
+	uint64_t spawned;
+	ax__mt_counts(rt, &live, &spawned);
+	st->live_tasks = __atomic_load_n(&rt->live_tasks, __ATOMIC_RELAXED) + (uint64_t)live;
+	st->spawned = __atomic_load_n(&rt->spawned, __ATOMIC_RELAXED) + spawned;
 	st->polls = atomic_load_explicit(&rt->polls, memory_order_relaxed);
 	st->timers = rt->heap_len;
 	st->io_waiters = rt->io_waiters;
@@ -589,7 +592,11 @@ static void collect_live(ax_task *t, void *ud)
  * wakers of others) cannot free a task we have yet to visit. */
 static int rt_drop_all(ax_rt *rt)
 {
-	size_t n = __atomic_load_n(&rt->live_tasks, __ATOMIC_RELAXED);
+	/* (The workers have stopped: their counts hold still.) */
+	int64_t live;
+	uint64_t spawned;
+	ax__mt_counts(rt, &live, &spawned);
+	size_t n = __atomic_load_n(&rt->live_tasks, __ATOMIC_RELAXED) + (size_t)live;
 	if (n == 0)
 		return 0;
 	ax_task **all = malloc(n * sizeof *all), **p = all;

@@ -95,15 +95,17 @@ void ax__task_unref(ax_task *t)
  * runtime lock (the slot comes from the worker's cache, ax__mt_alloc). */
 static inline __attribute__((always_inline)) ax_task *spawn_on(ax_rt *rt, ax_future *fut,
 								size_t size, const char *name,
-								const ax_site *site, int par)
+								const ax_site *site, int par,
+								int detached)
 {
 	ax_task *t = par ? ax__mt_alloc(rt, sizeof(ax_task) + size)
 			 : ax__slab_alloc(rt, sizeof(ax_task) + size);
 	if (!t)
 		return NULL;
 	t->next = NULL;
-	atomic_init(&t->refs, 2); /* the executor's, and the handle's */
-	ax__ts_init(t, T_HANDLE);
+	/* The executor's reference, and the handle's unless none is made. */
+	atomic_init(&t->refs, detached ? 1 : 2);
+	ax__ts_init(t, detached ? 0 : T_HANDLE);
 	if (AX_MT_ON())
 		t->id = __atomic_add_fetch(&rt->next_id, 1, __ATOMIC_RELAXED);
 	else
@@ -121,13 +123,19 @@ static inline __attribute__((always_inline)) ax_task *spawn_on(ax_rt *rt, ax_fut
 		e->name = name;
 		e->site = site;
 	}
-	ax__rt_live_add(rt, 1);
-	if (AX_MT_ON())
-		__atomic_fetch_add(&rt->spawned, 1, __ATOMIC_RELAXED);
-	else
-		rt->spawned++;
+	if (par) {
+		/* A worker without the lock: counted on the worker. */
+		ax__mt_count_spawn();
+	} else {
+		ax__rt_live_add(rt, 1);
+		if (AX_MT_ON())
+			__atomic_fetch_add(&rt->spawned, 1, __ATOMIC_RELAXED);
+		else
+			rt->spawned++;
+	}
 	AX_HOOK(spawn, t, ax__cur_task, fut->vt->name, site);
-	ax__ts_or(t, T_QUEUED);
+	/* Nobody else sees t before the push: no read-modify-write. */
+	ax__ts_init(t, ax__ts(t) | T_QUEUED);
 	ax__rq_push(rt, t);
 	return t;
 }
@@ -140,11 +148,30 @@ ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
 		return NULL;
 	if (AX_MT_ON()) {
 		if (rt->mt_par && !AX__HOOKS() && ax__mt_on_worker(rt))
-			return spawn_on(rt, fut, size, name, site, 1);
+			return spawn_on(rt, fut, size, name, site, 1, 0);
 		AX_MT_SCOPE_RT(rt);
-		return spawn_on(rt, fut, size, name, site, 0);
+		return spawn_on(rt, fut, size, name, site, 0, 0);
 	}
-	return spawn_on(rt, fut, size, name, site, 0);
+	return spawn_on(rt, fut, size, name, site, 0, 0);
+}
+
+/* AX_SPAWN_DETACHED: the task is made without a handle (one reference,
+ * no T_HANDLE), as a spawn and a detach would leave it, without the
+ * handle's bit and reference to let go (two atomic changes with
+ * workers).  1, or 0 when it could not be made. */
+int ax__spawn_detached(ax_future *fut, size_t size, const char *name,
+		       const ax_site *site)
+{
+	ax_rt *rt = ax__cur_rt;
+	if (!rt)
+		return 0;
+	if (AX_MT_ON()) {
+		if (rt->mt_par && !AX__HOOKS() && ax__mt_on_worker(rt))
+			return spawn_on(rt, fut, size, name, site, 1, 1) != NULL;
+		AX_MT_SCOPE_RT(rt);
+		return spawn_on(rt, fut, size, name, site, 0, 1) != NULL;
+	}
+	return spawn_on(rt, fut, size, name, site, 0, 1) != NULL;
 }
 
 /* A wake from another thread: the executor's thread does it.  A waker

@@ -56,6 +56,15 @@ typedef struct ax__wsq_take {
 	ax_task *t[AX_WSQ_CAP / 2 + 1];
 } ax__wsq_take;
 
+/* Counts a worker keeps of the tasks it spawns and frees without the
+ * runtime lock: written only by the worker, with a plain store of one
+ * more (no locked instruction), and read by ax_rt_stats_get on any
+ * thread, which adds every worker's to the runtime's own count. */
+typedef struct ax__wcount {
+	_Atomic int64_t live;	  /* spawned less freed (may go below 0) */
+	_Atomic uint64_t spawned;
+} ax__wcount;
+
 /* One worker: its queue, its LIFO slot (the task it woke last, run
  * next; stolen like the queue when the worker is busy with something
  * else, such as a task that blocks its thread) and the state of its
@@ -76,6 +85,8 @@ typedef struct ax__worker {
 	 * read the fields above. */
 	_Alignas(64) _Atomic(ax_task *) running; /* NULL between polls */
 	_Atomic uint64_t polls;			 /* polls begun */
+	/* What the worker spawned and freed without the lock (mt.c). */
+	ax__wcount cnt;
 	_Atomic pthread_t thread;
 	_Atomic int tid; /* kernel thread id; 0 until the thread runs */
 } ax__worker;

@@ -348,6 +348,85 @@ START_TEST(test_channels_between_workers)
 }
 END_TEST
 
+/* ax_rt_stats counts what workers spawn and free without the lock: the
+ * live and spawned counts are exact while tasks spawned detached on
+ * every worker are parked, and the live count comes back once they end. */
+enum { PARKERS = 4, PARKED_EACH = 500 };
+
+typedef struct parking {
+	ax_token *go; /* cancelled: every parked task ends */
+	ax_notify *all_parked;
+	atomic_int parked, ended;
+} parking;
+
+AX_ASYNC(parked_task, int, parking *p;)
+{
+	AX_BEGIN;
+	if (atomic_fetch_add(&self->p->parked, 1) + 1 == PARKERS * PARKED_EACH)
+		ax_notify_one(self->p->all_parked);
+	AX_AWAIT(ax_token_cancelled(self->p->go));
+	atomic_fetch_add(&self->p->ended, 1);
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(parker, int, parking *p; int i;)
+{
+	AX_BEGIN;
+	for (self->i = 0; self->i < PARKED_EACH; self->i++) {
+		if (!AX_SPAWN_DETACHED(AX_CALL(parked_task, .p = self->p)))
+			AX_RETURN(-1);
+		if (self->i % 50 == 0)
+			AX_AWAIT(ax_yield()); /* let the other workers take some */
+	}
+	AX_RETURN(0);
+	AX_END;
+}
+
+AX_ASYNC(count_parked, int, parking *p; ax_rt_stats s0; ax_rt_stats s; ax_task *h[PARKERS];
+	 int i; ax_res r; int waited;)
+{
+	AX_BEGIN;
+	ax_rt_stats_get(ax_rt_current(), &self->s0);
+	for (self->i = 0; self->i < PARKERS; self->i++)
+		self->h[self->i] = AX_SPAWN(AX_CALL(parker, .p = self->p));
+	for (self->i = 0; self->i < PARKERS; self->i++) {
+		AX_AWAIT_TO(self->r, ax_join(self->h[self->i]));
+		ck_assert_int_eq(self->r.val, 0);
+	}
+	AX_AWAIT(ax_notified(self->p->all_parked));
+	ax_rt_stats_get(ax_rt_current(), &self->s);
+	ck_assert_uint_eq(self->s.live_tasks, self->s0.live_tasks + PARKERS * PARKED_EACH);
+	ck_assert_uint_eq(self->s.spawned,
+			  self->s0.spawned + PARKERS + PARKERS * PARKED_EACH);
+	ax_token_cancel(self->p->go);
+	/* Each task is freed just after its last poll, on its worker:
+	 * wait (1 ms steps, up to 10 s) for the count to come back. */
+	for (self->waited = 0; self->waited < 10000; self->waited++) {
+		ax_rt_stats_get(ax_rt_current(), &self->s);
+		if (self->s.live_tasks == self->s0.live_tasks)
+			break;
+		AX_AWAIT(ax_sleep_ms(1));
+	}
+	ck_assert_int_eq(atomic_load(&self->p->ended), PARKERS * PARKED_EACH);
+	ck_assert_uint_eq(self->s.live_tasks, self->s0.live_tasks);
+	AX_RETURN(0);
+	AX_END;
+}
+
+START_TEST(test_counts_of_tasks_workers_spawn)
+{
+	for (int workers = 2; workers <= 4; workers += 2) {
+		ax_rt *rt = mt_rt(workers, AX_CLOCK_REAL);
+		parking p = { .go = ax_token_new(), .all_parked = ax_notify_new() };
+		ck_assert_int_eq(AX_BLOCK_ON(rt, AX_CALL(count_parked, .p = &p)), 0);
+		TEST_RT_END_FREED(rt);
+		ax_token_free(p.go);
+		ax_notify_free(p.all_parked);
+	}
+}
+END_TEST
+
 AX_ASYNC(permit_user, int, counter *c; int i;)
 {
 	AX_BEGIN;
@@ -1134,6 +1213,7 @@ static Suite *mt_suite(void)
 	tcase_add_test(tc, test_mutex_across_workers);
 	tcase_add_test(tc, test_channel_across_workers);
 	tcase_add_test(tc, test_channels_between_workers);
+	tcase_add_test(tc, test_counts_of_tasks_workers_spawn);
 	tcase_add_test(tc, test_semaphore_across_workers);
 	tcase_add_test(tc, test_virtual_clock);
 	tcase_add_test(tc, test_real_clock_sleeps);
