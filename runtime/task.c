@@ -361,6 +361,19 @@ static void finish_future(ax_task *t)
 	ax__cur_task = saved;
 }
 
+/* Whether the executor's reference is all that reaches t (no waker, no
+ * handle, no ext: not in a set, not named), with its state word in *s.
+ * Then no other thread can change the word (a wake needs a waker, an
+ * abort a handle or a set), and the thread running t may write it with
+ * a plain store.  The count is read first, with acquire: a waker
+ * dropped on another thread was dropped after its wake, which the load
+ * of the word then sees. */
+static inline int task_alone(ax_task *t, uint32_t *s)
+{
+	return atomic_load_explicit(&t->refs, memory_order_acquire) == 1 &&
+	       !((*s = ax__ts(t)) & (T_HANDLE | T_EXT));
+}
+
 /* Finish t: err is 0 (its future is ready), -ECANCELED (aborted) or
  * -EOVERFLOW (its futures nest too deep). */
 static void task_finish(ax_rt *rt, ax_task *t, int err)
@@ -385,8 +398,13 @@ static void task_finish(ax_rt *rt, ax_task *t, int err)
 		}
 	}
 	finish_future(t);
-	ax__ts_update(t, T_QUEUED | T_RUNNING | (err ? 0u : T_OVERFLOW),
-		      T_DONE | (err == -ECANCELED ? T_CANCELLED : 0));
+	uint32_t clear = T_QUEUED | T_RUNNING | (err ? 0u : T_OVERFLOW);
+	uint32_t set = T_DONE | (err == -ECANCELED ? T_CANCELLED : 0);
+	uint32_t s;
+	if (task_alone(t, &s))
+		ax__ts_init(t, (s & ~clear) | set);
+	else
+		ax__ts_update(t, clear, set);
 	AX_HOOK(task_exit, t, cancelled != 0);
 	/* Who awaits its handle or its set is woken by t, as its last act
 	 * (the hooks see who wakes whom: the checker's unbounded-spawn rule
@@ -500,7 +518,13 @@ void ax__task_run(ax_rt *rt, ax_task *t)
  * task takes the lock.  The poll is counted by the caller. */
 void ax__task_run_par(ax_rt *rt, ax_task *t)
 {
-	uint32_t s = ax__ts_update(t, T_QUEUED, T_RUNNING);
+	uint32_t s;
+	if (task_alone(t, &s)) {
+		/* A task just spawned detached, or one that yields. */
+		ax__ts_init(t, (s & ~(uint32_t)T_QUEUED) | T_RUNNING);
+	} else {
+		s = ax__ts_update(t, T_QUEUED, T_RUNNING);
+	}
 	if (AX_UNLIKELY(s & T_ABORT)) {
 		task_finish_par(rt, t, s, (s & T_OVERFLOW) ? -EOVERFLOW : -ECANCELED);
 		return;
@@ -517,11 +541,17 @@ void ax__task_run_par(ax_rt *rt, ax_task *t)
 		task_finish_par(rt, t, ax__ts(t), 0);
 		return;
 	}
-	s = ax__ts(t);
-	while (!__atomic_compare_exchange_n(&t->state, &s,
-					    (s & ~(uint32_t)T_RUNNING) | (self ? T_QUEUED : 0), 1,
-					    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-		;
+	/* (A yield wakes by reference: the task is still alone.) */
+	if (task_alone(t, &s)) {
+		ax__ts_init(t, (s & ~(uint32_t)T_RUNNING) | (self ? T_QUEUED : 0));
+	} else {
+		s = ax__ts(t);
+		while (!__atomic_compare_exchange_n(&t->state, &s,
+						    (s & ~(uint32_t)T_RUNNING) |
+							    (self ? T_QUEUED : 0),
+						    1, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			;
+	}
 	if (self || (s & T_QUEUED))
 		ax__mt_requeue(rt, t);
 }
