@@ -720,6 +720,8 @@ static ax_waker *_Atomic ring_waker[RING];
 static atomic_int ring_in_poll[RING];
 static atomic_int ring_twice;
 static atomic_ulong ring_polls;
+static atomic_int ring_ended;
+static ax_notify *ring_all_ended; /* the detached ring: the last one ends */
 
 typedef struct ring_task {
 	ax_future base;
@@ -766,14 +768,27 @@ static ax_poll_t ring_poll(ax_future *f, ax_cx *cx)
 		}
 	}
 	atomic_store(&ring_in_poll[i], 0);
+	if (r == AX_READY && ring_all_ended && atomic_fetch_add(&ring_ended, 1) + 1 == RING)
+		ax_notify_one(ring_all_ended);
 	return r;
 }
 
 static const ax_future_vt ring_vt = AX_VT_NOOUT(ring_task, "ring_task", ring_poll, NULL);
 
-AX_ASYNC(ring_root, int, ax_task *h[RING]; int i;)
+AX_ASYNC(ring_root, int, ax_task *h[RING]; int i; bool detached;)
 {
 	AX_BEGIN;
+	if (self->detached) {
+		/* Without handles: between wakes only the executor's reference
+		 * and the published waker reach a task, which a worker then
+		 * moves in and out of its poll without a read-modify-write
+		 * only while the waker is not there (task_alone). */
+		for (self->i = 0; self->i < RING; self->i++)
+			ck_assert(AX_SPAWN_DETACHED(
+				((ring_task){ .base.vt = &ring_vt, .i = self->i })));
+		AX_AWAIT(ax_notified(ring_all_ended));
+		AX_RETURN(0);
+	}
 	for (self->i = 0; self->i < RING; self->i++) {
 		self->h[self->i] =
 			AX_SPAWN_DISCARD(((ring_task){ .base.vt = &ring_vt, .i = self->i }));
@@ -787,13 +802,16 @@ AX_ASYNC(ring_root, int, ax_task *h[RING]; int i;)
 
 START_TEST(test_ring_of_wakes)
 {
-	for (int round = 0; round < 6; round++) {
+	for (int round = 0; round < 12; round++) {
+		bool detached = round >= 6;
 		atomic_store(&ring_token, 0);
 		atomic_store(&ring_twice, 0);
 		atomic_store(&ring_polls, 0);
+		atomic_store(&ring_ended, 0);
+		ring_all_ended = detached ? ax_notify_new() : NULL;
 		ax_rt *rt = mt_rt(2 + round % 3, AX_CLOCK_REAL);
 		{
-			(void)AX_BLOCK_ON(rt, AX_CALL(ring_root));
+			(void)AX_BLOCK_ON(rt, AX_CALL(ring_root, .detached = detached));
 		}
 		unsigned long passes = atomic_load(&ring_token), polls = atomic_load(&ring_polls);
 		int twice = atomic_load(&ring_twice);
@@ -803,6 +821,10 @@ START_TEST(test_ring_of_wakes)
 		for (int j = 0; j < RING; j++)
 			ck_assert_ptr_null(atomic_load(&ring_waker[j]));
 		TEST_RT_END_FREED(rt);
+		if (ring_all_ended) {
+			ax_notify_free(ring_all_ended);
+			ring_all_ended = NULL;
+		}
 	}
 }
 END_TEST
