@@ -517,6 +517,9 @@ AX_HIDDEN void ax__mt_first_poll(ax_rt *rt);
  * frees without the lock change them with plain stores. */
 struct ax__wcount;
 extern AX_TLS struct ax__wcount *ax__mt_wc AX_HIDDEN;
+/* First polls the calling worker made without the lock, not yet added
+ * to the runtime's count (mt.c adds them with its polls). */
+extern AX_TLS uint64_t ax__mt_w_first AX_HIDDEN;
 AX_HIDDEN void ax__mt_count_spawn(void);
 AX_HIDDEN void ax__mt_count_free(void);
 /* Every worker's counts of live and spawned tasks, added up. */

@@ -306,7 +306,8 @@ static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
 /* Polls and first polls a worker made without the lock, added to the
  * runtime's counts when it goes idle and between polls (every
  * AX_EVENT_INTERVAL): one shared write each instead of one per poll. */
-static AX_TLS uint64_t w_polls, w_first;
+static AX_TLS uint64_t w_polls;
+AX_TLS uint64_t ax__mt_w_first;
 AX_TLS ax__wcount *ax__mt_wc;
 
 void ax__mt_count_spawn(void)
@@ -425,9 +426,9 @@ static void flush_counts(ax_rt *rt)
 		atomic_fetch_add_explicit(&rt->polls, w_polls, memory_order_relaxed);
 		w_polls = 0;
 	}
-	if (w_first) {
-		__atomic_fetch_add(&rt->first_polls, w_first, __ATOMIC_RELAXED);
-		w_first = 0;
+	if (ax__mt_w_first) {
+		__atomic_fetch_add(&rt->first_polls, ax__mt_w_first, __ATOMIC_RELAXED);
+		ax__mt_w_first = 0;
 	}
 }
 
@@ -436,7 +437,7 @@ void ax__mt_first_poll(ax_rt *rt)
 	/* Hooks compare the count before and after each poll: counted at
 	 * once while they watch. */
 	if (cur_worker_rt == rt && !AX__HOOKS())
-		w_first++;
+		ax__mt_w_first++;
 	else
 		__atomic_fetch_add(&rt->first_polls, 1, __ATOMIC_RELAXED);
 }

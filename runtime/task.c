@@ -847,6 +847,13 @@ static ax_poll_t yield_poll(ax_future *f, ax_cx *cx)
 			ax__ts_or_st(t, T_QUEUED);
 		return AX_PENDING;
 	}
+	if (t == mt_polling &&
+	    !AX__HOOKED(AX__HBIT(wake) | AX__HBIT(wake_other) | AX__HBIT(waker_drop))) {
+		/* The task a worker is polling without the lock: noted, and
+		 * requeued after the poll (wake_slow does the same). */
+		mt_self_woken = 1;
+		return AX_PENDING;
+	}
 	wake_by_ref_slow(cx->waker);
 	return AX_PENDING;
 }
