@@ -49,7 +49,7 @@ int ax__wsq_take_commit(ax__wsq *q, const ax__wsq_take *tk)
 						       memory_order_acquire);
 }
 
-uint32_t ax__wsq_push(ax__wsq *q, ax_task *t, ax__inject *inj)
+uint32_t ax__wsq_push_full(ax__wsq *q, ax_task *t, ax__inject *inj)
 {
 	for (;;) {
 		uint32_t tl = atomic_load_explicit(&q->tail, memory_order_relaxed);
@@ -74,20 +74,6 @@ uint32_t ax__wsq_push(ax__wsq *q, ax_task *t, ax__inject *inj)
 	}
 }
 
-ax_task *ax__wsq_pop(ax__wsq *q)
-{
-	for (;;) {
-		uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
-		uint32_t tl = atomic_load_explicit(&q->tail, memory_order_relaxed);
-		if (h == tl)
-			return NULL;
-		ax_task *t = atomic_load_explicit(&q->buf[h & AX_WSQ_MASK], memory_order_relaxed);
-		if (atomic_compare_exchange_weak_explicit(&q->head, &h, h + 1,
-							  memory_order_acq_rel,
-							  memory_order_relaxed))
-			return t;
-	}
-}
 
 ax_task *ax__wsq_steal(ax__wsq *dst, ax__wsq *src)
 {
@@ -269,31 +255,6 @@ void ax__sched_wake_one(ax__sched *s)
 	notify_one(s);
 }
 
-void ax__sched_push_local(ax__sched *s, ax__worker *w, ax_task *t, int lifo)
-{
-	if (lifo) {
-		/* Only w puts a task in its slot; thieves only take one out.
-		 * So an empty slot stays empty until w fills it: a store. */
-		if (!atomic_load_explicit(&w->lifo, memory_order_relaxed)) {
-			atomic_store_explicit(&w->lifo, t, memory_order_release);
-			return; /* w runs it next (see below) */
-		}
-		t = atomic_exchange_explicit(&w->lifo, t, memory_order_acq_rel);
-		if (!t)
-			return;
-	}
-	ax__wsq_push(&w->q, t, &s->inj);
-	/* Work for another worker when w holds more than the one task it
-	 * runs next: wake one if one sleeps (a fenced look, notify_one).
-	 * The one task w runs next wakes nobody (a spawned task whose
-	 * spawner ends, a message's receiver right after its sender):
-	 * waking a worker for it would only move it away, at the price of a
-	 * wake-up per task.  tokio's workers decide the same way; and as
-	 * there, that task waits for w if w's poll under way blocks its
-	 * thread, unless a worker already awake takes it. */
-	if (ax__wsq_len(&w->q) + (atomic_load_explicit(&w->lifo, memory_order_relaxed) != NULL) > 1)
-		notify_one(s);
-}
 
 int ax__sched_push_remote(ax__sched *s, ax_task *t)
 {
@@ -330,25 +291,10 @@ static ax_task *steal_any(ax__sched *s, ax__worker *w)
 	return NULL;
 }
 
-ax_task *ax__sched_next(ax__sched *s, ax__worker *w)
+ax_task *ax__sched_next_away(ax__sched *s, ax__worker *w)
 {
-	ax_task *t;
-	if (++w->ticks % AX_WSQ_INJECT_INTERVAL == 0 && (t = ax__inject_pop(&s->inj)) != NULL)
-		return t; /* now and then, what came from outside first */
-	if (atomic_load_explicit(&w->lifo, memory_order_relaxed)) {
-		t = atomic_exchange_explicit(&w->lifo, NULL, memory_order_acq_rel);
-		if (t && w->lifo_run < AX_WSQ_LIFO_MAX) {
-			w->lifo_run++;
-			return t;
-		}
-		/* The slot has had its turns: to the back of the queue. */
-		if (t)
-			ax__wsq_push(&w->q, t, &s->inj);
-	}
-	w->lifo_run = 0;
-	if ((t = ax__wsq_pop(&w->q)) != NULL)
-		return t;
-	if ((t = ax__inject_pop(&s->inj)) != NULL)
+	ax_task *t = ax__inject_pop(&s->inj);
+	if (t)
 		return t;
 	return steal_any(s, w);
 }

@@ -125,10 +125,35 @@ static inline uint32_t ax__wsq_len(const ax__wsq *q)
 	return t - h <= AX_WSQ_CAP ? t - h : 0;
 }
 /* Append t; when the ring is full, move its older half with t to inj.
- * Returns how many tasks went to inj (0 in the common case). */
-uint32_t ax__wsq_push(ax__wsq *q, ax_task *t, ax__inject *inj);
+ * Returns how many tasks went to inj (0 in the common case).  Inline on
+ * the workers' paths; the full ring is ax__wsq_push_full's. */
+uint32_t ax__wsq_push_full(ax__wsq *q, ax_task *t, ax__inject *inj);
+static inline uint32_t ax__wsq_push(ax__wsq *q, ax_task *t, ax__inject *inj)
+{
+	uint32_t tl = atomic_load_explicit(&q->tail, memory_order_relaxed);
+	uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
+	if (AX_LIKELY(tl - h < AX_WSQ_CAP)) {
+		atomic_store_explicit(&q->buf[tl & AX_WSQ_MASK], t, memory_order_relaxed);
+		atomic_store_explicit(&q->tail, tl + 1, memory_order_release);
+		return 0;
+	}
+	return ax__wsq_push_full(q, t, inj);
+}
 /* The oldest task, or NULL. */
-ax_task *ax__wsq_pop(ax__wsq *q);
+static inline ax_task *ax__wsq_pop(ax__wsq *q)
+{
+	for (;;) {
+		uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
+		uint32_t tl = atomic_load_explicit(&q->tail, memory_order_relaxed);
+		if (h == tl)
+			return NULL;
+		ax_task *t = atomic_load_explicit(&q->buf[h & AX_WSQ_MASK], memory_order_relaxed);
+		if (atomic_compare_exchange_weak_explicit(&q->head, &h, h + 1,
+							  memory_order_acq_rel,
+							  memory_order_relaxed))
+			return t;
+	}
+}
 
 /* Taking several slots, any thread: read up to `want` of the oldest
  * slots (0: half of them, rounded up) (begin), then claim them (commit: 1, or 0 when another taker
@@ -156,22 +181,68 @@ ax_task *ax__inject_close(ax__inject *inj);
 /* The scheduler: n workers, an injection queue and the idle list. */
 int ax__sched_init(ax__sched *s, unsigned n, uint64_t seed);
 void ax__sched_destroy(ax__sched *s);
+/* Wake one sleeping worker, if one sleeps (or unpark the driver). */
+void ax__sched_wake_one(ax__sched *s);
 /* Worker w's thread: queue t to run on w; lifo puts it in w's LIFO slot
  * (its former task goes to the queue).  Tells an idle worker when w has
  * more than it runs next. */
-void ax__sched_push_local(ax__sched *s, ax__worker *w, ax_task *t, int lifo);
+static inline void ax__sched_push_local(ax__sched *s, ax__worker *w, ax_task *t, int lifo)
+{
+	if (lifo) {
+		/* Only w puts a task in its slot; thieves only take one out.
+		 * So an empty slot stays empty until w fills it: a store. */
+		if (!atomic_load_explicit(&w->lifo, memory_order_relaxed)) {
+			atomic_store_explicit(&w->lifo, t, memory_order_release);
+			return; /* w runs it next (see below) */
+		}
+		t = atomic_exchange_explicit(&w->lifo, t, memory_order_acq_rel);
+		if (!t)
+			return;
+	}
+	ax__wsq_push(&w->q, t, &s->inj);
+	/* Work for another worker when w holds more than the one task it
+	 * runs next: wake one if one sleeps (a fenced look, notify_one).
+	 * The one task w runs next wakes nobody (a spawned task whose
+	 * spawner ends, a message's receiver right after its sender):
+	 * waking a worker for it would only move it away, at the price of a
+	 * wake-up per task.  tokio's workers decide the same way; and as
+	 * there, that task waits for w if w's poll under way blocks its
+	 * thread, unless a worker already awake takes it. */
+	if (ax__wsq_len(&w->q) + (atomic_load_explicit(&w->lifo, memory_order_relaxed) != NULL) > 1)
+		ax__sched_wake_one(s);
+}
 /* Any thread: queue t for whichever worker is free, and unpark one.
  * Returns 0 or -ESHUTDOWN. */
 int ax__sched_push_remote(ax__sched *s, ax_task *t);
 /* Worker w's thread: the next task for w (LIFO slot, then its queue,
  * with the injection queue first every AX_WSQ_INJECT_INTERVAL takes;
  * then the injection queue; then half of another worker's queue, or
- * its LIFO slot), or NULL when there is none anywhere. */
-ax_task *ax__sched_next(ax__sched *s, ax__worker *w);
+ * its LIFO slot), or NULL when there is none anywhere.  Inline; the
+ * injection queue and stealing are ax__sched_next_away's. */
+ax_task *ax__sched_next_away(ax__sched *s, ax__worker *w);
+static inline ax_task *ax__sched_next(ax__sched *s, ax__worker *w)
+{
+	ax_task *t;
+	if (AX_UNLIKELY(++w->ticks % AX_WSQ_INJECT_INTERVAL == 0) &&
+	    (t = ax__inject_pop(&s->inj)) != NULL)
+		return t; /* now and then, what came from outside first */
+	if (atomic_load_explicit(&w->lifo, memory_order_relaxed)) {
+		t = atomic_exchange_explicit(&w->lifo, NULL, memory_order_acq_rel);
+		if (t && w->lifo_run < AX_WSQ_LIFO_MAX) {
+			w->lifo_run++;
+			return t;
+		}
+		/* The slot has had its turns: to the back of the queue. */
+		if (t)
+			ax__wsq_push(&w->q, t, &s->inj);
+	}
+	w->lifo_run = 0;
+	if ((t = ax__wsq_pop(&w->q)) != NULL)
+		return t;
+	return ax__sched_next_away(s, w);
+}
 /* Whether any queue or LIFO slot holds a task (a worker's last look
  * before parking). */
-/* Wake one sleeping worker, if one sleeps (or unpark the driver). */
-void ax__sched_wake_one(ax__sched *s);
 int ax__sched_has_work(ax__sched *s);
 /* Worker w's thread, having found nothing: wait until notified (a push
  * that another worker could take), shutdown, or timeout_ms (-1:
