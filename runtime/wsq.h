@@ -3,9 +3,11 @@
  * queue for tasks queued from outside the workers, and the parking of
  * idle workers without lost wake-ups.
  *
- * The executor runs one worker today (rt.c keeps its own FIFO); these
- * are the parts a scheduler with N workers is built from, with their
- * own tests (tests/runtime/check_wsq.c).  They only move task pointers:
+ * A runtime with one worker keeps its own FIFO (rt.c); these are the
+ * parts a runtime with N workers is built from (mt.c), with their own
+ * tests (tests/runtime/check_wsq.c).  What a worker does on every task
+ * (its own push and pop, the fast part of finding its next task) is
+ * inline here.  They only move task pointers:
  * nothing here reads a task but its `next` link (the injection queue's
  * list).  See docs/architecture.md, "Scheduler queues".
  *
