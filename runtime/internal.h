@@ -517,6 +517,14 @@ AX_HIDDEN void ax__mt_first_poll(ax_rt *rt);
  * frees without the lock change them with plain stores. */
 struct ax__wcount;
 extern AX_TLS struct ax__wcount *ax__mt_wc AX_HIDDEN;
+/* The runtime the calling thread is a worker of, side by side (real
+ * clock), or NULL: ax__mt_par_here(rt) is ax__mt_on_worker(rt) &&
+ * rt->mt_par without a call. */
+extern AX_TLS ax_rt *ax__mt_par_rt AX_HIDDEN;
+static inline int ax__mt_par_here(const ax_rt *rt)
+{
+	return ax__mt_par_rt == rt;
+}
 /* First polls the calling worker made without the lock, not yet added
  * to the runtime's count (mt.c adds them with its polls). */
 extern AX_TLS uint64_t ax__mt_w_first AX_HIDDEN;

@@ -309,6 +309,7 @@ static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
 static AX_TLS uint64_t w_polls;
 AX_TLS uint64_t ax__mt_w_first;
 AX_TLS ax__wcount *ax__mt_wc;
+AX_TLS ax_rt *ax__mt_par_rt;
 
 void ax__mt_count_spawn(void)
 {
@@ -465,6 +466,7 @@ static void *worker_run(void *arg)
 	 * except while hooks watch: then each poll runs as on one worker,
 	 * under the lock, which it lets go for the future's own poll. */
 	ax__mt_wc = &w->cnt;
+	ax__mt_par_rt = rt;
 	unsigned n = 0;
 	while (!atomic_load_explicit(&mt->stop, memory_order_relaxed)) {
 		ax_task *t = ax__sched_next(&mt->s, w);
@@ -495,6 +497,7 @@ static void *worker_run(void *arg)
 	flush_counts(rt);
 	flush_frees(rt);
 	ax__mt_wc = NULL;
+	ax__mt_par_rt = NULL;
 	cur_worker = NULL;
 	cur_worker_rt = NULL;
 	ax__set_cur_rt(NULL);

@@ -45,7 +45,7 @@ static inline __attribute__((always_inline)) void task_free__st(ax_rt *rt, ax_ta
 static void task_free(ax_rt *rt, ax_task *t)
 {
 	if (AX_MT_ON()) {
-		if (rt->mt_par && !AX__HOOKS() && ax__mt_defer_free(rt, t))
+		if (ax__mt_par_here(rt) && !AX__HOOKS() && ax__mt_defer_free(rt, t))
 			return;
 		AX_MT_SCOPE_RT(rt);
 		task_free__st(rt, t);
@@ -147,7 +147,7 @@ ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
 	if (!rt)
 		return NULL;
 	if (AX_MT_ON()) {
-		if (rt->mt_par && !AX__HOOKS() && ax__mt_on_worker(rt))
+		if (ax__mt_par_here(rt) && !AX__HOOKS())
 			return spawn_on(rt, fut, size, name, site, 1, 0);
 		AX_MT_SCOPE_RT(rt);
 		return spawn_on(rt, fut, size, name, site, 0, 0);
@@ -166,7 +166,7 @@ int ax__spawn_detached(ax_future *fut, size_t size, const char *name,
 	if (!rt)
 		return 0;
 	if (AX_MT_ON()) {
-		if (rt->mt_par && !AX__HOOKS() && ax__mt_on_worker(rt))
+		if (ax__mt_par_here(rt) && !AX__HOOKS())
 			return spawn_on(rt, fut, size, name, site, 1, 1) != NULL;
 		AX_MT_SCOPE_RT(rt);
 		return spawn_on(rt, fut, size, name, site, 0, 1) != NULL;
@@ -538,6 +538,13 @@ void ax__task_run_par(ax_rt *rt, ax_task *t)
 	int self = mt_self_woken;
 	mt_self_woken = 0;
 	if (r != AX_PENDING) {
+		/* Alone, with no future to drop and no hooks to tell: nothing
+		 * to finish but the memory, which goes to the worker's cache
+		 * (task_finish would end the same way, after its tests). */
+		uint32_t s2;
+		if (task_alone(t, &s2) && !t->fut->vt->drop && !t->fut->id &&
+		    !AX__HOOKS() && ax__mt_defer_free(rt, t))
+			return;
 		task_finish_par(rt, t, ax__ts(t), 0);
 		return;
 	}
