@@ -299,7 +299,7 @@ AX_ASYNC(shot_send, int, ax_oneshot *o; long v;)
 }
 
 AX_ASYNC(channels_main, long, ax_mpsc *ch[2 * PAIRS]; ax_task *h[2 * PAIRS];
-	 ax_oneshot **o; ax_task **w; int i; ax_res r; long bad;)
+	 ax_oneshot **o; ax_task **w; ax_task **snd; int i; ax_res r; long bad;)
 {
 	AX_BEGIN;
 	for (self->i = 0; self->i < PAIRS; self->i++) {
@@ -312,11 +312,12 @@ AX_ASYNC(channels_main, long, ax_mpsc *ch[2 * PAIRS]; ax_task *h[2 * PAIRS];
 	}
 	self->o = calloc(SHOTS, sizeof *self->o);
 	self->w = calloc(SHOTS, sizeof *self->w);
+	self->snd = calloc(SHOTS, sizeof *self->snd);
 	for (self->i = 0; self->i < SHOTS; self->i++) {
 		self->o[self->i] = ax_oneshot_new();
 		self->w[self->i] = AX_SPAWN(AX_CALL(shot_wait, .o = self->o[self->i]));
-		ax_task_detach(AX_SPAWN(AX_CALL(shot_send, .o = self->o[self->i],
-						.v = self->i)));
+		self->snd[self->i] =
+			AX_SPAWN(AX_CALL(shot_send, .o = self->o[self->i], .v = self->i));
 	}
 	for (self->i = 0; self->i < 2 * PAIRS; self->i++) {
 		AX_AWAIT_TO(self->r, ax_join(self->h[self->i]));
@@ -326,6 +327,9 @@ AX_ASYNC(channels_main, long, ax_mpsc *ch[2 * PAIRS]; ax_task *h[2 * PAIRS];
 		AX_AWAIT_TO(self->r, ax_join(self->w[self->i]));
 		long want = self->i % 7 == 0 ? -EPIPE : self->i;
 		self->bad += self->r.err || self->r.val != want;
+		/* (Every task joined: none is left for TEST_RT_END_FREED.) */
+		AX_AWAIT_TO(self->r, ax_join(self->snd[self->i]));
+		self->bad += self->r.err || self->r.val != 0;
 	}
 	for (self->i = 0; self->i < 2 * PAIRS; self->i++)
 		ax_mpsc_free(self->ch[self->i]);
@@ -333,6 +337,7 @@ AX_ASYNC(channels_main, long, ax_mpsc *ch[2 * PAIRS]; ax_task *h[2 * PAIRS];
 		ax_oneshot_free(self->o[self->i]);
 	free(self->o);
 	free(self->w);
+	free(self->snd);
 	AX_RETURN(self->bad);
 	AX_END;
 }
@@ -775,6 +780,22 @@ static ax_poll_t ring_poll(ax_future *f, ax_cx *cx)
 
 static const ax_future_vt ring_vt = AX_VT_NOOUT(ring_task, "ring_task", ring_poll, NULL);
 
+/* Detached tasks are freed just after their last poll, on their worker:
+ * wait (1 ms steps, up to 10 s) until the caller is the only task left,
+ * so that TEST_RT_END_FREED finds none alive. */
+AX_ASYNC(until_only_caller, int, int waited; ax_rt_stats s;)
+{
+	AX_BEGIN;
+	for (self->waited = 0; self->waited < 10000; self->waited++) {
+		ax_rt_stats_get(ax_rt_current(), &self->s);
+		if (self->s.live_tasks <= 1)
+			break;
+		AX_AWAIT(ax_sleep_ms(1));
+	}
+	AX_RETURN(0);
+	AX_END;
+}
+
 AX_ASYNC(ring_root, int, ax_task *h[RING]; int i; bool detached;)
 {
 	AX_BEGIN;
@@ -787,6 +808,7 @@ AX_ASYNC(ring_root, int, ax_task *h[RING]; int i; bool detached;)
 			ck_assert(AX_SPAWN_DETACHED(
 				((ring_task){ .base.vt = &ring_vt, .i = self->i })));
 		AX_AWAIT(ax_notified(ring_all_ended));
+		AX_AWAIT(AX_CALL(until_only_caller));
 		AX_RETURN(0);
 	}
 	for (self->i = 0; self->i < RING; self->i++) {
