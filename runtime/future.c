@@ -127,8 +127,7 @@ char *ax__stack_floor(void)
  * each worker polls on its own stack. */
 static __attribute__((noinline)) void first_poll_mt(ax_future *f, ax_rt *rt)
 {
-	/* (ax__mt_wc: a worker side by side, whose runtime is rt.) */
-	if (ax__mt_wc && !AX__HOOKS())
+	if (ax__mt_par_here(rt) && !AX__HOOKS())
 		ax__mt_w_first++;
 	else
 		ax__mt_first_poll(rt);

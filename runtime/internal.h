@@ -333,6 +333,12 @@ static inline void ax__spin_unlock(ax__spin *l)
 {
 	atomic_store_explicit(&l->v, 0, memory_order_release);
 }
+/* Add d to an atomic count that only the calling thread writes (a
+ * worker's, an executor's) and other threads only read: a plain load and
+ * store, no locked instruction. */
+#define AX__OWNER_ADD(p, d)                                                   \
+	atomic_store_explicit((p), atomic_load_explicit((p), memory_order_relaxed) + (d), \
+			      memory_order_relaxed)
 /* AX_MT_SCOPE(): the calling thread's runtime, if it has one. */
 static inline ax_rt *ax__mt_enter_cur(void)
 {
@@ -512,14 +518,9 @@ AX_HIDDEN void ax__mt_stats(ax_rt *rt, uint64_t *steals, uint64_t *stolen);
 /* A first poll of a future on rt (counted per worker while no hooks
  * watch, else at once in rt->first_polls). */
 AX_HIDDEN void ax__mt_first_poll(ax_rt *rt);
-/* The counts of the calling worker of a runtime with workers side by
- * side (ax__wcount, wsq.h), or NULL on any other thread: its spawns and
- * frees without the lock change them with plain stores. */
-struct ax__wcount;
-extern AX_TLS struct ax__wcount *ax__mt_wc AX_HIDDEN;
 /* The runtime the calling thread is a worker of, side by side (real
- * clock), or NULL: ax__mt_par_here(rt) is ax__mt_on_worker(rt) &&
- * rt->mt_par without a call. */
+ * clock), or NULL: ax__mt_par_here(rt) says whether the thread is such a
+ * worker of rt, without a call. */
 extern AX_TLS ax_rt *ax__mt_par_rt AX_HIDDEN;
 static inline int ax__mt_par_here(const ax_rt *rt)
 {
@@ -528,6 +529,8 @@ static inline int ax__mt_par_here(const ax_rt *rt)
 /* First polls the calling worker made without the lock, not yet added
  * to the runtime's count (mt.c adds them with its polls). */
 extern AX_TLS uint64_t ax__mt_w_first AX_HIDDEN;
+/* A spawn or a free by the calling worker (ax__mt_par_here) without the
+ * lock, in its own counts (ax__wcount, wsq.h). */
 AX_HIDDEN void ax__mt_count_spawn(void);
 AX_HIDDEN void ax__mt_count_free(void);
 /* Every worker's counts of live and spawned tasks, added up. */
@@ -540,7 +543,6 @@ AX_HIDDEN void ax__mt_counts(ax_rt *rt, int64_t *live, uint64_t *spawned);
  * returns 0 when the caller is not such a worker; ax__mt_alloc is
  * ax__slab_alloc from the cache first; ax__mt_free_slot gives back a
  * slot never used. */
-AX_HIDDEN int ax__mt_on_worker(const ax_rt *rt);
 AX_HIDDEN int ax__mt_defer_free(ax_rt *rt, ax_task *t);
 AX_HIDDEN ax_task *ax__mt_alloc(ax_rt *rt, size_t size);
 AX_HIDDEN void ax__mt_free_slot(ax_rt *rt, ax_task *t);

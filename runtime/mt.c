@@ -241,9 +241,7 @@ static int worker_idle(ax_rt *rt, ax__mt *mt, ax__worker *w)
  * (ax_instrument_worker_poll). */
 static inline void run_on(ax_rt *rt, ax__worker *w, ax_task *t)
 {
-	atomic_store_explicit(&w->polls,
-			      atomic_load_explicit(&w->polls, memory_order_relaxed) + 1,
-			      memory_order_relaxed);
+	AX__OWNER_ADD(&w->polls, 1);
 	atomic_store_explicit(&w->running, t, memory_order_relaxed);
 	ax__task_run(rt, t);
 	atomic_store_explicit(&w->running, NULL, memory_order_relaxed);
@@ -308,24 +306,17 @@ static void turns_loop(ax_rt *rt, ax__mt *mt, ax__worker *w)
  * AX_EVENT_INTERVAL): one shared write each instead of one per poll. */
 static AX_TLS uint64_t w_polls;
 AX_TLS uint64_t ax__mt_w_first;
-AX_TLS ax__wcount *ax__mt_wc;
 AX_TLS ax_rt *ax__mt_par_rt;
 
 void ax__mt_count_spawn(void)
 {
-	ax__wcount *c = ax__mt_wc;
-	atomic_store_explicit(&c->live, atomic_load_explicit(&c->live, memory_order_relaxed) + 1,
-			      memory_order_relaxed);
-	atomic_store_explicit(&c->spawned,
-			      atomic_load_explicit(&c->spawned, memory_order_relaxed) + 1,
-			      memory_order_relaxed);
+	AX__OWNER_ADD(&cur_worker->cnt.live, 1);
+	AX__OWNER_ADD(&cur_worker->cnt.spawned, 1);
 }
 
 void ax__mt_count_free(void)
 {
-	ax__wcount *c = ax__mt_wc;
-	atomic_store_explicit(&c->live, atomic_load_explicit(&c->live, memory_order_relaxed) - 1,
-			      memory_order_relaxed);
+	AX__OWNER_ADD(&cur_worker->cnt.live, -1);
 }
 
 void ax__mt_counts(ax_rt *rt, int64_t *live, uint64_t *spawned)
@@ -367,11 +358,6 @@ static void flush_frees(ax_rt *rt)
 	}
 	ax__mt_unlock(rt);
 	w_cached = 0;
-}
-
-int ax__mt_on_worker(const ax_rt *rt)
-{
-	return cur_worker_rt == rt;
 }
 
 /* Keep slot t (marked free, so that nothing visits it) in the cache. */
@@ -465,7 +451,6 @@ static void *worker_run(void *arg)
 	/* No lock is held from one poll to the next (ax__task_run_par),
 	 * except while hooks watch: then each poll runs as on one worker,
 	 * under the lock, which it lets go for the future's own poll. */
-	ax__mt_wc = &w->cnt;
 	ax__mt_par_rt = rt;
 	unsigned n = 0;
 	while (!atomic_load_explicit(&mt->stop, memory_order_relaxed)) {
@@ -496,7 +481,6 @@ static void *worker_run(void *arg)
 	}
 	flush_counts(rt);
 	flush_frees(rt);
-	ax__mt_wc = NULL;
 	ax__mt_par_rt = NULL;
 	cur_worker = NULL;
 	cur_worker_rt = NULL;

@@ -140,38 +140,40 @@ static inline __attribute__((always_inline)) ax_task *spawn_on(ax_rt *rt, ax_fut
 	return t;
 }
 
-ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
-		   const ax_site *site)
+/* Spawn on the calling thread's runtime: without the lock on a worker
+ * side by side, under it elsewhere while some runtime has workers. */
+static inline __attribute__((always_inline)) ax_task *spawn_here(ax_future *fut, size_t size,
+								  const char *name,
+								  const ax_site *site,
+								  int detached)
 {
 	ax_rt *rt = ax__cur_rt;
 	if (!rt)
 		return NULL;
 	if (AX_MT_ON()) {
 		if (ax__mt_par_here(rt) && !AX__HOOKS())
-			return spawn_on(rt, fut, size, name, site, 1, 0);
+			return spawn_on(rt, fut, size, name, site, 1, detached);
 		AX_MT_SCOPE_RT(rt);
-		return spawn_on(rt, fut, size, name, site, 0, 0);
+		return spawn_on(rt, fut, size, name, site, 0, detached);
 	}
-	return spawn_on(rt, fut, size, name, site, 0, 0);
+	return spawn_on(rt, fut, size, name, site, 0, detached);
+}
+
+ax_task *ax__spawn(ax_future *fut, size_t size, const char *name,
+		   const ax_site *site)
+{
+	return spawn_here(fut, size, name, site, 0);
 }
 
 /* AX_SPAWN_DETACHED: the task is made without a handle (one reference,
  * no T_HANDLE), as a spawn and a detach would leave it, without the
  * handle's bit and reference to let go (two atomic changes with
- * workers).  1, or 0 when it could not be made. */
+ * workers).  1, or 0 when it could not be made.  (The pointer returned
+ * is not a handle: the task may be gone already.) */
 int ax__spawn_detached(ax_future *fut, size_t size, const char *name,
 		       const ax_site *site)
 {
-	ax_rt *rt = ax__cur_rt;
-	if (!rt)
-		return 0;
-	if (AX_MT_ON()) {
-		if (ax__mt_par_here(rt) && !AX__HOOKS())
-			return spawn_on(rt, fut, size, name, site, 1, 1) != NULL;
-		AX_MT_SCOPE_RT(rt);
-		return spawn_on(rt, fut, size, name, site, 0, 1) != NULL;
-	}
-	return spawn_on(rt, fut, size, name, site, 0, 1) != NULL;
+	return spawn_here(fut, size, name, site, 1) != NULL;
 }
 
 /* A wake from another thread: the executor's thread does it.  A waker
@@ -490,9 +492,7 @@ void ax__task_run(ax_rt *rt, ax_task *t)
 	}
 	ax__ts_update(t, T_QUEUED, T_RUNNING);
 	ax_cx cx = { (ax_waker *)(void *)t, t };
-	atomic_store_explicit(&rt->polls,
-			      atomic_load_explicit(&rt->polls, memory_order_relaxed) + 1,
-			      memory_order_relaxed);
+	AX__OWNER_ADD(&rt->polls, 1);
 	atomic_store_explicit(&rt->running, t, memory_order_relaxed);
 	ax__cur_task = t;
 	ax_poll_t r;

@@ -74,7 +74,6 @@ uint32_t ax__wsq_push_full(ax__wsq *q, ax_task *t, ax__inject *inj)
 	}
 }
 
-
 ax_task *ax__wsq_steal(ax__wsq *dst, ax__wsq *src)
 {
 	/* Room in dst: only its owner (the caller) fills it. */
@@ -255,7 +254,6 @@ void ax__sched_wake_one(ax__sched *s)
 	notify_one(s);
 }
 
-
 int ax__sched_push_remote(ax__sched *s, ax_task *t)
 {
 	t->next = NULL;
@@ -278,13 +276,8 @@ static ax_task *steal_any(ax__sched *s, ax__worker *w)
 		if (!t && atomic_load_explicit(&v->lifo, memory_order_relaxed))
 			t = atomic_exchange_explicit(&v->lifo, NULL, memory_order_acq_rel);
 		if (t) {
-			atomic_store_explicit(&w->steals,
-					      atomic_load_explicit(&w->steals, memory_order_relaxed) + 1,
-					      memory_order_relaxed);
-			atomic_store_explicit(&w->stolen,
-					      atomic_load_explicit(&w->stolen, memory_order_relaxed) +
-						      1 + ax__wsq_len(&w->q),
-					      memory_order_relaxed);
+			AX__OWNER_ADD(&w->steals, 1);
+			AX__OWNER_ADD(&w->stolen, 1 + ax__wsq_len(&w->q));
 			return t;
 		}
 	}
